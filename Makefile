@@ -1,0 +1,59 @@
+# chempark-safety: every target sets itself up (venv + pinned installs) on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+WHEELS := .cache/wheelhouse
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export TZ := UTC
+
+.PHONY: setup run demo test test-fast lint typecheck bench docs synth wheelhouse clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+setup: $(STAMP)
+
+## make run: the whole system on this machine (moto, MQTT broker, rule bridge, API on :8000, simulator)
+run: setup
+	$(BIN)/python -m local.stack
+
+## make demo: scripted end-to-end scenario against the running stack (starts one if none is running)
+demo: setup
+	$(BIN)/python -m local.demo
+
+## make test: lint, then every test (unit, integration, workflows, infra, architecture)
+test: setup wheelhouse
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy chalicelib app.py local infra bench
+
+## Lambda dependencies as manylinux wheels, so `chalice package` (inside CDK synth) runs offline.
+wheelhouse: $(WHEELS)/.complete
+$(WHEELS)/.complete: requirements.txt
+	mkdir -p $(WHEELS)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check -r requirements.txt -d $(WHEELS) \
+	  --only-binary=:all: --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 \
+	  --platform manylinux_2_28_x86_64 --implementation cp --python-version 3.11
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check -r requirements.txt -d $(WHEELS)
+	touch $@
+
+synth: setup wheelhouse
+	PIP_NO_INDEX=1 PIP_FIND_LINKS=$(CURDIR)/$(WHEELS) $(BIN)/python infra/app.py
+
+bench: setup
+	$(BIN)/python -m bench
+
+docs: setup
+	$(BIN)/python -m local.docs
+
+clean:
+	rm -rf .local cdk.out chalice.out .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,27 @@
+"""Lazy, cached boto3 clients: boto3 is imported on first use, never at import time (cold start)."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def client(service: str) -> Any:
+    """A shared client per service; honours AWS_ENDPOINT_URL (moto locally) like every boto3 client."""
+    with _lock:  # boto3's default session is not thread-safe while it creates clients
+        import boto3
+        from botocore.config import Config
+
+        from chalicelib.core.settings import get_settings
+
+        config = Config(retries={"max_attempts": 4, "mode": "standard"}, connect_timeout=3, read_timeout=10)
+        return boto3.client(service, region_name=get_settings().region, config=config)
+
+
+def reset() -> None:
+    """Drop cached clients (the local stack and tests switch endpoints)."""
+    client.cache_clear()

@@ -1,0 +1,151 @@
+"""The resource catalogue: the one source infra/ (CDK) and local/ (moto) both provision from.
+
+Tables are described by their PynamoDB models (listed in TABLE_MODELS); Lambda functions and their
+triggers by the Chalice app itself; IoT rules by iot_rules/*.json; everything else is declared here.
+At run time code asks this module for names, URLs and ARNs, which infra and the local stack pass in
+through the environment variables named here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from chalicelib.core import errors
+from chalicelib.core.settings import get_settings
+
+MISCONFIGURED = errors.define(
+    "MISCONFIGURED", 500, "服务配置缺失", "A resource environment variable is missing in this deployment."
+)
+
+
+def resource_name(logical: str) -> str:
+    """Physical name of a resource: `<prefix>-<logical>` (tables, queues, topics, buckets, machines)."""
+    return f"{get_settings().resource_prefix}-{logical}"
+
+
+def _env(kind: str, logical: str, suffix: str) -> str:
+    return f"CHEMPARK_{kind}_{logical.upper().replace('-', '_')}_{suffix}"
+
+
+@dataclass(frozen=True)
+class Queue:
+    """Standard SQS queue with its dead-letter queue (redrive after `max_receive` receives)."""
+
+    logical: str
+    visibility_timeout_s: int = 60
+    max_receive: int = 5
+    retention_s: int = 4 * 24 * 3600
+
+    @property
+    def env(self) -> str:
+        return _env("QUEUE", self.logical, "URL")
+
+    @property
+    def name(self) -> str:
+        return resource_name(self.logical)
+
+    @property
+    def dlq_name(self) -> str:
+        return resource_name(f"{self.logical}-dlq")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """SNS topic (KMS-encrypted in AWS); subscribers filter on message attributes."""
+
+    logical: str
+    display_name: str
+
+    @property
+    def env(self) -> str:
+        return _env("TOPIC", self.logical, "ARN")
+
+    @property
+    def name(self) -> str:
+        return resource_name(self.logical)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """S3 bucket (encrypted, versioned, public access blocked in AWS)."""
+
+    logical: str
+    expire_days: int | None = None
+
+    @property
+    def env(self) -> str:
+        return _env("BUCKET", self.logical, "NAME")
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    """Step Functions Standard workflow from stepfunctions/<asl>; `refs` fill its ${placeholders}.
+
+    A ref is `function:<chalice handler>`, `topic:<logical>`, `queue:<logical>` or `table:<logical>`.
+    """
+
+    logical: str
+    asl: str
+    refs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def env(self) -> str:
+        return _env("SM", self.logical, "ARN")
+
+    @property
+    def name(self) -> str:
+        return resource_name(self.logical)
+
+
+QUEUES: tuple[Queue, ...] = (
+    # IoT rule (Basic Ingest) -> telemetry queue -> ingest Lambda, batches with partial failures.
+    Queue("telemetry", visibility_timeout_s=60, max_receive=5),
+    # IoT rule error action: messages the rule could not deliver, kept for replay.
+    Queue("ingest-errors", visibility_timeout_s=60, max_receive=5, retention_s=14 * 24 * 3600),
+)
+
+TOPICS: tuple[Topic, ...] = (
+    Topic("alarm-events", "园区报警事件"),
+    Topic("notifications", "园区预警通知"),
+)
+
+BUCKETS: tuple[Bucket, ...] = (
+    Bucket("telemetry-archive", expire_days=400),
+    Bucket("reports"),
+)
+
+STATE_MACHINES: tuple[StateMachine, ...] = ()
+
+# PynamoDB models, as "module:Class", imported only by the provisioners and the infra tests.
+TABLE_MODELS: tuple[str, ...] = (
+    "chalicelib.audit.store:AuditRecordModel",
+    "chalicelib.telemetry.store:IngestCounterModel",
+)
+
+
+def _lookup(env: str) -> str:
+    value = os.environ.get(env)
+    if not value:
+        raise MISCONFIGURED(details={"env": env})
+    return value
+
+
+def queue(logical: str) -> Queue:
+    return next(q for q in QUEUES if q.logical == logical)
+
+
+def queue_url(logical: str) -> str:
+    return _lookup(queue(logical).env)
+
+
+def topic_arn(logical: str) -> str:
+    return _lookup(next(t for t in TOPICS if t.logical == logical).env)
+
+
+def bucket_name(logical: str) -> str:
+    return _lookup(next(b for b in BUCKETS if b.logical == logical).env)
+
+
+def state_machine_arn(logical: str) -> str:
+    return _lookup(next(m for m in STATE_MACHINES if m.logical == logical).env)

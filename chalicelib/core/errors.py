@@ -1,0 +1,85 @@
+"""The one error family: stable English codes, HTTP status and zh-CN messages, catalogued from code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+_CATALOGUE: dict[str, ErrorCode] = {}
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """A catalogued error: `code` is stable API contract, `message` is the default zh-CN text."""
+
+    code: str
+    status: int
+    message: str
+    description: str = ""
+
+    def __call__(self, message: str | None = None, details: dict[str, Any] | None = None, **more: Any) -> AppError:
+        return AppError(self, message or self.message, {**(details or {}), **more})
+
+
+class AppError(Exception):
+    """Raised by services and domain code; the HTTP layer turns it into the error body."""
+
+    def __init__(self, error: ErrorCode, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(f"{error.code}: {message}")
+        self.error = error
+        self.message = message
+        self.details = details or {}
+
+    @property
+    def code(self) -> str:
+        return self.error.code
+
+    @property
+    def status(self) -> int:
+        return self.error.status
+
+    def body(self, request_id: str) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "details": self.details, "request_id": request_id}
+
+
+def define(code: str, status: int, message: str, description: str = "") -> ErrorCode:
+    """Register an error code once; a second definition of the same code is a programming error."""
+    if code in _CATALOGUE:
+        raise ValueError(f"error code {code} defined twice")
+    error = ErrorCode(code, status, message, description)
+    _CATALOGUE[code] = error
+    return error
+
+
+def catalogue() -> list[ErrorCode]:
+    """Every defined code, sorted by status then code (the source of docs/error-codes.md)."""
+    return sorted(_CATALOGUE.values(), key=lambda e: (e.status, e.code))
+
+
+INVALID_JSON = define("INVALID_JSON", 400, "请求体不是合法的 JSON", "The body could not be parsed as JSON.")
+BAD_REQUEST = define("BAD_REQUEST", 400, "请求无效", "The request is malformed in a way no field explains.")
+UNAUTHENTICATED = define(
+    "UNAUTHENTICATED", 401, "未认证：缺少或无效的访问令牌", "No token, or its signature, issuer or audience is wrong."
+)
+TOKEN_EXPIRED = define("TOKEN_EXPIRED", 401, "访问令牌已过期，请重新登录", "The token's exp is in the past.")
+FORBIDDEN = define("FORBIDDEN", 403, "无权执行此操作", "The caller's roles do not include one the route admits.")
+ENTERPRISE_SCOPE = define(
+    "ENTERPRISE_SCOPE", 403, "无权访问其他企业的数据", "An enterprise user named another enterprise."
+)
+NOT_FOUND = define("NOT_FOUND", 404, "资源不存在", "No such resource, or it is outside the caller's scope.")
+ROUTE_NOT_FOUND = define("ROUTE_NOT_FOUND", 404, "接口不存在", "No route matches the path.")
+METHOD_NOT_ALLOWED = define("METHOD_NOT_ALLOWED", 405, "不支持该请求方法", "The route exists without this method.")
+CONFLICT = define("CONFLICT", 409, "资源已存在或已被并发修改", "A unique key exists, or a concurrent write won.")
+STATE_CONFLICT = define(
+    "STATE_CONFLICT", 409, "当前状态不允许此操作", "The resource's state does not allow the operation."
+)
+UNSUPPORTED_MEDIA_TYPE = define(
+    "UNSUPPORTED_MEDIA_TYPE", 415, "不支持的请求内容类型，请使用 application/json", "Content-Type is not JSON."
+)
+VALIDATION_FAILED = define(
+    "VALIDATION_FAILED", 422, "请求参数校验失败", "details.errors names each field at fault."
+)
+INTERNAL = define("INTERNAL", 500, "服务内部错误，请稍后重试", "Unexpected failure; the request id is logged.")
+DEPENDENCY_UNAVAILABLE = define(
+    "DEPENDENCY_UNAVAILABLE", 503, "依赖服务暂不可用", "A backing AWS service did not answer."
+)

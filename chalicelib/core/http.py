@@ -1,0 +1,253 @@
+"""HTTP kernel: every route declares its roles, schemas and audit policy; every error has one shape.
+
+A context's routes.py registers its handlers with `route(...)`. The wrapper authenticates the bearer
+token, checks the route's roles, validates the query and body with pydantic (422 naming the field),
+calls the handler with a `Call`, serialises the result and appends the audit record.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.core import errors, ids
+from chalicelib.core.identity import Identity, Role, from_claims
+from chalicelib.core.observability import logger
+from chalicelib.core.settings import get_settings
+
+PUBLIC: frozenset[Role] = frozenset()  # marker: the route takes no token (health, API docs)
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """What a route declares; the source of the OpenAPI document and of the architecture tests."""
+
+    method: str
+    path: str
+    roles: frozenset[Role]
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: Any
+    status: int
+    audit: bool
+    action: str
+    summary: str
+    description: str
+    tag: str
+
+    @property
+    def public(self) -> bool:
+        return not self.roles
+
+
+ROUTES: list[RouteSpec] = []
+
+
+@dataclass
+class Call:
+    """One authorised request as a handler sees it. Handlers set `target` to what they acted on."""
+
+    identity: Identity
+    params: dict[str, str]
+    body: Any
+    query: Any
+    request_id: str
+    source_ip: str
+    target: str = ""
+    audit_details: dict[str, Any] = field(default_factory=dict)
+
+
+ANONYMOUS = Identity(subject="anonymous", roles=frozenset())
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def json_response(body: Any, status: int = 200, request_id: str = "") -> Response:
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    if request_id:
+        headers["X-Request-Id"] = request_id
+    payload = orjson.dumps(body, default=json_default).decode() if body is not None else ""
+    return Response(body=payload, status_code=status, headers=headers)
+
+
+def error_response(error: errors.AppError, request_id: str) -> Response:
+    return json_response(error.body(request_id), error.status, request_id)
+
+
+def validation_error(exc: ValidationError, location: str) -> errors.AppError:
+    """A pydantic error as VALIDATION_FAILED whose details name every field at fault."""
+    items = []
+    for e in exc.errors(include_url=False, include_input=False):
+        path = ".".join(str(p) for p in (location, *e["loc"]) if p != "")
+        items.append({"field": path, "message": e["msg"], "type": e["type"]})
+    first = items[0]["field"] if items else location
+    return errors.VALIDATION_FAILED(f"请求参数校验失败：{first}", errors=items)
+
+
+def _authenticate(request: Any) -> Identity:
+    settings = get_settings()
+    if settings.auth_mode == "cognito":
+        claims = ((request.context or {}).get("authorizer") or {}).get("claims")
+        if not claims:
+            raise errors.UNAUTHENTICATED(details={"reason": "no authorizer claims"})
+        return from_claims(claims)
+    from chalicelib.core.tokens import bearer, verify_local
+
+    return from_claims(verify_local(bearer(request.headers), settings))
+
+
+def _parse_query(spec: RouteSpec, request: Any) -> Any:
+    raw = request.query_params or {}
+    if spec.query is None:
+        return dict(raw)
+    try:
+        return spec.query.model_validate({k: raw.get(k) for k in raw})
+    except ValidationError as exc:
+        raise validation_error(exc, "query") from exc
+
+
+def _parse_body(spec: RouteSpec, request: Any) -> Any:
+    if spec.body is None:
+        return None
+    raw = request.raw_body or b""
+    if not raw.strip():
+        missing = {"field": "body", "message": "必须提供请求体", "type": "missing"}
+        raise errors.VALIDATION_FAILED("请求参数校验失败：body", errors=[missing])
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise errors.INVALID_JSON(details={"reason": str(exc)}) from exc
+    try:
+        return spec.body.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, "body") from exc
+
+
+def _target_of(call: Call | None, params: dict[str, str]) -> str:
+    if call is not None and call.target:
+        return call.target
+    return ",".join(f"{k}={v}" for k, v in params.items())
+
+
+def _audit(spec: RouteSpec, identity: Identity, call: Call | None, params: dict[str, str],
+           result: str, status: int, request_id: str, source_ip: str) -> None:
+    from chalicelib.audit.service import AuditEntry, append
+
+    try:
+        append(AuditEntry(
+            actor=identity.subject, role=identity.role, enterprise_id=identity.enterprise_id or "",
+            action=spec.action, target=_target_of(call, params), result=result, status=status,
+            request_id=request_id, source_ip=source_ip,
+            details=(call.audit_details if call is not None else {}),
+        ))
+    except Exception:
+        # The business write already happened; failing the response would invite a duplicate retry.
+        # The failure is logged and counted so the operations team sees a gap in the chain at once.
+        logger.exception("audit append failed", extra={"action": spec.action, "request_id": request_id})
+        from chalicelib.core.observability import metrics
+
+        metrics.add_metric(name="AuditAppendFailed", unit="Count", value=1)
+
+
+def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], params: dict[str, str]) -> Response:
+    request = bp.current_request
+    context = request.context or {}
+    request_id = context.get("requestId") or ids.ulid()
+    source_ip = (context.get("identity") or {}).get("sourceIp") or ""
+    identity, call, started = ANONYMOUS, None, time.perf_counter()
+    try:
+        if not spec.public:
+            identity = _authenticate(request)
+            if not identity.has_any(spec.roles):
+                raise errors.FORBIDDEN(details={"required_roles": sorted(spec.roles)})
+        query = _parse_query(spec, request)
+        body = _parse_body(spec, request)
+        call = Call(identity, params, body, query, request_id, source_ip)
+        result = handler(call, **params)
+        response = result if isinstance(result, Response) else json_response(result, spec.status, request_id)
+        outcome, status = "ok", response.status_code
+    except errors.AppError as exc:
+        response, outcome, status = error_response(exc, request_id), exc.code, exc.status
+    except ValidationError as exc:  # a model built inside the service rejected a value
+        err = validation_error(exc, "body")
+        response, outcome, status = error_response(err, request_id), err.code, err.status
+    except Exception:
+        logger.exception("unhandled error", extra={"route": f"{spec.method} {spec.path}", "request_id": request_id})
+        err = errors.INTERNAL()
+        response, outcome, status = error_response(err, request_id), err.code, err.status
+    if spec.audit:
+        _audit(spec, identity, call, params, outcome, status, request_id, source_ip)
+    logger.debug("request", extra={"route": f"{spec.method} {spec.path}", "status": status,
+                                   "ms": round((time.perf_counter() - started) * 1000, 1)})
+    return response
+
+
+def route(
+    bp: Blueprint,
+    path: str,
+    method: str = "GET",
+    *,
+    roles: Iterable[Role],
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: Any = None,
+    status: int = 200,
+    audit: bool | None = None,
+    action: str | None = None,
+    tag: str = "",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a handler `(call, **path_params) -> result` on a Blueprint.
+
+    `roles` is mandatory (PUBLIC for no token). Writes are always audited; pass `audit=True` for a
+    sensitive read. `response` documents the result type in OpenAPI.
+    """
+    method = method.upper()
+
+    def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
+        doc = (handler.__doc__ or "").strip()
+        summary, _, description = doc.partition("\n")
+        spec = RouteSpec(
+            method=method, path=path, roles=frozenset(roles), body=body, query=query, response=response,
+            status=status, audit=method in WRITE_METHODS if audit is None else audit,
+            action=action or f"{handler.__module__.split('.')[-2]}.{handler.__name__}",
+            summary=summary.strip(), description=description.strip(), tag=tag or handler.__module__.split(".")[-2],
+        )
+        ROUTES.append(spec)
+
+        def view(**params: str) -> Response:
+            return _dispatch(spec, bp, handler, params)
+
+        view.__name__ = handler.__name__
+        view.__doc__ = handler.__doc__
+        bp.route(path, methods=[method], cors=True)(view)
+        return handler
+
+    return decorate
+
+
+def http_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """Give responses produced outside our routes (Chalice's 404/405/415/500) the one error shape."""
+    response = get_response(event)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
+        request_id = (getattr(event, "context", None) or {}).get("requestId") or ids.ulid()
+        by_status = {
+            404: errors.ROUTE_NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED, 415: errors.UNSUPPORTED_MEDIA_TYPE,
+            400: errors.BAD_REQUEST,
+        }
+        err = by_status.get(response.status_code, errors.INTERNAL)(details={"reason": body.get("Message", "")})
+        return error_response(err, request_id)
+    return response

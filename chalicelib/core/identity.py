@@ -1,0 +1,99 @@
+"""Identity and tenancy: who is calling, with which roles, limited to which enterprise (if any)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.core import errors
+
+
+class Role(StrEnum):
+    """Roles are Cognito groups in production and the `cognito:groups` claim of local tokens."""
+
+    PARK_ADMIN = "park_admin"  # 园区安全管理员
+    DUTY_OFFICER = "duty_officer"  # 值守人员
+    COMMANDER = "commander"  # 应急指挥
+    ENTERPRISE_MANAGER = "enterprise_manager"  # 企业安全负责人
+    INSPECTOR = "inspector"  # 巡检人员
+    ANALYST = "analyst"  # 数据分析师
+    AUDITOR = "auditor"  # 审计员
+    OPS_ENGINEER = "ops_engineer"  # 运营工程师
+    INTEGRATION = "integration"  # 外部平台（监管平台等）
+
+
+ALL_ROLES: frozenset[Role] = frozenset(Role)
+# Roles that only make sense inside one enterprise: a token carrying them must name the enterprise.
+ENTERPRISE_ROLES: frozenset[Role] = frozenset({Role.ENTERPRISE_MANAGER})
+ENTERPRISE_CLAIM = "custom:enterprise_id"
+GROUPS_CLAIM = "cognito:groups"
+
+UNBOUND_ACCOUNT = errors.define(
+    "UNBOUND_ACCOUNT", 403, "账号未绑定所属企业，请联系园区管理员", "An enterprise role without an enterprise claim."
+)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The authenticated caller. `enterprise_id` set means every read and write stays in that enterprise."""
+
+    subject: str
+    roles: frozenset[Role]
+    enterprise_id: str | None = None
+    name: str = ""
+
+    @property
+    def role(self) -> str:
+        """The role recorded in audit: the first held role in declaration order."""
+        return next((r.value for r in Role if r in self.roles), "")
+
+    @property
+    def is_enterprise_scoped(self) -> bool:
+        return self.enterprise_id is not None
+
+    def has_any(self, roles: Iterable[Role]) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def can_see(self, enterprise_id: str | None) -> bool:
+        """Park-level callers see everything; an enterprise caller only its own enterprise's data."""
+        return self.enterprise_id is None or self.enterprise_id == enterprise_id
+
+    def scope(self, requested: str | None) -> str | None:
+        """The enterprise a query must be limited to: the caller's own, or what a park-level caller asked."""
+        if self.enterprise_id is None:
+            return requested
+        if requested is not None and requested != self.enterprise_id:
+            raise errors.ENTERPRISE_SCOPE(details={"enterprise_id": requested})
+        return self.enterprise_id
+
+    def ensure_can_write(self, enterprise_id: str) -> None:
+        """Reject a write that names another enterprise than the caller's own."""
+        if not self.can_see(enterprise_id):
+            raise errors.ENTERPRISE_SCOPE(details={"enterprise_id": enterprise_id})
+
+
+SYSTEM = Identity(subject="system", roles=frozenset({Role.PARK_ADMIN}), name="系统")
+
+
+def _groups(raw: Any) -> list[str]:
+    # API Gateway flattens the Cognito groups array into "[a b]" or "a,b"; local tokens carry a list.
+    if isinstance(raw, str):
+        return [g for g in raw.strip("[]").replace(",", " ").split() if g]
+    if isinstance(raw, list):
+        return [str(g) for g in raw]
+    return []
+
+
+def from_claims(claims: Mapping[str, Any]) -> Identity:
+    """Build an Identity from verified token claims (local issuer or the Cognito authorizer)."""
+    subject = str(claims.get("sub") or "")
+    if not subject:
+        raise errors.UNAUTHENTICATED(details={"reason": "missing sub"})
+    roles = frozenset(Role(g) for g in _groups(claims.get(GROUPS_CLAIM)) if g in Role._value2member_map_)
+    enterprise_id = claims.get(ENTERPRISE_CLAIM) or None
+    if roles & ENTERPRISE_ROLES and not enterprise_id:
+        raise UNBOUND_ACCOUNT()
+    name = str(claims.get("name") or claims.get("cognito:username") or subject)
+    return Identity(subject=subject, roles=roles, enterprise_id=enterprise_id, name=name)

@@ -1,0 +1,49 @@
+"""Store helpers shared by every context's PynamoDB models: table naming, lookups, conditional failures."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.core import errors
+from chalicelib.core.catalog import resource_name
+from chalicelib.core.settings import get_settings
+
+M = TypeVar("M", bound=Model)
+
+
+def meta(logical: str) -> type:
+    """The `Meta` of a model stored in table `<prefix>-<logical>` (on-demand; endpoint from AWS_ENDPOINT_URL)."""
+
+    class Meta:
+        table_name = resource_name(logical)
+        region = get_settings().region
+        billing_mode = "PAY_PER_REQUEST"
+
+    return Meta
+
+
+def get_or_404(model: type[M], hash_key: Any, range_key: Any = None) -> M:
+    try:
+        return model.get(hash_key, range_key, consistent_read=True)
+    except DoesNotExist as exc:
+        raise errors.NOT_FOUND(details={"id": str(hash_key if range_key is None else f"{hash_key}/{range_key}")}) from exc
+
+
+def is_conditional_failure(exc: Exception) -> bool:
+    """True when a put/update/transaction failed only because its condition did not hold."""
+    if isinstance(exc, TransactWriteError):
+        reasons = exc.cancellation_reasons or []
+        return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+    if isinstance(exc, PutError | UpdateError):
+        return exc.cause_response_code == "ConditionalCheckFailedException"
+    return False
+
+
+def transaction() -> TransactWrite:
+    """A write transaction (all-or-nothing across items and tables): `with transaction() as tx: ...`."""
+    return TransactWrite(connection=Connection(region=get_settings().region))

@@ -1,0 +1,265 @@
+"""Rule bridge: applies iot_rules/*.json to MQTT messages, because moto's IoT never fires rules.
+
+Supports the IoT SQL subset our rules use: `SELECT *`, `topic(n) AS x`, `timestamp() AS x`,
+`clientid() AS x`, `<field> AS x`; `FROM '<topic filter>'`; an optional `WHERE` of `field op literal`
+terms joined by AND. Actions: `sqs` (batched sends) and `firehose` (written straight to the archive
+bucket, as the embedded stack has no Firehose); `errorAction` receives what an action could not deliver.
+Basic Ingest topics (`$aws/rules/<rule>/...`) are accepted when a broker allows them; amqtt refuses
+leading-`$` topics, so locally devices publish on the plain topic.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import queue
+import re
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.core import aws
+
+_SELECT = re.compile(r"^\s*SELECT\s+(?P<select>.+?)\s+FROM\s+'(?P<topic>[^']+)'(?:\s+WHERE\s+(?P<where>.+?))?\s*$",
+                     re.IGNORECASE | re.DOTALL)
+_TERM = re.compile(r"^\s*([\w.]+)\s*(=|<>|!=|>=|<=|>|<)\s*('(?:[^']*)'|-?\d+(?:\.\d+)?|true|false)\s*$", re.IGNORECASE)
+
+
+class UnsupportedSql(ValueError):
+    """The rule uses IoT SQL beyond the bridge's subset (a test checks every rule parses)."""
+
+
+def topic_matches(topic_filter: str, topic: str) -> bool:
+    f_parts, t_parts = topic_filter.split("/"), topic.split("/")
+    for i, part in enumerate(f_parts):
+        if part == "#":
+            return True
+        if i >= len(t_parts) or (part != "+" and part != t_parts[i]):
+            return False
+    return len(f_parts) == len(t_parts)
+
+
+def _field(doc: Any, path: str) -> Any:
+    for key in path.split("."):
+        if not isinstance(doc, dict):
+            return None
+        doc = doc.get(key)
+    return doc
+
+
+def _literal(text: str) -> Any:
+    if text.startswith("'"):
+        return text[1:-1]
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return float(text) if "." in text else int(text)
+
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": lambda a, b: a == b, "<>": lambda a, b: a != b, "!=": lambda a, b: a != b,
+    ">": lambda a, b: a is not None and a > b, "<": lambda a, b: a is not None and a < b,
+    ">=": lambda a, b: a is not None and a >= b, "<=": lambda a, b: a is not None and a <= b,
+}
+
+
+@dataclass
+class CompiledRule:
+    name: str
+    topic_filter: str
+    projections: list[tuple[str, Callable[[dict[str, Any], str, str], Any]]]
+    select_all: bool
+    where: list[tuple[str, str, Any]]
+    actions: list[dict[str, Any]]
+    error_action: dict[str, Any] | None
+
+    def apply(self, topic: str, payload: dict[str, Any], client_id: str = "") -> dict[str, Any] | None:
+        """The rule's output document for one message, or None when FROM or WHERE does not match."""
+        if not topic_matches(self.topic_filter, topic):
+            return None
+        for path, op, value in self.where:
+            if not _OPS[op](_field(payload, path), value):
+                return None
+        out = dict(payload) if self.select_all else {}
+        for name, fn in self.projections:
+            out[name] = fn(payload, topic, client_id)
+        return out
+
+
+def compile_rule(rule: dict[str, Any]) -> CompiledRule:
+    match = _SELECT.match(rule["sql"])
+    if not match:
+        raise UnsupportedSql(rule["sql"])
+    projections, select_all = [], False
+    for item in (p.strip() for p in match.group("select").split(",")):
+        if item == "*":
+            select_all = True
+            continue
+        parts = re.split(r"\s+AS\s+", item, flags=re.IGNORECASE)
+        if len(parts) != 2:
+            raise UnsupportedSql(f"projection needs AS: {item}")
+        expr, alias = parts[0].strip(), parts[1].strip()
+        if m := re.fullmatch(r"topic\((\d+)\)", expr):
+            n = int(m.group(1))
+            projections.append((alias, lambda p, t, c, n=n: (t.split("/") + [None] * n)[n - 1]))
+        elif expr == "timestamp()":
+            projections.append((alias, lambda p, t, c: int(time.time() * 1000)))
+        elif expr == "clientid()":
+            projections.append((alias, lambda p, t, c: c))
+        elif re.fullmatch(r"[\w.]+", expr):
+            projections.append((alias, lambda p, t, c, e=expr: _field(p, e)))
+        else:
+            raise UnsupportedSql(f"expression not supported: {expr}")
+    where = []
+    if match.group("where"):
+        for term in re.split(r"\s+AND\s+", match.group("where"), flags=re.IGNORECASE):
+            m = _TERM.match(term)
+            if not m:
+                raise UnsupportedSql(f"WHERE term not supported: {term}")
+            where.append((m.group(1), m.group(2), _literal(m.group(3))))
+    unknown = [k for a in rule.get("actions", []) for k in a if k not in ("sqs", "firehose")]
+    if unknown:
+        raise UnsupportedSql(f"actions not supported by the bridge: {unknown}")
+    return CompiledRule(rule["name"], match.group("topic"), projections, select_all, where,
+                        rule.get("actions", []), rule.get("errorAction"))
+
+
+class RuleBridge:
+    """Subscribes to every rule's topic filter and forwards matching messages to the rule's actions."""
+
+    def __init__(self, rules: list[dict[str, Any]], host: str = "127.0.0.1", port: int = 1883,
+                 flush_s: float = 2.0) -> None:
+        self.rules = [compile_rule(r) for r in rules]
+        self.host, self.port, self.flush_s = host, port, flush_s
+        self._inbox: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
+        self._archive: dict[str, list[bytes]] = defaultdict(list)
+        self._worker = threading.Thread(target=self._run, name="rule-bridge", daemon=True)
+        self._client: Any = None
+        self.stats = {"received": 0, "forwarded": 0, "errors": 0, "archived": 0}
+
+    def start(self) -> None:
+        import paho.mqtt.client as mqtt
+
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"rule-bridge-{uuid.uuid4().hex[:6]}",
+                             protocol=mqtt.MQTTv311)
+
+        def on_connect(c: Any, userdata: Any, flags: Any, rc: Any, props: Any) -> None:
+            for rule in self.rules:
+                c.subscribe(rule.topic_filter, qos=1)
+
+        client.on_connect = on_connect
+        # Never block paho's network thread: hand the message to the worker.
+        client.on_message = lambda c, u, m: self._inbox.put((m.topic, m.payload))
+        client.connect(self.host, self.port)
+        client.loop_start()
+        self._client = client
+        self._worker.start()
+
+    def stop(self) -> None:
+        if self._client is not None:
+            self._client.loop_stop()
+            with contextlib.suppress(Exception):
+                self._client.disconnect()
+        self._inbox.put(None)
+        self._worker.join(timeout=10)
+        self._flush_archive()
+
+    def _run(self) -> None:
+        last_flush = time.monotonic()
+        while True:
+            batch: list[tuple[str, bytes]] = []
+            try:
+                item = self._inbox.get(timeout=0.2)
+                if item is None:
+                    return
+                batch.append(item)
+                deadline = time.monotonic() + 0.005  # linger briefly so SQS sends go out 10 at a time
+                while len(batch) < 10 and time.monotonic() < deadline:
+                    try:
+                        nxt = self._inbox.get_nowait()
+                    except queue.Empty:
+                        time.sleep(0.001)
+                        continue
+                    if nxt is None:
+                        self._deliver(batch)
+                        return
+                    batch.append(nxt)
+            except queue.Empty:
+                pass
+            if batch:
+                self._deliver(batch)
+            if time.monotonic() - last_flush >= self.flush_s:
+                self._flush_archive()
+                last_flush = time.monotonic()
+
+    def _deliver(self, batch: list[tuple[str, bytes]]) -> None:
+        sends: dict[str, list[tuple[str, str, bytes, str]]] = defaultdict(list)
+        for topic, raw in batch:
+            self.stats["received"] += 1
+            stripped = re.sub(r"^\$aws/rules/[^/]+/", "", topic)
+            try:
+                payload = json.loads(raw)
+                if not isinstance(payload, dict):
+                    raise ValueError("payload is not a JSON object")
+            except ValueError:
+                # IoT SQL cannot select from a non-JSON payload; keep it for diagnosis like AWS would.
+                payload = {"_unparsed": base64.b64encode(raw).decode()}
+            for rule in self.rules:
+                doc = rule.apply(stripped, payload)
+                if doc is None:
+                    continue
+                body = json.dumps(doc, separators=(",", ":"))
+                for action in rule.actions:
+                    if "sqs" in action:
+                        sends[action["sqs"]["queueUrl"]].append((rule.name, topic, raw, body))
+                    elif "firehose" in action:
+                        self._archive[action["firehose"]["deliveryStreamName"]].append(body.encode())
+        for url, items in sends.items():
+            self._send(url, items)
+
+    def _send(self, url: str, items: list[tuple[str, str, bytes, str]]) -> None:
+        sqs = aws.client("sqs")
+        for start in range(0, len(items), 10):
+            chunk = items[start:start + 10]
+            entries = [{"Id": str(i), "MessageBody": body} for i, (_, _, _, body) in enumerate(chunk)]
+            try:
+                failed = {f["Id"] for f in sqs.send_message_batch(QueueUrl=url, Entries=entries).get("Failed", [])}
+            except Exception as exc:
+                failed = {e["Id"] for e in entries}
+                self._error(chunk, f"{type(exc).__name__}: {exc}")
+                continue
+            self.stats["forwarded"] += len(chunk) - len(failed)
+            if failed:
+                self._error([chunk[int(i)] for i in failed], "SendMessageBatch entry failed")
+
+    def _error(self, items: list[tuple[str, str, bytes, str]], reason: str) -> None:
+        self.stats["errors"] += len(items)
+        by_rule = {r.name: r for r in self.rules}
+        for rule_name, topic, raw, _ in items:
+            action = by_rule[rule_name].error_action
+            if not action or "sqs" not in action:
+                continue
+            with contextlib.suppress(Exception):
+                aws.client("sqs").send_message(QueueUrl=action["sqs"]["queueUrl"], MessageBody=json.dumps({
+                    "ruleName": rule_name, "topic": topic, "base64OriginalPayload": base64.b64encode(raw).decode(),
+                    "failures": [{"failedAction": "SqsAction", "errorMessage": reason}],
+                }))
+
+    def _flush_archive(self) -> None:
+        """Firehose stand-in: one newline-delimited object per stream per flush, keyed by hour like Firehose."""
+        s3 = aws.client("s3")
+        for stream, records in list(self._archive.items()):
+            if not records:
+                continue
+            self._archive[stream] = []
+            key = datetime.now(UTC).strftime("%Y/%m/%d/%H/") + f"{stream}-{uuid.uuid4().hex}.jsonl"
+            try:
+                s3.put_object(Bucket=stream, Key=key, Body=b"\n".join(records) + b"\n")
+                self.stats["archived"] += len(records)
+            except Exception:
+                self.stats["errors"] += len(records)

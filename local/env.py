@@ -1,0 +1,49 @@
+"""Process environment for running the system over moto: dummy credentials, region, stage and prefix."""
+
+from __future__ import annotations
+
+import os
+import time
+
+
+def configure(stage: str = "local", prefix: str | None = None) -> None:
+    """Set what every boto3/PynamoDB client and chalicelib.settings read. Call before importing the app."""
+    os.environ.update({
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local",
+        "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+        "CHEMPARK_STAGE": stage, "CHEMPARK_RESOURCE_PREFIX": prefix or f"chempark-{stage}",
+        "CHEMPARK_AUTH_MODE": "local",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        # moto's Step Functions TimestampPath compares with local time: run everything in UTC.
+        "TZ": "UTC",
+    })
+    os.environ.pop("AWS_PROFILE", None)
+    time.tzset()
+    from chalicelib.core import aws, settings
+
+    settings.reset()
+    aws.reset()
+
+
+def start_moto(port: int = 0) -> tuple[object, str]:
+    """Start moto's threaded server with Step Functions execution on; point every AWS client at it."""
+    import logging
+
+    import requests
+    from moto.server import ThreadedMotoServer
+
+    from local import moto_patches
+
+    moto_patches.apply()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    host, bound = server.get_host_and_port()
+    url = f"http://{host}:{bound}"
+    os.environ["AWS_ENDPOINT_URL"] = url
+    os.environ["MOTO_PORT"] = str(bound)  # moto's Step Functions engine calls back to this port
+    requests.post(f"{url}/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}}, timeout=10)
+    from chalicelib.core import aws
+
+    aws.reset()
+    return server, url
