@@ -137,7 +137,7 @@ class RuleBridge:
         self.rules = [compile_rule(r) for r in rules]
         self.host, self.port, self.flush_s = host, port, flush_s
         self._inbox: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
-        self._archive: dict[str, list[bytes]] = defaultdict(list)
+        self._archive: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
         self._worker = threading.Thread(target=self._run, name="rule-bridge", daemon=True)
         self._client: Any = None
         self.stats = {"received": 0, "forwarded": 0, "errors": 0, "archived": 0}
@@ -218,7 +218,8 @@ class RuleBridge:
                     if "sqs" in action:
                         sends[action["sqs"]["queueUrl"]].append((rule.name, topic, raw, body))
                     elif "firehose" in action:
-                        self._archive[action["firehose"]["deliveryStreamName"]].append(body.encode())
+                        partition = str(doc.get("enterprise_id") or "_unknown")
+                        self._archive[action["firehose"]["deliveryStreamName"]].append((partition, body.encode()))
         for url, items in sends.items():
             self._send(url, items)
 
@@ -251,15 +252,21 @@ class RuleBridge:
                 }))
 
     def _flush_archive(self) -> None:
-        """Firehose stand-in: one newline-delimited object per stream per flush, keyed by hour like Firehose."""
+        """Firehose stand-in: newline-delimited objects partitioned like the delivery stream's prefix,
+        `enterprise_id=<id>/YYYY/MM/DD/HH/` (the archive bucket has the stream's logical name)."""
         s3 = aws.client("s3")
         for stream, records in list(self._archive.items()):
             if not records:
                 continue
             self._archive[stream] = []
-            key = datetime.now(UTC).strftime("%Y/%m/%d/%H/") + f"{stream}-{uuid.uuid4().hex}.jsonl"
-            try:
-                s3.put_object(Bucket=stream, Key=key, Body=b"\n".join(records) + b"\n")
-                self.stats["archived"] += len(records)
-            except Exception:
-                self.stats["errors"] += len(records)
+            hour = datetime.now(UTC).strftime("%Y/%m/%d/%H/")
+            by_partition: dict[str, list[bytes]] = defaultdict(list)
+            for partition, record in records:
+                by_partition[partition].append(record)
+            for partition, lines in by_partition.items():
+                key = f"enterprise_id={partition}/{hour}{stream}-{uuid.uuid4().hex}.jsonl"
+                try:
+                    s3.put_object(Bucket=stream, Key=key, Body=b"\n".join(lines) + b"\n")
+                    self.stats["archived"] += len(lines)
+                except Exception:
+                    self.stats["errors"] += len(lines)

@@ -120,7 +120,21 @@ STATE_MACHINES: tuple[StateMachine, ...] = ()
 # PynamoDB models, as "module:Class", imported only by the provisioners and the infra tests.
 TABLE_MODELS: tuple[str, ...] = (
     "chalicelib.audit.store:AuditRecordModel",
-    "chalicelib.telemetry.store:IngestCounterModel",
+    "chalicelib.registry.store:ParkModel",
+    "chalicelib.registry.store:EnterpriseModel",
+    "chalicelib.registry.store:ZoneModel",
+    "chalicelib.registry.store:InstallationModel",
+    "chalicelib.registry.store:SensorModel",
+    "chalicelib.registry.store:CameraModel",
+    "chalicelib.registry.store:GatewayModel",
+    "chalicelib.telemetry.store:GatewaySnapshotModel",
+    "chalicelib.telemetry.store:QuarantineModel",
+    "chalicelib.alarms.store:TagStateModel",
+    "chalicelib.alarms.store:AlarmModel",
+    "chalicelib.alarms.store:AlarmEventModel",
+    "chalicelib.notify.store:SmsLogModel",
+    "chalicelib.notify.store:FloodWindowModel",
+    "chalicelib.risk.store:RiskModel",
 )
 
 

@@ -7,13 +7,14 @@ calls the handler with a `Call`, serialises the result and appends the audit rec
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from chalice import Blueprint, Response
+from chalice import Blueprint, CognitoUserPoolAuthorizer, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.core import errors, ids
@@ -65,6 +66,9 @@ class Call:
 
 
 ANONYMOUS = Identity(subject="anonymous", roles=frozenset())
+# Set by infra/ while packaging: every non-public route then sits behind API Gateway's Cognito authorizer.
+_POOL_ARN = os.environ.get("CHEMPARK_COGNITO_USER_POOL_ARN")
+_AUTHORIZER = CognitoUserPoolAuthorizer("cognito", provider_arns=[_POOL_ARN]) if _POOL_ARN else None
 
 
 def json_default(value: Any) -> Any:
@@ -232,7 +236,8 @@ def route(
 
         view.__name__ = handler.__name__
         view.__doc__ = handler.__doc__
-        bp.route(path, methods=[method], cors=True)(view)
+        authorizer = None if spec.public else _AUTHORIZER
+        bp.route(path, methods=[method], cors=True, authorizer=authorizer)(view)
         return handler
 
     return decorate

@@ -25,6 +25,16 @@ class Settings(BaseModel):
     log_level: str = "INFO"
     # Telemetry ingest (5.1.1-1): how late a reading may be before it is quarantined as stale history.
     max_reading_age_s: int = Field(default=7 * 24 * 3600, ge=60)
+    # At most one last-value snapshot per gateway per period (docs/telemetry.md explains the bound).
+    snapshot_every_s: int = Field(default=300, ge=1)
+    tag_config_ttl_s: int = Field(default=60, ge=0)  # registry changes reach the evaluator within this
+    tag_state_ttl_s: int = Field(default=30, ge=0)  # a quiet cached tag state is trusted this long
+    # Alarm management (ISA-18.2): unacknowledged alarms escalate, then are re-notified.
+    alarm_escalate_after_s: int = Field(default=600, ge=1)
+    alarm_renotify_after_s: int = Field(default=300, ge=1)
+    flood_threshold: int = Field(default=10, ge=1)  # more than this many alarms ...
+    flood_window_s: int = Field(default=600, ge=1)  # ... in this window, for one area, is a flood
+    digest_every_s: int = Field(default=300, ge=1)  # during a flood SMS become one digest per period
 
 
 _ENV = {
@@ -36,6 +46,14 @@ _ENV = {
     "jwt_public_key": "CHEMPARK_JWT_PUBLIC_KEY",
     "log_level": "POWERTOOLS_LOG_LEVEL",
     "max_reading_age_s": "CHEMPARK_MAX_READING_AGE_S",
+    "snapshot_every_s": "CHEMPARK_SNAPSHOT_EVERY_S",
+    "tag_config_ttl_s": "CHEMPARK_TAG_CONFIG_TTL_S",
+    "tag_state_ttl_s": "CHEMPARK_TAG_STATE_TTL_S",
+    "alarm_escalate_after_s": "CHEMPARK_ALARM_ESCALATE_AFTER_S",
+    "alarm_renotify_after_s": "CHEMPARK_ALARM_RENOTIFY_AFTER_S",
+    "flood_threshold": "CHEMPARK_FLOOD_THRESHOLD",
+    "flood_window_s": "CHEMPARK_FLOOD_WINDOW_S",
+    "digest_every_s": "CHEMPARK_DIGEST_EVERY_S",
 }
 
 

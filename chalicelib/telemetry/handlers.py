@@ -1,13 +1,13 @@
-"""Telemetry event Lambdas: the SQS ingest consumer (partial batch failures)."""
+"""Telemetry event Lambdas: the SQS ingest consumer (partial batch failures) and the stale sweep."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Rate
 
 from chalicelib.core import catalog
-from chalicelib.telemetry import service
+from chalicelib.telemetry import service, sweeps
 
 bp = Blueprint(__name__)
 
@@ -18,3 +18,9 @@ def ingest_telemetry(event: Any) -> dict[str, Any]:
     records = [(r.to_dict()["messageId"], r.body.encode()) for r in event]
     result = service.ingest(records)
     return {"batchItemFailures": [{"itemIdentifier": mid} for mid in result.retry]}
+
+
+@bp.schedule(Rate(1, unit=Rate.MINUTES), name="stale_sweep")
+def stale_sweep(event: Any) -> dict[str, Any]:
+    """Every minute: sensors silent past their stale_after_s raise STALE; online rate per enterprise."""
+    return sweeps.sweep()

@@ -1,0 +1,70 @@
+"""Linkage context of an alarm (5.1.1-3): cameras, nearby environment readings, hazard data, plans.
+
+Plans and resources come through a port the emergency context fills (`use_plans_provider`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.alarms import service
+from chalicelib.core.geo import nearest
+from chalicelib.core.identity import Identity
+from chalicelib.registry import service as registry
+from chalicelib.telemetry import service as telemetry_service
+
+PlansProvider = Callable[[dict[str, Any], dict[str, Any], dict[str, Any] | None], dict[str, Any]]
+_plans: PlansProvider | None = None
+CAMERA_RADIUS_M = 1000
+ENVIRONMENT_RADIUS_M = 2000
+
+
+def use_plans_provider(provider: PlansProvider) -> None:
+    """The emergency context registers how to find applicable plans and nearest resources."""
+    global _plans
+    _plans = provider
+
+
+def build(alarm_id: str, who: Identity) -> dict[str, Any]:
+    _, alarm = service.load(alarm_id, who)
+    sensor = registry.get(registry.SENSOR, alarm.tag_id, who)
+    lat, lon = sensor["location"]["lat"], sensor["location"]["lon"]
+    installation = registry.get(registry.INSTALLATION, alarm.installation_id, who) if alarm.installation_id else None
+    cameras = _all(registry.CAMERA, who)
+    near_cams = nearest(cameras, lat, lon, lambda c: (c["location"]["lat"], c["location"]["lon"]),
+                        limit=5, within_m=CAMERA_RADIUS_M)
+    env = [s for s in _all(registry.SENSOR, who) if s.get("environment") and s["id"] != sensor["id"]]
+    near_env = nearest(env, lat, lon, lambda s: (s["location"]["lat"], s["location"]["lon"]),
+                       limit=10, within_m=ENVIRONMENT_RADIUS_M)
+    nearby = [s for _, s in near_env] + [sensor]
+    current = telemetry_service.last_values([s["id"] for s in nearby], {s["enterprise_id"] for s in nearby})
+    public = service.public(alarm)
+    plans = _plans(public, sensor, installation) if _plans else {"plans": [], "resources": [],
+                                                                     "note": "应急预案与资源模块未提供数据"}
+    return {
+        "alarm": public,
+        "sensor": {**sensor, "current": current.get(sensor["id"])},
+        "cameras": [{"id": c["id"], "name": c["name"], "ptz": c.get("ptz", False), "type_label": c.get("type_label"),
+                     "distance_m": round(d, 1), "location": c["location"]} for d, c in near_cams],
+        "environment": [{"id": s["id"], "name": s["name"], "kind": s["kind"], "unit": s["unit"],
+                         "distance_m": round(d, 1), "current": current.get(s["id"])} for d, s in near_env],
+        "installation": None if installation is None else {
+            "id": installation["id"], "name": installation["name"], "grade": installation.get("grade"),
+            "major_hazard": installation.get("major_hazard"), "r_value": installation.get("r_value"),
+            "chemicals": [{"chemical": i["chemical"], "cas": i.get("cas"), "quantity_t": i["quantity_t"]}
+                          for i in installation.get("inventory", [])],
+        },
+        **plans,
+    }
+
+
+def _all(kind: registry.Kind, who: Identity) -> list[dict[str, Any]]:
+    """Every visible entity of a kind (cameras and environment sensors are few per park)."""
+    out: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        items, cursor = registry.list_page(kind, who, None, 200, cursor)
+        out += items
+        if not cursor:
+            return out

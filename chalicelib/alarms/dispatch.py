@@ -1,0 +1,88 @@
+"""Dispatch committed alarm events: SNS (attributes for subscriber filters), SMS, risk recompute.
+
+Runs right after the commit; events stay `pending` until dispatched, so the minute sweep re-sends
+whatever a crash left behind (at-least-once; SMS are de-duplicated per event and phone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from chalicelib.alarms.domain import ANNUNCIATING
+from chalicelib.alarms.service import EventRecord
+from chalicelib.alarms.store import AlarmEventModel
+from chalicelib.core import aws, catalog, clock
+from chalicelib.core.observability import logger, metrics
+from chalicelib.core.schemas import Priority
+from chalicelib.notify import service as notify
+from chalicelib.registry import service as registry
+
+EVENT_LABEL = {"raised": "报警", "reactivated": "再次报警", "escalated": "报警升级", "renotified": "报警未确认提醒"}
+
+
+def _attr(value: Any) -> dict[str, str]:
+    return {"DataType": "String", "StringValue": str(value) if value not in (None, "") else "-"}
+
+
+def sms_text(event: EventRecord) -> str:
+    a = event.alarm
+    where = f"{a.get('enterprise_name', '')}{a.get('installation_name', '')}{a.get('tag_name', '')}"
+    value = f"{a['value']:.4g}{a.get('unit', '')}"
+    limit = f"（限值{a['limit']:.4g}{a.get('unit', '')}）" if a.get("limit") is not None else ""
+    if a["condition"] == "TREND" and a.get("detail") is not None:
+        limit = f"（预计{max(1, round(a['detail'] / 60))}分钟后达到限值{a['limit']:.4g}{a.get('unit', '')}）"
+    when = clock.iso(event.ts)[11:16]
+    return (f"【园区{EVENT_LABEL.get(event.type, '报警')}】{where}({a['tag_id']}){a['condition_label']}："
+            f"当前{value}{limit}，优先级{Priority(a['priority']).label}，{when} UTC。请及时确认处置。")
+
+
+def message(event: EventRecord) -> dict[str, Any]:
+    return {"event_id": f"{event.alarm_id}:{event.seq}", "type": event.type, "ts": clock.iso(event.ts),
+            "by": event.by, "alarm": event.alarm, "details": event.details}
+
+
+def dispatch(events: Iterable[EventRecord]) -> None:
+    events = list(events)
+    topic = catalog.topic_arn("alarm-events")
+    installations: set[str] = set()
+    for event in events:
+        a = event.alarm
+        aws.client("sns").publish(TopicArn=topic, Message=orjson.dumps(message(event)).decode(), MessageAttributes={
+            "event_type": _attr(event.type), "enterprise_id": _attr(a["enterprise_id"]),
+            "installation_id": _attr(a.get("installation_id")), "priority": _attr(a["priority"]),
+            "condition": _attr(a["condition"]),
+        })
+        if event.type in ANNUNCIATING and a["state"] not in ("shelved", "suppressed", "out_of_service", "normal"):
+            recipients = [notify.Recipient(c["name"], c["phone"], Priority(c.get("min_priority", "high")))
+                          for c in registry.contacts_for(a["enterprise_id"], a.get("installation_id"))]
+            summary = f"{a['condition_label']}|{a['tag_id']}"
+            notify.alarm_sms(f"{event.alarm_id}:{event.seq}", a["area"], Priority(a["priority"]), sms_text(event),
+                             summary, recipients, a["enterprise_id"])
+        AlarmEventModel(event.alarm_id, event.seq).update(actions=[AlarmEventModel.pending.remove()])
+        if a.get("installation_id"):
+            installations.add(a["installation_id"])
+        metrics.add_metric(name=f"Alarm_{event.type}", unit="Count", value=1)
+    for installation_id in installations:
+        from chalicelib.risk import service as risk  # risk reads alarms: imported here to keep layers one-way
+
+        try:
+            risk.recompute_installation(installation_id)
+        except Exception:  # risk is derived and recomputed on the next change; never block notification
+            logger.exception("risk recompute failed", extra={"installation_id": installation_id})
+
+
+def redispatch_pending(older_than_ms: int = 30_000) -> int:
+    """Sweep: events committed but not dispatched (a crash between commit and publish)."""
+    from chalicelib.alarms import service
+
+    cutoff, count = clock.now_ms() - older_than_ms, 0
+    for item in AlarmEventModel.by_pending.query("1", AlarmEventModel.ts < cutoff):
+        alarm = service.public(service.get_alarm(item.alarm_id))
+        record = EventRecord(item.alarm_id, int(item.seq), int(item.ts), item.type, item.by, alarm, orjson.loads(item.doc))
+        dispatch([record])
+        count += 1
+    return count
+

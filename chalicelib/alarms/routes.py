@@ -1,0 +1,94 @@
+"""Alarm routes: list, detail with history, ack, shelve, unshelve, reset, comments, context, KPIs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.alarms import context, dispatch, queries, service
+from chalicelib.alarms.schemas import (
+    AckIn,
+    AlarmDetail,
+    AlarmFilter,
+    AlarmOut,
+    AlarmPage,
+    CommentIn,
+    EmptyIn,
+    KpiQuery,
+    ShelveIn,
+)
+from chalicelib.core.clock import to_ms
+from chalicelib.core.http import Call, route
+from chalicelib.core.identity import ALL_ROLES, Role
+
+bp = Blueprint(__name__)
+OPERATORS = [Role.DUTY_OFFICER, Role.PARK_ADMIN, Role.COMMANDER, Role.ENTERPRISE_MANAGER]
+SHELVERS = [Role.DUTY_OFFICER, Role.PARK_ADMIN, Role.ENTERPRISE_MANAGER]
+COMMENTERS = [*OPERATORS, Role.INSPECTOR]
+
+
+@route(bp, "/alarms", roles=ALL_ROLES, query=AlarmFilter, response=AlarmPage)
+def list_alarms(call: Call) -> AlarmPage:
+    """报警列表（企业、单元、位号、状态、优先级、时间筛选；最新在前）。"""
+    q: AlarmFilter = call.query
+    items, cursor = queries.search(call.identity, q)
+    return AlarmPage(items=[AlarmOut.model_validate(i) for i in items], next_cursor=cursor)
+
+
+@route(bp, "/alarms/kpis", roles=ALL_ROLES, query=KpiQuery)
+def alarm_kpis(call: Call) -> dict[str, Any]:
+    """报警系统绩效指标（ISA-18.2 / EEMUA 191）：每10分钟/小时/天报警数、泛滥时段占比、前十占比、振荡、陈旧、优先级分布。"""
+    q: KpiQuery = call.query
+    return queries.kpis(call.identity, q.enterprise_id, q.area, to_ms(q.from_), to_ms(q.to))
+
+
+@route(bp, "/alarms/{alarm_id}", roles=ALL_ROLES, response=AlarmDetail)
+def get_alarm(call: Call, alarm_id: str) -> AlarmDetail:
+    """报警详情与完整历史。"""
+    _, alarm = service.load(alarm_id, call.identity)
+    return AlarmDetail(alarm=AlarmOut.model_validate(service.public(alarm)), history=service.history(alarm_id))
+
+
+def _act(call: Call, alarm_id: str, action: str, **kw: Any) -> AlarmOut:
+    call.target = alarm_id
+    alarm, events = service.act(alarm_id, call.identity, action, **kw)
+    call.audit_details = {"state": alarm.state.value, **{k: v for k, v in kw.items() if v is not None}}
+    dispatch.dispatch(events)
+    return AlarmOut.model_validate(service.public(alarm))
+
+
+@route(bp, "/alarms/{alarm_id}/ack", "POST", roles=OPERATORS, body=AckIn, response=AlarmOut)
+def ack_alarm(call: Call, alarm_id: str) -> AlarmOut:
+    """确认报警。"""
+    return _act(call, alarm_id, "ack", comment=call.body.comment)
+
+
+@route(bp, "/alarms/{alarm_id}/shelve", "POST", roles=SHELVERS, body=ShelveIn, response=AlarmOut)
+def shelve_alarm(call: Call, alarm_id: str) -> AlarmOut:
+    """搁置报警（限时，须填写原因，到期自动恢复）。"""
+    return _act(call, alarm_id, "shelve", duration_s=call.body.duration_s, reason=call.body.reason)
+
+
+@route(bp, "/alarms/{alarm_id}/unshelve", "POST", roles=SHELVERS, body=EmptyIn, response=AlarmOut)
+def unshelve_alarm(call: Call, alarm_id: str) -> AlarmOut:
+    """解除搁置。"""
+    return _act(call, alarm_id, "unshelve")
+
+
+@route(bp, "/alarms/{alarm_id}/reset", "POST", roles=OPERATORS, body=EmptyIn, response=AlarmOut)
+def reset_alarm(call: Call, alarm_id: str) -> AlarmOut:
+    """复位闭锁报警（已恢复且已确认的闭锁报警）。"""
+    return _act(call, alarm_id, "reset")
+
+
+@route(bp, "/alarms/{alarm_id}/comments", "POST", roles=COMMENTERS, body=CommentIn, response=AlarmOut, status=201)
+def comment_alarm(call: Call, alarm_id: str) -> AlarmOut:
+    """为报警添加处置备注。"""
+    return _act(call, alarm_id, "comment", comment=call.body.text)
+
+
+@route(bp, "/alarms/{alarm_id}/context", roles=ALL_ROLES)
+def alarm_context(call: Call, alarm_id: str) -> dict[str, Any]:
+    """报警联动信息：附近摄像机、周边环境读数、危险源化学品与分级、适用预案与最近应急资源。"""
+    return context.build(alarm_id, call.identity)

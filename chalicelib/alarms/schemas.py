@@ -1,0 +1,83 @@
+"""Alarm HTTP contracts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.alarms.domain import MAX_SHELVE_S, State
+from chalicelib.core.pagination import PageQuery
+from chalicelib.core.schemas import Priority, Strict
+
+
+class AlarmFilter(PageQuery):
+    enterprise_id: str | None = None
+    installation_id: str | None = None
+    tag_id: str | None = None
+    state: State | None = None
+    priority: Priority | None = None
+    open: bool | None = Field(default=None, description="true: 仅未关闭的报警")
+    from_: datetime | None = Field(default=None, alias="from")
+    to: datetime | None = None
+
+
+class AlarmOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    tag_id: str
+    enterprise_id: str
+    installation_id: str | None
+    area: str
+    condition: str
+    condition_label: str
+    state: State
+    priority: Priority
+    base_priority: Priority
+    active: bool
+    acked: bool
+    value: float
+    limit: float | None
+    raised_ms: int
+    shelved_until: int | None
+
+
+class AlarmPage(BaseModel):
+    items: list[AlarmOut]
+    next_cursor: str | None = None
+
+
+class AlarmDetail(BaseModel):
+    alarm: AlarmOut
+    history: list[dict[str, Any]]
+
+
+class AckIn(Strict):
+    comment: str | None = Field(default=None, max_length=500)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"comment": "已电话核实，现场正在处置"}]})
+
+
+class ShelveIn(Strict):
+    duration_s: int = Field(gt=0, le=MAX_SHELVE_S, description="搁置时长（秒），到期自动恢复")
+    reason: str = Field(min_length=2, max_length=500, description="搁置原因（审计）")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"duration_s": 3600, "reason": "探头标定中"}]})
+
+
+class CommentIn(Strict):
+    text: str = Field(min_length=1, max_length=1000)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"text": "巡检人员已到达现场"}]})
+
+
+class EmptyIn(Strict):
+    pass
+
+
+class KpiQuery(Strict):
+    enterprise_id: str | None = None
+    area: str | None = Field(default=None, description="区域：重大危险源单元 id（或企业 id）")
+    from_: datetime = Field(alias="from")
+    to: datetime

@@ -1,0 +1,28 @@
+"""Time-driven alarm work, run every minute: shelve expiry, escalation and re-notification, retries."""
+
+from __future__ import annotations
+
+from chalicelib.alarms import dispatch, domain, service
+from chalicelib.core import clock
+from chalicelib.core.settings import get_settings
+from chalicelib.notify import service as notify
+
+
+def run() -> dict[str, int]:
+    settings, now = get_settings(), clock.now_ms()
+    counts = {"unshelved": 0, "escalated": 0, "renotified": 0, "redispatched": 0, "digests": 0}
+    for alarm in service.open_alarms():
+        if alarm.shelved_until is not None and alarm.shelved_until <= now:
+            events = service.transition(alarm.id, lambda a, t: domain.unshelve(a, t, expired=True)
+                                        if a.shelved_until is not None and a.shelved_until <= t else domain.Outcome(a, ()))
+            counts["unshelved"] += bool(events)
+        else:
+            events = service.transition(alarm.id, lambda a, t: domain.due_for_attention(
+                a, t, settings.alarm_escalate_after_s * 1000, settings.alarm_renotify_after_s * 1000))
+            for e in events:
+                counts["escalated" if e.type == "escalated" else "renotified"] += 1
+        if events:
+            dispatch.dispatch(events)
+    counts["redispatched"] = dispatch.redispatch_pending()
+    counts["digests"] = notify.send_digests()
+    return counts

@@ -1,0 +1,122 @@
+"""SMS with ISA-18.2 flood handling: past the flood threshold an area's SMS become periodic digests.
+
+Nothing is dropped: every alarm still reaches SNS and its history; an SMS held back by a flood is
+counted in the area's backlog and summarised in the next digest, and every SMS sent is logged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.core import clock
+from chalicelib.core.observability import logger, metrics
+from chalicelib.core.schemas import Priority
+from chalicelib.core.settings import get_settings
+from chalicelib.core.store import is_conditional_failure
+from chalicelib.notify import channels
+from chalicelib.notify.store import FloodWindowModel, SmsLogModel
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    phone: str
+    min_priority: Priority
+
+
+def _mask(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = "") -> bool:
+    """Send once per (ref, phone): a retried dispatch does not text the same person twice."""
+    entry = SmsLogModel(ref, recipient.phone, ts=clock.now_ms(), text=text, kind=kind, enterprise_id=enterprise_id)
+    try:
+        entry.save(condition=SmsLogModel.ref.does_not_exist())
+    except Exception as exc:
+        if is_conditional_failure(exc):
+            return False
+        raise
+    try:
+        entry.update(actions=[SmsLogModel.message_id.set(channels.sms().send(recipient.phone, text))])
+    except Exception:
+        entry.delete()  # not sent: let the next dispatch attempt try again
+        raise
+    metrics.add_metric(name="SmsSent", unit="Count", value=1)
+    logger.info("sms sent", extra={"ref": ref, "to": _mask(recipient.phone), "kind": kind})
+    return True
+
+
+def _window(area: str) -> FloodWindowModel:
+    try:
+        return FloodWindowModel.get(area, consistent_read=True)
+    except DoesNotExist:
+        return FloodWindowModel(area)
+
+
+def alarm_sms(ref: str, area: str, priority: Priority, text: str, summary: str, recipients: list[Recipient],
+              enterprise_id: str) -> str:
+    """Annunciate one alarm event by SMS unless its area is in flood. Returns 'sent' | 'digest' | 'none'."""
+    wanted = [r for r in recipients if priority.rank >= r.min_priority.rank]
+    if not wanted:
+        return "none"
+    settings, now = get_settings(), clock.now_ms()
+    for _ in range(5):
+        window = _window(area)
+        recent = [t for t in orjson.loads(window.recent) if now - t < settings.flood_window_s * 1000] + [now]
+        flooded = len(recent) > settings.flood_threshold
+        window.recent = orjson.dumps(recent[-(settings.flood_threshold * 4):]).decode()
+        if flooded:
+            window.backlog = orjson.dumps([*orjson.loads(window.backlog), summary]).decode()
+            known = {r["phone"]: r for r in orjson.loads(window.recipients)}
+            known.update({r.phone: {"name": r.name, "phone": r.phone, "min_priority": r.min_priority.value}
+                          for r in wanted})
+            window.recipients = orjson.dumps(list(known.values())).decode()
+        try:
+            window.save()
+            break
+        except Exception as exc:
+            if not is_conditional_failure(exc):
+                raise
+    else:
+        flooded = False  # could not record the window: better one SMS too many than one too few
+    if flooded:
+        metrics.add_metric(name="SmsHeldForDigest", unit="Count", value=1)
+        return "digest"
+    for recipient in wanted:
+        send_sms(ref, recipient, text, "alarm", enterprise_id)
+    return "sent"
+
+
+def _digest_text(area_label: str, backlog: list[str], minutes: int) -> str:
+    kinds = Counter(item.split("|", 1)[0] for item in backlog)
+    parts = "，".join(f"{k}{n}条" for k, n in kinds.most_common(4))
+    return f"【园区报警汇总】{area_label}报警泛滥：近{minutes}分钟共{len(backlog)}条（{parts}），请立即登录系统处置。"
+
+
+def send_digests(area_labels: dict[str, str] | None = None) -> int:
+    """For each area with a backlog and no digest for `digest_every_s`: one digest per recipient."""
+    settings, now, sent = get_settings(), clock.now_ms(), 0
+    for window in FloodWindowModel.scan(FloodWindowModel.backlog != "[]"):
+        if now - int(window.last_digest_ms or 0) < settings.digest_every_s * 1000:
+            continue
+        backlog = orjson.loads(window.backlog)
+        recipients: list[dict[str, Any]] = orjson.loads(window.recipients)
+        text = _digest_text((area_labels or {}).get(window.area, window.area), backlog, settings.digest_every_s // 60 or 1)
+        window.backlog, window.last_digest_ms = "[]", now
+        try:
+            window.save()
+        except Exception as exc:
+            if is_conditional_failure(exc):
+                continue  # an alarm just joined the backlog: the next run sends it
+            raise
+        for r in recipients:
+            send_sms(f"digest:{window.area}:{now}", Recipient(r["name"], r["phone"], Priority(r["min_priority"])),
+                     text, "digest")
+            sent += 1
+    return sent

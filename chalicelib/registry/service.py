@@ -1,0 +1,221 @@
+"""Registry use cases: scoped CRUD of park, enterprises, zones, installations, sensors, cameras, gateways."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from chalicelib.core import clock, errors, ids
+from chalicelib.core.identity import Identity
+from chalicelib.core.pagination import decode_cursor, encode_cursor
+from chalicelib.core.store import is_conditional_failure
+from chalicelib.registry import domain, gb28181, store
+from chalicelib.registry.store import PARK_SCOPE, DocModel
+
+IN_USE = errors.define("IN_USE", 409, "仍有关联对象，无法删除", "Delete the sensors/cameras that reference it first.")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One registry entity type: its table, id prefix and the references a document may hold."""
+
+    name: str
+    model: type[DocModel]
+    prefix: str
+    scoped: bool = True  # has enterprise_id
+
+
+ENTERPRISE = Kind("enterprise", store.EnterpriseModel, "ent", scoped=False)
+ZONE = Kind("zone", store.ZoneModel, "zon")
+INSTALLATION = Kind("installation", store.InstallationModel, "ins")
+SENSOR = Kind("sensor", store.SensorModel, "")
+CAMERA = Kind("camera", store.CameraModel, "")
+GATEWAY = Kind("gateway", store.GatewayModel, "gw")
+
+
+def _visible_enterprise(item: DocModel, kind: Kind) -> str | None:
+    if kind is ENTERPRISE:
+        return item.id
+    value = getattr(item, "enterprise_id", None)
+    return None if value == PARK_SCOPE else value
+
+
+def load(kind: Kind, entity_id: str, who: Identity) -> DocModel:
+    """The entity if it exists and the caller may see it; NOT_FOUND otherwise (never reveal other tenants)."""
+    try:
+        item = kind.model.get(entity_id, consistent_read=True)
+    except DoesNotExist:
+        raise errors.NOT_FOUND(details={kind.name: entity_id}) from None
+    owner = _visible_enterprise(item, kind)
+    if owner is not None and not who.can_see(owner):
+        raise errors.NOT_FOUND(details={kind.name: entity_id})
+    if owner is None and kind.scoped and who.is_enterprise_scoped:
+        raise errors.NOT_FOUND(details={kind.name: entity_id})  # park-level zone: not an enterprise's
+    return item
+
+
+def get(kind: Kind, entity_id: str, who: Identity) -> dict[str, Any]:
+    return load(kind, entity_id, who).data()
+
+
+def list_page(kind: Kind, who: Identity, enterprise_id: str | None, limit: int, cursor: str | None,
+              installation_id: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    scope = who.scope(enterprise_id)
+    if installation_id is not None:
+        load(INSTALLATION, installation_id, who)  # scope check on the parent
+        items, last = store.page(kind.model, None, limit, decode_cursor(cursor), "by_installation", installation_id)
+    elif kind is ENTERPRISE:
+        if scope is not None:
+            return [get(ENTERPRISE, scope, who)], None
+        items, last = store.page(kind.model, None, limit, decode_cursor(cursor))
+    else:
+        items, last = store.page(kind.model, scope, limit, decode_cursor(cursor))
+    return [i.data() for i in items], encode_cursor(last)
+
+
+def _check_refs(doc: dict[str, Any], enterprise_id: str, who: Identity) -> None:
+    """References (installation, zone, gateway) must exist, be visible and belong to the same enterprise."""
+    for field, kind in (("installation_id", INSTALLATION), ("zone_id", ZONE), ("gateway_id", GATEWAY)):
+        ref = doc.get(field)
+        if not ref:
+            continue
+        try:
+            item = load(kind, ref, who)
+        except errors.AppError as exc:
+            raise errors.VALIDATION_FAILED(f"请求参数校验失败：body.{field}", errors=[
+                {"field": f"body.{field}", "message": f"{kind.name} {ref} 不存在", "type": "reference"}]) from exc
+        owner = _visible_enterprise(item, kind)
+        if owner is not None and owner != enterprise_id:
+            raise domain.ENTERPRISE_MISMATCH(details={"field": f"body.{field}", "id": ref})
+
+
+def _prepare(kind: Kind, doc: dict[str, Any]) -> dict[str, Any]:
+    """Derived fields computed by the domain rules, stored with the document."""
+    if kind is INSTALLATION:
+        return {**doc, **domain.assess_installation(doc["inventory"], doc["exposed_people"])}
+    if kind is SENSOR:
+        domain.check_unit(doc["kind"], doc["unit"])
+        limits, source = domain.resolve_limits(doc["kind"], doc.get("gas"), doc["unit"], doc.get("limits"))
+        domain.check_limits(limits, doc.get("deadband") or 0)
+        return {**doc, "limits": limits, "limits_source": source}
+    if kind is CAMERA:
+        parsed = gb28181.parse_device_id(doc["id"])
+        return {**doc, "type_label": parsed.type_label}
+    return doc
+
+
+def _keys(kind: Kind, doc: dict[str, Any]) -> dict[str, Any]:
+    keys: dict[str, Any] = {}
+    if kind.scoped:
+        keys["enterprise_id"] = doc.get("enterprise_id") or PARK_SCOPE
+    if kind is SENSOR:
+        keys["installation_id"] = doc.get("installation_id")
+    return keys
+
+
+def create(kind: Kind, body: BaseModel, who: Identity) -> dict[str, Any]:
+    doc = body.model_dump(mode="json")
+    enterprise_id = doc.get("enterprise_id")
+    if kind.scoped:
+        if enterprise_id:
+            who.ensure_can_write(enterprise_id)
+            load(ENTERPRISE, enterprise_id, who)
+        elif who.is_enterprise_scoped:
+            raise errors.ENTERPRISE_SCOPE(details={"field": "body.enterprise_id"})
+        _check_refs(doc, enterprise_id or PARK_SCOPE, who)
+    entity_id = doc.pop("id", None) or ids.new_id(kind.prefix or kind.name[:3])
+    doc = _prepare(kind, {**doc, "id": entity_id})
+    doc.pop("id", None)
+    try:
+        item = store.save_new(kind.model, entity_id, doc, clock.now_ms(), **_keys(kind, doc))
+    except PutError as exc:
+        if is_conditional_failure(exc):
+            raise errors.CONFLICT(f"{entity_id} 已存在", details={"id": entity_id}) from exc
+        raise
+    return item.data()
+
+
+def replace(kind: Kind, entity_id: str, body: BaseModel, who: Identity) -> dict[str, Any]:
+    item = load(kind, entity_id, who)
+    doc = body.model_dump(mode="json")
+    doc.pop("id", None)
+    if kind.scoped and (doc.get("enterprise_id") or PARK_SCOPE) != getattr(item, "enterprise_id", None):
+        raise domain.IMMUTABLE_FIELD(details={"field": "body.enterprise_id"})
+    if kind.scoped:
+        _check_refs(doc, getattr(item, "enterprise_id", PARK_SCOPE), who)
+    doc = _prepare(kind, {**doc, "id": entity_id})
+    doc.pop("id", None)
+    try:
+        return store.save_existing(item, doc, clock.now_ms(), **_keys(kind, doc)).data()
+    except (PutError, UpdateError) as exc:
+        if is_conditional_failure(exc):
+            raise errors.CONFLICT(details={"id": entity_id}) from exc
+        raise
+
+
+def remove(kind: Kind, entity_id: str, who: Identity) -> None:
+    item = load(kind, entity_id, who)
+    if kind is INSTALLATION and next(iter(store.SensorModel.by_installation.query(entity_id, limit=1)), None):
+        raise IN_USE(details={"installation_id": entity_id})
+    item.delete()
+
+
+def get_park() -> dict[str, Any] | None:
+    try:
+        return store.ParkModel.get("park").data()
+    except DoesNotExist:
+        return None
+
+
+def put_park(body: BaseModel) -> dict[str, Any]:
+    doc, now = body.model_dump(mode="json"), clock.now_ms()
+    try:
+        item = store.ParkModel.get("park", consistent_read=True)
+        return store.save_existing(item, doc, now).data()
+    except DoesNotExist:
+        return store.save_new(store.ParkModel, "park", doc, now).data()
+
+
+def contacts_for(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
+    """Designated managers who receive alarm SMS: the enterprise's, the park's, and the 包保责任人."""
+    people: list[dict[str, Any]] = []
+    try:
+        people += store.EnterpriseModel.get(enterprise_id).data().get("managers", [])
+    except DoesNotExist:
+        pass
+    park = get_park()
+    if park:
+        people += park.get("managers", [])
+    if installation_id:
+        try:
+            for p in store.InstallationModel.get(installation_id).data().get("responsible", []):
+                people.append({"name": p["name"], "phone": p["phone"], "title": p["duty"], "min_priority": "high"})
+        except DoesNotExist:
+            pass
+    unique: dict[str, dict[str, Any]] = {}
+    for person in people:
+        unique.setdefault(person["phone"], person)
+    return list(unique.values())
+
+
+def sensor_profiles(tag_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Sensors with what evaluation needs from their installation and enterprise (three BatchGets)."""
+    sensors = {s.id: s.data() for s in store.SensorModel.batch_get(tag_ids)} if tag_ids else {}
+    inst_ids = {s["installation_id"] for s in sensors.values() if s.get("installation_id")}
+    installations = {i.id: i.data() for i in store.InstallationModel.batch_get(list(inst_ids))} if inst_ids else {}
+    ent_ids = {s["enterprise_id"] for s in sensors.values()}
+    enterprises = {e.id: e.data() for e in store.EnterpriseModel.batch_get(list(ent_ids))} if ent_ids else {}
+    for sensor in sensors.values():
+        inst = installations.get(sensor.get("installation_id") or "", {})
+        sensor["installation_name"] = inst.get("name", "")
+        sensor["installation_status"] = inst.get("status", "operating")
+        sensor["enterprise_name"] = enterprises.get(sensor["enterprise_id"], {}).get("name", "")
+    return sensors
+
+
+def all_sensors() -> list[dict[str, Any]]:
+    """Every sensor (the stale sweep's census)."""
+    return [s.data() for s in store.SensorModel.scan()]

@@ -1,0 +1,68 @@
+"""Stale/offline detection (5.1.1-2, 6.2.1): a sensor silent for `stale_after_s` raises STALE; online rate."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from chalicelib.alarms import dispatch
+from chalicelib.alarms import service as alarms
+from chalicelib.core import clock
+from chalicelib.registry import service as registry
+from chalicelib.telemetry import domain
+from chalicelib.telemetry import service as telemetry
+from chalicelib.telemetry.store import GatewaySnapshotModel
+
+
+def last_seen() -> dict[str, int]:
+    """Last reading time per tag from every gateway snapshot (bounded by the snapshot period)."""
+    seen: dict[str, int] = {}
+    for snap in GatewaySnapshotModel.scan():
+        for tag, (ts, _value, _quality) in snap.tag_map().items():
+            seen[tag] = max(seen.get(tag, 0), int(ts))
+    return seen
+
+
+def census(now: int, enterprise_id: str | None = None) -> tuple[dict[str, list[int]], list[dict[str, Any]]]:
+    """In-service sensors per enterprise: [count, online], and the silent ones (with `_since`)."""
+    seen = last_seen()
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    silent: list[dict[str, Any]] = []
+    for sensor in registry.all_sensors():
+        if sensor.get("status") == "out_of_service" or (enterprise_id and sensor["enterprise_id"] != enterprise_id):
+            continue
+        since = seen.get(sensor["id"]) or int(sensor.get("created_at") or now)
+        totals[sensor["enterprise_id"]][0] += 1
+        if now - since < int(sensor.get("stale_after_s") or 600) * 1000:
+            totals[sensor["enterprise_id"]][1] += 1
+        else:
+            silent.append({**sensor, "_since": since})
+    return totals, silent
+
+
+def sweep() -> dict[str, Any]:
+    """Mark silent in-service sensors STALE; returns counts and the online rate per enterprise."""
+    now = clock.now_ms()
+    totals, stale = census(now)
+    raised = 0
+    if stale:
+        profiles = telemetry.profiles([s["id"] for s in stale])
+        states = alarms.load_states([s["id"] for s in stale])
+        for sensor in stale:
+            profile, state = profiles.get(sensor["id"]), states[sensor["id"]]
+            if profile is None:
+                continue
+            change = domain.mark_stale(state, now, int(sensor.get("stale_after_s") or 600) * 1000, sensor["_since"])
+            if change is None:
+                continue
+            try:
+                dispatch.dispatch(alarms.commit(profile.context, state, [change]))
+                raised += 1
+            except alarms.Contended:
+                continue  # a reading arrived meanwhile: the next sweep decides again
+    return {"stale_raised": raised, "online": online_rates(totals)}
+
+
+def online_rates(totals: dict[str, list[int]]) -> dict[str, dict[str, Any]]:
+    return {e: {"in_service": n, "online": k, "rate_percent": round(100 * k / n, 2) if n else None}
+            for e, (n, k) in totals.items()}

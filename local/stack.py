@@ -1,0 +1,202 @@
+"""`make run`: the whole system on one machine over moto, in one process, stopped cleanly by Ctrl-C/SIGTERM.
+
+moto (Step Functions execution on) · every resource from the catalogue · Lambdas in-process ·
+amqtt on 127.0.0.1:1883 + rule bridge · SQS pollers · schedules · REST API on 127.0.0.1:8000 ·
+seeded demo park · simulator publishing telemetry. Writes .local/stack.json and .local/tokens.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = ROOT / ".local"
+
+
+@dataclass
+class Stack:
+    """Handles to every running part, stopped in reverse order of start."""
+
+    api_port: int
+    mqtt_port: int
+    moto_url: str = ""
+    tokens: dict[str, str] = field(default_factory=dict)
+    parts: list[tuple[str, Any]] = field(default_factory=list)
+    provisioned: Any = None
+    seeded: Any = None
+
+    def add(self, name: str, part: Any) -> Any:
+        self.parts.append((name, part))
+        return part
+
+    def stop(self) -> None:
+        for _name, part in reversed(self.parts):
+            try:
+                part.stop()
+            except Exception as exc:  # keep stopping the rest
+                print(f"  ! stopping {_name}: {exc}", file=sys.stderr)
+        self.parts.clear()
+        (STATE / "stack.json").unlink(missing_ok=True)
+
+
+class _ApiServer:
+    def __init__(self, app: Any, port: int) -> None:
+        from chalice.config import Config
+        from chalice.local import create_local_server
+
+        config = Config.create(chalice_stage="local", app_name="chempark", lambda_timeout=60, lambda_memory_size=512)
+        self.server = create_local_server(app, config, "127.0.0.1", port)
+        self.thread = threading.Thread(target=self.server.server.serve_forever, name="api", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server.server_close()
+        self.thread.join(timeout=5)
+
+
+class _Moto:
+    def __init__(self, server: Any) -> None:
+        self.server = server
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def _tokens(issuer: Any, seeded: Any) -> dict[str, str]:
+    """One ready token per role; enterprise roles get one token per demo enterprise."""
+    from chalicelib.core.identity import ENTERPRISE_ROLES, Role
+
+    tokens: dict[str, str] = {}
+    people = getattr(seeded, "people", {}) or {}
+    for role in Role:
+        if role in ENTERPRISE_ROLES:
+            for enterprise_id in getattr(seeded, "enterprise_ids", []):
+                subject = people.get(f"{role.value}:{enterprise_id}", f"{role.value}-{enterprise_id}")
+                tokens[f"{role.value}:{enterprise_id}"] = issuer.token(subject, [role.value], enterprise_id)
+        else:
+            tokens[role.value] = issuer.token(people.get(role.value, f"demo-{role.value}"), [role.value])
+    return tokens
+
+
+def start(api_port: int = 8000, mqtt_port: int = 1883, simulate: bool = True, quiet: bool = False) -> Stack:
+    """Bring everything up; the caller owns `stack.stop()`."""
+    from local import env
+
+    env.configure(stage="local")
+    from local.issuer import Issuer
+
+    STATE.mkdir(exist_ok=True)
+    issuer = Issuer.load_or_create(STATE)
+    os.environ["CHEMPARK_JWT_PUBLIC_KEY"] = issuer.public_pem
+    stack = Stack(api_port=api_port, mqtt_port=mqtt_port)
+    try:
+        server, stack.moto_url = env.start_moto()
+        stack.add("moto", _Moto(server))
+        from local.provision import provision
+
+        stack.provisioned = provision()
+        import app as chalice_app
+
+        from local import seed
+
+        stack.seeded = seed.seed()
+        from local.broker import BrokerThread
+
+        broker = stack.add("mqtt broker", BrokerThread(port=mqtt_port))
+        broker.start()
+        broker.wait_ready()
+        from local.bridge import RuleBridge
+
+        stack.add("rule bridge", RuleBridge(stack.provisioned.rules, port=mqtt_port)).start()
+        from local.poller import SqsPoller
+        from local.scheduler import Scheduler
+
+        for source in stack.provisioned.sqs_sources:
+            stack.add(f"poller {source.function}", SqsPoller(source, "us-east-1")).start()
+        stack.add("scheduler", Scheduler(stack.provisioned.schedules)).start()
+        stack.add("api", _ApiServer(chalice_app.app, api_port)).start()
+        if simulate:
+            from local.simulator import Simulator
+
+            stack.add("simulator", Simulator(stack.seeded, port=mqtt_port)).start()
+        stack.tokens = _tokens(issuer, stack.seeded)
+        (STATE / "tokens.json").write_text(json.dumps(stack.tokens, indent=2, ensure_ascii=False))
+        (STATE / "stack.json").write_text(json.dumps({
+            "pid": os.getpid(), "api": f"http://127.0.0.1:{api_port}", "mqtt": f"127.0.0.1:{mqtt_port}",
+            "moto": stack.moto_url, "env": {k: v for k, v in os.environ.items() if k.startswith("CHEMPARK_")
+                                            and k != "CHEMPARK_JWT_PUBLIC_KEY"},
+        }, indent=2))
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+def banner(stack: Stack) -> str:
+    seeded = stack.seeded
+    lines = [
+        "chempark-safety embedded stack is running (Ctrl-C stops everything)",
+        f"  REST API      http://127.0.0.1:{stack.api_port}   (GET /health, GET /openapi.json)",
+        f"  MQTT broker   127.0.0.1:{stack.mqtt_port}   (topic park/<enterprise_id>/telemetry)",
+        f"  moto (AWS)    {stack.moto_url}",
+        f"  demo park     {len(seeded.enterprise_ids)} enterprises, {seeded.installations} installations, "
+        f"{seeded.sensors} sensors, {seeded.cameras} cameras",
+        f"  tokens        {STATE / 'tokens.json'}",
+        "",
+    ]
+    width = max(len(k) for k in stack.tokens)
+    lines += [f"  {role.ljust(width)}  {token}" for role, token in stack.tokens.items()]
+    lines += ["", "  e.g. curl -H \"Authorization: Bearer $(jq -r .park_admin .local/tokens.json)\" "
+              f"http://127.0.0.1:{stack.api_port}/me"]
+    return "\n".join(lines)
+
+
+def _status(stack: Stack) -> str:
+    from local import moto_patches
+
+    bridge = next((p for n, p in stack.parts if n == "rule bridge"), None)
+    pollers = [p for n, p in stack.parts if n.startswith("poller")]
+    sim = next((p for n, p in stack.parts if n == "simulator"), None)
+    received = bridge.stats["received"] if bridge else 0
+    records = sum(p.stats["records"] for p in pollers)
+    invocations = len(moto_patches.invocations)
+    sent = sim.stats["messages"] if sim else 0
+    return (f"[{time.strftime('%H:%M:%S')}] simulator sent {sent} msgs · bridge forwarded {received} · "
+            f"ingest Lambda got {records} msgs · Lambda invocations {invocations}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--api-port", type=int, default=8000)
+    parser.add_argument("--mqtt-port", type=int, default=1883)
+    parser.add_argument("--no-simulator", action="store_true")
+    parser.add_argument("--status-every", type=float, default=30.0)
+    args = parser.parse_args()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stack = start(args.api_port, args.mqtt_port, simulate=not args.no_simulator)
+    print(banner(stack), flush=True)
+    try:
+        while not stop.wait(args.status_every):
+            print(_status(stack), flush=True)
+    finally:
+        print("stopping ...", flush=True)
+        stack.stop()
+        print("stopped: no process left behind", flush=True)
+
+
+if __name__ == "__main__":
+    main()
