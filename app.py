@@ -7,6 +7,7 @@ from chalicelib.alarms.routes import bp as alarm_routes
 from chalicelib.audit.routes import bp as audit_routes
 from chalicelib.core.http import http_middleware
 from chalicelib.core.observability import lambda_middleware
+from chalicelib.notify.routes import bp as notify_routes
 from chalicelib.registry.routes import bp as registry_routes
 from chalicelib.risk.routes import bp as risk_routes
 from chalicelib.system.routes import bp as system_routes
@@ -25,3 +26,4 @@ app.register_blueprint(telemetry_handlers)
 app.register_blueprint(alarm_routes)
 app.register_blueprint(alarm_handlers)
 app.register_blueprint(risk_routes)
+app.register_blueprint(notify_routes)

@@ -47,3 +47,11 @@ def start_moto(port: int = 0) -> tuple[object, str]:
 
     aws.reset()
     return server, url
+
+
+def log_to_file(path: "os.PathLike[str] | str") -> None:
+    """Send the Lambdas' JSON logs to a file (the console keeps the stack's own status lines)."""
+    from chalicelib.core.observability import logger
+
+    stream = open(path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 (lives as long as the process)
+    logger.registered_handler.setStream(stream)

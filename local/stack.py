@@ -95,9 +95,13 @@ def start(api_port: int = 8000, mqtt_port: int = 1883, simulate: bool = True, qu
     from local import env
 
     env.configure(stage="local")
+    # EMF metric lines would drown the console; CloudWatch is not here to read them anyway.
+    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     from local.issuer import Issuer
 
     STATE.mkdir(exist_ok=True)
+    (STATE / "logs").mkdir(exist_ok=True)
+    env.log_to_file(STATE / "logs" / "lambda.log")
     issuer = Issuer.load_or_create(STATE)
     os.environ["CHEMPARK_JWT_PUBLIC_KEY"] = issuer.public_pem
     stack = Stack(api_port=api_port, mqtt_port=mqtt_port)
@@ -154,6 +158,7 @@ def banner(stack: Stack) -> str:
         f"  demo park     {len(seeded.enterprise_ids)} enterprises, {seeded.installations} installations, "
         f"{seeded.sensors} sensors, {seeded.cameras} cameras",
         f"  tokens        {STATE / 'tokens.json'}",
+        f"  Lambda logs   {STATE / 'logs' / 'lambda.log'}   (tail -f to watch the ingest Lambda)",
         "",
     ]
     width = max(len(k) for k in stack.tokens)

@@ -29,7 +29,7 @@ def _attr(value: Any) -> dict[str, str]:
 
 def sms_text(event: EventRecord) -> str:
     a = event.alarm
-    where = f"{a.get('enterprise_name', '')}{a.get('installation_name', '')}{a.get('tag_name', '')}"
+    where = " ".join(p for p in (a.get("enterprise_name"), a.get("installation_name"), a.get("tag_name")) if p)
     value = f"{a['value']:.4g}{a.get('unit', '')}"
     limit = f"（限值{a['limit']:.4g}{a.get('unit', '')}）" if a.get("limit") is not None else ""
     if a["condition"] == "TREND" and a.get("detail") is not None:

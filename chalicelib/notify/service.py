@@ -29,11 +29,11 @@ class Recipient:
     min_priority: Priority
 
 
-def _mask(phone: str) -> str:
+def mask(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
-def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = "") -> bool:
+def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = "_park") -> bool:
     """Send once per (ref, phone): a retried dispatch does not text the same person twice."""
     entry = SmsLogModel(ref, recipient.phone, ts=clock.now_ms(), text=text, kind=kind, enterprise_id=enterprise_id)
     try:
@@ -48,7 +48,7 @@ def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id
         entry.delete()  # not sent: let the next dispatch attempt try again
         raise
     metrics.add_metric(name="SmsSent", unit="Count", value=1)
-    logger.info("sms sent", extra={"ref": ref, "to": _mask(recipient.phone), "kind": kind})
+    logger.info("sms sent", extra={"ref": ref, "to": mask(recipient.phone), "kind": kind})
     return True
 
 

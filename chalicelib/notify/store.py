@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.core.store import meta
+
+
+class ByEnterprise(GlobalSecondaryIndex["SmsLogModel"]):
+    class Meta:
+        index_name = "by_enterprise"
+        projection = AllProjection()
+
+    enterprise_id = UnicodeAttribute(hash_key=True)
+    ts = NumberAttribute(range_key=True)
 
 
 class SmsLogModel(Model):
@@ -16,7 +26,9 @@ class SmsLogModel(Model):
     text = UnicodeAttribute()
     message_id = UnicodeAttribute(default="")
     kind = UnicodeAttribute(default="alarm")  # alarm | digest | warning | evacuation | drill
-    enterprise_id = UnicodeAttribute(default="")
+    enterprise_id = UnicodeAttribute(default="_park")
+
+    by_enterprise = ByEnterprise()
 
 
 class FloodWindowModel(Model):

@@ -1,0 +1,136 @@
+"""Park simulator: each gateway publishes a batch of all its tags over MQTT 3.1.1 (awscrt, the client
+awsiotsdk wraps), with values that wander inside their normal band. A control message on
+`chempark/local/simulator` starts scenarios, e.g. the chlorine-leak ramp:
+`{"scenario": "chlorine_leak", "tag": "<tag>", "rate_per_s": 0.008}` (trend warning, then H, then HH).
+In AWS the same payload goes to `$aws/rules/<rule>/park/<enterprise>/telemetry` (Basic Ingest)."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+CONTROL_TOPIC = "chempark/local/simulator"
+
+
+def normal_value(sensor: dict[str, Any], t: float, rng: random.Random) -> float:
+    """A plausible value well inside the sensor's limits (a slow sine plus noise)."""
+    lim = sensor.get("limits") or {}
+    kind = sensor["kind"]
+    if kind == "toxic":
+        base, spread = (lim.get("h") or 1.0) * 0.08, (lim.get("h") or 1.0) * 0.04
+    elif kind == "combustible":
+        base, spread = 2.0, 1.0
+    elif kind == "oxygen":
+        base, spread = 20.9, 0.1
+    elif kind == "wind_speed":
+        base, spread = 3.2, 0.8
+    elif kind == "wind_direction":
+        base, spread = 120.0, 15.0
+    else:
+        lo = lim.get("l") if lim.get("l") is not None else lim.get("ll")
+        hi = lim.get("h") if lim.get("h") is not None else lim.get("hh")
+        if hi is None:
+            base, spread = 50.0, 5.0
+        elif lo is None:
+            base, spread = hi * 0.6, hi * 0.05
+        else:
+            base, spread = (lo + hi) / 2, (hi - lo) * 0.1
+    phase = (hash(sensor["id"]) % 628) / 100
+    value = base + spread * 0.5 * math.sin(t / 300 + phase) + rng.gauss(0, spread * 0.15)
+    return round(max(0.0, value), 4)
+
+
+@dataclass
+class Leak:
+    tag: str
+    started: float
+    base: float
+    rate_per_s: float
+    peak: float | None = None
+
+
+@dataclass
+class Simulator:
+    seeded: Any
+    host: str = "127.0.0.1"
+    port: int = 1883
+    period_s: float = 5.0
+    stats: dict[str, int] = field(default_factory=lambda: {"messages": 0, "readings": 0})
+    leaks: dict[str, Leak] = field(default_factory=dict)
+    _halt: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _conn: Any = None
+
+    def start(self) -> None:
+        from awscrt import io, mqtt
+
+        bootstrap = io.ClientBootstrap(io.EventLoopGroup(1), io.DefaultHostResolver(io.EventLoopGroup(1)))
+        self._conn = mqtt.Connection(client=mqtt.Client(bootstrap, None), host_name=self.host, port=self.port,
+                                     client_id=f"park-simulator-{uuid.uuid4().hex[:6]}", clean_session=True,
+                                     keep_alive_secs=60)
+        self._conn.connect().result(10)
+        subscribed, _ = self._conn.subscribe(CONTROL_TOPIC, mqtt.QoS.AT_LEAST_ONCE, callback=self._on_control)
+        subscribed.result(10)
+        self._thread = threading.Thread(target=self._run, name="simulator", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._halt.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._conn is not None:
+            try:
+                self._conn.disconnect().result(5)
+            except Exception:  # the broker may already be gone
+                pass
+
+    def _on_control(self, topic: str, payload: bytes, **_: Any) -> None:
+        try:
+            command = json.loads(payload)
+        except ValueError:
+            return
+        if command.get("scenario") == "chlorine_leak":
+            tag = command.get("tag") or self.seeded.leak_tag
+            self.leaks[tag] = Leak(tag, time.time(), float(command.get("base", 0.02)),
+                                   float(command.get("rate_per_s", 0.008)), command.get("peak"))
+            if command.get("period_s"):
+                self.period_s = float(command["period_s"])
+        elif command.get("scenario") == "stop":
+            self.leaks.clear()
+            self.period_s = float(command.get("period_s", 5.0))
+
+    def _value(self, sensor: dict[str, Any], now: float, rng: random.Random) -> float:
+        leak = self.leaks.get(sensor["id"])
+        if leak is None:
+            return normal_value(sensor, now, rng)
+        value = leak.base + leak.rate_per_s * (now - leak.started)
+        return round(min(value, leak.peak) if leak.peak is not None else value, 4)
+
+    def publish_once(self, rng: random.Random, seq: int) -> None:
+        from awscrt import mqtt
+
+        now = time.time()
+        for gateway, sensors in self.seeded.gateways.items():
+            enterprise = self.seeded.gateway_enterprise[gateway]
+            readings = [{"tag_id": s["id"], "ts": int(now * 1000), "value": self._value(s, now, rng), "quality": "good"}
+                        for s in sensors]
+            payload = json.dumps({"gateway_id": gateway, "seq": seq, "readings": readings}, separators=(",", ":"))
+            self._conn.publish(f"park/{enterprise}/telemetry", payload, mqtt.QoS.AT_LEAST_ONCE)
+            self.stats["messages"] += 1
+            self.stats["readings"] += len(readings)
+
+    def _run(self) -> None:
+        rng, seq = random.Random(42), 0
+        while not self._halt.is_set():
+            seq += 1
+            try:
+                self.publish_once(rng, seq)
+            except Exception:  # broker restarting: try again next period
+                pass
+            self._halt.wait(self.period_s)

@@ -1,0 +1,93 @@
+"""Helpers for the infra tests: run a synth subprocess, read the template, follow Ref/GetAtt, list IAM."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+WHEELHOUSE = ROOT / ".cache" / "wheelhouse"
+STAGE = "prod"
+PREFIX = f"chempark-{STAGE}"  # the synthesized stack's prefix; the moto stack of the tests uses chempark-test
+SYNTH_TIMEOUT_S = 600
+
+# The session's test env (conftest.py at the root) must not leak into the CDK process: it would name every
+# resource chempark-test, and point chalice's packaging at moto.
+_DROP = ("CHEMPARK_", "AWS_ENDPOINT_URL", "MOTO_", "AWS_PROFILE", "CDK_OUTDIR", "CDK_CONTEXT_JSON")
+
+
+def synth_env(outdir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_DROP)}
+    env.update({
+        "CDK_OUTDIR": str(outdir),
+        "CDK_CONTEXT_JSON": json.dumps({"stage": STAGE}),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        # No package index, ever: chalice's `pip download` may only read the wheelhouse.
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(WHEELHOUSE),
+    })
+    return env
+
+
+def run_synth(script: list[str], outdir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *script], cwd=cwd, env=synth_env(outdir), capture_output=True,
+                          text=True, timeout=SYNTH_TIMEOUT_S, check=False)
+
+
+def load_template(outdir: Path) -> dict[str, Any]:
+    (path,) = outdir.glob("*.template.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def of_type(resources: dict[str, dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {k: r for k, r in resources.items() if r["Type"] == kind}
+
+
+def functions(resources: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {k: r for k, r in resources.items() if r["Type"] in ("AWS::Serverless::Function", "AWS::Lambda::Function")}
+
+
+def strip(name: str, prefix: str, sep: str = "-") -> str:
+    assert name.startswith(prefix + sep), f"{name!r} lacks the prefix {prefix!r}"
+    return name[len(prefix) + 1:]
+
+
+def ref_id(value: Any) -> str | None:
+    """The logical id behind {"Ref": id} or {"Fn::GetAtt": [id, attr]}."""
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return value["Ref"]
+        if "Fn::GetAtt" in value:
+            return value["Fn::GetAtt"][0]
+    return None
+
+
+def target(value: Any) -> str:
+    """Like ref_id, for a value that must be a Ref or GetAtt."""
+    rid = ref_id(value)
+    assert rid is not None, f"not a Ref/GetAtt: {value!r}"
+    return rid
+
+
+def statements(resources: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Every IAM statement (identity policies, inline role policies) with the resource that holds it."""
+    out = []
+    for rid, res in resources.items():
+        props = res.get("Properties", {})
+        docs = []
+        if res["Type"] == "AWS::IAM::Policy":
+            docs.append(props["PolicyDocument"])
+        if res["Type"] == "AWS::IAM::Role":
+            docs += [p["PolicyDocument"] for p in props.get("Policies", [])]
+        for doc in docs:
+            out += [(rid, s) for s in doc["Statement"]]
+    return out
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
