@@ -56,4 +56,4 @@ docs: setup
 	$(BIN)/python -m local.docs
 
 clean:
-	rm -rf .local cdk.out chalice.out .pytest_cache .ruff_cache .mypy_cache
+	rm -rf .local cdk.out chalice.out .pytest_cache .ruff_cache .mypy_cache .chalice/deployments .cache/cdk-home

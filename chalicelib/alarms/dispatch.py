@@ -13,12 +13,14 @@ import orjson
 
 from chalicelib.alarms.domain import ANNUNCIATING
 from chalicelib.alarms.service import EventRecord
-from chalicelib.alarms.store import AlarmEventModel
 from chalicelib.core import aws, catalog, clock
+from chalicelib.core.lazy import lazy_module
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.schemas import Priority
 from chalicelib.notify import service as notify
 from chalicelib.registry import service as registry
+
+store = lazy_module("chalicelib.alarms.store")
 
 EVENT_LABEL = {"raised": "报警", "reactivated": "再次报警", "escalated": "报警升级", "renotified": "报警未确认提醒"}
 
@@ -61,7 +63,7 @@ def dispatch(events: Iterable[EventRecord]) -> None:
             summary = f"{a['condition_label']}|{a['tag_id']}"
             notify.alarm_sms(f"{event.alarm_id}:{event.seq}", a["area"], Priority(a["priority"]), sms_text(event),
                              summary, recipients, a["enterprise_id"])
-        AlarmEventModel(event.alarm_id, event.seq).update(actions=[AlarmEventModel.pending.remove()])
+        store.AlarmEventModel(event.alarm_id, event.seq).update(actions=[store.AlarmEventModel.pending.remove()])
         if a.get("installation_id"):
             installations.add(a["installation_id"])
         metrics.add_metric(name=f"Alarm_{event.type}", unit="Count", value=1)
@@ -79,7 +81,7 @@ def redispatch_pending(older_than_ms: int = 30_000) -> int:
     from chalicelib.alarms import service
 
     cutoff, count = clock.now_ms() - older_than_ms, 0
-    for item in AlarmEventModel.by_pending.query("1", AlarmEventModel.ts < cutoff):
+    for item in store.AlarmEventModel.by_pending.query("1", store.AlarmEventModel.ts < cutoff):
         alarm = service.public(service.get_alarm(item.alarm_id))
         record = EventRecord(item.alarm_id, int(item.seq), int(item.ts), item.type, item.by, alarm, orjson.loads(item.doc))
         dispatch([record])

@@ -7,12 +7,14 @@ from typing import Any
 from chalicelib.alarms import kpis as kpi_rules
 from chalicelib.alarms import service
 from chalicelib.alarms.schemas import AlarmFilter
-from chalicelib.alarms.store import OPEN, AlarmEventModel, AlarmModel
 from chalicelib.core import clock
 from chalicelib.core.clock import to_ms
 from chalicelib.core.identity import Identity
+from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.registry import service as registry
+
+store = lazy_module("chalicelib.alarms.store")
 
 
 def _and(*conditions: Any) -> Any:
@@ -27,28 +29,28 @@ def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | N
     """Newest first, on the most selective index the filters allow; other filters apply server-side."""
     scope = who.scope(q.enterprise_id)
     lo, hi = (to_ms(q.from_) if q.from_ else 0), (to_ms(q.to) if q.to else 2**53)
-    in_range = AlarmModel.raised_ms.between(lo, hi)
+    in_range = store.AlarmModel.raised_ms.between(lo, hi)
     filters = [
-        AlarmModel.state == q.state.value if q.state else None,
-        AlarmModel.priority == q.priority.value if q.priority else None,
+        store.AlarmModel.state == q.state.value if q.state else None,
+        store.AlarmModel.priority == q.priority.value if q.priority else None,
     ]
     if q.open is not None:
-        filters.append(AlarmModel.open_key == OPEN if q.open else AlarmModel.open_key.does_not_exist())
+        filters.append(store.AlarmModel.open_key == store.OPEN if q.open else store.AlarmModel.open_key.does_not_exist())
     page: dict[str, Any] = {"limit": q.limit, "last_evaluated_key": decode_cursor(q.cursor)}
     if q.tag_id:
-        filters += [AlarmModel.enterprise_id == scope if scope else None,
-                    AlarmModel.installation_id == q.installation_id if q.installation_id else None]
-        results = AlarmModel.by_tag.query(q.tag_id, in_range, _and(*filters), scan_index_forward=False, **page)
+        filters += [store.AlarmModel.enterprise_id == scope if scope else None,
+                    store.AlarmModel.installation_id == q.installation_id if q.installation_id else None]
+        results = store.AlarmModel.by_tag.query(q.tag_id, in_range, _and(*filters), scan_index_forward=False, **page)
     elif q.installation_id:
         registry.load(registry.INSTALLATION, q.installation_id, who)  # 404 outside the caller's scope
-        results = AlarmModel.by_installation.query(q.installation_id, in_range, _and(*filters),
+        results = store.AlarmModel.by_installation.query(q.installation_id, in_range, _and(*filters),
                                                    scan_index_forward=False, **page)
     elif scope is not None:
-        results = AlarmModel.by_enterprise.query(scope, in_range, _and(*filters), scan_index_forward=False, **page)
+        results = store.AlarmModel.by_enterprise.query(scope, in_range, _and(*filters), scan_index_forward=False, **page)
     elif q.open:
-        results = AlarmModel.by_open.query(OPEN, in_range, _and(*filters), scan_index_forward=False, **page)
+        results = store.AlarmModel.by_open.query(store.OPEN, in_range, _and(*filters), scan_index_forward=False, **page)
     else:
-        results = AlarmModel.scan(_and(in_range, *filters), **page)
+        results = store.AlarmModel.scan(_and(in_range, *filters), **page)
     items = [service.public(service.to_alarm(i)) for i in results]
     items.sort(key=lambda a: a["raised_ms"], reverse=True)
     return items, encode_cursor(results.last_evaluated_key)
@@ -77,12 +79,12 @@ def kpis(who: Identity, enterprise_id: str | None, area: str | None, start: int,
     areas = _areas(who, enterprise_id, area)
     types = ("raised", "reactivated")
     if areas is None:
-        events = list(AlarmEventModel.scan(AlarmEventModel.ts.between(start, end) & AlarmEventModel.type.is_in(*types)))
+        events = list(store.AlarmEventModel.scan(store.AlarmEventModel.ts.between(start, end) & store.AlarmEventModel.type.is_in(*types)))
     else:
-        events = [e for a in areas for e in AlarmEventModel.by_area.query(
-            a, AlarmEventModel.ts.between(start, end), filter_condition=AlarmEventModel.type.is_in(*types))]
+        events = [e for a in areas for e in store.AlarmEventModel.by_area.query(
+            a, store.AlarmEventModel.ts.between(start, end), filter_condition=store.AlarmEventModel.type.is_in(*types))]
     alarm_ids = {e.alarm_id for e in events}
-    alarms = {i.id: i for i in AlarmModel.batch_get(list(alarm_ids))} if alarm_ids else {}
+    alarms = {i.id: i for i in store.AlarmModel.batch_get(list(alarm_ids))} if alarm_ids else {}
     annunciations = [kpi_rules.Annunciation(int(e.ts), alarms[e.alarm_id].tag_id, alarms[e.alarm_id].condition,
                                             alarms[e.alarm_id].priority) for e in events if e.alarm_id in alarms]
     open_now = [a for a in service.open_alarms() if areas is None or a.area in areas]

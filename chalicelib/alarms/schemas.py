@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.alarms.domain import MAX_SHELVE_S, State
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Priority, Strict
+from chalicelib.core.schemas import Priority, Schema, Strict
 
 
 class AlarmFilter(PageQuery):
@@ -23,7 +23,7 @@ class AlarmFilter(PageQuery):
     to: datetime | None = None
 
 
-class AlarmOut(BaseModel):
+class AlarmOut(Schema):
     model_config = ConfigDict(extra="allow")
     id: str
     tag_id: str
@@ -43,12 +43,12 @@ class AlarmOut(BaseModel):
     shelved_until: int | None
 
 
-class AlarmPage(BaseModel):
+class AlarmPage(Schema):
     items: list[AlarmOut]
     next_cursor: str | None = None
 
 
-class AlarmDetail(BaseModel):
+class AlarmDetail(Schema):
     alarm: AlarmOut
     history: list[dict[str, Any]]
 

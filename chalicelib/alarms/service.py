@@ -17,12 +17,14 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.alarms import domain
 from chalicelib.alarms.domain import Alarm, Event, Outcome
-from chalicelib.alarms.store import OPEN, AlarmEventModel, AlarmModel, TagStateModel
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
+from chalicelib.core.lazy import lazy_module
 from chalicelib.core.schemas import Priority
 from chalicelib.core.store import is_conditional_failure, transaction
 from chalicelib.telemetry.domain import Change, Cond, TagState
+
+store = lazy_module("chalicelib.alarms.store")
 
 
 class Contended(Exception):
@@ -59,18 +61,18 @@ class EventRecord:
 
 # --- conversions ----------------------------------------------------------------------------------
 
-def to_alarm(item: AlarmModel) -> Alarm:
+def to_alarm(item: store.AlarmModel) -> Alarm:
     data = orjson.loads(item.doc)
     data["base_priority"], data["priority"] = Priority(data["base_priority"]), Priority(data["priority"])
     return Alarm(**data, version=int(item.version or 0))
 
 
-def _alarm_item(a: Alarm, item: AlarmModel | None) -> AlarmModel:
+def _alarm_item(a: Alarm, item: store.AlarmModel | None) -> store.AlarmModel:
     data = {k: v for k, v in dataclasses.asdict(a).items() if k != "version"}
-    item = item or AlarmModel(a.id)
+    item = item or store.AlarmModel(a.id)
     item.enterprise_id, item.installation_id, item.tag_id = a.enterprise_id, a.installation_id, a.tag_id
     item.raised_ms, item.state, item.priority, item.condition = a.raised_ms, a.state.value, a.priority.value, a.condition
-    item.open_key = None if a.closed else OPEN
+    item.open_key = None if a.closed else store.OPEN
     item.doc = orjson.dumps(data).decode()
     return item
 
@@ -81,7 +83,7 @@ def public(a: Alarm) -> dict[str, Any]:
     return {**data, **a.extra, "state": a.state.value, "condition_label": domain.CONDITION_LABEL.get(a.condition, a.condition)}
 
 
-def state_from_item(item: TagStateModel) -> TagState:
+def state_from_item(item: store.TagStateModel) -> TagState:
     conds = {c: Cond.from_dict(d) for c, d in item.conds_map().items()}
     return TagState(item.tag_id, version=int(item.version or 0), last_ts=int(item.last_ts or 0), conds=conds,
                     alarms=item.alarms_map())
@@ -90,12 +92,12 @@ def state_from_item(item: TagStateModel) -> TagState:
 def load_states(tag_ids: Iterable[str]) -> dict[str, TagState]:
     """Persisted tag states (BatchGet); tags never written come back as fresh states."""
     wanted = list(dict.fromkeys(tag_ids))
-    found = {i.tag_id: state_from_item(i) for i in TagStateModel.batch_get(wanted)} if wanted else {}
+    found = {i.tag_id: state_from_item(i) for i in store.TagStateModel.batch_get(wanted)} if wanted else {}
     return {t: found.get(t) or TagState(t) for t in wanted}
 
 
-def _state_item(ctx: TagContext, state: TagState) -> TagStateModel:
-    item = TagStateModel(state.tag_id, enterprise_id=ctx.enterprise_id, last_ts=state.last_ts,
+def _state_item(ctx: TagContext, state: TagState) -> store.TagStateModel:
+    item = store.TagStateModel(state.tag_id, enterprise_id=ctx.enterprise_id, last_ts=state.last_ts,
                          conds=orjson.dumps(state.persisted()).decode(), alarms=orjson.dumps(state.alarms).decode())
     if state.version:
         item.version = state.version
@@ -108,10 +110,10 @@ class _Staged:
     """Alarms touched in one commit (with the item they were read from) and the events to record."""
 
     def __init__(self) -> None:
-        self.alarms: dict[str, tuple[AlarmModel | None, Alarm]] = {}
+        self.alarms: dict[str, tuple[store.AlarmModel | None, Alarm]] = {}
         self.pending: list[tuple[str, Event, str, dict[str, Any]]] = []
 
-    def apply(self, item: AlarmModel | None, outcome: Outcome, by: str, details: dict[str, Any]) -> None:
+    def apply(self, item: store.AlarmModel | None, outcome: Outcome, by: str, details: dict[str, Any]) -> None:
         read = self.alarms.get(outcome.alarm.id, (item, outcome.alarm))[0]
         self.alarms[outcome.alarm.id] = (read, outcome.alarm)
         self.pending += [(outcome.alarm.id, e, by, details) for e in outcome.events]
@@ -119,7 +121,7 @@ class _Staged:
     def alarm(self, alarm_id: str) -> Alarm:
         return self.alarms[alarm_id][1]
 
-    def write(self, now: int, tag_state: TagStateModel | None = None) -> list[EventRecord]:
+    def write(self, now: int, tag_state: store.TagStateModel | None = None) -> list[EventRecord]:
         """One transaction: tag state, alarms (version-checked), events (numbered per alarm)."""
         records: list[EventRecord] = []
         for alarm_id, (item, alarm) in list(self.alarms.items()):
@@ -137,12 +139,12 @@ class _Staged:
                 for item, alarm in self.alarms.values():
                     tx.save(_alarm_item(alarm, item))
                 for r in records:
-                    tx.save(AlarmEventModel(
+                    tx.save(store.AlarmEventModel(
                         r.alarm_id, r.seq, ts=r.ts, type=r.type, by=r.by, enterprise_id=r.alarm["enterprise_id"],
                         area=r.alarm["area"], pending="1",
                         doc=orjson.dumps({**r.details, "priority": r.alarm["priority"],
                                           "state": r.alarm["state"]}).decode(),
-                    ), condition=AlarmEventModel.seq.does_not_exist())
+                    ), condition=store.AlarmEventModel.seq.does_not_exist())
         except Exception as exc:
             if is_conditional_failure(exc):
                 raise Contended() from exc
@@ -183,18 +185,18 @@ def commit(ctx: TagContext, state: TagState, changes: list[Change]) -> list[Even
     return events
 
 
-def _read_for_update(alarm_id: str, staged: _Staged) -> tuple[AlarmModel | None, Alarm]:
+def _read_for_update(alarm_id: str, staged: _Staged) -> tuple[store.AlarmModel | None, Alarm]:
     if alarm_id in staged.alarms:
         return staged.alarms[alarm_id]
-    item = AlarmModel.get(alarm_id, consistent_read=True)
+    item = store.AlarmModel.get(alarm_id, consistent_read=True)
     return item, to_alarm(item)
 
 
 # --- operator actions ----------------------------------------------------------------------------
 
-def load(alarm_id: str, who: Identity) -> tuple[AlarmModel, Alarm]:
+def load(alarm_id: str, who: Identity) -> tuple[store.AlarmModel, Alarm]:
     try:
-        item = AlarmModel.get(alarm_id, consistent_read=True)
+        item = store.AlarmModel.get(alarm_id, consistent_read=True)
     except DoesNotExist:
         raise errors.NOT_FOUND(details={"alarm_id": alarm_id}) from None
     alarm = to_alarm(item)
@@ -228,12 +230,12 @@ def act(alarm_id: str, who: Identity, action: str, **kw: Any) -> tuple[Alarm, li
     raise errors.CONFLICT(details={"alarm_id": alarm_id})
 
 
-def _closing_tag_state(before: Alarm, outcome: Outcome) -> TagStateModel | None:
+def _closing_tag_state(before: Alarm, outcome: Outcome) -> store.TagStateModel | None:
     """When an action closes an alarm, the tag state's open-alarm slot is freed in the same transaction."""
     if not outcome.closed:
         return None
     try:
-        item = TagStateModel.get(before.tag_id, consistent_read=True)
+        item = store.TagStateModel.get(before.tag_id, consistent_read=True)
     except DoesNotExist:
         return None
     slots = item.alarms_map()
@@ -247,7 +249,7 @@ def _closing_tag_state(before: Alarm, outcome: Outcome) -> TagStateModel | None:
 def transition(alarm_id: str, fn: Any) -> list[EventRecord]:
     """System transition from a sweep (escalate, re-notify, shelve expiry); skipped if nothing to do."""
     for _ in range(5):
-        item = AlarmModel.get(alarm_id, consistent_read=True)
+        item = store.AlarmModel.get(alarm_id, consistent_read=True)
         alarm = to_alarm(item)
         outcome: Outcome = fn(alarm, clock.now_ms())
         if not outcome.events:
@@ -265,16 +267,16 @@ def transition(alarm_id: str, fn: Any) -> list[EventRecord]:
 
 def history(alarm_id: str) -> list[dict[str, Any]]:
     return [{"seq": int(e.seq), "ts": int(e.ts), "type": e.type, "by": e.by, **orjson.loads(e.doc)}
-            for e in AlarmEventModel.query(alarm_id, scan_index_forward=True)]
+            for e in store.AlarmEventModel.query(alarm_id, scan_index_forward=True)]
 
 
 def open_alarms(installation_id: str | None = None) -> list[Alarm]:
     if installation_id is not None:
-        items = AlarmModel.by_installation.query(installation_id, filter_condition=AlarmModel.open_key == OPEN)
+        items = store.AlarmModel.by_installation.query(installation_id, filter_condition=store.AlarmModel.open_key == store.OPEN)
     else:
-        items = AlarmModel.by_open.query(OPEN)
+        items = store.AlarmModel.by_open.query(store.OPEN)
     return [to_alarm(i) for i in items]
 
 
 def get_alarm(alarm_id: str) -> Alarm:
-    return to_alarm(AlarmModel.get(alarm_id, consistent_read=True))
+    return to_alarm(store.AlarmModel.get(alarm_id, consistent_read=True))

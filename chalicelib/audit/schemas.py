@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.core.pagination import PageQuery
+from chalicelib.core.schemas import Schema
 
 
 class AuditQuery(PageQuery):
@@ -20,7 +21,7 @@ class AuditQuery(PageQuery):
     to: datetime | None = Field(default=None, description="截止时间 (ISO-8601 或毫秒)")
 
 
-class AuditRecordOut(BaseModel):
+class AuditRecordOut(Schema):
     seq: int
     id: str
     ts: datetime
@@ -38,18 +39,18 @@ class AuditRecordOut(BaseModel):
     hash: str
 
 
-class AuditPage(BaseModel):
+class AuditPage(Schema):
     items: list[AuditRecordOut]
     next_cursor: str | None = None
 
 
-class ChainBreak(BaseModel):
+class ChainBreak(Schema):
     seq: int
     record_id: str
     reason: str = Field(description="hash_mismatch | prev_hash_mismatch | missing_record | head_mismatch")
 
 
-class VerifyOut(BaseModel):
+class VerifyOut(Schema):
     ok: bool
     checked: int
     head_seq: int

@@ -11,10 +11,12 @@ import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.audit import domain
-from chalicelib.audit.store import CHAIN, HEAD, AuditRecordModel
 from chalicelib.core import clock, errors, ids
+from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import is_conditional_failure, transaction
+
+store = lazy_module("chalicelib.audit.store")
 
 AUDIT_CONTENDED = errors.define(
     "AUDIT_CONTENDED", 503, "审计日志写入繁忙，请重试", "Too many concurrent appends lost the race for the chain head."
@@ -40,7 +42,7 @@ class AuditEntry:
 
 def _head() -> tuple[int, str]:
     try:
-        head = AuditRecordModel.get(HEAD, 0, consistent_read=True)
+        head = store.AuditRecordModel.get(store.HEAD, 0, consistent_read=True)
         return int(head.last_seq or 0), head.last_hash or domain.GENESIS
     except DoesNotExist:
         return 0, domain.GENESIS
@@ -59,17 +61,17 @@ def append(entry: AuditEntry) -> dict[str, Any]:
             "prev_hash": last_hash,
         }
         record["hash"] = domain.chain_hash(last_hash, record)
-        item = AuditRecordModel(
-            CHAIN, record["seq"], **{k: v for k, v in record.items() if k not in ("seq", "details")},
+        item = store.AuditRecordModel(
+            store.CHAIN, record["seq"], **{k: v for k, v in record.items() if k not in ("seq", "details")},
             details_json=orjson.dumps(details, option=orjson.OPT_SORT_KEYS).decode(),
         )
-        head = AuditRecordModel(HEAD, 0, last_seq=record["seq"], last_hash=record["hash"])
+        head = store.AuditRecordModel(store.HEAD, 0, last_seq=record["seq"], last_hash=record["hash"])
         head_condition = (
-            AuditRecordModel.last_seq == last_seq if last_seq else AuditRecordModel.chain.does_not_exist()
+            store.AuditRecordModel.last_seq == last_seq if last_seq else store.AuditRecordModel.chain.does_not_exist()
         )
         try:
             with transaction() as tx:
-                tx.save(item, condition=AuditRecordModel.seq.does_not_exist())
+                tx.save(item, condition=store.AuditRecordModel.seq.does_not_exist())
                 tx.save(head, condition=head_condition)
             return record
         except Exception as exc:
@@ -94,27 +96,27 @@ def query(flt: AuditFilter, limit: int, cursor: str | None) -> tuple[list[dict[s
     """Newest first. Actor and target use their indexes; the other filters apply server-side."""
     condition = None
     for attr, value in (
-        (AuditRecordModel.action, flt.action), (AuditRecordModel.result, flt.result),
-        (AuditRecordModel.enterprise_id, flt.enterprise_id),
+        (store.AuditRecordModel.action, flt.action), (store.AuditRecordModel.result, flt.result),
+        (store.AuditRecordModel.enterprise_id, flt.enterprise_id),
     ):
         if value is not None:
             condition = attr == value if condition is None else condition & (attr == value)
     if flt.from_ms is not None:
-        c = AuditRecordModel.ts >= flt.from_ms
+        c = store.AuditRecordModel.ts >= flt.from_ms
         condition = c if condition is None else condition & c
     if flt.to_ms is not None:
-        c = AuditRecordModel.ts <= flt.to_ms
+        c = store.AuditRecordModel.ts <= flt.to_ms
         condition = c if condition is None else condition & c
     kwargs: dict[str, Any] = {
         "filter_condition": condition, "scan_index_forward": False, "limit": limit,
         "last_evaluated_key": decode_cursor(cursor),
     }
     if flt.actor is not None:
-        results = AuditRecordModel.by_actor.query(flt.actor, **kwargs)
+        results = store.AuditRecordModel.by_actor.query(flt.actor, **kwargs)
     elif flt.target is not None:
-        results = AuditRecordModel.by_target.query(flt.target, **kwargs)
+        results = store.AuditRecordModel.by_target.query(flt.target, **kwargs)
     else:
-        results = AuditRecordModel.query(CHAIN, **kwargs)
+        results = store.AuditRecordModel.query(store.CHAIN, **kwargs)
     items = [r.as_record() for r in results]
     return items, encode_cursor(results.last_evaluated_key)
 
@@ -130,7 +132,7 @@ class VerifyReport:
 def verify() -> VerifyReport:
     """Recompute the whole chain in seq order and compare its end with the head item."""
     head_seq, head_hash = _head()
-    records = (r.as_record() for r in AuditRecordModel.query(CHAIN, scan_index_forward=True))
+    records = (r.as_record() for r in store.AuditRecordModel.query(store.CHAIN, scan_index_forward=True))
     broken, checked, last_hash = domain.first_break(records)
     if broken is None and (checked != head_seq or last_hash != head_hash):
         broken = domain.Break(checked + 1 if checked < head_seq else head_seq, "", "head_mismatch")

@@ -36,7 +36,7 @@ class ByTargetIndex(GlobalSecondaryIndex["AuditRecordModel"]):
 class AuditRecordModel(Model):
     """Records live under chain="main"; the head (chain="head", seq=0) holds last_seq and last_hash."""
 
-    Meta = meta("audit")
+    Meta = meta("audit", append_only=True)
 
     chain = UnicodeAttribute(hash_key=True)
     seq = NumberAttribute(range_key=True)

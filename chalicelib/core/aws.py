@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
     """A shared client per service; honours AWS_ENDPOINT_URL (moto locally) like every boto3 client."""
     with _lock:  # boto3's default session is not thread-safe while it creates clients

@@ -9,7 +9,7 @@ through the environment variables named here.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from chalicelib.core import errors
 from chalicelib.core.settings import get_settings
@@ -80,14 +80,11 @@ class Bucket:
 
 @dataclass(frozen=True)
 class StateMachine:
-    """Step Functions Standard workflow from stepfunctions/<asl>; `refs` fill its ${placeholders}.
-
-    A ref is `function:<chalice handler>`, `topic:<logical>`, `queue:<logical>` or `table:<logical>`.
-    """
+    """Step Functions Standard workflow from stepfunctions/<asl>. Its `${kind.logical[.attr]}` placeholders
+    name resources (function.<handler>, topic.<t>, table.<t>, queue.<q>...) that local/ and infra/ resolve."""
 
     logical: str
     asl: str
-    refs: dict[str, str] = field(default_factory=dict)
 
     @property
     def env(self) -> str:

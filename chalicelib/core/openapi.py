@@ -32,8 +32,9 @@ def _schema(tp: Any, components: dict[str, Any], mode: str) -> dict[str, Any]:
     for name, definition in schema.pop("$defs", {}).items():
         components[name] = definition
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        components[tp.__name__] = schema
-        return {"$ref": _REF.format(model=tp.__name__)}
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", tp.__name__).strip("_")  # Page[X] -> Page_X
+        components[name] = schema
+        return {"$ref": _REF.format(model=name)}
     return schema
 
 

@@ -18,13 +18,15 @@ INVALID_CURSOR = errors.define("INVALID_CURSOR", 400, "分页游标无效", "The
 class PageQuery(BaseModel):
     """Query parameters every list route accepts."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     limit: int = Field(default=50, ge=1, le=200, description="每页条数 (1-200)")
     cursor: str | None = Field(default=None, description="上一页返回的 next_cursor")
 
 
 class Page(BaseModel, Generic[T]):
     """A page of results; `next_cursor` is null on the last page."""
+
+    model_config = ConfigDict(defer_build=True)
 
     items: list[T]
     next_cursor: str | None = None

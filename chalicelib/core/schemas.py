@@ -9,10 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field
 PHONE_PATTERN = r"^\+?[0-9]{6,15}$"
 
 
-class Strict(BaseModel):
+class Schema(BaseModel):
+    """Base of every contract. Validators are built on first use, not at import (cold start)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Strict(Schema):
     """Base of every request body: unknown fields are errors (a typo must not be silently ignored)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Location(Strict):

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
-from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import errors
 from chalicelib.core.catalog import resource_name
 from chalicelib.core.settings import get_settings
 
-M = TypeVar("M", bound=Model)
+if TYPE_CHECKING:
+    from pynamodb.models import Model
+    from pynamodb.transactions import TransactWrite
+
+M = TypeVar("M", bound="Model")
 
 
-def meta(logical: str) -> type:
-    """The `Meta` of a model stored in table `<prefix>-<logical>` (on-demand; endpoint from AWS_ENDPOINT_URL)."""
+def meta(logical: str, append_only: bool = False) -> type:
+    """The `Meta` of a model stored in table `<prefix>-<logical>` (on-demand; endpoint from AWS_ENDPOINT_URL).
+
+    `append_only` tables get no delete permission in AWS (infra reads the flag).
+    """
 
     class Meta:
         table_name = resource_name(logical)
         region = get_settings().region
         billing_mode = "PAY_PER_REQUEST"
 
+    Meta.append_only = append_only  # type: ignore[attr-defined]
     return Meta
 
 
@@ -46,4 +51,7 @@ def is_conditional_failure(exc: Exception) -> bool:
 
 def transaction() -> TransactWrite:
     """A write transaction (all-or-nothing across items and tables): `with transaction() as tx: ...`."""
+    from pynamodb.connection import Connection
+    from pynamodb.transactions import TransactWrite
+
     return TransactWrite(connection=Connection(region=get_settings().region))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from chalice import Blueprint
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.core.http import Call, route
 from chalicelib.core.identity import Role
+from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import PageQuery, decode_cursor, encode_cursor
+from chalicelib.core.schemas import Schema
 from chalicelib.notify.service import mask
-from chalicelib.notify.store import SmsLogModel
+
+store = lazy_module("chalicelib.notify.store")
 
 bp = Blueprint(__name__)
 
@@ -20,7 +23,7 @@ class SmsQuery(PageQuery):
     to: int | None = None
 
 
-class SmsOut(BaseModel):
+class SmsOut(Schema):
     ref: str
     phone: str
     ts: int
@@ -30,7 +33,7 @@ class SmsOut(BaseModel):
     message_id: str
 
 
-class SmsPage(BaseModel):
+class SmsPage(Schema):
     items: list[SmsOut]
     next_cursor: str | None = None
 
@@ -42,7 +45,7 @@ def list_sms(call: Call) -> SmsPage:
     q: SmsQuery = call.query
     scope = call.identity.scope(q.enterprise_id) or "_park"
     lo, hi = q.from_ or 0, q.to or 2**53
-    results = SmsLogModel.by_enterprise.query(scope, SmsLogModel.ts.between(lo, hi), scan_index_forward=False,
+    results = store.SmsLogModel.by_enterprise.query(scope, store.SmsLogModel.ts.between(lo, hi), scan_index_forward=False,
                                               limit=q.limit, last_evaluated_key=decode_cursor(q.cursor))
     items = [SmsOut(ref=i.ref, phone=mask(i.phone), ts=int(i.ts), kind=i.kind, text=i.text,
                     enterprise_id=i.enterprise_id, message_id=i.message_id) for i in results]

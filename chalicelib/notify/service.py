@@ -14,12 +14,14 @@ import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock
+from chalicelib.core.lazy import lazy_module
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import is_conditional_failure
 from chalicelib.notify import channels
-from chalicelib.notify.store import FloodWindowModel, SmsLogModel
+
+store = lazy_module("chalicelib.notify.store")
 
 
 @dataclass(frozen=True)
@@ -35,15 +37,15 @@ def mask(phone: str) -> str:
 
 def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = "_park") -> bool:
     """Send once per (ref, phone): a retried dispatch does not text the same person twice."""
-    entry = SmsLogModel(ref, recipient.phone, ts=clock.now_ms(), text=text, kind=kind, enterprise_id=enterprise_id)
+    entry = store.SmsLogModel(ref, recipient.phone, ts=clock.now_ms(), text=text, kind=kind, enterprise_id=enterprise_id)
     try:
-        entry.save(condition=SmsLogModel.ref.does_not_exist())
+        entry.save(condition=store.SmsLogModel.ref.does_not_exist())
     except Exception as exc:
         if is_conditional_failure(exc):
             return False
         raise
     try:
-        entry.update(actions=[SmsLogModel.message_id.set(channels.sms().send(recipient.phone, text))])
+        entry.update(actions=[store.SmsLogModel.message_id.set(channels.sms().send(recipient.phone, text))])
     except Exception:
         entry.delete()  # not sent: let the next dispatch attempt try again
         raise
@@ -52,11 +54,11 @@ def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id
     return True
 
 
-def _window(area: str) -> FloodWindowModel:
+def _window(area: str) -> store.FloodWindowModel:
     try:
-        return FloodWindowModel.get(area, consistent_read=True)
+        return store.FloodWindowModel.get(area, consistent_read=True)
     except DoesNotExist:
-        return FloodWindowModel(area)
+        return store.FloodWindowModel(area)
 
 
 def alarm_sms(ref: str, area: str, priority: Priority, text: str, summary: str, recipients: list[Recipient],
@@ -102,7 +104,7 @@ def _digest_text(area_label: str, backlog: list[str], minutes: int) -> str:
 def send_digests(area_labels: dict[str, str] | None = None) -> int:
     """For each area with a backlog and no digest for `digest_every_s`: one digest per recipient."""
     settings, now, sent = get_settings(), clock.now_ms(), 0
-    for window in FloodWindowModel.scan(FloodWindowModel.backlog != "[]"):
+    for window in store.FloodWindowModel.scan(store.FloodWindowModel.backlog != "[]"):
         if now - int(window.last_digest_ms or 0) < settings.digest_every_s * 1000:
             continue
         backlog = orjson.loads(window.backlog)

@@ -51,7 +51,7 @@ def resolve_limits(kind: str, gas: str | None, unit: str, given: Mapping[str, fl
             exc.details["field"] = "body." + str(exc.details.get("field", "limits"))
             raise
         return {"ll": setpoints.ll, "l": setpoints.l, "h": setpoints.h, "hh": setpoints.hh}, setpoints.source
-    return {k: None for k in ORDER}, "未设置"
+    return dict.fromkeys(ORDER), "未设置"
 
 
 def check_limits(limits: Mapping[str, float | None], deadband: float) -> None:

@@ -6,10 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Contact, Location, Priority, Strict
+from chalicelib.core.schemas import Contact, Location, Priority, Schema, Strict
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 
@@ -117,7 +117,7 @@ class InstallationIn(Strict):
     }]})
 
 
-class InventoryLineOut(BaseModel):
+class InventoryLineOut(Schema):
     chemical: str
     cas: str | None
     quantity_t: float
@@ -129,7 +129,7 @@ class InventoryLineOut(BaseModel):
     ratio: float = Field(description="q/Q")
 
 
-class InstallationOut(BaseModel):
+class InstallationOut(Schema):
     id: str
     enterprise_id: str
     name: str

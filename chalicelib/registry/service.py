@@ -10,10 +10,13 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
+from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import is_conditional_failure
-from chalicelib.registry import domain, gb28181, store
-from chalicelib.registry.store import PARK_SCOPE, DocModel
+from chalicelib.registry import domain, gb28181
+
+store = lazy_module("chalicelib.registry.store")
+PARK_SCOPE = "_park"  # enterprise_id stored for park-level records (public zones)
 
 IN_USE = errors.define("IN_USE", 409, "仍有关联对象，无法删除", "Delete the sensors/cameras that reference it first.")
 
@@ -23,27 +26,31 @@ class Kind:
     """One registry entity type: its table, id prefix and the references a document may hold."""
 
     name: str
-    model: type[DocModel]
+    model_name: str
     prefix: str
     scoped: bool = True  # has enterprise_id
 
-
-ENTERPRISE = Kind("enterprise", store.EnterpriseModel, "ent", scoped=False)
-ZONE = Kind("zone", store.ZoneModel, "zon")
-INSTALLATION = Kind("installation", store.InstallationModel, "ins")
-SENSOR = Kind("sensor", store.SensorModel, "")
-CAMERA = Kind("camera", store.CameraModel, "")
-GATEWAY = Kind("gateway", store.GatewayModel, "gw")
+    @property
+    def model(self) -> Any:
+        return getattr(store, self.model_name)
 
 
-def _visible_enterprise(item: DocModel, kind: Kind) -> str | None:
+ENTERPRISE = Kind("enterprise", "EnterpriseModel", "ent", scoped=False)
+ZONE = Kind("zone", "ZoneModel", "zon")
+INSTALLATION = Kind("installation", "InstallationModel", "ins")
+SENSOR = Kind("sensor", "SensorModel", "")
+CAMERA = Kind("camera", "CameraModel", "")
+GATEWAY = Kind("gateway", "GatewayModel", "gw")
+
+
+def _visible_enterprise(item: Any, kind: Kind) -> str | None:
     if kind is ENTERPRISE:
         return item.id
     value = getattr(item, "enterprise_id", None)
     return None if value == PARK_SCOPE else value
 
 
-def load(kind: Kind, entity_id: str, who: Identity) -> DocModel:
+def load(kind: Kind, entity_id: str, who: Identity) -> Any:
     """The entity if it exists and the caller may see it; NOT_FOUND otherwise (never reveal other tenants)."""
     try:
         item = kind.model.get(entity_id, consistent_read=True)

@@ -11,8 +11,6 @@ from pynamodb.models import Model
 
 from chalicelib.core.store import meta
 
-PARK_SCOPE = "_park"  # enterprise_id stored for park-level records (public zones)
-
 
 class ByEnterprise(GlobalSecondaryIndex[Any]):
     class Meta:

@@ -10,16 +10,18 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.alarms import service as alarms
 from chalicelib.core import aws, catalog, clock
 from chalicelib.core.identity import SYSTEM, Identity
+from chalicelib.core.lazy import lazy_module
 from chalicelib.registry import service as registry
 from chalicelib.risk import domain
-from chalicelib.risk.store import RiskModel
+
+store = lazy_module("chalicelib.risk.store")
 
 PARK = "_park"
 
 
-def _row(scope: str) -> RiskModel | None:
+def _row(scope: str) -> store.RiskModel | None:
     try:
-        return RiskModel.get(scope, consistent_read=True)
+        return store.RiskModel.get(scope, consistent_read=True)
     except DoesNotExist:
         return None
 
@@ -31,7 +33,7 @@ def _store(scope: str, enterprise_id: str, name: str, level: str, static: str, r
     if row is not None and row.level == level and row.reasons == encoded:
         return False
     changed = row is None or row.level != level
-    RiskModel(scope, enterprise_id=enterprise_id, level=level, static_level=static, reasons=encoded, name=name,
+    store.RiskModel(scope, enterprise_id=enterprise_id, level=level, static_level=static, reasons=encoded, name=name,
               since_ms=now if changed else row.since_ms, updated_ms=now).save()  # type: ignore[union-attr]
     if changed and row is not None:
         aws.client("sns").publish(
@@ -60,13 +62,13 @@ def recompute_installation(installation_id: str) -> str:
 
 
 def recompute_enterprise(enterprise_id: str) -> None:
-    rows = [r for r in RiskModel.by_enterprise.query(enterprise_id) if r.scope.startswith("installation:")]
+    rows = [r for r in store.RiskModel.by_enterprise.query(enterprise_id) if r.scope.startswith("installation:")]
     level = domain.highest(r.level for r in rows)
     name = registry.get(registry.ENTERPRISE, enterprise_id, SYSTEM)["name"]
     hot = [r.name for r in rows if r.level == level and level != "blue"]
     _store(f"enterprise:{enterprise_id}", enterprise_id, name, level, "blue",
            [f"最高风险单元：{'、'.join(hot[:3])}"] if hot else [])
-    park_rows = [r for r in RiskModel.scan(RiskModel.scope.startswith("enterprise:"))]
+    park_rows = [r for r in store.RiskModel.scan(store.RiskModel.scope.startswith("enterprise:"))]
     park_level = domain.highest(r.level for r in park_rows)
     _store("park", PARK, "园区", park_level, "blue",
            [f"{r.name}: {domain.LABELS[r.level]}" for r in park_rows if r.level == park_level and park_level != "blue"])
@@ -77,7 +79,7 @@ def ensure_static(installation: dict[str, Any]) -> None:
     recompute_installation(installation["id"])
 
 
-def _view(row: RiskModel | None, scope: str, fallback: dict[str, Any]) -> dict[str, Any]:
+def _view(row: store.RiskModel | None, scope: str, fallback: dict[str, Any]) -> dict[str, Any]:
     if row is None:
         return {"scope": scope, "level": "blue", "label": domain.LABELS["blue"], "reasons": [], "since": None,
                 **fallback}
@@ -97,13 +99,13 @@ def installation_view(installation_id: str, who: Identity) -> dict[str, Any]:
 
 def enterprise_view(enterprise_id: str, who: Identity) -> dict[str, Any]:
     enterprise = registry.get(registry.ENTERPRISE, enterprise_id, who)
-    parts = [_view(r, r.scope, {}) for r in RiskModel.by_enterprise.query(enterprise_id) if r.scope.startswith("installation:")]
+    parts = [_view(r, r.scope, {}) for r in store.RiskModel.by_enterprise.query(enterprise_id) if r.scope.startswith("installation:")]
     return _view(_row(f"enterprise:{enterprise_id}"), f"enterprise:{enterprise_id}",
                  {"name": enterprise["name"], "installations": parts})
 
 
 def park_view(who: Identity) -> dict[str, Any]:
-    rows = [r for r in RiskModel.scan(RiskModel.scope.startswith("enterprise:")) if who.can_see(r.enterprise_id)]
+    rows = [r for r in store.RiskModel.scan(store.RiskModel.scope.startswith("enterprise:")) if who.can_see(r.enterprise_id)]
     view = _view(_row("park"), "park", {"name": "园区", "enterprises": [_view(r, r.scope, {}) for r in rows]})
     if who.is_enterprise_scoped:  # an enterprise sees the park's colour, not why (other tenants' data)
         view["reasons"] = []

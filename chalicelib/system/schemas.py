@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from chalicelib.core.schemas import Schema
 
 
-class Check(BaseModel):
+class Check(Schema):
     ok: bool
     ms: float
     error: str | None = None
 
 
-class HealthOut(BaseModel):
+class HealthOut(Schema):
     status: str  # ok | degraded
     version: str
     stage: str
     checks: dict[str, Check]
 
 
-class MeOut(BaseModel):
+class MeOut(Schema):
     subject: str
     name: str
     roles: list[str]

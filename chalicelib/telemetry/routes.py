@@ -10,6 +10,7 @@ from chalicelib.core import clock
 from chalicelib.core.clock import to_ms
 from chalicelib.core.http import Call, route
 from chalicelib.core.identity import ALL_ROLES, Role
+from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.registry import service as registry
 from chalicelib.telemetry import history, sweeps
@@ -21,7 +22,8 @@ from chalicelib.telemetry.schemas import (
     ReadingsOut,
     ReadingsQuery,
 )
-from chalicelib.telemetry.store import QuarantineModel
+
+store = lazy_module("chalicelib.telemetry.store")
 
 bp = Blueprint(__name__)
 DATA_ROLES = [Role.PARK_ADMIN, Role.OPS_ENGINEER, Role.DUTY_OFFICER, Role.ENTERPRISE_MANAGER, Role.ANALYST]
@@ -34,9 +36,9 @@ def list_quarantine(call: Call) -> QuarantinePage:
     scope = call.identity.scope(q.enterprise_id) or "_unknown"
     lo = f"{to_ms(q.from_):013d}" if q.from_ else "0"
     hi = f"{to_ms(q.to):013d}~" if q.to else "9999999999999~"
-    results = QuarantineModel.query(
-        scope, QuarantineModel.key.between(lo, hi),
-        filter_condition=(QuarantineModel.reason == q.reason) if q.reason else None,
+    results = store.QuarantineModel.query(
+        scope, store.QuarantineModel.key.between(lo, hi),
+        filter_condition=(store.QuarantineModel.reason == q.reason) if q.reason else None,
         scan_index_forward=False, limit=q.limit, last_evaluated_key=decode_cursor(q.cursor),
     )
     items = [QuarantineItem(enterprise_id=i.enterprise_id, received_ms=int(i.received_ms), reason=i.reason,

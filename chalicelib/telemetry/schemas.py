@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Strict
+from chalicelib.core.schemas import Schema, Strict
 
 
 class QuarantineQuery(PageQuery):
@@ -17,7 +17,7 @@ class QuarantineQuery(PageQuery):
     to: datetime | None = None
 
 
-class QuarantineItem(BaseModel):
+class QuarantineItem(Schema):
     enterprise_id: str
     received_ms: int
     reason: str
@@ -27,7 +27,7 @@ class QuarantineItem(BaseModel):
     raw: str
 
 
-class QuarantinePage(BaseModel):
+class QuarantinePage(Schema):
     items: list[QuarantineItem]
     next_cursor: str | None = None
 
@@ -38,13 +38,13 @@ class ReadingsQuery(Strict):
     limit: int = Field(default=5000, ge=1, le=20000)
 
 
-class ReadingPoint(BaseModel):
+class ReadingPoint(Schema):
     ts: int
     value: float | None
     quality: str
 
 
-class ReadingsOut(BaseModel):
+class ReadingsOut(Schema):
     tag_id: str
     unit: str
     points: list[ReadingPoint]

@@ -8,7 +8,6 @@ per gateway and period, and quarantined input.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,13 +17,15 @@ import orjson
 from chalicelib.alarms import dispatch
 from chalicelib.alarms import service as alarms
 from chalicelib.core import clock, ids
+from chalicelib.core.lazy import lazy_module
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
 from chalicelib.registry import service as registry
 from chalicelib.telemetry import domain
 from chalicelib.telemetry.domain import Reading, Rejected, TagConfig, TagState
-from chalicelib.telemetry.store import GatewaySnapshotModel, QuarantineModel
+
+store = lazy_module("chalicelib.telemetry.store")
 
 QUARANTINE_DAYS = 30
 
@@ -44,7 +45,7 @@ class Profile:
     config: TagConfig
     context: alarms.TagContext
     in_service: bool
-    loaded: float
+    loaded: int  # ms
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Caches:
     """What one Lambda container remembers between batches (one per container; tests make several)."""
 
     profiles: dict[str, Profile] = field(default_factory=dict)
-    states: dict[str, tuple[TagState, float]] = field(default_factory=dict)
+    states: dict[str, tuple[TagState, int]] = field(default_factory=dict)  # state, loaded at (ms)
     gateways: dict[str, dict[str, Any]] = field(default_factory=dict)  # gateway -> buffer, counters, last write
 
 
@@ -65,7 +66,7 @@ def reset_caches() -> None:
     CONTAINER.gateways.clear()
 
 
-def _profile(sensor: dict[str, Any], now: float) -> Profile:
+def _profile(sensor: dict[str, Any], now: int) -> Profile:
     lim = sensor.get("limits") or {}
     cfg = TagConfig(
         tag_id=sensor["id"], enterprise_id=sensor["enterprise_id"], hh=lim.get("hh"), h=lim.get("h"),
@@ -89,7 +90,7 @@ def _profile(sensor: dict[str, Any], now: float) -> Profile:
 
 def profiles(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, Profile]:
     _profiles = c.profiles
-    now, ttl = time.monotonic(), get_settings().tag_config_ttl_s
+    now, ttl = clock.now_ms(), get_settings().tag_config_ttl_s * 1000
     missing = [t for t in tag_ids if t not in _profiles or now - _profiles[t].loaded > ttl]
     if missing:
         for tag_id, sensor in registry.sensor_profiles(missing).items():
@@ -103,7 +104,7 @@ def profiles(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, Profile]:
 def states(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, TagState]:
     """Cached quiet states within their TTL; everything else re-read (keeping the trend's soft state)."""
     _states = c.states
-    now, ttl = time.monotonic(), get_settings().tag_state_ttl_s
+    now, ttl = clock.now_ms(), get_settings().tag_state_ttl_s * 1000
     reload = [t for t in tag_ids if t not in _states or not _states[t][0].quiet or now - _states[t][1] > ttl]
     if reload:
         for tag_id, fresh in alarms.load_states(reload).items():
@@ -206,10 +207,10 @@ def _raw(r: Reading) -> dict[str, Any]:
 def _quarantine(rejected: list[tuple[str, str, str, Rejected]], now: int) -> None:
     if not rejected:
         return
-    with QuarantineModel.batch_write() as batch:
+    with store.QuarantineModel.batch_write() as batch:
         for enterprise_id, gateway_id, message_id, item in rejected:
             raw = item.raw if isinstance(item.raw, str) else orjson.dumps(item.raw, default=str).decode()
-            batch.save(QuarantineModel(
+            batch.save(store.QuarantineModel(
                 enterprise_id or "_unknown", f"{now:013d}#{ids.ulid()}", received_ms=now, reason=item.reason,
                 gateway_id=gateway_id, tag_id=item.tag_id or "", message_id=message_id, raw=raw[:2000],
                 expires=now // 1000 + QUARANTINE_DAYS * 86400,
@@ -239,14 +240,14 @@ def _snapshots(c: Caches, now: int, every_ms: int, rejected: list[tuple[str, str
     for gateway_id, gw in c.gateways.items():
         if now - gw["last_write"] < every_ms or not gw["tags"]:
             continue
-        GatewaySnapshotModel(gateway_id).update(actions=[
-            GatewaySnapshotModel.enterprise_id.set(gw["enterprise"]),
-            GatewaySnapshotModel.updated_ms.set(now),
-            GatewaySnapshotModel.last_message_ms.set(gw["last_message"]),
-            GatewaySnapshotModel.tags.set(orjson.dumps(gw["tags"]).decode()),
-            GatewaySnapshotModel.messages.add(gw["messages"]),
-            GatewaySnapshotModel.readings.add(gw["readings"]),
-            GatewaySnapshotModel.quarantined.add(gw["quarantined"]),
+        store.GatewaySnapshotModel(gateway_id).update(actions=[
+            store.GatewaySnapshotModel.enterprise_id.set(gw["enterprise"]),
+            store.GatewaySnapshotModel.updated_ms.set(now),
+            store.GatewaySnapshotModel.last_message_ms.set(gw["last_message"]),
+            store.GatewaySnapshotModel.tags.set(orjson.dumps(gw["tags"]).decode()),
+            store.GatewaySnapshotModel.messages.add(gw["messages"]),
+            store.GatewaySnapshotModel.readings.add(gw["readings"]),
+            store.GatewaySnapshotModel.quarantined.add(gw["quarantined"]),
         ])
         gw["last_write"], gw["messages"], gw["readings"], gw["quarantined"] = now, 0, 0, 0
 
@@ -255,7 +256,7 @@ def last_values(tag_ids: list[str], enterprise_ids: set[str]) -> dict[str, dict[
     """Latest known value per tag: this container's buffer over the gateways' snapshots."""
     wanted, found = set(tag_ids), {}
     for enterprise_id in enterprise_ids:
-        for snap in GatewaySnapshotModel.by_enterprise.query(enterprise_id):
+        for snap in store.GatewaySnapshotModel.by_enterprise.query(enterprise_id):
             for tag, (ts, value, quality) in snap.tag_map().items():
                 if tag in wanted and (tag not in found or found[tag]["ts"] < ts):
                     found[tag] = {"ts": ts, "value": value, "quality": quality}

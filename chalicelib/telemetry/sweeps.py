@@ -8,16 +8,18 @@ from typing import Any
 from chalicelib.alarms import dispatch
 from chalicelib.alarms import service as alarms
 from chalicelib.core import clock
+from chalicelib.core.lazy import lazy_module
 from chalicelib.registry import service as registry
 from chalicelib.telemetry import domain
 from chalicelib.telemetry import service as telemetry
-from chalicelib.telemetry.store import GatewaySnapshotModel
+
+store = lazy_module("chalicelib.telemetry.store")
 
 
 def last_seen() -> dict[str, int]:
     """Last reading time per tag from every gateway snapshot (bounded by the snapshot period)."""
     seen: dict[str, int] = {}
-    for snap in GatewaySnapshotModel.scan():
+    for snap in store.GatewaySnapshotModel.scan():
         for tag, (ts, _value, _quality) in snap.tag_map().items():
             seen[tag] = max(seen.get(tag, 0), int(ts))
     return seen

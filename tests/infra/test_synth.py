@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -192,8 +193,25 @@ def test_firehose_archives_into_the_catalogue_bucket(resources: dict[str, Any]) 
     for stream in streams.values():
         dest = stream["Properties"]["ExtendedS3DestinationConfiguration"]
         bucket = resources[target(dest["BucketARN"])]
-        assert bucket["Type"] == "AWS::S3::Bucket"
-        assert "!{timestamp:HH}" in dest["Prefix"] and dest["ErrorOutputPrefix"]
+        assert bucket["Type"] == "AWS::S3::Bucket" and dest["ErrorOutputPrefix"]
+        assert dest["CompressionFormat"] == "UNCOMPRESSED"  # history.py reads the objects as they are
+
+
+def test_archive_layout_is_what_history_reads(resources: dict[str, Any]) -> None:
+    from chalicelib.telemetry import history
+
+    at = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
+    for stream in of_type(resources, "AWS::KinesisFirehose::DeliveryStream").values():
+        dest = stream["Properties"]["ExtendedS3DestinationConfiguration"]
+        assert dest["DynamicPartitioningConfiguration"]["Enabled"] is True
+        query = {p["ParameterName"]: p["ParameterValue"]
+                 for proc in dest["ProcessingConfiguration"]["Processors"] for p in proc["Parameters"]}
+        assert query["MetadataExtractionQuery"] == "{enterprise_id:.enterprise_id}"
+        rendered = dest["Prefix"].replace("!{partitionKeyFromQuery:enterprise_id}", "E1")
+        for token, fmt in (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H")):
+            rendered = rendered.replace(f"!{{timestamp:{token}}}", at.strftime(fmt))
+        ms = int(at.timestamp() * 1000)
+        assert rendered == f"enterprise_id=E1/{history.hours(ms, ms)[0]}"
 
 
 def _streams(text: str) -> list[str]:

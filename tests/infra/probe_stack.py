@@ -1,12 +1,14 @@
-"""Subprocess for test_workflows.py: a sample workflow through infra.workflows, without packaging the app.
+"""Subprocess for test_generic_paths.py: sample workflow and IoT rule through infra/, without the Chalice app.
 
-catalog.STATE_MACHINES may still be empty, yet the generic path (placeholders -> tokens, a role scoped to the
-Task resources, logging and tracing) must already work. The ASL is passed as JSON on stdin.
+catalog.STATE_MACHINES may still be empty and iot_rules/ uses two action kinds only, yet the generic paths
+(placeholders -> tokens, roles scoped to what a definition references, logging, tracing) must already work.
+stdin: {"asl": <definition>, "rule": <topicRulePayload file content>}.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -20,14 +22,14 @@ FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:probe-{name}"
 
 
 def main() -> None:
-    definition = sys.stdin.read()
+    samples = json.loads(sys.stdin.read())
     prepare_process()
     import aws_cdk as cdk
     from aws_cdk import aws_lambda as lambda_
 
     configure_stage("prod")
     from chalicelib.core.catalog import StateMachine
-    from infra import storage, workflows
+    from infra import rules, storage, workflows
     from infra.refs import Refs, machine_arn
 
     app = cdk.App()
@@ -40,9 +42,12 @@ def main() -> None:
         return lambda_.Function.from_function_arn(stack, logical_id, FUNCTION_ARN.format(name=logical_id))
 
     refs = Refs(stack, data, function, {machine.logical: machine_arn(stack, machine.name)})
-    with tempfile.TemporaryDirectory() as asl_dir:
-        Path(asl_dir, machine.asl).write_text(definition, encoding="utf-8")
-        workflows.build(stack, refs, [machine], Path(asl_dir))
+    with tempfile.TemporaryDirectory() as work:
+        Path(work, machine.asl).write_text(json.dumps(samples["asl"]), encoding="utf-8")
+        workflows.build(stack, refs, [machine], Path(work))
+        rule = Path(work, "probe-rule.json")
+        rule.write_text(json.dumps(samples["rule"]), encoding="utf-8")
+        rules.build(stack, refs, [rule])
         app.synth()
 
 

@@ -1,0 +1,55 @@
+"""Operations alarms: any message in a DLQ, any Lambda error, any failed workflow, all to one SNS ops topic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_stepfunctions as sfn
+from chalice.cdk import Chalice
+from chalice.utils import to_cfn_resource_name as camel
+from constructs import Construct
+
+from chalicelib.core import catalog
+from infra.storage import Data
+
+_PERIOD = Duration.minutes(1)
+
+
+def _alarm(scope: Construct, cid: str, name: str, metric: cw.IMetric, action: cw.IAlarmAction,
+           description: str) -> cw.Alarm:
+    # "> 0 in one minute": a DLQ message or a Lambda error is always worth a look (ISA-18.2: actionable).
+    alarm = cw.Alarm(
+        scope, cid, alarm_name=name, alarm_description=description, metric=metric, threshold=0,
+        comparison_operator=cw.ComparisonOperator.GREATER_THAN_THRESHOLD, evaluation_periods=1,
+        treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+    )
+    alarm.add_alarm_action(action)
+    alarm.add_ok_action(action)
+    return alarm
+
+
+def build(scope: Construct, data: Data, chalice: Chalice, function_ids: Iterable[str],
+          machines: dict[str, sfn.StateMachine]) -> sns.Topic:
+    # Infra-only topic (not in the catalogue): the runtime never publishes to it; operators subscribe.
+    topic = sns.Topic(scope, "OpsAlarmTopic", topic_name=catalog.resource_name("ops-alarms"),
+                      display_name="chempark ops alarms", master_key=data.key, enforce_ssl=True)
+    action = cw_actions.SnsAction(topic)
+    for spec, _main, dlq in data.queues.values():
+        metric = dlq.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum")
+        _alarm(scope, f"{camel(spec.logical)}DlqAlarm", f"{spec.dlq_name}-not-empty", metric, action,
+               f"Messages in the dead-letter queue {spec.dlq_name}: inspect and replay.")
+    for fid in function_ids:
+        # Ref of the SAM function is its generated name: the FunctionName dimension of AWS/Lambda metrics.
+        metric = cw.Metric(namespace="AWS/Lambda", metric_name="Errors", statistic="Sum", period=_PERIOD,
+                           dimensions_map={"FunctionName": chalice.get_resource(fid).ref})
+        _alarm(scope, f"{fid}ErrorsAlarm", catalog.resource_name(f"{fid}-errors"), metric, action,
+               f"Lambda function {fid} raised errors.")
+    for logical, machine in machines.items():
+        _alarm(scope, f"{camel(logical)}FailedAlarm", catalog.resource_name(f"{logical}-failed"),
+               machine.metric_failed(period=_PERIOD, statistic="Sum"), action,
+               f"Workflow {logical} had failed executions.")
+    return topic

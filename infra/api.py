@@ -1,0 +1,121 @@
+"""The Chalice app as a CDK construct: stage config, the CDK roles, and event sources wired to CDK resources."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_logs as logs
+from chalice.cdk import Chalice
+
+from chalicelib.core import catalog, observability
+from chalicelib.core.settings import env_names, get_settings
+from infra.iam import LambdaRoles
+from infra.introspect import AppShape, EventSource, log_group_name
+from infra.storage import Data
+
+ROOT = Path(__file__).resolve().parent.parent
+POOL_ARN_ENV = "CHEMPARK_COGNITO_USER_POOL_ARN"  # read by chalicelib.core.http at import time
+LAMBDA_TIMEOUT_S = 30  # API Gateway gives up at 29 s; event Lambdas stay well inside their queue's visibility
+# Network logs >= 6 months (Cybersecurity Law, art. 21); one year covers the yearly audits.
+LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+
+
+def load_app(pool_arn: str) -> Any:
+    """Import app.py with the user pool's ARN set, so every non-public route gets the Cognito authorizer."""
+    if "app" in sys.modules:
+        raise RuntimeError("app.py was imported before the user pool ARN was set")
+    os.environ[POOL_ARN_ENV] = pool_arn
+    sys.path.insert(0, str(ROOT))
+    return importlib.import_module("app").app
+
+
+def runtime_env(data: Data, machines: dict[str, str]) -> dict[str, str]:
+    """Every variable the runtime reads: settings, then each catalogue resource's env var as a token."""
+    settings, names = get_settings(), env_names()
+    env = {
+        names["stage"]: settings.stage,
+        names["resource_prefix"]: settings.resource_prefix,
+        names["auth_mode"]: "cognito",
+        names["log_level"]: "INFO",
+        "POWERTOOLS_SERVICE_NAME": observability.SERVICE,
+        "POWERTOOLS_METRICS_NAMESPACE": observability.metrics.namespace,
+    }
+    for spec, main, _ in data.queues.values():
+        env[spec.env] = main.queue_url
+    for topic in catalog.TOPICS:
+        env[topic.env] = data.topics[topic.logical].topic_arn
+    for bucket in catalog.BUCKETS:
+        env[bucket.env] = data.buckets[bucket.logical].bucket_name
+    for machine in catalog.STATE_MACHINES:
+        env[machine.env] = machines[machine.logical]
+    return env
+
+
+def _sam_events(chalice: Chalice) -> dict[str, set[str]] | None:
+    """Event keys per function in chalice's sam.json (the L1 `events` property does not survive jsii)."""
+    package_dir = getattr(chalice, "_sam_package_dir", None)  # private in chalice 1.34; checked, not relied on
+    if not package_dir or not os.path.exists(os.path.join(package_dir, "sam.json")):
+        return None
+    with open(os.path.join(package_dir, "sam.json"), encoding="utf-8") as handle:
+        template = json.load(handle)
+    return {rid: set(r["Properties"].get("Events", {})) for rid, r in template["Resources"].items()
+            if r["Type"] == "AWS::Serverless::Function"}
+
+
+def _wire(chalice: Chalice, source: EventSource, data: Data, events: dict[str, set[str]] | None) -> None:
+    if events is not None and source.event_key not in events.get(source.logical_id, set()):
+        # An override on a key chalice did not generate would add a half-defined event instead.
+        raise LookupError(f"{source.logical_id}: chalice named its event {events.get(source.logical_id)}, "
+                          f"not {source.event_key}")
+    fn = chalice.get_resource(source.logical_id)
+    props = f"Events.{source.event_key}.Properties."
+    if source.kind == "SQSEventConfig":
+        spec, main, _ = data.queue_of(source.config.queue, source.config.queue_arn)
+        if spec.visibility_timeout_s < LAMBDA_TIMEOUT_S:  # Lambda refuses such a mapping at deploy time
+            raise ValueError(f"queue {spec.name}: visibility timeout below the Lambda timeout")
+        # Chalice has no switch for partial batch failures; without it one bad message retries the batch.
+        fn.add_property_override(props + "FunctionResponseTypes", ["ReportBatchItemFailures"])
+        fn.add_property_override(props + "Queue", main.queue_arn)  # GetAtt: the queue exists before the ESM
+    elif source.kind == "DynamoDBEventConfig":
+        fn.add_property_override(props + "Stream", data.table_of_stream(source.config.stream_arn).table_stream_arn)
+        fn.add_property_override(props + "FunctionResponseTypes", ["ReportBatchItemFailures"])
+    elif source.kind == "SNSEventConfig":
+        fn.add_property_override(props + "Topic", data.topic_of(source.config.topic).topic_arn)
+    elif source.kind not in ("ScheduledEventConfig", "CloudWatchEventConfig"):
+        raise ValueError(f"{source.function}: no infra wiring for {source.kind}")
+
+
+def build(scope: Any, data: Data, roles: LambdaRoles, shape: AppShape, env: dict[str, str]) -> Chalice:
+    chalice = Chalice(scope, "Api", source_dir=str(ROOT), stage_config={
+        # IAM comes from infra/iam.py: chalice would only read app.py, not chalicelib, for its policies.
+        "manage_iam_role": False, "autogen_policy": False,
+        # Stage-level settings apply to every function; event Lambdas are the default, others overridden below.
+        "iam_role_arn": roles.events.role_arn,
+        "environment_variables": env,
+        "xray": True,
+        "lambda_timeout": LAMBDA_TIMEOUT_S,
+        "lambda_memory_size": 512,
+        "api_gateway_stage": "api",
+        "api_gateway_endpoint_type": "REGIONAL",
+    })
+    for fid in shape.function_ids:
+        # Not chalice's log_retention_in_days: its LogGroup Fn::Sub names `ApiHandler`, which the SAM
+        # template calls `APIHandler`. LoggingConfig also makes the function depend on its log group.
+        group = logs.LogGroup(scope, f"{fid}Logs", log_group_name=log_group_name(fid), retention=LOG_RETENTION,
+                              removal_policy=RemovalPolicy.RETAIN)
+        chalice.get_resource(fid).add_property_override("LoggingConfig.LogGroup", group.log_group_name)
+    if shape.api:
+        chalice.get_resource(shape.api).add_property_override("Role", roles.api.role_arn)
+        chalice.get_resource("RestAPI").add_property_override("TracingEnabled", True)  # X-Ray from the edge
+    for task in shape.task_ids:
+        chalice.get_resource(task).add_property_override("Role", roles.tasks.role_arn)
+    events = _sam_events(chalice)
+    for source in shape.sources:
+        _wire(chalice, source, data, events)
+    return chalice

@@ -1,0 +1,116 @@
+"""Least-privilege roles for the Lambda functions: one for the REST API, one for event Lambdas, one for tasks.
+
+Chalice reads only app.py for its auto-policies, so IAM comes from here (manage_iam_role: false). Every
+statement names this stack's own resources; the few `"*"` resources are the actions AWS offers no
+resource-level permission for, each marked where it is granted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import ArnFormat, Stack
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from chalicelib.core import observability
+from infra.introspect import AppShape, log_group_name
+from infra.storage import Data
+
+METRICS_NAMESPACE = observability.metrics.namespace  # Powertools EMF namespace of the runtime
+COMMAND_TOPICS = "park/*/commands/*"  # device commands: park/{enterprise_id}/commands/{device_id}
+_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+         "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"]
+_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+# BatchWriteItem can delete as well as put, so it is withheld from append-only tables along with DeleteItem.
+_REMOVE = ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
+
+
+@dataclass
+class LambdaRoles:
+    api: iam.Role
+    events: iam.Role
+    tasks: iam.Role
+
+
+def _stmt(actions: list[str], resources: list[str], **kw: object) -> iam.PolicyStatement:
+    return iam.PolicyStatement(actions=sorted(set(actions)), resources=resources, **kw)  # type: ignore[arg-type]
+
+
+def _common(stack: Stack, data: Data, machines: list[str]) -> list[iam.PolicyStatement]:
+    out = [
+        # The log groups are created by infra/api.py (LoggingConfig); functions only write streams.
+        _stmt(["logs:CreateLogStream", "logs:PutLogEvents"], [stack.format_arn(
+            service="logs", resource="log-group", resource_name=f"{log_group_name('*')}:*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME)]),
+        # "*": X-Ray trace upload has no resource-level permissions.
+        _stmt(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], ["*"]),
+        # "*": PutMetricData has no resources; the namespace condition is the only scope there is.
+        _stmt(["cloudwatch:PutMetricData"], ["*"],
+              conditions={"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}}),
+        _stmt(["iot:Publish"], [stack.format_arn(service="iot", resource="topic", resource_name=COMMAND_TOPICS)]),
+    ]
+    for append_only in (False, True):  # one statement per kind keeps the inline policy far below 10 KB
+        arns = [arn for spec, table in data.tables.values() if spec.append_only == append_only
+                for arn in (table.table_arn, f"{table.table_arn}/index/*")]
+        if arns:
+            out.append(_stmt(_READ + _WRITE + ([] if append_only else _REMOVE), arns))
+    queues = [main.queue_arn for _, main, _ in data.queues.values()]
+    if queues:
+        out.append(_stmt(["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"], queues))
+    topics = [t.topic_arn for t in data.topics.values()]
+    if topics:
+        out.append(_stmt(["sns:Publish", "sns:GetTopicAttributes"], topics))
+        out.append(_stmt(["kms:GenerateDataKey*", "kms:Decrypt"], [data.key.key_arn]))
+    if data.buckets:
+        out.append(_stmt(["s3:GetObject", "s3:PutObject"], [f"{b.bucket_arn}/*" for b in data.buckets.values()]))
+        # Listing a prefix (telemetry history reads one enterprise's hour prefixes) is a bucket-level action.
+        out.append(_stmt(["s3:ListBucket"], [b.bucket_arn for b in data.buckets.values()]))
+    if machines:
+        out.append(_stmt(["states:StartExecution"], machines))
+    # Alarm SMS (notify/channels.py) go out wherever alarms are dispatched: ingest, sweeps and API routes.
+    # A phone number has no ARN; NotResource keeps this statement from reaching any topic.
+    out.append(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:*:sns:*:*:*"]))
+    return out
+
+
+def _task_response(machines: list[str]) -> list[iam.PolicyStatement]:
+    return [_stmt(["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"], machines)]
+
+
+def _role(scope: Construct, cid: str, description: str, statements: list[iam.PolicyStatement]) -> iam.Role:
+    # Inline: the policy is part of the role, so no event source mapping is created before its permissions.
+    return iam.Role(scope, cid, description=description,
+                    assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                    inline_policies={"access": iam.PolicyDocument(statements=statements)})
+
+
+def build(scope: Construct, data: Data, shape: AppShape, machines: list[str]) -> LambdaRoles:
+    """`machines` are state machine ARNs (formatted from their explicit names, so no dependency cycle)."""
+    stack = Stack.of(scope)
+    common = _common(stack, data, machines)
+    respond = _task_response(machines) if machines else []
+
+    api = common + respond
+    # "*": ListStateMachines (the /health probe) has no resource-level permissions.
+    api.append(_stmt(["states:ListStateMachines"], ["*"]))
+    if machines:
+        executions = [m.replace(":stateMachine:", ":execution:") + ":*" for m in machines]
+        api.append(_stmt(["states:DescribeExecution"], executions))
+
+    events = list(common)
+    consumed = {data.queue_of(s.config.queue, s.config.queue_arn)[1] for s in shape.of_kind("SQSEventConfig")}
+    if consumed:
+        events.append(_stmt(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                             "sqs:GetQueueAttributes"], sorted(q.queue_arn for q in consumed)))
+    streams = {data.table_of_stream(s.config.stream_arn) for s in shape.of_kind("DynamoDBEventConfig")}
+    if streams:
+        events.append(_stmt(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                             "dynamodb:ListStreams"], sorted(f"{t.table_arn}/stream/*" for t in streams)))
+
+    tasks = [*common, *respond]
+    return LambdaRoles(
+        api=_role(scope, "ApiHandlerRole", "chempark REST API handler", api),
+        events=_role(scope, "EventFunctionRole", "chempark event Lambdas (SQS, schedules, streams)", events),
+        tasks=_role(scope, "TaskFunctionRole", "chempark workflow task Lambdas", tasks),
+    )

@@ -1,0 +1,131 @@
+"""Walk the whole route table as enterprise A's manager against enterprise B's resources.
+
+For every route, present and future: a path naming B's resource answers 403/404 and changes nothing;
+a list never shows B's data; naming B in a filter or a body is refused. A route whose path parameter
+or body this walk cannot fill fails the test, so a new route cannot skip the check.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+import pytest
+
+import app as _app  # noqa: F401  (registers every route before the walk is parametrised)
+from chalicelib.core.http import ROUTES, RouteSpec
+from chalicelib.core.identity import Role
+from chalicelib.telemetry import service as telemetry
+from tests.support import batch, make_park, message, now
+
+PARAM = re.compile(r"{(\w+)}")
+
+
+@pytest.fixture(scope="module")
+def world(app: Any) -> dict[str, Any]:
+    """Two enterprises with one of everything each; B has an open alarm."""
+    from chalice.test import Client
+
+    from tests.conftest import Api
+
+    with Client(app) as client:
+        api = Api(client)
+        a, b = make_park(api), make_park(api)
+        ids: dict[str, dict[str, str]] = {}
+        for name, park in (("A", a), ("B", b)):
+            cam = api.post("/cameras", role="park_admin", json={
+                "id": f"3206000000132{abs(hash(park.enterprise_id)) % 10**7:07d}", "enterprise_id": park.enterprise_id,
+                "name": "球机", "location": {"lat": 31.95, "lon": 120.9}}).json
+            gw = api.post("/gateways", role="park_admin",
+                          json={"enterprise_id": park.enterprise_id, "name": "网关"}).json
+            zone = api.post("/zones", role="park_admin", json={
+                "enterprise_id": park.enterprise_id, "name": "罐区", "center": {"lat": 31.95, "lon": 120.9},
+                "radius_m": 100}).json
+            telemetry.reset_caches()
+            telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, now(), 5.0)])))
+            alarm = api.get(f"/alarms?tag_id={park.tag}", role="park_admin").json["items"][0]
+            ids[name] = {"enterprise_id": park.enterprise_id, "installation_id": park.installation_id,
+                         "sensor_id": park.tag, "camera_id": cam["id"], "gateway_id": gw["id"], "zone_id": zone["id"],
+                         "alarm_id": alarm["id"]}
+        return {"A": ids["A"], "B": ids["B"]}
+
+
+def _query(spec: RouteSpec, b: dict[str, str]) -> str:
+    """Fill required query parameters (and name B wherever the route filters by enterprise)."""
+    if spec.query is None:
+        return ""
+    hour = datetime.now(UTC) - timedelta(hours=1)
+    values = {"from": hour.isoformat(), "to": datetime.now(UTC).isoformat(), "area": b["installation_id"]}
+    params = {}
+    for name, field in spec.query.model_fields.items():
+        key = field.alias or name
+        if field.is_required():
+            if key not in values:
+                pytest.fail(f"{spec.method} {spec.path}: the walk cannot fill required query parameter {key!r}")
+            params[key] = values[key]
+    return "?" + urlencode(params) if params else ""
+
+
+def _body(spec: RouteSpec, owner: dict[str, str]) -> Any:
+    if spec.body is None:
+        return None
+    examples = (spec.body.model_config.get("json_schema_extra") or {}).get("examples") or [{}]
+    body = orjson.loads(orjson.dumps(examples[0]).replace(b"ent_demo", owner["enterprise_id"].encode())
+                        .replace(b"ins_demo", owner["installation_id"].encode()))
+    spec.body.model_validate(body)  # an example that does not validate would hide the scope check behind a 422
+    return body
+
+
+def _fill(path: str, b: dict[str, str]) -> str:
+    def sub(match: re.Match[str]) -> str:
+        if match.group(1) not in b:
+            pytest.fail(f"{path}: the tenancy walk does not know how to make B's {match.group(1)!r}; add it to `world`")
+        return b[match.group(1)]
+
+    return PARAM.sub(sub, path)
+
+
+def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
+    return {k: api.get(p, role="park_admin").json for k, p in {
+        "enterprise": f"/enterprises/{b['enterprise_id']}", "installation": f"/installations/{b['installation_id']}",
+        "sensor": f"/sensors/{b['sensor_id']}", "camera": f"/cameras/{b['camera_id']}",
+        "gateway": f"/gateways/{b['gateway_id']}", "zone": f"/zones/{b['zone_id']}",
+        "alarm": f"/alarms/{b['alarm_id']}"}.items()}
+
+
+ALL = sorted(ROUTES, key=lambda s: (s.path, s.method))
+assert ALL, "no routes registered: the walk would prove nothing"
+
+
+@pytest.mark.parametrize("spec", [s for s in ALL if not s.public], ids=lambda s: f"{s.method} {s.path}")
+def test_enterprise_a_cannot_reach_enterprise_b(spec: RouteSpec, api: Any, world: dict[str, Any]) -> None:
+    a, b = world["A"], world["B"]
+    before = _snapshot(api, b)
+    path = _fill(spec.path, b) + _query(spec, b)
+    r = api.call(spec.method, path, role="enterprise_manager", enterprise_id=a["enterprise_id"], json=_body(spec, b))
+    secrets = {v for k, v in b.items()}
+    if Role.ENTERPRISE_MANAGER not in spec.roles:
+        assert r.status_code == 403, (spec.path, r.status_code, r.json)
+    elif PARAM.search(spec.path) or spec.method != "GET":
+        assert r.status_code in (403, 404), (spec.method, spec.path, r.status_code, r.json)
+    else:
+        assert r.status_code in (200, 403, 404), (spec.path, r.status_code, r.json)
+        text = r.body.decode() if isinstance(r.body, bytes) else str(r.body)
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, f"{spec.path} shows enterprise B's data to A: {leaked}"
+        if spec.query is not None and "enterprise_id" in spec.query.model_fields:
+            sep = "&" if "?" in path else "?"
+            named = api.call("GET", f"{path}{sep}enterprise_id={b['enterprise_id']}", role="enterprise_manager",
+                             enterprise_id=a["enterprise_id"])
+            assert named.status_code in (403, 404), (spec.path, named.status_code)
+    assert _snapshot(api, b) == before, f"{spec.method} {spec.path} changed enterprise B's data"
+
+
+def test_the_walk_covers_every_registered_route(app: Any) -> None:
+    """Every Chalice route is declared through core.http.route (so it has roles and is walked)."""
+    declared = {(s.path, s.method) for s in ROUTES}
+    registered = {(path, method) for path, methods in app.routes.items() for method in methods}
+    assert registered == declared
