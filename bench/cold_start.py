@@ -13,10 +13,20 @@ PROBE = "import time; t = time.perf_counter(); import {module}; print((time.perf
 
 
 def _once(module: str) -> float:
-    env = {**os.environ, "CHEMPARK_RESOURCE_PREFIX": "chempark-bench", "AWS_DEFAULT_REGION": "us-east-1",
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    out = subprocess.run([sys.executable, "-c", PROBE.format(module=module)], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "CHEMPARK_RESOURCE_PREFIX": "chempark-bench",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(module=module)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -28,8 +38,11 @@ def run(n: int = 9) -> dict[str, Any]:
         app_ms.append(_once("app"))
         boto_ms.append(_once("boto3"))
     figures = {
-        "import_app_ms": median(app_ms), "import_boto3_ms": median(boto_ms),
-        "ratio": round(median(app_ms) / median(boto_ms), 3), "target_ratio": 1.5, "runs": n,
+        "import_app_ms": median(app_ms),
+        "import_boto3_ms": median(boto_ms),
+        "ratio": round(median(app_ms) / median(boto_ms), 3),
+        "target_ratio": 1.5,
+        "runs": n,
         "samples": {"app": [round(v, 1) for v in app_ms], "boto3": [round(v, 1) for v in boto_ms]},
     }
     write("cold_start", figures)

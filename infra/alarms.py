@@ -19,12 +19,19 @@ from infra.storage import Data
 _PERIOD = Duration.minutes(1)
 
 
-def _alarm(scope: Construct, cid: str, name: str, metric: cw.IMetric, action: cw.IAlarmAction,
-           description: str) -> cw.Alarm:
+def _alarm(
+    scope: Construct, cid: str, name: str, metric: cw.IMetric, action: cw.IAlarmAction, description: str
+) -> cw.Alarm:
     # "> 0 in one minute": a DLQ message or a Lambda error is always worth a look (ISA-18.2: actionable).
     alarm = cw.Alarm(
-        scope, cid, alarm_name=name, alarm_description=description, metric=metric, threshold=0,
-        comparison_operator=cw.ComparisonOperator.GREATER_THAN_THRESHOLD, evaluation_periods=1,
+        scope,
+        cid,
+        alarm_name=name,
+        alarm_description=description,
+        metric=metric,
+        threshold=0,
+        comparison_operator=cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluation_periods=1,
         treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
     )
     alarm.add_alarm_action(action)
@@ -32,24 +39,53 @@ def _alarm(scope: Construct, cid: str, name: str, metric: cw.IMetric, action: cw
     return alarm
 
 
-def build(scope: Construct, data: Data, chalice: Chalice, function_ids: Iterable[str],
-          machines: dict[str, sfn.StateMachine]) -> sns.Topic:
+def build(
+    scope: Construct, data: Data, chalice: Chalice, function_ids: Iterable[str], machines: dict[str, sfn.StateMachine]
+) -> sns.Topic:
     # Infra-only topic (not in the catalogue): the runtime never publishes to it; operators subscribe.
-    topic = sns.Topic(scope, "OpsAlarmTopic", topic_name=catalog.resource_name("ops-alarms"),
-                      display_name="chempark ops alarms", master_key=data.key, enforce_ssl=True)
+    topic = sns.Topic(
+        scope,
+        "OpsAlarmTopic",
+        topic_name=catalog.resource_name("ops-alarms"),
+        display_name="chempark ops alarms",
+        master_key=data.key,
+        enforce_ssl=True,
+    )
     action = cw_actions.SnsAction(topic)
     for spec, _main, dlq in data.queues.values():
         metric = dlq.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum")
-        _alarm(scope, f"{camel(spec.logical)}DlqAlarm", f"{spec.dlq_name}-not-empty", metric, action,
-               f"Messages in the dead-letter queue {spec.dlq_name}: inspect and replay.")
+        _alarm(
+            scope,
+            f"{camel(spec.logical)}DlqAlarm",
+            f"{spec.dlq_name}-not-empty",
+            metric,
+            action,
+            f"Messages in the dead-letter queue {spec.dlq_name}: inspect and replay.",
+        )
     for fid in function_ids:
         # Ref of the SAM function is its generated name: the FunctionName dimension of AWS/Lambda metrics.
-        metric = cw.Metric(namespace="AWS/Lambda", metric_name="Errors", statistic="Sum", period=_PERIOD,
-                           dimensions_map={"FunctionName": chalice.get_resource(fid).ref})
-        _alarm(scope, f"{fid}ErrorsAlarm", catalog.resource_name(f"{fid}-errors"), metric, action,
-               f"Lambda function {fid} raised errors.")
+        metric = cw.Metric(
+            namespace="AWS/Lambda",
+            metric_name="Errors",
+            statistic="Sum",
+            period=_PERIOD,
+            dimensions_map={"FunctionName": chalice.get_resource(fid).ref},
+        )
+        _alarm(
+            scope,
+            f"{fid}ErrorsAlarm",
+            catalog.resource_name(f"{fid}-errors"),
+            metric,
+            action,
+            f"Lambda function {fid} raised errors.",
+        )
     for logical, machine in machines.items():
-        _alarm(scope, f"{camel(logical)}FailedAlarm", catalog.resource_name(f"{logical}-failed"),
-               machine.metric_failed(period=_PERIOD, statistic="Sum"), action,
-               f"Workflow {logical} had failed executions.")
+        _alarm(
+            scope,
+            f"{camel(logical)}FailedAlarm",
+            catalog.resource_name(f"{logical}-failed"),
+            machine.metric_failed(period=_PERIOD, statistic="Sum"),
+            action,
+            f"Workflow {logical} had failed executions.",
+        )
     return topic

@@ -64,15 +64,19 @@ def _sam_events(chalice: Chalice) -> dict[str, set[str]] | None:
         return None
     with open(os.path.join(package_dir, "sam.json"), encoding="utf-8") as handle:
         template = json.load(handle)
-    return {rid: set(r["Properties"].get("Events", {})) for rid, r in template["Resources"].items()
-            if r["Type"] == "AWS::Serverless::Function"}
+    return {
+        rid: set(r["Properties"].get("Events", {}))
+        for rid, r in template["Resources"].items()
+        if r["Type"] == "AWS::Serverless::Function"
+    }
 
 
 def _wire(chalice: Chalice, source: EventSource, data: Data, events: dict[str, set[str]] | None) -> None:
     if events is not None and source.event_key not in events.get(source.logical_id, set()):
         # An override on a key chalice did not generate would add a half-defined event instead.
-        raise LookupError(f"{source.logical_id}: chalice named its event {events.get(source.logical_id)}, "
-                          f"not {source.event_key}")
+        raise LookupError(
+            f"{source.logical_id}: chalice named its event {events.get(source.logical_id)}, not {source.event_key}"
+        )
     fn = chalice.get_resource(source.logical_id)
     props = f"Events.{source.event_key}.Properties."
     if source.kind == "SQSEventConfig":
@@ -92,23 +96,34 @@ def _wire(chalice: Chalice, source: EventSource, data: Data, events: dict[str, s
 
 
 def build(scope: Any, data: Data, roles: LambdaRoles, shape: AppShape, env: dict[str, str]) -> Chalice:
-    chalice = Chalice(scope, "Api", source_dir=str(ROOT), stage_config={
-        # IAM comes from infra/iam.py: chalice would only read app.py, not chalicelib, for its policies.
-        "manage_iam_role": False, "autogen_policy": False,
-        # Stage-level settings apply to every function; event Lambdas are the default, others overridden below.
-        "iam_role_arn": roles.events.role_arn,
-        "environment_variables": env,
-        "xray": True,
-        "lambda_timeout": LAMBDA_TIMEOUT_S,
-        "lambda_memory_size": 512,
-        "api_gateway_stage": "api",
-        "api_gateway_endpoint_type": "REGIONAL",
-    })
+    chalice = Chalice(
+        scope,
+        "Api",
+        source_dir=str(ROOT),
+        stage_config={
+            # IAM comes from infra/iam.py: chalice would only read app.py, not chalicelib, for its policies.
+            "manage_iam_role": False,
+            "autogen_policy": False,
+            # Stage-level settings apply to every function; event Lambdas are the default, others overridden below.
+            "iam_role_arn": roles.events.role_arn,
+            "environment_variables": env,
+            "xray": True,
+            "lambda_timeout": LAMBDA_TIMEOUT_S,
+            "lambda_memory_size": 512,
+            "api_gateway_stage": "api",
+            "api_gateway_endpoint_type": "REGIONAL",
+        },
+    )
     for fid in shape.function_ids:
         # Not chalice's log_retention_in_days: its LogGroup Fn::Sub names `ApiHandler`, which the SAM
         # template calls `APIHandler`. LoggingConfig also makes the function depend on its log group.
-        group = logs.LogGroup(scope, f"{fid}Logs", log_group_name=log_group_name(fid), retention=LOG_RETENTION,
-                              removal_policy=RemovalPolicy.RETAIN)
+        group = logs.LogGroup(
+            scope,
+            f"{fid}Logs",
+            log_group_name=log_group_name(fid),
+            retention=LOG_RETENTION,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
         chalice.get_resource(fid).add_property_override("LoggingConfig.LogGroup", group.log_group_name)
     if shape.api:
         chalice.get_resource(shape.api).add_property_override("Role", roles.api.role_arn)

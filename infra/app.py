@@ -76,14 +76,21 @@ def main() -> Path:
     with tempfile.TemporaryDirectory(prefix="chempark-synth-") as work:
         os.chdir(work)
         try:
-            ChemParkStack(app, f"chempark-{stage}", env=env, stack_name=f"chempark-{stage}",
-                          description=f"chempark-safety serverless backend ({stage})")
+            ChemParkStack(
+                app,
+                f"chempark-{stage}",
+                env=env,
+                stack_name=f"chempark-{stage}",
+                description=f"chempark-safety serverless backend ({stage})",
+            )
             assembly = app.synth()
         finally:
             os.chdir(cwd)
     prune_chalice_cache()
-    print(f"synthesized chempark-{stage} into {assembly.directory} in {time.perf_counter() - started:.1f} s",
-          file=sys.stderr)
+    print(
+        f"synthesized chempark-{stage} into {assembly.directory} in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
     return Path(assembly.directory)
 
 

@@ -22,15 +22,20 @@ class Auth:
 
 def build(scope: Construct) -> Auth:
     pool = cognito.UserPool(
-        scope, "UserPool",
+        scope,
+        "UserPool",
         user_pool_name=catalog.resource_name("users"),
         # Accounts are issued by the park (park admin / enterprise onboarding), never self-registered.
         self_sign_up_enabled=False,
         sign_in_aliases=cognito.SignInAliases(username=True, email=True),
         auto_verify=cognito.AutoVerifiedAttrs(email=True),
         password_policy=cognito.PasswordPolicy(
-            min_length=12, require_lowercase=True, require_uppercase=True, require_digits=True,
-            require_symbols=True, temp_password_validity=Duration.days(3),
+            min_length=12,
+            require_lowercase=True,
+            require_uppercase=True,
+            require_digits=True,
+            require_symbols=True,
+            temp_password_validity=Duration.days(3),
         ),
         mfa=cognito.Mfa.OPTIONAL,
         mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
@@ -44,8 +49,10 @@ def build(scope: Construct) -> Auth:
     )
     for role in Role:
         cognito.CfnUserPoolGroup(
-            scope, f"Group{role.value.title().replace('_', '')}",
-            user_pool_id=pool.user_pool_id, group_name=role.value,
+            scope,
+            f"Group{role.value.title().replace('_', '')}",
+            user_pool_id=pool.user_pool_id,
+            group_name=role.value,
             description=f"chempark role {role.value}",
         )
     # Users may read their enterprise claim but never write it: only admins (AdminUpdateUserAttributes) can.
@@ -55,11 +62,18 @@ def build(scope: Construct) -> Auth:
         generate_secret=False,  # browser and mobile clients cannot keep a secret
         auth_flows=cognito.AuthFlow(user_srp=True),
         prevent_user_existence_errors=True,
-        read_attributes=cognito.ClientAttributes().with_standard_attributes(
-            email=True, fullname=True, phone_number=True, email_verified=True,
-        ).with_custom_attributes(ENTERPRISE_ATTRIBUTE),
+        read_attributes=cognito.ClientAttributes()
+        .with_standard_attributes(
+            email=True,
+            fullname=True,
+            phone_number=True,
+            email_verified=True,
+        )
+        .with_custom_attributes(ENTERPRISE_ATTRIBUTE),
         write_attributes=cognito.ClientAttributes().with_standard_attributes(
-            email=True, fullname=True, phone_number=True,
+            email=True,
+            fullname=True,
+            phone_number=True,
         ),
         id_token_validity=Duration.hours(1),
         access_token_validity=Duration.hours(1),

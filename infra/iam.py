@@ -19,8 +19,14 @@ from infra.storage import Data
 
 METRICS_NAMESPACE = observability.metrics.namespace  # Powertools EMF namespace of the runtime
 COMMAND_TOPICS = "park/*/commands/*"  # device commands: park/{enterprise_id}/commands/{device_id}
-_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
-         "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"]
+_READ = [
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+]
 _WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
 # BatchWriteItem can delete as well as put, so it is withheld from append-only tables along with DeleteItem.
 _REMOVE = ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
@@ -40,19 +46,34 @@ def _stmt(actions: list[str], resources: list[str], **kw: object) -> iam.PolicyS
 def _common(stack: Stack, data: Data, machines: list[str]) -> list[iam.PolicyStatement]:
     out = [
         # The log groups are created by infra/api.py (LoggingConfig); functions only write streams.
-        _stmt(["logs:CreateLogStream", "logs:PutLogEvents"], [stack.format_arn(
-            service="logs", resource="log-group", resource_name=f"{log_group_name('*')}:*",
-            arn_format=ArnFormat.COLON_RESOURCE_NAME)]),
+        _stmt(
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            [
+                stack.format_arn(
+                    service="logs",
+                    resource="log-group",
+                    resource_name=f"{log_group_name('*')}:*",
+                    arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                )
+            ],
+        ),
         # "*": X-Ray trace upload has no resource-level permissions.
         _stmt(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], ["*"]),
         # "*": PutMetricData has no resources; the namespace condition is the only scope there is.
-        _stmt(["cloudwatch:PutMetricData"], ["*"],
-              conditions={"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}}),
+        _stmt(
+            ["cloudwatch:PutMetricData"],
+            ["*"],
+            conditions={"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}},
+        ),
         _stmt(["iot:Publish"], [stack.format_arn(service="iot", resource="topic", resource_name=COMMAND_TOPICS)]),
     ]
     for append_only in (False, True):  # one statement per kind keeps the inline policy far below 10 KB
-        arns = [arn for spec, table in data.tables.values() if spec.append_only == append_only
-                for arn in (table.table_arn, f"{table.table_arn}/index/*")]
+        arns = [
+            arn
+            for spec, table in data.tables.values()
+            if spec.append_only == append_only
+            for arn in (table.table_arn, f"{table.table_arn}/index/*")
+        ]
         if arns:
             out.append(_stmt(_READ + _WRITE + ([] if append_only else _REMOVE), arns))
     queues = [main.queue_arn for _, main, _ in data.queues.values()]
@@ -80,9 +101,13 @@ def _task_response(machines: list[str]) -> list[iam.PolicyStatement]:
 
 def _role(scope: Construct, cid: str, description: str, statements: list[iam.PolicyStatement]) -> iam.Role:
     # Inline: the policy is part of the role, so no event source mapping is created before its permissions.
-    return iam.Role(scope, cid, description=description,
-                    assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-                    inline_policies={"access": iam.PolicyDocument(statements=statements)})
+    return iam.Role(
+        scope,
+        cid,
+        description=description,
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        inline_policies={"access": iam.PolicyDocument(statements=statements)},
+    )
 
 
 def build(scope: Construct, data: Data, shape: AppShape, machines: list[str]) -> LambdaRoles:
@@ -101,12 +126,20 @@ def build(scope: Construct, data: Data, shape: AppShape, machines: list[str]) ->
     events = list(common)
     consumed = {data.queue_of(s.config.queue, s.config.queue_arn)[1] for s in shape.of_kind("SQSEventConfig")}
     if consumed:
-        events.append(_stmt(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                             "sqs:GetQueueAttributes"], sorted(q.queue_arn for q in consumed)))
+        events.append(
+            _stmt(
+                ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+                sorted(q.queue_arn for q in consumed),
+            )
+        )
     streams = {data.table_of_stream(s.config.stream_arn) for s in shape.of_kind("DynamoDBEventConfig")}
     if streams:
-        events.append(_stmt(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
-                             "dynamodb:ListStreams"], sorted(f"{t.table_arn}/stream/*" for t in streams)))
+        events.append(
+            _stmt(
+                ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+                sorted(f"{t.table_arn}/stream/*" for t in streams),
+            )
+        )
 
     tasks = [*common, *respond]
     return LambdaRoles(

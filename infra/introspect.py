@@ -19,7 +19,7 @@ def logical_of(name: str) -> str:
     prefix = f"{get_settings().resource_prefix}-"
     if not name.startswith(prefix):
         raise ValueError(f"{name!r} does not carry the resource prefix {prefix!r}")
-    return name[len(prefix):]
+    return name[len(prefix) :]
 
 
 def log_group_name(function_id: str) -> str:
@@ -48,12 +48,16 @@ def tables() -> list[TableSpec]:
         name = model.Meta.table_name
         logical = logical_of(name)
         ttl = model._ttl_attribute()  # the private helpers are what create_table itself calls
-        specs.append(TableSpec(
-            logical=logical, name=name, schema=model._get_schema(),
-            stream_view_type=getattr(model.Meta, "stream_view_type", None),
-            ttl_attribute=ttl.attr_name if ttl else None,
-            append_only=bool(getattr(model.Meta, "append_only", False)),
-        ))
+        specs.append(
+            TableSpec(
+                logical=logical,
+                name=name,
+                schema=model._get_schema(),
+                stream_view_type=getattr(model.Meta, "stream_view_type", None),
+                ttl_attribute=ttl.attr_name if ttl else None,
+                append_only=bool(getattr(model.Meta, "append_only", False)),
+            )
+        )
     return specs
 
 
@@ -73,8 +77,10 @@ class EventSource:
     def event_key(self) -> str:
         # Mirrors chalice.deploy.appgraph: `<name>-sqs-event-source`, `<name>-event`, ... CamelCased.
         suffix = {
-            "SQSEventConfig": "-sqs-event-source", "DynamoDBEventConfig": "-dynamodb-event-source",
-            "KinesisEventConfig": "-kinesis-event-source", "SNSEventConfig": "-sns-subscription",
+            "SQSEventConfig": "-sqs-event-source",
+            "DynamoDBEventConfig": "-dynamodb-event-source",
+            "KinesisEventConfig": "-kinesis-event-source",
+            "SNSEventConfig": "-sns-subscription",
         }.get(self.kind, "-event")
         return to_cfn_resource_name(self.function + suffix)
 

@@ -21,8 +21,9 @@ from infra.storage import Data
 
 def machine_arn(stack: Stack, name: str) -> str:
     """A state machine's ARN from its explicit name: env vars and roles need it before the machine exists."""
-    return stack.format_arn(service="states", resource="stateMachine", resource_name=name,
-                            arn_format=ArnFormat.COLON_RESOURCE_NAME)
+    return stack.format_arn(
+        service="states", resource="stateMachine", resource_name=name, arn_format=ArnFormat.COLON_RESOURCE_NAME
+    )
 
 
 @dataclass
@@ -83,8 +84,9 @@ class Refs:
     def extra(self, kind: str, actions: list[str]) -> list[iam.PolicyStatement]:
         """What else a grant implies: publishing to a KMS-encrypted topic needs the key."""
         if kind == "topic" and any(a.startswith("sns:Publish") for a in actions):
-            return [iam.PolicyStatement(actions=["kms:GenerateDataKey*", "kms:Decrypt"],
-                                        resources=[self.data.key.key_arn])]
+            return [
+                iam.PolicyStatement(actions=["kms:GenerateDataKey*", "kms:Decrypt"], resources=[self.data.key.key_arn])
+            ]
         return []
 
 

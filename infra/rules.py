@@ -49,40 +49,61 @@ def _stream(scope: Construct, refs: Refs, logical: str) -> firehose.CfnDeliveryS
     """`${stream.<logical>}`: a Direct PUT delivery stream into the catalogue bucket of the same name."""
     bucket = refs.data.buckets[logical]
     base = camel(logical)
-    log_group = logs.LogGroup(scope, f"{base}DeliveryLogs", retention=logs.RetentionDays.THREE_MONTHS,
-                              removal_policy=RemovalPolicy.DESTROY)
+    log_group = logs.LogGroup(
+        scope, f"{base}DeliveryLogs", retention=logs.RetentionDays.THREE_MONTHS, removal_policy=RemovalPolicy.DESTROY
+    )
     log_stream = log_group.add_stream("S3Delivery", log_stream_name="S3Delivery")
     role = iam.Role(scope, f"{base}DeliveryRole", assumed_by=iam.ServicePrincipal("firehose.amazonaws.com"))
-    role.add_to_policy(iam.PolicyStatement(
-        actions=["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket",
-                 "s3:ListBucketMultipartUploads", "s3:PutObject"],
-        resources=[bucket.bucket_arn, f"{bucket.bucket_arn}/*"]))
+    role.add_to_policy(
+        iam.PolicyStatement(
+            actions=[
+                "s3:AbortMultipartUpload",
+                "s3:GetBucketLocation",
+                "s3:GetObject",
+                "s3:ListBucket",
+                "s3:ListBucketMultipartUploads",
+                "s3:PutObject",
+            ],
+            resources=[bucket.bucket_arn, f"{bucket.bucket_arn}/*"],
+        )
+    )
     log_group.grant_write(role)
     stream = firehose.CfnDeliveryStream(
-        scope, f"{base}DeliveryStream",
+        scope,
+        f"{base}DeliveryStream",
         delivery_stream_name=catalog.resource_name(logical),  # what local.provision resolves it to
         delivery_stream_type="DirectPut",
-        delivery_stream_encryption_configuration_input=firehose.CfnDeliveryStream
-        .DeliveryStreamEncryptionConfigurationInputProperty(key_type="AWS_OWNED_CMK"),
+        delivery_stream_encryption_configuration_input=firehose.CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty(
+            key_type="AWS_OWNED_CMK"
+        ),
         extended_s3_destination_configuration=firehose.CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty(
-            bucket_arn=bucket.bucket_arn, role_arn=role.role_arn,
+            bucket_arn=bucket.bucket_arn,
+            role_arn=role.role_arn,
             prefix=ARCHIVE_PREFIX,
             error_output_prefix=f"errors/!{{firehose:error-output-type}}/{_HOUR}",
             # Dynamic partitioning needs >= 64 MB buffers; 5 min keeps S3 PUTs (cost) per enterprise low.
             buffering_hints=firehose.CfnDeliveryStream.BufferingHintsProperty(interval_in_seconds=300, size_in_m_bs=64),
             dynamic_partitioning_configuration=firehose.CfnDeliveryStream.DynamicPartitioningConfigurationProperty(
-                enabled=True),
+                enabled=True
+            ),
             processing_configuration=firehose.CfnDeliveryStream.ProcessingConfigurationProperty(
-                enabled=True, processors=[firehose.CfnDeliveryStream.ProcessorProperty(
-                    type="MetadataExtraction", parameters=[
-                        _param("MetadataExtractionQuery", f"{{{PARTITION_KEY}:.{PARTITION_KEY}}}"),
-                        _param("JsonParsingEngine", "JQ-1.6"),
-                    ])]),
+                enabled=True,
+                processors=[
+                    firehose.CfnDeliveryStream.ProcessorProperty(
+                        type="MetadataExtraction",
+                        parameters=[
+                            _param("MetadataExtractionQuery", f"{{{PARTITION_KEY}:.{PARTITION_KEY}}}"),
+                            _param("JsonParsingEngine", "JQ-1.6"),
+                        ],
+                    )
+                ],
+            ),
             # Uncompressed newline-delimited JSON: history.py reads the objects as they are (no gunzip).
             compression_format="UNCOMPRESSED",
             file_extension=".jsonl",
             cloud_watch_logging_options=firehose.CfnDeliveryStream.CloudWatchLoggingOptionsProperty(
-                enabled=True, log_group_name=log_group.log_group_name, log_stream_name=log_stream.log_stream_name),
+                enabled=True, log_group_name=log_group.log_group_name, log_stream_name=log_stream.log_stream_name
+            ),
         ),
     )
     # Firehose checks its S3 access when the stream is created: wait for the policy, not just the role.
@@ -99,9 +120,13 @@ def _grant(scope: Construct, role: iam.Role, action: dict[str, Any], refs: Refs,
         if target_kind == "function" and kind == "lambda":
             # IoT invokes through the function's resource policy, limited to this rule.
             lambda_.CfnPermission(
-                scope, f"{camel(rule)}{camel(logical)}Invoke", action="lambda:InvokeFunction",
-                function_name=refs.value("function", logical), principal="iot.amazonaws.com",
-                source_arn=Stack.of(scope).format_arn(service="iot", resource="rule", resource_name=rule))
+                scope,
+                f"{camel(rule)}{camel(logical)}Invoke",
+                action="lambda:InvokeFunction",
+                function_name=refs.value("function", logical),
+                principal="iot.amazonaws.com",
+                source_arn=Stack.of(scope).format_arn(service="iot", resource="rule", resource_name=rule),
+            )
         if target_kind == "role" or not actions:
             continue
         role.add_to_policy(iam.PolicyStatement(actions=actions, resources=refs.arns(target_kind, logical)))
@@ -123,8 +148,12 @@ def publish_topic(path: Path, payload: dict[str, Any]) -> str:
 
 
 def build(scope: Construct, refs: Refs, files: list[Path] | None = None) -> dict[str, Rule]:
-    role = iam.Role(scope, "IotRuleRole", assumed_by=iam.ServicePrincipal("iot.amazonaws.com"),
-                    description="IoT topic rule actions (iot_rules/*.json)")
+    role = iam.Role(
+        scope,
+        "IotRuleRole",
+        assumed_by=iam.ServicePrincipal("iot.amazonaws.com"),
+        description="IoT topic rule actions (iot_rules/*.json)",
+    )
     refs.roles.setdefault("iot", role)
     out = {}
     for path in rule_files() if files is None else files:
@@ -135,8 +164,12 @@ def build(scope: Construct, refs: Refs, files: list[Path] | None = None) -> dict
         raw = json.loads(text)
         payload = json.loads(substitute(text, refs.value))
         body = {k: v for k, v in payload.items() if k not in ("basicIngest", "comment")}  # not API fields
-        rule = CfnResource(scope, f"{camel(path.stem)}Rule", type="AWS::IoT::TopicRule", properties={
-            "RuleName": rule_name(path), "TopicRulePayload": cfn_cased(body)})
+        rule = CfnResource(
+            scope,
+            f"{camel(path.stem)}Rule",
+            type="AWS::IoT::TopicRule",
+            properties={"RuleName": rule_name(path), "TopicRulePayload": cfn_cased(body)},
+        )
         for action in [*raw.get("actions", []), *([raw["errorAction"]] if raw.get("errorAction") else [])]:
             _grant(scope, role, action, refs, rule_name(path))
         out[path.stem] = Rule(rule, publish_topic(path, raw))
@@ -145,4 +178,3 @@ def build(scope: Construct, refs: Refs, files: list[Path] | None = None) -> dict
         if policy is not None:
             entry.resource.node.add_dependency(policy)
     return out
-

@@ -35,11 +35,19 @@ class ChemParkStack(Stack):
         topic_rules = rules.build(self, refs)
         ops_topic = alarms.build(self, data, chalice, shape.function_ids, state_machines)
 
-        CfnOutput(self, "ApiUrl", value=chalice.sam_template.get_output("EndpointURL").value,
-                  description="REST API base URL (Cognito ID token in Authorization)")
+        CfnOutput(
+            self,
+            "ApiUrl",
+            value=chalice.sam_template.get_output("EndpointURL").value,
+            description="REST API base URL (Cognito ID token in Authorization)",
+        )
         CfnOutput(self, "UserPoolId", value=users.pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=users.client.user_pool_client_id)
         CfnOutput(self, "OpsAlarmTopicArn", value=ops_topic.topic_arn)
         for stem, rule in topic_rules.items():
-            CfnOutput(self, f"{camel(stem)}Topic", value=rule.publish_topic,
-                      description=f"MQTT topic the gateways publish to (IoT rule {stem})")
+            CfnOutput(
+                self,
+                f"{camel(stem)}Topic",
+                value=rule.publish_topic,
+                description=f"MQTT topic the gateways publish to (IoT rule {stem})",
+            )

@@ -64,14 +64,14 @@ def _key_attr(spec: TableSpec, key_schema: list[dict[str, str]], key_type: str) 
 def _table(scope: Construct, spec: TableSpec) -> ddb.Table:
     schema = spec.schema
     table = ddb.Table(
-        scope, f"{camel(spec.logical)}Table",
+        scope,
+        f"{camel(spec.logical)}Table",
         # Explicit names: the runtime derives table names from the prefix (PynamoDB Meta.table_name).
         table_name=spec.name,
         partition_key=_key_attr(spec, schema["key_schema"], "HASH"),
         sort_key=_key_attr(spec, schema["key_schema"], "RANGE"),
         billing_mode=ddb.BillingMode.PAY_PER_REQUEST,
-        point_in_time_recovery_specification=ddb.PointInTimeRecoverySpecification(
-            point_in_time_recovery_enabled=True),
+        point_in_time_recovery_specification=ddb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True),
         encryption=ddb.TableEncryption.AWS_MANAGED,
         deletion_protection=True,
         removal_policy=RemovalPolicy.RETAIN,
@@ -102,14 +102,23 @@ def _table(scope: Construct, spec: TableSpec) -> ddb.Table:
 def _queue(scope: Construct, spec: catalog.Queue) -> tuple[sqs.Queue, sqs.Queue]:
     base = camel(spec.logical)
     # SSE-SQS (SQS-managed keys): encrypted at rest without granting IoT and Lambda a KMS key.
-    dlq = sqs.Queue(scope, f"{base}Dlq", queue_name=spec.dlq_name, retention_period=DLQ_RETENTION,
-                    encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True)
+    dlq = sqs.Queue(
+        scope,
+        f"{base}Dlq",
+        queue_name=spec.dlq_name,
+        retention_period=DLQ_RETENTION,
+        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        enforce_ssl=True,
+    )
     main = sqs.Queue(
-        scope, f"{base}Queue", queue_name=spec.name,
+        scope,
+        f"{base}Queue",
+        queue_name=spec.name,
         visibility_timeout=Duration.seconds(spec.visibility_timeout_s),
         retention_period=Duration.seconds(spec.retention_s),
         dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=spec.max_receive, queue=dlq),
-        encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
+        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        enforce_ssl=True,
     )
     return main, dlq
 
@@ -117,32 +126,47 @@ def _queue(scope: Construct, spec: catalog.Queue) -> tuple[sqs.Queue, sqs.Queue]
 def _bucket(scope: Construct, spec: catalog.Bucket) -> s3.Bucket:
     rules = []
     if spec.expire_days:
-        rules.append(s3.LifecycleRule(
-            id="expire", expiration=Duration.days(spec.expire_days),
-            # Versioned bucket: expired objects become noncurrent versions, which must expire too.
-            noncurrent_version_expiration=Duration.days(spec.expire_days),
-            abort_incomplete_multipart_upload_after=Duration.days(7),
-        ))
+        rules.append(
+            s3.LifecycleRule(
+                id="expire",
+                expiration=Duration.days(spec.expire_days),
+                # Versioned bucket: expired objects become noncurrent versions, which must expire too.
+                noncurrent_version_expiration=Duration.days(spec.expire_days),
+                abort_incomplete_multipart_upload_after=Duration.days(7),
+            )
+        )
     return s3.Bucket(
-        scope, f"{camel(spec.logical)}Bucket",
+        scope,
+        f"{camel(spec.logical)}Bucket",
         # Bucket names are global: account and region keep `<prefix>-<logical>` from colliding.
         bucket_name=f"{catalog.resource_name(spec.logical)}-{Aws.ACCOUNT_ID}-{Aws.REGION}",
-        encryption=s3.BucketEncryption.S3_MANAGED, versioned=True, enforce_ssl=True,
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        versioned=True,
+        enforce_ssl=True,
         block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        lifecycle_rules=rules or None, removal_policy=RemovalPolicy.RETAIN,
+        lifecycle_rules=rules or None,
+        removal_policy=RemovalPolicy.RETAIN,
     )
 
 
 def build(scope: Construct) -> Data:
-    key = kms.Key(scope, "TopicsKey", alias=f"alias/{catalog.resource_name('topics')}",
-                  description="SNS topics of chempark-safety", enable_key_rotation=True,
-                  removal_policy=RemovalPolicy.RETAIN)
+    key = kms.Key(
+        scope,
+        "TopicsKey",
+        alias=f"alias/{catalog.resource_name('topics')}",
+        description="SNS topics of chempark-safety",
+        enable_key_rotation=True,
+        removal_policy=RemovalPolicy.RETAIN,
+    )
     # CloudWatch alarms publish to the (encrypted) ops topic; the service needs the key for that.
-    key.add_to_resource_policy(iam.PolicyStatement(
-        principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-        actions=["kms:Decrypt", "kms:GenerateDataKey*"], resources=["*"],  # "*" = this key, in a key policy
-    ))
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources=["*"],  # "*" = this key, in a key policy
+        )
+    )
     data = Data(key=key)
     for spec in tables():
         data.tables[spec.logical] = (spec, _table(scope, spec))
@@ -150,8 +174,12 @@ def build(scope: Construct) -> Data:
         data.queues[queue.logical] = (queue, *_queue(scope, queue))
     for topic in catalog.TOPICS:
         data.topics[topic.logical] = sns.Topic(
-            scope, f"{camel(topic.logical)}Topic", topic_name=topic.name, display_name=topic.display_name,
-            master_key=key, enforce_ssl=True,
+            scope,
+            f"{camel(topic.logical)}Topic",
+            topic_name=topic.name,
+            display_name=topic.display_name,
+            master_key=key,
+            enforce_ssl=True,
         )
     for bucket in catalog.BUCKETS:
         data.buckets[bucket.logical] = _bucket(scope, bucket)

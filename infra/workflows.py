@@ -32,18 +32,27 @@ def _role(scope: Construct, logical: str, definition: dict[str, Any], refs: Refs
     return role
 
 
-def build(scope: Construct, refs: Refs, machines: Sequence[catalog.StateMachine] = catalog.STATE_MACHINES,
-          asl_dir: Path = ASL_DIR) -> dict[str, sfn.StateMachine]:
+def build(
+    scope: Construct,
+    refs: Refs,
+    machines: Sequence[catalog.StateMachine] = catalog.STATE_MACHINES,
+    asl_dir: Path = ASL_DIR,
+) -> dict[str, sfn.StateMachine]:
     out = {}
     for machine in machines:
         text = (asl_dir / machine.asl).read_text(encoding="utf-8")
         definition = json.loads(text)
         base = camel(machine.logical)
-        log_group = logs.LogGroup(scope, f"{base}WorkflowLogs", retention=_LOG_RETENTION,
-                                  log_group_name=f"/aws/vendedlogs/states/{machine.name}",
-                                  removal_policy=RemovalPolicy.RETAIN)
+        log_group = logs.LogGroup(
+            scope,
+            f"{base}WorkflowLogs",
+            retention=_LOG_RETENTION,
+            log_group_name=f"/aws/vendedlogs/states/{machine.name}",
+            removal_policy=RemovalPolicy.RETAIN,
+        )
         out[machine.logical] = sfn.StateMachine(
-            scope, f"{base}Workflow",
+            scope,
+            f"{base}Workflow",
             state_machine_name=machine.name,  # explicit: env vars and roles hold its ARN before it exists
             state_machine_type=sfn.StateMachineType.STANDARD,
             definition_body=sfn.DefinitionBody.from_string(substitute(text, refs.value)),

@@ -26,8 +26,10 @@ from typing import Any
 
 from chalicelib.core import aws
 
-_SELECT = re.compile(r"^\s*SELECT\s+(?P<select>.+?)\s+FROM\s+'(?P<topic>[^']+)'(?:\s+WHERE\s+(?P<where>.+?))?\s*$",
-                     re.IGNORECASE | re.DOTALL)
+_SELECT = re.compile(
+    r"^\s*SELECT\s+(?P<select>.+?)\s+FROM\s+'(?P<topic>[^']+)'(?:\s+WHERE\s+(?P<where>.+?))?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
 _TERM = re.compile(r"^\s*([\w.]+)\s*(=|<>|!=|>=|<=|>|<)\s*('(?:[^']*)'|-?\d+(?:\.\d+)?|true|false)\s*$", re.IGNORECASE)
 
 
@@ -62,9 +64,13 @@ def _literal(text: str) -> Any:
 
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "=": lambda a, b: a == b, "<>": lambda a, b: a != b, "!=": lambda a, b: a != b,
-    ">": lambda a, b: a is not None and a > b, "<": lambda a, b: a is not None and a < b,
-    ">=": lambda a, b: a is not None and a >= b, "<=": lambda a, b: a is not None and a <= b,
+    "=": lambda a, b: a == b,
+    "<>": lambda a, b: a != b,
+    "!=": lambda a, b: a != b,
+    ">": lambda a, b: a is not None and a > b,
+    "<": lambda a, b: a is not None and a < b,
+    ">=": lambda a, b: a is not None and a >= b,
+    "<=": lambda a, b: a is not None and a <= b,
 }
 
 
@@ -125,15 +131,23 @@ def compile_rule(rule: dict[str, Any]) -> CompiledRule:
     unknown = [k for a in rule.get("actions", []) for k in a if k not in ("sqs", "firehose")]
     if unknown:
         raise UnsupportedSql(f"actions not supported by the bridge: {unknown}")
-    return CompiledRule(rule["name"], match.group("topic"), projections, select_all, where,
-                        rule.get("actions", []), rule.get("errorAction"))
+    return CompiledRule(
+        rule["name"],
+        match.group("topic"),
+        projections,
+        select_all,
+        where,
+        rule.get("actions", []),
+        rule.get("errorAction"),
+    )
 
 
 class RuleBridge:
     """Subscribes to every rule's topic filter and forwards matching messages to the rule's actions."""
 
-    def __init__(self, rules: list[dict[str, Any]], host: str = "127.0.0.1", port: int = 1883,
-                 flush_s: float = 2.0) -> None:
+    def __init__(
+        self, rules: list[dict[str, Any]], host: str = "127.0.0.1", port: int = 1883, flush_s: float = 2.0
+    ) -> None:
         self.rules = [compile_rule(r) for r in rules]
         self.host, self.port, self.flush_s = host, port, flush_s
         self._inbox: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
@@ -145,8 +159,9 @@ class RuleBridge:
     def start(self) -> None:
         import paho.mqtt.client as mqtt
 
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"rule-bridge-{uuid.uuid4().hex[:6]}",
-                             protocol=mqtt.MQTTv311)
+        client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=f"rule-bridge-{uuid.uuid4().hex[:6]}", protocol=mqtt.MQTTv311
+        )
 
         def on_connect(c: Any, userdata: Any, flags: Any, rc: Any, props: Any) -> None:
             for rule in self.rules:
@@ -226,7 +241,7 @@ class RuleBridge:
     def _send(self, url: str, items: list[tuple[str, str, bytes, str]]) -> None:
         sqs = aws.client("sqs")
         for start in range(0, len(items), 10):
-            chunk = items[start:start + 10]
+            chunk = items[start : start + 10]
             entries = [{"Id": str(i), "MessageBody": body} for i, (_, _, _, body) in enumerate(chunk)]
             try:
                 failed = {f["Id"] for f in sqs.send_message_batch(QueueUrl=url, Entries=entries).get("Failed", [])}
@@ -246,10 +261,17 @@ class RuleBridge:
             if not action or "sqs" not in action:
                 continue
             with contextlib.suppress(Exception):
-                aws.client("sqs").send_message(QueueUrl=action["sqs"]["queueUrl"], MessageBody=json.dumps({
-                    "ruleName": rule_name, "topic": topic, "base64OriginalPayload": base64.b64encode(raw).decode(),
-                    "failures": [{"failedAction": "SqsAction", "errorMessage": reason}],
-                }))
+                aws.client("sqs").send_message(
+                    QueueUrl=action["sqs"]["queueUrl"],
+                    MessageBody=json.dumps(
+                        {
+                            "ruleName": rule_name,
+                            "topic": topic,
+                            "base64OriginalPayload": base64.b64encode(raw).decode(),
+                            "failures": [{"failedAction": "SqsAction", "errorMessage": reason}],
+                        }
+                    ),
+                )
 
     def _flush_archive(self) -> None:
         """Firehose stand-in: newline-delimited objects partitioned like the delivery stream's prefix,

@@ -30,10 +30,12 @@ class BrokerThread(threading.Thread):
 
         async def start() -> None:
             # Broker() must be built inside the running loop; listing plugins replaces the noisy defaults.
-            self._broker = Broker({
-                "listeners": {"default": {"type": "tcp", "bind": f"{self.host}:{self.port}"}},
-                "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
-            })
+            self._broker = Broker(
+                {
+                    "listeners": {"default": {"type": "tcp", "bind": f"{self.host}:{self.port}"}},
+                    "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
+                }
+            )
             await self._broker.start()
 
         try:

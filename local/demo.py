@@ -8,6 +8,7 @@ ack and shelve through the API -> both in the audit log.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -52,9 +53,12 @@ class Env:
     seeded: Any = None
     stack: Any = None
 
-    def call(self, method: str, path: str, role: str = "park_admin", body: Any = None, ok: tuple[int, ...] = (200, 201)) -> Any:
-        r = requests.request(method, self.api + path, json=body, timeout=30,
-                             headers={"Authorization": f"Bearer {self.tokens[role]}"})
+    def call(
+        self, method: str, path: str, role: str = "park_admin", body: Any = None, ok: tuple[int, ...] = (200, 201)
+    ) -> Any:
+        r = requests.request(
+            method, self.api + path, json=body, timeout=30, headers={"Authorization": f"Bearer {self.tokens[role]}"}
+        )
         if r.status_code not in ok:
             raise StepFailed(f"{method} {path} -> {r.status_code} {r.text[:300]}")
         return r.json() if r.content else None
@@ -91,8 +95,13 @@ def connect() -> Env:
 def _aws(env: Env, service: str) -> Any:
     import boto3
 
-    return boto3.client(service, endpoint_url=env.moto, region_name="us-east-1",
-                        aws_access_key_id="local", aws_secret_access_key="local")
+    return boto3.client(
+        service,
+        endpoint_url=env.moto,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
 
 
 def tap_topic(env: Env, topic_env: str) -> tuple[Any, str]:
@@ -100,19 +109,27 @@ def tap_topic(env: Env, topic_env: str) -> tuple[Any, str]:
     sqs, sns = _aws(env, "sqs"), _aws(env, "sns")
     url = sqs.create_queue(QueueName=f"demo-tap-{int(time.time())}")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=os.environ[topic_env], Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    sns.subscribe(
+        TopicArn=os.environ[topic_env], Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"}
+    )
     return sqs, url
 
 
 def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
     out = []
     while True:
-        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get("Messages", [])
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
+            "Messages", []
+        )
         if not got:
             return out
         for m in got:
-            out.append({"body": json.loads(m["Body"]),
-                        "attrs": {k: v["StringValue"] for k, v in (m.get("MessageAttributes") or {}).items()}})
+            out.append(
+                {
+                    "body": json.loads(m["Body"]),
+                    "attrs": {k: v["StringValue"] for k, v in (m.get("MessageAttributes") or {}).items()},
+                }
+            )
             sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
 
 
@@ -143,8 +160,10 @@ def alarm_scenario(env: Env, t: Timeline) -> dict[str, Any]:
     tag, inst = sensor["id"], sensor["installation_id"]
     enterprise = env.call("GET", f"/enterprises/{sensor['enterprise_id']}")
     phone = enterprise["managers"][0]["phone"]
-    t.ok(f"监测点 {tag}（{sensor['name']}），限值 H={sensor['limits']['h']} HH={sensor['limits']['hh']} ppm"
-         f"（{sensor['limits_source']}）")
+    t.ok(
+        f"监测点 {tag}（{sensor['name']}），限值 H={sensor['limits']['h']} HH={sensor['limits']['hh']} ppm"
+        f"（{sensor['limits_source']}）"
+    )
     before = env.call("GET", f"/risk/installations/{inst}")["level"]
     t.ok(f"{sensor.get('installation_name') or '液氯储罐区'} 当前动态风险：{before}")
     sqs, url = tap_topic(env, "CHEMPARK_TOPIC_ALARM_EVENTS_ARN")
@@ -165,24 +184,47 @@ def alarm_scenario(env: Env, t: Timeline) -> dict[str, Any]:
     if not seen["TREND"]["raised_ms"] < seen["H"]["raised_ms"] < seen["HH"]["raised_ms"]:
         raise StepFailed("trend warning must come before H, and H before HH")
     t.ok("顺序正确：趋势预警先于 H，H 先于 HH")
-    messages = wait_for("SNS alarm events", lambda: [m for m in drain(sqs, url) if m["attrs"].get("event_type") == "raised"]
-                        or None, timeout_s=30)
+    messages = wait_for(
+        "SNS alarm events",
+        lambda: [m for m in drain(sqs, url) if m["attrs"].get("event_type") == "raised"] or None,
+        timeout_s=30,
+    )
     conds = sorted({m["attrs"]["condition"] for m in messages})
     attrs = messages[0]["attrs"]
-    t.ok(f"SNS 报警事件已发布（{', '.join(conds)}），消息属性 enterprise_id={attrs['enterprise_id']} "
-         f"installation_id={attrs['installation_id']} priority={attrs['priority']}")
-    texts = wait_for("SMS to the enterprise manager", lambda: [
-        s for s in sms_sent(env, sensor["enterprise_id"]) if s["ref"] not in sms_before and s["phone"][-4:] == phone[-4:]
-    ] or None, timeout_s=30)
+    t.ok(
+        f"SNS 报警事件已发布（{', '.join(conds)}），消息属性 enterprise_id={attrs['enterprise_id']} "
+        f"installation_id={attrs['installation_id']} priority={attrs['priority']}"
+    )
+    texts = wait_for(
+        "SMS to the enterprise manager",
+        lambda: (
+            [
+                s
+                for s in sms_sent(env, sensor["enterprise_id"])
+                if s["ref"] not in sms_before and s["phone"][-4:] == phone[-4:]
+            ]
+            or None
+        ),
+        timeout_s=30,
+    )
     t.ok(f"短信已发送至企业安全负责人 {texts[0]['phone']}：{texts[-1]['text']}")
-    after = wait_for("risk colour change", lambda: (lvl := env.call("GET", f"/risk/installations/{inst}")["level"]) != before
-                     and lvl, timeout_s=30)
+    after = wait_for(
+        "risk colour change",
+        lambda: (lvl := env.call("GET", f"/risk/installations/{inst}")["level"]) != before and lvl,
+        timeout_s=30,
+    )
     t.ok(f"动态风险等级变化：{before} → {after}")
     hh = seen["HH"]
-    acked = env.call("POST", f"/alarms/{hh['id']}/ack", role="duty_officer", body={"comment": "值班员已确认，通知企业处置"})
+    acked = env.call(
+        "POST", f"/alarms/{hh['id']}/ack", role="duty_officer", body={"comment": "值班员已确认，通知企业处置"}
+    )
     t.ok(f"值班员确认 HH 报警：状态 {acked['state']}")
-    shelved = env.call("POST", f"/alarms/{seen['TREND']['id']}/shelve", role="duty_officer",
-                       body={"duration_s": 1800, "reason": "已有高高报警，趋势预警暂时搁置"})
+    shelved = env.call(
+        "POST",
+        f"/alarms/{seen['TREND']['id']}/shelve",
+        role="duty_officer",
+        body={"duration_s": 1800, "reason": "已有高高报警，趋势预警暂时搁置"},
+    )
     t.ok(f"值班员搁置趋势预警 30 分钟：状态 {shelved['state']}")
     audit = env.call("GET", f"/audit/records?target={hh['id']}", role="auditor")["items"]
     audit += env.call("GET", f"/audit/records?target={seen['TREND']['id']}", role="auditor")["items"]
@@ -209,14 +251,16 @@ def main() -> int:
     except (StepFailed, StopIteration, KeyError, requests.RequestException) as exc:
         t.fail(f"{type(exc).__name__}: {exc}")
     finally:
-        try:
+        with contextlib.suppress(Exception):  # the stack may not be up at all
             control({"scenario": "stop"})
-        except Exception:  # the stack may not be up at all
-            pass
         if env is not None and env.stack is not None:
             env.stack.stop()
     failed = [s for s in t.steps if not s[1]]
-    print(f"\n{len(t.steps) - len(failed)} steps ok, {len(failed)} failed, {t.steps[-1][0]:.1f}s" if t.steps else "no steps")
+    print(
+        f"\n{len(t.steps) - len(failed)} steps ok, {len(failed)} failed, {t.steps[-1][0]:.1f}s"
+        if t.steps
+        else "no steps"
+    )
     return 1 if failed or not t.steps else 0
 
 

@@ -8,15 +8,21 @@ import time
 
 def configure(stage: str = "local", prefix: str | None = None) -> None:
     """Set what every boto3/PynamoDB client and chalicelib.settings read. Call before importing the app."""
-    os.environ.update({
-        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local",
-        "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
-        "CHEMPARK_STAGE": stage, "CHEMPARK_RESOURCE_PREFIX": prefix or f"chempark-{stage}",
-        "CHEMPARK_AUTH_MODE": "local",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        # moto's Step Functions TimestampPath compares with local time: run everything in UTC.
-        "TZ": "UTC",
-    })
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_SESSION_TOKEN": "local",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_REGION": "us-east-1",
+            "CHEMPARK_STAGE": stage,
+            "CHEMPARK_RESOURCE_PREFIX": prefix or f"chempark-{stage}",
+            "CHEMPARK_AUTH_MODE": "local",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            # moto's Step Functions TimestampPath compares with local time: run everything in UTC.
+            "TZ": "UTC",
+        }
+    )
     os.environ.pop("AWS_PROFILE", None)
     time.tzset()
     from chalicelib.core import aws, settings
@@ -49,7 +55,7 @@ def start_moto(port: int = 0) -> tuple[object, str]:
     return server, url
 
 
-def log_to_file(path: "os.PathLike[str] | str") -> None:
+def log_to_file(path: os.PathLike[str] | str) -> None:
     """Send the Lambdas' JSON logs to a file (the console keeps the stack's own status lines)."""
     from chalicelib.core.observability import logger
 

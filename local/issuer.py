@@ -25,9 +25,11 @@ class Issuer:
         private_pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        public_pem = key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode()
+        public_pem = (
+            key.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode()
+        )
         return cls(private_pem, public_pem)
 
     @classmethod
@@ -43,12 +45,25 @@ class Issuer:
         public.write_text(issuer.public_pem)
         return issuer
 
-    def token(self, subject: str, roles: list[str], enterprise_id: str | None = None, name: str = "",
-              ttl_s: int = 12 * 3600, audience: str = AUDIENCE, issuer: str = ISSUER) -> str:
+    def token(
+        self,
+        subject: str,
+        roles: list[str],
+        enterprise_id: str | None = None,
+        name: str = "",
+        ttl_s: int = 12 * 3600,
+        audience: str = AUDIENCE,
+        issuer: str = ISSUER,
+    ) -> str:
         now = int(time.time())
         claims = {
-            "sub": subject, "name": name or subject, "cognito:groups": roles, "iss": issuer,
-            "aud": audience, "iat": now, "exp": now + ttl_s,
+            "sub": subject,
+            "name": name or subject,
+            "cognito:groups": roles,
+            "iss": issuer,
+            "aud": audience,
+            "iat": now,
+            "exp": now + ttl_s,
         }
         if enterprise_id:
             claims["custom:enterprise_id"] = enterprise_id

@@ -34,9 +34,13 @@ def _resolve(handler: str) -> Callable[[Any, Any], Any]:
 
 def _context(fn: Any) -> SimpleNamespace:
     return SimpleNamespace(
-        function_name=fn.function_name, function_version="$LATEST", invoked_function_arn=fn.function_arn,
-        memory_limit_in_mb=int(getattr(fn, "memory_size", 512) or 512), aws_request_id=str(uuid.uuid4()),
-        log_group_name=f"/aws/lambda/{fn.function_name}", log_stream_name="local",
+        function_name=fn.function_name,
+        function_version="$LATEST",
+        invoked_function_arn=fn.function_arn,
+        memory_limit_in_mb=int(getattr(fn, "memory_size", 512) or 512),
+        aws_request_id=str(uuid.uuid4()),
+        log_group_name=f"/aws/lambda/{fn.function_name}",
+        log_stream_name="local",
         get_remaining_time_in_millis=lambda: 60_000,
     )
 
@@ -52,8 +56,11 @@ def _invoke_in_process(self: Any, event: Any = None) -> tuple[str, bool, str]:
         result = target(event, _context(self))
         return json.dumps(result, default=str), False, ""
     except Exception as exc:  # reported to the caller as a Lambda function error, as AWS does
-        body = {"errorMessage": str(exc), "errorType": type(exc).__name__,
-                "stackTrace": traceback.format_exc().splitlines()[-5:]}
+        body = {
+            "errorMessage": str(exc),
+            "errorType": type(exc).__name__,
+            "stackTrace": traceback.format_exc().splitlines()[-5:],
+        }
         return json.dumps(body), True, traceback.format_exc()
     finally:
         invocations.append((self.function_name, time.perf_counter() - started))

@@ -25,14 +25,26 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
     for m in messages:
         attrs = {}
         for name, value in (m.get("MessageAttributes") or {}).items():
-            attrs[name] = {"stringValue": value.get("StringValue"), "binaryValue": value.get("BinaryValue"),
-                           "stringListValues": [], "binaryListValues": [], "dataType": value.get("DataType")}
-        records.append({
-            "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-            "attributes": m.get("Attributes", {}), "messageAttributes": attrs,
-            "md5OfBody": hashlib.md5(m["Body"].encode()).hexdigest(),  # noqa: S324 (SQS's own checksum)
-            "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": region,
-        })
+            attrs[name] = {
+                "stringValue": value.get("StringValue"),
+                "binaryValue": value.get("BinaryValue"),
+                "stringListValues": [],
+                "binaryListValues": [],
+                "dataType": value.get("DataType"),
+            }
+        records.append(
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": attrs,
+                "md5OfBody": hashlib.md5(m["Body"].encode()).hexdigest(),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": region,
+            }
+        )
     return {"Records": records}
 
 
@@ -49,7 +61,9 @@ class SqsPoller(threading.Thread):
 
     def run(self) -> None:
         sqs = aws.client("sqs")
-        arn = sqs.get_queue_attributes(QueueUrl=self.source.queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arn = sqs.get_queue_attributes(QueueUrl=self.source.queue_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
         while not self._halt.is_set():
             try:
                 batch = self._gather(sqs)
@@ -66,8 +80,11 @@ class SqsPoller(threading.Thread):
         while len(batch) < self.source.batch_size and not self._halt.is_set():
             wait = 1 if deadline is None else max(0, min(1, int(deadline - time.monotonic())))
             got = sqs.receive_message(
-                QueueUrl=self.source.queue_url, MaxNumberOfMessages=min(10, self.source.batch_size - len(batch)),
-                WaitTimeSeconds=wait, AttributeNames=["All"], MessageAttributeNames=["All"],
+                QueueUrl=self.source.queue_url,
+                MaxNumberOfMessages=min(10, self.source.batch_size - len(batch)),
+                WaitTimeSeconds=wait,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
             ).get("Messages", [])
             if got and deadline is None:
                 deadline = time.monotonic() + self.source.window_s
@@ -96,8 +113,11 @@ class SqsPoller(threading.Thread):
                 return
         done = [m for m in batch if m["MessageId"] not in failed_ids]
         for start in range(0, len(done), 10):
-            sqs.delete_message_batch(QueueUrl=self.source.queue_url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done[start:start + 10])
-            ])
+            sqs.delete_message_batch(
+                QueueUrl=self.source.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done[start : start + 10])
+                ],
+            )
         self.stats["deleted"] += len(done)
         self.stats["failed"] += len(failed_ids)

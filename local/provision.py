@@ -8,9 +8,9 @@ queue.<q>.url|arn, topic.<t>, table.<t>[.arn], bucket.<b>, function.<handler>, r
 from __future__ import annotations
 
 import importlib
-import os
 import io
 import json
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -107,20 +107,29 @@ def _tables() -> None:
 def _queues(out: Provisioned) -> None:
     sqs = aws.client("sqs")
     for queue in catalog.QUEUES:
-        dlq_url = sqs.create_queue(QueueName=queue.dlq_name, Attributes={"MessageRetentionPeriod": "1209600"})["QueueUrl"]
+        dlq_url = sqs.create_queue(QueueName=queue.dlq_name, Attributes={"MessageRetentionPeriod": "1209600"})[
+            "QueueUrl"
+        ]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        url = sqs.create_queue(QueueName=queue.name, Attributes={
-            "VisibilityTimeout": str(queue.visibility_timeout_s),
-            "MessageRetentionPeriod": str(queue.retention_s),
-            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(queue.max_receive)}),
-        })["QueueUrl"]
+        url = sqs.create_queue(
+            QueueName=queue.name,
+            Attributes={
+                "VisibilityTimeout": str(queue.visibility_timeout_s),
+                "MessageRetentionPeriod": str(queue.retention_s),
+                "RedrivePolicy": json.dumps(
+                    {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(queue.max_receive)}
+                ),
+            },
+        )["QueueUrl"]
         out.env[queue.env] = url
 
 
 def _topics_and_buckets(out: Provisioned) -> None:
     sns, s3 = aws.client("sns"), aws.client("s3")
     for topic in catalog.TOPICS:
-        out.env[topic.env] = sns.create_topic(Name=topic.name, Attributes={"DisplayName": topic.display_name})["TopicArn"]
+        out.env[topic.env] = sns.create_topic(Name=topic.name, Attributes={"DisplayName": topic.display_name})[
+            "TopicArn"
+        ]
     for bucket in catalog.BUCKETS:
         name = catalog.resource_name(bucket.logical)
         s3.create_bucket(Bucket=name)
@@ -129,8 +138,18 @@ def _topics_and_buckets(out: Provisioned) -> None:
 
 def _roles(resolve: Resolver) -> dict[str, str]:
     iam = aws.client("iam")
-    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": [
-        "lambda.amazonaws.com", "states.amazonaws.com", "iot.amazonaws.com"]}, "Action": "sts:AssumeRole"}]})
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com", "iot.amazonaws.com"]},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
     arns = {}
     for logical in ("lambda", "sfn", "iot"):
         name = catalog.resource_name(logical)
@@ -149,8 +168,14 @@ def _functions(out: Provisioned, role_arn: str, app_module: str) -> None:
     for name, handler in sorted(handlers.items()):
         fn = function_name(name)
         lam.create_function(
-            FunctionName=fn, Runtime="python3.11", Role=role_arn, Handler=handler, Code={"ZipFile": _zip()},
-            Timeout=60, MemorySize=512, Environment={"Variables": env},
+            FunctionName=fn,
+            Runtime="python3.11",
+            Role=role_arn,
+            Handler=handler,
+            Code={"ZipFile": _zip()},
+            Timeout=60,
+            MemorySize=512,
+            Environment={"Variables": env},
         )
         out.functions[name] = fn
         source = sources.get(name)
@@ -158,14 +183,21 @@ def _functions(out: Provisioned, role_arn: str, app_module: str) -> None:
             continue
         if type(source).__name__ == "SQSEventConfig":
             url = aws.client("sqs").get_queue_url(QueueName=source.queue)["QueueUrl"]
-            arn = aws.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            arn = aws.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"
+            ]
             # Disabled: moto's own mapping ignores batchItemFailures; local/poller.py drives it instead.
             lam.create_event_source_mapping(
-                EventSourceArn=arn, FunctionName=fn, BatchSize=source.batch_size, Enabled=False,
+                EventSourceArn=arn,
+                FunctionName=fn,
+                BatchSize=source.batch_size,
+                Enabled=False,
                 MaximumBatchingWindowInSeconds=source.maximum_batching_window_in_seconds or 0,
                 FunctionResponseTypes=["ReportBatchItemFailures"],
             )
-            out.sqs_sources.append(SqsSource(fn, url, source.batch_size, float(source.maximum_batching_window_in_seconds or 0)))
+            out.sqs_sources.append(
+                SqsSource(fn, url, source.batch_size, float(source.maximum_batching_window_in_seconds or 0))
+            )
         elif hasattr(source, "schedule_expression"):
             expression = source.schedule_expression
             out.schedules.append(Schedule(fn, expression if isinstance(expression, str) else expression.to_string()))

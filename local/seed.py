@@ -26,50 +26,114 @@ class Seeded:
 
 # (enterprise, [(installation, unit_type, people, offset(lat, lon), inventory, sensors)])
 ENTERPRISES: list[dict[str, Any]] = [
-    {"key": "CHL", "name": "华东氯碱化工有限公司", "credit": "91320600MA1PCA2H7K", "at": (0.0010, 0.0040),
-     "manager": ("李安全", "13800000101"), "installations": [
-        {"name": "液氯储罐区", "type": "storage", "people": 60, "at": (0.0012, 0.0042),
-         "inventory": [{"chemical": "氯", "quantity_t": 20}],
-         "sensors": [("AT-101", "液氯储罐区氯气探测器", "toxic", "ppm", "氯", None, "high"),
-                     ("PT-101", "1#液氯储罐压力", "pressure", "MPa", None, {"h": 1.2, "hh": 1.4}, "high"),
-                     ("TI-101", "1#液氯储罐温度", "temperature", "℃", None, {"h": 40, "hh": 45}, "medium"),
-                     ("LI-101", "1#液氯储罐液位", "level", "%", None, {"ll": 10, "l": 15, "h": 85, "hh": 90}, "medium")]},
-        {"name": "氯乙烯合成装置", "type": "production", "people": 30, "at": (0.0006, 0.0035),
-         "inventory": [{"chemical": "氯乙烯", "quantity_t": 30}, {"chemical": "氯化氢", "quantity_t": 10}],
-         "sensors": [("AT-201", "合成工段氯化氢探测器", "toxic", "ppm", "氯化氢", None, "high"),
-                     ("GT-201", "氯乙烯可燃气体探测器", "combustible", "%LEL", "氯乙烯", None, "high"),
-                     ("TI-201", "合成反应器温度", "temperature", "℃", None, {"h": 150, "hh": 165}, "high")]},
-    ]},
-    {"key": "NH3", "name": "江海合成氨有限公司", "credit": "91320600MA1NH3AM9X", "at": (-0.0030, -0.0020),
-     "manager": ("王经理", "13800000102"), "installations": [
-        {"name": "液氨储罐区", "type": "storage", "people": 120, "at": (-0.0032, -0.0025),
-         "inventory": [{"chemical": "氨", "quantity_t": 200}],
-         "sensors": [("AT-301", "液氨储罐区氨气探测器", "toxic", "ppm", "氨", None, "high"),
-                     ("PT-301", "液氨球罐压力", "pressure", "MPa", None, {"h": 1.6, "hh": 1.8}, "high"),
-                     ("LI-301", "液氨球罐液位", "level", "%", None, {"l": 10, "h": 85, "hh": 90}, "medium")]},
-        {"name": "合成氨装置", "type": "production", "people": 40, "at": (-0.0026, -0.0015),
-         "inventory": [{"chemical": "氢", "quantity_t": 2}, {"chemical": "氨", "quantity_t": 30}],
-         "sensors": [("GT-401", "合成工段氢气可燃气体探测器", "combustible", "%LEL", "氢", None, "high"),
-                     ("TI-401", "合成塔温度", "temperature", "℃", None, {"h": 480, "hh": 500}, "high"),
-                     ("PT-401", "合成塔压力", "pressure", "MPa", None, {"h": 15, "hh": 16}, "high")]},
-    ]},
-    {"key": "LPG", "name": "滨江液化气储运有限公司", "credit": "91320600MA1LPG8T2Y", "at": (0.0025, -0.0045),
-     "manager": ("赵站长", "13800000103"), "installations": [
-        {"name": "液化石油气球罐区", "type": "storage", "people": 25, "at": (0.0027, -0.0048),
-         "inventory": [{"chemical": "液化石油气", "quantity_t": 500}],
-         "sensors": [("GT-501", "球罐区可燃气体探测器", "combustible", "%LEL", "液化石油气", None, "high"),
-                     ("PT-501", "1#球罐压力", "pressure", "MPa", None, {"h": 1.5, "hh": 1.7}, "high"),
-                     ("TI-501", "1#球罐温度", "temperature", "℃", None, {"h": 40, "hh": 45}, "medium")]},
-        {"name": "氢气充装站", "type": "storage", "people": 10, "at": (0.0020, -0.0040),
-         "inventory": [{"chemical": "氢", "quantity_t": 10}],
-         "sensors": [("GT-601", "充装间氢气探测器", "combustible", "%LEL", "氢", None, "high"),
-                     ("PT-601", "长管拖车压力", "pressure", "MPa", None, {"h": 20, "hh": 22}, "high")]},
-    ]},
+    {
+        "key": "CHL",
+        "name": "华东氯碱化工有限公司",
+        "credit": "91320600MA1PCA2H7K",
+        "at": (0.0010, 0.0040),
+        "manager": ("李安全", "13800000101"),
+        "installations": [
+            {
+                "name": "液氯储罐区",
+                "type": "storage",
+                "people": 60,
+                "at": (0.0012, 0.0042),
+                "inventory": [{"chemical": "氯", "quantity_t": 20}],
+                "sensors": [
+                    ("AT-101", "液氯储罐区氯气探测器", "toxic", "ppm", "氯", None, "high"),
+                    ("PT-101", "1#液氯储罐压力", "pressure", "MPa", None, {"h": 1.2, "hh": 1.4}, "high"),
+                    ("TI-101", "1#液氯储罐温度", "temperature", "℃", None, {"h": 40, "hh": 45}, "medium"),
+                    ("LI-101", "1#液氯储罐液位", "level", "%", None, {"ll": 10, "l": 15, "h": 85, "hh": 90}, "medium"),
+                ],
+            },
+            {
+                "name": "氯乙烯合成装置",
+                "type": "production",
+                "people": 30,
+                "at": (0.0006, 0.0035),
+                "inventory": [{"chemical": "氯乙烯", "quantity_t": 30}, {"chemical": "氯化氢", "quantity_t": 10}],
+                "sensors": [
+                    ("AT-201", "合成工段氯化氢探测器", "toxic", "ppm", "氯化氢", None, "high"),
+                    ("GT-201", "氯乙烯可燃气体探测器", "combustible", "%LEL", "氯乙烯", None, "high"),
+                    ("TI-201", "合成反应器温度", "temperature", "℃", None, {"h": 150, "hh": 165}, "high"),
+                ],
+            },
+        ],
+    },
+    {
+        "key": "NH3",
+        "name": "江海合成氨有限公司",
+        "credit": "91320600MA1NH3AM9X",
+        "at": (-0.0030, -0.0020),
+        "manager": ("王经理", "13800000102"),
+        "installations": [
+            {
+                "name": "液氨储罐区",
+                "type": "storage",
+                "people": 120,
+                "at": (-0.0032, -0.0025),
+                "inventory": [{"chemical": "氨", "quantity_t": 200}],
+                "sensors": [
+                    ("AT-301", "液氨储罐区氨气探测器", "toxic", "ppm", "氨", None, "high"),
+                    ("PT-301", "液氨球罐压力", "pressure", "MPa", None, {"h": 1.6, "hh": 1.8}, "high"),
+                    ("LI-301", "液氨球罐液位", "level", "%", None, {"l": 10, "h": 85, "hh": 90}, "medium"),
+                ],
+            },
+            {
+                "name": "合成氨装置",
+                "type": "production",
+                "people": 40,
+                "at": (-0.0026, -0.0015),
+                "inventory": [{"chemical": "氢", "quantity_t": 2}, {"chemical": "氨", "quantity_t": 30}],
+                "sensors": [
+                    ("GT-401", "合成工段氢气可燃气体探测器", "combustible", "%LEL", "氢", None, "high"),
+                    ("TI-401", "合成塔温度", "temperature", "℃", None, {"h": 480, "hh": 500}, "high"),
+                    ("PT-401", "合成塔压力", "pressure", "MPa", None, {"h": 15, "hh": 16}, "high"),
+                ],
+            },
+        ],
+    },
+    {
+        "key": "LPG",
+        "name": "滨江液化气储运有限公司",
+        "credit": "91320600MA1LPG8T2Y",
+        "at": (0.0025, -0.0045),
+        "manager": ("赵站长", "13800000103"),
+        "installations": [
+            {
+                "name": "液化石油气球罐区",
+                "type": "storage",
+                "people": 25,
+                "at": (0.0027, -0.0048),
+                "inventory": [{"chemical": "液化石油气", "quantity_t": 500}],
+                "sensors": [
+                    ("GT-501", "球罐区可燃气体探测器", "combustible", "%LEL", "液化石油气", None, "high"),
+                    ("PT-501", "1#球罐压力", "pressure", "MPa", None, {"h": 1.5, "hh": 1.7}, "high"),
+                    ("TI-501", "1#球罐温度", "temperature", "℃", None, {"h": 40, "hh": 45}, "medium"),
+                ],
+            },
+            {
+                "name": "氢气充装站",
+                "type": "storage",
+                "people": 10,
+                "at": (0.0020, -0.0040),
+                "inventory": [{"chemical": "氢", "quantity_t": 10}],
+                "sensors": [
+                    ("GT-601", "充装间氢气探测器", "combustible", "%LEL", "氢", None, "high"),
+                    ("PT-601", "长管拖车压力", "pressure", "MPa", None, {"h": 20, "hh": 22}, "high"),
+                ],
+            },
+        ],
+    },
 ]
 
 # Park boundary environment monitoring (environment=True): shown in every alarm's linkage context.
-ENVIRONMENT = [("ENV-WS-1", "园区气象站风速", "wind_speed", "m/s", None), ("ENV-WD-1", "园区气象站风向", "wind_direction", "°", None),
-               ("ENV-AT-1", "东厂界氯气监测点", "toxic", "ppm", "氯"), ("ENV-AT-2", "南厂界氨气监测点", "toxic", "ppm", "氨")]
+ENVIRONMENT = [
+    ("ENV-WS-1", "园区气象站风速", "wind_speed", "m/s", None),
+    ("ENV-WD-1", "园区气象站风向", "wind_direction", "°", None),
+    ("ENV-AT-1", "东厂界氯气监测点", "toxic", "ppm", "氯"),
+    ("ENV-AT-2", "南厂界氨气监测点", "toxic", "ppm", "氨"),
+]
 
 
 def _ok(response: Any, what: str) -> dict[str, Any]:
@@ -92,44 +156,83 @@ def seed(token: str | None = None) -> Seeded:
         from pathlib import Path
 
         token = Issuer.load_or_create(Path(__file__).resolve().parent.parent / ".local").token(
-            "seed", ["park_admin"], name="演示数据初始化")
+            "seed", ["park_admin"], name="演示数据初始化"
+        )
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     out = Seeded()
     lat0, lon0 = PARK_CENTRE
     with Client(chalice_app.app) as client:
+
         def call(method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
             return _ok(client.http.request(method, path, headers=headers, body=orjson.dumps(body)), path)
 
-        call("PUT", "/park", {"name": "示例化工园区", "location": {"lat": lat0, "lon": lon0},
-                              "managers": [{"name": "园区值班长", "phone": "13800000001", "title": "园区应急指挥中心",
-                                            "min_priority": "high"}]})
+        call(
+            "PUT",
+            "/park",
+            {
+                "name": "示例化工园区",
+                "location": {"lat": lat0, "lon": lon0},
+                "managers": [
+                    {"name": "园区值班长", "phone": "13800000001", "title": "园区应急指挥中心", "min_priority": "high"}
+                ],
+            },
+        )
         camera_serial = 1
         for e_index, e in enumerate(ENTERPRISES):
             name, phone = e["manager"]
-            eid = call("POST", "/enterprises", {
-                "name": e["name"], "credit_code": e["credit"], "address": f"园区化工大道{e_index + 1}号",
-                "location": {"lat": lat0 + e["at"][0], "lon": lon0 + e["at"][1]},
-                "managers": [{"name": name, "phone": phone, "title": "安全总监", "min_priority": "medium"}]})["id"]
+            eid = call(
+                "POST",
+                "/enterprises",
+                {
+                    "name": e["name"],
+                    "credit_code": e["credit"],
+                    "address": f"园区化工大道{e_index + 1}号",
+                    "location": {"lat": lat0 + e["at"][0], "lon": lon0 + e["at"][1]},
+                    "managers": [{"name": name, "phone": phone, "title": "安全总监", "min_priority": "medium"}],
+                },
+            )["id"]
             out.enterprise_ids.append(eid)
             out.manager_phones[eid] = phone
             out.people[f"enterprise_manager:{eid}"] = f"{eid}-manager"
-            gateway = call("POST", "/gateways", {"id": f"gw-{e['key'].lower()}", "enterprise_id": eid,
-                                                 "name": f"{e['name']}数据采集网关"})["id"]
+            gateway = call(
+                "POST",
+                "/gateways",
+                {"id": f"gw-{e['key'].lower()}", "enterprise_id": eid, "name": f"{e['name']}数据采集网关"},
+            )["id"]
             out.gateway_enterprise[gateway] = eid
             out.gateways[gateway] = []
             for inst in e["installations"]:
                 at = {"lat": round(lat0 + inst["at"][0], 6), "lon": round(lon0 + inst["at"][1], 6)}
-                created = call("POST", "/installations", {
-                    "enterprise_id": eid, "name": inst["name"], "unit_type": inst["type"],
-                    "exposed_people": inst["people"], "location": at, "inventory": inst["inventory"],
-                    "responsible": [{"duty": "主要负责人", "name": f"{name}", "phone": phone}]})
+                created = call(
+                    "POST",
+                    "/installations",
+                    {
+                        "enterprise_id": eid,
+                        "name": inst["name"],
+                        "unit_type": inst["type"],
+                        "exposed_people": inst["people"],
+                        "location": at,
+                        "inventory": inst["inventory"],
+                        "responsible": [{"duty": "主要负责人", "name": f"{name}", "phone": phone}],
+                    },
+                )
                 out.installations += 1
                 for n, (tag, label, kind, unit, gas, limits, priority) in enumerate(inst["sensors"]):
                     body: dict[str, Any] = {
-                        "id": f"{e['key']}-{tag}", "enterprise_id": eid, "installation_id": created["id"],
-                        "gateway_id": gateway, "name": label, "kind": kind, "unit": unit, "gas": gas,
+                        "id": f"{e['key']}-{tag}",
+                        "enterprise_id": eid,
+                        "installation_id": created["id"],
+                        "gateway_id": gateway,
+                        "name": label,
+                        "kind": kind,
+                        "unit": unit,
+                        "gas": gas,
                         "location": {"lat": at["lat"] + 0.0001 * n, "lon": at["lon"] + 0.0001},
-                        "priority": priority, "on_delay_s": 0, "stale_after_s": 300, "trend_horizon_s": 300}
+                        "priority": priority,
+                        "on_delay_s": 0,
+                        "stale_after_s": 300,
+                        "trend_horizon_s": 300,
+                    }
                     if limits:
                         body["limits"] = limits
                     sensor = call("POST", "/sensors", body)
@@ -140,19 +243,40 @@ def seed(token: str | None = None) -> Seeded:
                 for k in range(2):
                     cam_id = f"3206000000132{camera_serial:07d}"
                     camera_serial += 1
-                    call("POST", "/cameras", {"id": cam_id, "enterprise_id": eid, "installation_id": created["id"],
-                                              "name": f"{inst['name']}{k + 1}号{'球机' if k == 0 else '枪机'}",
-                                              "location": {"lat": at["lat"] + 0.0002 * (k + 1), "lon": at["lon"] - 0.0002},
-                                              "ptz": k == 0})
+                    call(
+                        "POST",
+                        "/cameras",
+                        {
+                            "id": cam_id,
+                            "enterprise_id": eid,
+                            "installation_id": created["id"],
+                            "name": f"{inst['name']}{k + 1}号{'球机' if k == 0 else '枪机'}",
+                            "location": {"lat": at["lat"] + 0.0002 * (k + 1), "lon": at["lon"] - 0.0002},
+                            "ptz": k == 0,
+                        },
+                    )
                     out.cameras += 1
         # Environment monitors belong to the first enterprise's gateway in the demo (the park has no own gateway).
         first = out.enterprise_ids[0]
         env_gateway = next(g for g, e in out.gateway_enterprise.items() if e == first)
         for n, (tag, label, kind, unit, gas) in enumerate(ENVIRONMENT):
-            sensor = call("POST", "/sensors", {
-                "id": tag, "enterprise_id": first, "gateway_id": env_gateway, "name": label, "kind": kind, "unit": unit,
-                "gas": gas, "environment": True, "trend": False, "stale_after_s": 300,
-                "location": {"lat": lat0 + 0.003 - 0.002 * n, "lon": lon0 + 0.006}})
+            sensor = call(
+                "POST",
+                "/sensors",
+                {
+                    "id": tag,
+                    "enterprise_id": first,
+                    "gateway_id": env_gateway,
+                    "name": label,
+                    "kind": kind,
+                    "unit": unit,
+                    "gas": gas,
+                    "environment": True,
+                    "trend": False,
+                    "stale_after_s": 300,
+                    "location": {"lat": lat0 + 0.003 - 0.002 * n, "lon": lon0 + 0.006},
+                },
+            )
             out.gateways[env_gateway].append(sensor)
             out.sensors += 1
     return out

@@ -6,6 +6,7 @@ In AWS the same payload goes to `$aws/rules/<rule>/park/<enterprise>/telemetry` 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import random
@@ -71,9 +72,14 @@ class Simulator:
         from awscrt import io, mqtt
 
         bootstrap = io.ClientBootstrap(io.EventLoopGroup(1), io.DefaultHostResolver(io.EventLoopGroup(1)))
-        self._conn = mqtt.Connection(client=mqtt.Client(bootstrap, None), host_name=self.host, port=self.port,
-                                     client_id=f"park-simulator-{uuid.uuid4().hex[:6]}", clean_session=True,
-                                     keep_alive_secs=60)
+        self._conn = mqtt.Connection(
+            client=mqtt.Client(bootstrap, None),
+            host_name=self.host,
+            port=self.port,
+            client_id=f"park-simulator-{uuid.uuid4().hex[:6]}",
+            clean_session=True,
+            keep_alive_secs=60,
+        )
         self._conn.connect().result(10)
         subscribed, _ = self._conn.subscribe(CONTROL_TOPIC, mqtt.QoS.AT_LEAST_ONCE, callback=self._on_control)
         subscribed.result(10)
@@ -85,10 +91,8 @@ class Simulator:
         if self._thread is not None:
             self._thread.join(timeout=10)
         if self._conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # the broker may already be gone
                 self._conn.disconnect().result(5)
-            except Exception:  # the broker may already be gone
-                pass
 
     def _on_control(self, topic: str, payload: bytes, **_: Any) -> None:
         try:
@@ -97,8 +101,13 @@ class Simulator:
             return
         if command.get("scenario") == "chlorine_leak":
             tag = command.get("tag") or self.seeded.leak_tag
-            self.leaks[tag] = Leak(tag, time.time(), float(command.get("base", 0.02)),
-                                   float(command.get("rate_per_s", 0.008)), command.get("peak"))
+            self.leaks[tag] = Leak(
+                tag,
+                time.time(),
+                float(command.get("base", 0.02)),
+                float(command.get("rate_per_s", 0.008)),
+                command.get("peak"),
+            )
             if command.get("period_s"):
                 self.period_s = float(command["period_s"])
         elif command.get("scenario") == "stop":
@@ -118,8 +127,10 @@ class Simulator:
         now = time.time()
         for gateway, sensors in self.seeded.gateways.items():
             enterprise = self.seeded.gateway_enterprise[gateway]
-            readings = [{"tag_id": s["id"], "ts": int(now * 1000), "value": self._value(s, now, rng), "quality": "good"}
-                        for s in sensors]
+            readings = [
+                {"tag_id": s["id"], "ts": int(now * 1000), "value": self._value(s, now, rng), "quality": "good"}
+                for s in sensors
+            ]
             payload = json.dumps({"gateway_id": gateway, "seq": seq, "readings": readings}, separators=(",", ":"))
             self._conn.publish(f"park/{enterprise}/telemetry", payload, mqtt.QoS.AT_LEAST_ONCE)
             self.stats["messages"] += 1
@@ -129,8 +140,6 @@ class Simulator:
         rng, seq = random.Random(42), 0
         while not self._halt.is_set():
             seq += 1
-            try:
+            with contextlib.suppress(Exception):  # broker restarting: try again next period
                 self.publish_once(rng, seq)
-            except Exception:  # broker restarting: try again next period
-                pass
             self._halt.wait(self.period_s)

@@ -112,7 +112,6 @@ def start(api_port: int = 8000, mqtt_port: int = 1883, simulate: bool = True, qu
 
         stack.provisioned = provision()
         import app as chalice_app
-
         from local import seed
 
         stack.seeded = seed.seed()
@@ -137,11 +136,22 @@ def start(api_port: int = 8000, mqtt_port: int = 1883, simulate: bool = True, qu
             stack.add("simulator", Simulator(stack.seeded, port=mqtt_port)).start()
         stack.tokens = _tokens(issuer, stack.seeded)
         (STATE / "tokens.json").write_text(json.dumps(stack.tokens, indent=2, ensure_ascii=False))
-        (STATE / "stack.json").write_text(json.dumps({
-            "pid": os.getpid(), "api": f"http://127.0.0.1:{api_port}", "mqtt": f"127.0.0.1:{mqtt_port}",
-            "moto": stack.moto_url, "env": {k: v for k, v in os.environ.items() if k.startswith("CHEMPARK_")
-                                            and k != "CHEMPARK_JWT_PUBLIC_KEY"},
-        }, indent=2))
+        (STATE / "stack.json").write_text(
+            json.dumps(
+                {
+                    "pid": os.getpid(),
+                    "api": f"http://127.0.0.1:{api_port}",
+                    "mqtt": f"127.0.0.1:{mqtt_port}",
+                    "moto": stack.moto_url,
+                    "env": {
+                        k: v
+                        for k, v in os.environ.items()
+                        if k.startswith("CHEMPARK_") and k != "CHEMPARK_JWT_PUBLIC_KEY"
+                    },
+                },
+                indent=2,
+            )
+        )
     except BaseException:
         stack.stop()
         raise
@@ -163,8 +173,11 @@ def banner(stack: Stack) -> str:
     ]
     width = max(len(k) for k in stack.tokens)
     lines += [f"  {role.ljust(width)}  {token}" for role, token in stack.tokens.items()]
-    lines += ["", "  e.g. curl -H \"Authorization: Bearer $(jq -r .park_admin .local/tokens.json)\" "
-              f"http://127.0.0.1:{stack.api_port}/me"]
+    lines += [
+        "",
+        '  e.g. curl -H "Authorization: Bearer $(jq -r .park_admin .local/tokens.json)" '
+        f"http://127.0.0.1:{stack.api_port}/me",
+    ]
     return "\n".join(lines)
 
 
@@ -178,8 +191,10 @@ def _status(stack: Stack) -> str:
     records = sum(p.stats["records"] for p in pollers)
     invocations = len(moto_patches.invocations)
     sent = sim.stats["messages"] if sim else 0
-    return (f"[{time.strftime('%H:%M:%S')}] simulator sent {sent} msgs · bridge forwarded {received} · "
-            f"ingest Lambda got {records} msgs · Lambda invocations {invocations}")
+    return (
+        f"[{time.strftime('%H:%M:%S')}] simulator sent {sent} msgs · bridge forwarded {received} · "
+        f"ingest Lambda got {records} msgs · Lambda invocations {invocations}"
+    )
 
 
 def main() -> None:

@@ -73,9 +73,17 @@ class Api:
         roles = [role] if isinstance(role, str) else role
         return ISSUER.token(subject or f"user-{'-'.join(roles)}", roles, enterprise_id, **kw)
 
-    def call(self, method: str, path: str, role: str | list[str] | None = None, enterprise_id: str | None = None,
-             json: Any = None, token: str | None = None, headers: dict[str, str] | None = None,
-             body: bytes | str | None = None) -> Any:
+    def call(
+        self,
+        method: str,
+        path: str,
+        role: str | list[str] | None = None,
+        enterprise_id: str | None = None,
+        json: Any = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        body: bytes | str | None = None,
+    ) -> Any:
         import orjson
 
         h = {"Content-Type": "application/json", **(headers or {})}

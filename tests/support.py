@@ -24,30 +24,74 @@ class Park:
 def make_park(api: Any, trend: bool = False, on_delay_s: int = 0) -> Park:
     i = next(_n)
     phone = f"1390000{i:04d}"
-    eid = api.post("/enterprises", role="park_admin", json={
-        "name": f"测试化工{i}", "location": {"lat": 31.95, "lon": 120.9},
-        "managers": [{"name": "企业安全员", "phone": phone, "min_priority": "medium"}]}).json["id"]
-    inst = api.post("/installations", role="park_admin", json={
-        "enterprise_id": eid, "name": "液氯储罐区", "unit_type": "storage", "exposed_people": 60,
-        "location": {"lat": 31.951, "lon": 120.905}, "inventory": [{"chemical": "氯", "quantity_t": 20}]}).json["id"]
+    eid = api.post(
+        "/enterprises",
+        role="park_admin",
+        json={
+            "name": f"测试化工{i}",
+            "location": {"lat": 31.95, "lon": 120.9},
+            "managers": [{"name": "企业安全员", "phone": phone, "min_priority": "medium"}],
+        },
+    ).json["id"]
+    inst = api.post(
+        "/installations",
+        role="park_admin",
+        json={
+            "enterprise_id": eid,
+            "name": "液氯储罐区",
+            "unit_type": "storage",
+            "exposed_people": 60,
+            "location": {"lat": 31.951, "lon": 120.905},
+            "inventory": [{"chemical": "氯", "quantity_t": 20}],
+        },
+    ).json["id"]
     tag = f"{eid}-AT-1"
-    r = api.post("/sensors", role="park_admin", json={
-        "id": tag, "enterprise_id": eid, "installation_id": inst, "name": "氯气探测器", "kind": "toxic", "unit": "ppm",
-        "gas": "氯", "location": {"lat": 31.9512, "lon": 120.9052}, "limits": {"h": 1.0, "hh": 2.0},
-        "trend": trend, "on_delay_s": on_delay_s, "priority": "high"})
+    r = api.post(
+        "/sensors",
+        role="park_admin",
+        json={
+            "id": tag,
+            "enterprise_id": eid,
+            "installation_id": inst,
+            "name": "氯气探测器",
+            "kind": "toxic",
+            "unit": "ppm",
+            "gas": "氯",
+            "location": {"lat": 31.9512, "lon": 120.9052},
+            "limits": {"h": 1.0, "hh": 2.0},
+            "trend": trend,
+            "on_delay_s": on_delay_s,
+            "priority": "high",
+        },
+    )
     assert r.status_code == 201, r.json
     temp = f"{eid}-TI-1"
-    r = api.post("/sensors", role="park_admin", json={
-        "id": temp, "enterprise_id": eid, "installation_id": inst, "name": "储罐温度", "kind": "temperature", "unit": "℃",
-        "location": {"lat": 31.9512, "lon": 120.9052}, "limits": {"h": 60, "hh": 80}, "deadband": 2, "trend": trend})
+    r = api.post(
+        "/sensors",
+        role="park_admin",
+        json={
+            "id": temp,
+            "enterprise_id": eid,
+            "installation_id": inst,
+            "name": "储罐温度",
+            "kind": "temperature",
+            "unit": "℃",
+            "location": {"lat": 31.9512, "lon": 120.9052},
+            "limits": {"h": 60, "hh": 80},
+            "deadband": 2,
+            "trend": trend,
+        },
+    )
     assert r.status_code == 201, r.json
     return Park(eid, inst, tag, temp, phone)
 
 
-def message(enterprise_id: str, readings: list[tuple[str, int, Any]] | list[dict[str, Any]], gateway: str = "gw-1",
-            seq: int = 1) -> bytes:
-    items = [r if isinstance(r, dict) else {"tag_id": r[0], "ts": r[1], "value": r[2], "quality": "good"}
-             for r in readings]
+def message(
+    enterprise_id: str, readings: list[tuple[str, int, Any]] | list[dict[str, Any]], gateway: str = "gw-1", seq: int = 1
+) -> bytes:
+    items = [
+        r if isinstance(r, dict) else {"tag_id": r[0], "ts": r[1], "value": r[2], "quality": "good"} for r in readings
+    ]
     return json.dumps({"gateway_id": gateway, "seq": seq, "readings": items, "enterprise_id": enterprise_id}).encode()
 
 
@@ -74,12 +118,18 @@ class TopicTap:
     def messages(self) -> list[dict[str, Any]]:
         sqs, out = aws.client("sqs"), []
         while True:
-            got = sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get("Messages", [])
+            got = sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
+                "Messages", []
+            )
             if not got:
                 return out
             for m in got:
-                out.append({"body": json.loads(m["Body"]), "attributes": {
-                    k: v["StringValue"] for k, v in (m.get("MessageAttributes") or {}).items()}})
+                out.append(
+                    {
+                        "body": json.loads(m["Body"]),
+                        "attributes": {k: v["StringValue"] for k, v in (m.get("MessageAttributes") or {}).items()},
+                    }
+                )
                 sqs.delete_message(QueueUrl=self.url, ReceiptHandle=m["ReceiptHandle"])
 
 

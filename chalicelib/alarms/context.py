@@ -32,28 +32,58 @@ def build(alarm_id: str, who: Identity) -> dict[str, Any]:
     lat, lon = sensor["location"]["lat"], sensor["location"]["lon"]
     installation = registry.get(registry.INSTALLATION, alarm.installation_id, who) if alarm.installation_id else None
     cameras = _all(registry.CAMERA, who)
-    near_cams = nearest(cameras, lat, lon, lambda c: (c["location"]["lat"], c["location"]["lon"]),
-                        limit=5, within_m=CAMERA_RADIUS_M)
+    near_cams = nearest(
+        cameras, lat, lon, lambda c: (c["location"]["lat"], c["location"]["lon"]), limit=5, within_m=CAMERA_RADIUS_M
+    )
     env = [s for s in _all(registry.SENSOR, who) if s.get("environment") and s["id"] != sensor["id"]]
-    near_env = nearest(env, lat, lon, lambda s: (s["location"]["lat"], s["location"]["lon"]),
-                       limit=10, within_m=ENVIRONMENT_RADIUS_M)
+    near_env = nearest(
+        env, lat, lon, lambda s: (s["location"]["lat"], s["location"]["lon"]), limit=10, within_m=ENVIRONMENT_RADIUS_M
+    )
     nearby = [s for _, s in near_env] + [sensor]
     current = telemetry_service.last_values([s["id"] for s in nearby], {s["enterprise_id"] for s in nearby})
     public = service.public(alarm)
-    plans = _plans(public, sensor, installation) if _plans else {"plans": [], "resources": [],
-                                                                     "note": "应急预案与资源模块未提供数据"}
+    plans = (
+        _plans(public, sensor, installation)
+        if _plans
+        else {"plans": [], "resources": [], "note": "应急预案与资源模块未提供数据"}
+    )
     return {
         "alarm": public,
         "sensor": {**sensor, "current": current.get(sensor["id"])},
-        "cameras": [{"id": c["id"], "name": c["name"], "ptz": c.get("ptz", False), "type_label": c.get("type_label"),
-                     "distance_m": round(d, 1), "location": c["location"]} for d, c in near_cams],
-        "environment": [{"id": s["id"], "name": s["name"], "kind": s["kind"], "unit": s["unit"],
-                         "distance_m": round(d, 1), "current": current.get(s["id"])} for d, s in near_env],
-        "installation": None if installation is None else {
-            "id": installation["id"], "name": installation["name"], "grade": installation.get("grade"),
-            "major_hazard": installation.get("major_hazard"), "r_value": installation.get("r_value"),
-            "chemicals": [{"chemical": i["chemical"], "cas": i.get("cas"), "quantity_t": i["quantity_t"]}
-                          for i in installation.get("inventory", [])],
+        "cameras": [
+            {
+                "id": c["id"],
+                "name": c["name"],
+                "ptz": c.get("ptz", False),
+                "type_label": c.get("type_label"),
+                "distance_m": round(d, 1),
+                "location": c["location"],
+            }
+            for d, c in near_cams
+        ],
+        "environment": [
+            {
+                "id": s["id"],
+                "name": s["name"],
+                "kind": s["kind"],
+                "unit": s["unit"],
+                "distance_m": round(d, 1),
+                "current": current.get(s["id"]),
+            }
+            for d, s in near_env
+        ],
+        "installation": None
+        if installation is None
+        else {
+            "id": installation["id"],
+            "name": installation["name"],
+            "grade": installation.get("grade"),
+            "major_hazard": installation.get("major_hazard"),
+            "r_value": installation.get("r_value"),
+            "chemicals": [
+                {"chemical": i["chemical"], "cas": i.get("cas"), "quantity_t": i["quantity_t"]}
+                for i in installation.get("inventory", [])
+            ],
         },
         **plans,
     }

@@ -37,13 +37,21 @@ def sms_text(event: EventRecord) -> str:
     if a["condition"] == "TREND" and a.get("detail") is not None:
         limit = f"（预计{max(1, round(a['detail'] / 60))}分钟后达到限值{a['limit']:.4g}{a.get('unit', '')}）"
     when = clock.iso(event.ts)[11:16]
-    return (f"【园区{EVENT_LABEL.get(event.type, '报警')}】{where}({a['tag_id']}){a['condition_label']}："
-            f"当前{value}{limit}，优先级{Priority(a['priority']).label}，{when} UTC。请及时确认处置。")
+    return (
+        f"【园区{EVENT_LABEL.get(event.type, '报警')}】{where}({a['tag_id']}){a['condition_label']}："
+        f"当前{value}{limit}，优先级{Priority(a['priority']).label}，{when} UTC。请及时确认处置。"
+    )
 
 
 def message(event: EventRecord) -> dict[str, Any]:
-    return {"event_id": f"{event.alarm_id}:{event.seq}", "type": event.type, "ts": clock.iso(event.ts),
-            "by": event.by, "alarm": event.alarm, "details": event.details}
+    return {
+        "event_id": f"{event.alarm_id}:{event.seq}",
+        "type": event.type,
+        "ts": clock.iso(event.ts),
+        "by": event.by,
+        "alarm": event.alarm,
+        "details": event.details,
+    }
 
 
 def dispatch(events: Iterable[EventRecord]) -> None:
@@ -52,17 +60,32 @@ def dispatch(events: Iterable[EventRecord]) -> None:
     installations: set[str] = set()
     for event in events:
         a = event.alarm
-        aws.client("sns").publish(TopicArn=topic, Message=orjson.dumps(message(event)).decode(), MessageAttributes={
-            "event_type": _attr(event.type), "enterprise_id": _attr(a["enterprise_id"]),
-            "installation_id": _attr(a.get("installation_id")), "priority": _attr(a["priority"]),
-            "condition": _attr(a["condition"]),
-        })
+        aws.client("sns").publish(
+            TopicArn=topic,
+            Message=orjson.dumps(message(event)).decode(),
+            MessageAttributes={
+                "event_type": _attr(event.type),
+                "enterprise_id": _attr(a["enterprise_id"]),
+                "installation_id": _attr(a.get("installation_id")),
+                "priority": _attr(a["priority"]),
+                "condition": _attr(a["condition"]),
+            },
+        )
         if event.type in ANNUNCIATING and a["state"] not in ("shelved", "suppressed", "out_of_service", "normal"):
-            recipients = [notify.Recipient(c["name"], c["phone"], Priority(c.get("min_priority", "high")))
-                          for c in registry.contacts_for(a["enterprise_id"], a.get("installation_id"))]
+            recipients = [
+                notify.Recipient(c["name"], c["phone"], Priority(c.get("min_priority", "high")))
+                for c in registry.contacts_for(a["enterprise_id"], a.get("installation_id"))
+            ]
             summary = f"{a['condition_label']}|{a['tag_id']}"
-            notify.alarm_sms(f"{event.alarm_id}:{event.seq}", a["area"], Priority(a["priority"]), sms_text(event),
-                             summary, recipients, a["enterprise_id"])
+            notify.alarm_sms(
+                f"{event.alarm_id}:{event.seq}",
+                a["area"],
+                Priority(a["priority"]),
+                sms_text(event),
+                summary,
+                recipients,
+                a["enterprise_id"],
+            )
         store.AlarmEventModel(event.alarm_id, event.seq).update(actions=[store.AlarmEventModel.pending.remove()])
         if a.get("installation_id"):
             installations.add(a["installation_id"])
@@ -83,8 +106,9 @@ def redispatch_pending(older_than_ms: int = 30_000) -> int:
     cutoff, count = clock.now_ms() - older_than_ms, 0
     for item in store.AlarmEventModel.by_pending.query("1", store.AlarmEventModel.ts < cutoff):
         alarm = service.public(service.get_alarm(item.alarm_id))
-        record = EventRecord(item.alarm_id, int(item.seq), int(item.ts), item.type, item.by, alarm, orjson.loads(item.doc))
+        record = EventRecord(
+            item.alarm_id, int(item.seq), int(item.ts), item.type, item.by, alarm, orjson.loads(item.doc)
+        )
         dispatch([record])
         count += 1
     return count
-

@@ -53,8 +53,14 @@ class Event(StrEnum):
 ANNUNCIATING = frozenset({Event.RAISED, Event.REACTIVATED, Event.ESCALATED, Event.RENOTIFIED})
 
 CONDITION_LABEL = {
-    "HH": "高高报警", "H": "高报警", "L": "低报警", "LL": "低低报警", "ROC": "变化率异常",
-    "TREND": "趋势预警", "BAD": "数据质量异常", "STALE": "数据中断",
+    "HH": "高高报警",
+    "H": "高报警",
+    "L": "低报警",
+    "LL": "低低报警",
+    "ROC": "变化率异常",
+    "TREND": "趋势预警",
+    "BAD": "数据质量异常",
+    "STALE": "数据中断",
 }
 
 
@@ -190,7 +196,9 @@ def shelve(alarm: Alarm, now: int, duration_s: int, reason: str) -> Outcome:
     if alarm.closed or alarm.out_of_service or alarm.suppressed:
         raise INVALID_TRANSITION(details={"state": alarm.state, "action": "shelve"})
     if not 0 < duration_s <= MAX_SHELVE_S:
-        raise errors.VALIDATION_FAILED(errors=[{"field": "body.duration_s", "message": f"1-{MAX_SHELVE_S}", "type": "range"}])
+        raise errors.VALIDATION_FAILED(
+            errors=[{"field": "body.duration_s", "message": f"1-{MAX_SHELVE_S}", "type": "range"}]
+        )
     a = replace(alarm, shelved_until=now + duration_s * 1000, shelve_reason=reason, last_change_ms=now)
     return Outcome(a, (Event.SHELVED,))
 

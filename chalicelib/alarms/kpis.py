@@ -24,7 +24,9 @@ class Annunciation:
     priority: str
 
 
-def compute(annunciations: Iterable[Annunciation], open_since: Iterable[int], start_ms: int, end_ms: int, now_ms: int) -> dict[str, object]:
+def compute(
+    annunciations: Iterable[Annunciation], open_since: Iterable[int], start_ms: int, end_ms: int, now_ms: int
+) -> dict[str, object]:
     events = sorted((a for a in annunciations if start_ms <= a.ts < end_ms), key=lambda a: a.ts)
     span = max(1, end_ms - start_ms)
     total = len(events)

@@ -35,18 +35,25 @@ def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | N
         store.AlarmModel.priority == q.priority.value if q.priority else None,
     ]
     if q.open is not None:
-        filters.append(store.AlarmModel.open_key == store.OPEN if q.open else store.AlarmModel.open_key.does_not_exist())
+        filters.append(
+            store.AlarmModel.open_key == store.OPEN if q.open else store.AlarmModel.open_key.does_not_exist()
+        )
     page: dict[str, Any] = {"limit": q.limit, "last_evaluated_key": decode_cursor(q.cursor)}
     if q.tag_id:
-        filters += [store.AlarmModel.enterprise_id == scope if scope else None,
-                    store.AlarmModel.installation_id == q.installation_id if q.installation_id else None]
+        filters += [
+            store.AlarmModel.enterprise_id == scope if scope else None,
+            store.AlarmModel.installation_id == q.installation_id if q.installation_id else None,
+        ]
         results = store.AlarmModel.by_tag.query(q.tag_id, in_range, _and(*filters), scan_index_forward=False, **page)
     elif q.installation_id:
         registry.load(registry.INSTALLATION, q.installation_id, who)  # 404 outside the caller's scope
-        results = store.AlarmModel.by_installation.query(q.installation_id, in_range, _and(*filters),
-                                                   scan_index_forward=False, **page)
+        results = store.AlarmModel.by_installation.query(
+            q.installation_id, in_range, _and(*filters), scan_index_forward=False, **page
+        )
     elif scope is not None:
-        results = store.AlarmModel.by_enterprise.query(scope, in_range, _and(*filters), scan_index_forward=False, **page)
+        results = store.AlarmModel.by_enterprise.query(
+            scope, in_range, _and(*filters), scan_index_forward=False, **page
+        )
     elif q.open:
         results = store.AlarmModel.by_open.query(store.OPEN, in_range, _and(*filters), scan_index_forward=False, **page)
     else:
@@ -79,14 +86,30 @@ def kpis(who: Identity, enterprise_id: str | None, area: str | None, start: int,
     areas = _areas(who, enterprise_id, area)
     types = ("raised", "reactivated")
     if areas is None:
-        events = list(store.AlarmEventModel.scan(store.AlarmEventModel.ts.between(start, end) & store.AlarmEventModel.type.is_in(*types)))
+        events = list(
+            store.AlarmEventModel.scan(
+                store.AlarmEventModel.ts.between(start, end) & store.AlarmEventModel.type.is_in(*types)
+            )
+        )
     else:
-        events = [e for a in areas for e in store.AlarmEventModel.by_area.query(
-            a, store.AlarmEventModel.ts.between(start, end), filter_condition=store.AlarmEventModel.type.is_in(*types))]
+        events = [
+            e
+            for a in areas
+            for e in store.AlarmEventModel.by_area.query(
+                a,
+                store.AlarmEventModel.ts.between(start, end),
+                filter_condition=store.AlarmEventModel.type.is_in(*types),
+            )
+        ]
     alarm_ids = {e.alarm_id for e in events}
     alarms = {i.id: i for i in store.AlarmModel.batch_get(list(alarm_ids))} if alarm_ids else {}
-    annunciations = [kpi_rules.Annunciation(int(e.ts), alarms[e.alarm_id].tag_id, alarms[e.alarm_id].condition,
-                                            alarms[e.alarm_id].priority) for e in events if e.alarm_id in alarms]
+    annunciations = [
+        kpi_rules.Annunciation(
+            int(e.ts), alarms[e.alarm_id].tag_id, alarms[e.alarm_id].condition, alarms[e.alarm_id].priority
+        )
+        for e in events
+        if e.alarm_id in alarms
+    ]
     open_now = [a for a in service.open_alarms() if areas is None or a.area in areas]
     result = kpi_rules.compute(annunciations, [a.raised_ms for a in open_now if a.active], start, end, clock.now_ms())
     return {"from": start, "to": end, "areas": areas or "park", **result}

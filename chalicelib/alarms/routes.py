@@ -38,7 +38,9 @@ def list_alarms(call: Call) -> AlarmPage:
 
 @route(bp, "/alarms/kpis", roles=ALL_ROLES, query=KpiQuery)
 def alarm_kpis(call: Call) -> dict[str, Any]:
-    """报警系统绩效指标（ISA-18.2 / EEMUA 191）：每10分钟/小时/天报警数、泛滥时段占比、前十占比、振荡、陈旧、优先级分布。"""
+    """报警系统绩效指标（ISA-18.2 / EEMUA 191）。
+
+    每10分钟/小时/天报警数、泛滥时段占比、前十报警占比、振荡与陈旧报警数、优先级分布。"""
     q: KpiQuery = call.query
     return queries.kpis(call.identity, q.enterprise_id, q.area, to_ms(q.from_), to_ms(q.to))
 

@@ -61,6 +61,7 @@ class EventRecord:
 
 # --- conversions ----------------------------------------------------------------------------------
 
+
 def to_alarm(item: store.AlarmModel) -> Alarm:
     data = orjson.loads(item.doc)
     data["base_priority"], data["priority"] = Priority(data["base_priority"]), Priority(data["priority"])
@@ -71,7 +72,12 @@ def _alarm_item(a: Alarm, item: store.AlarmModel | None) -> store.AlarmModel:
     data = {k: v for k, v in dataclasses.asdict(a).items() if k != "version"}
     item = item or store.AlarmModel(a.id)
     item.enterprise_id, item.installation_id, item.tag_id = a.enterprise_id, a.installation_id, a.tag_id
-    item.raised_ms, item.state, item.priority, item.condition = a.raised_ms, a.state.value, a.priority.value, a.condition
+    item.raised_ms, item.state, item.priority, item.condition = (
+        a.raised_ms,
+        a.state.value,
+        a.priority.value,
+        a.condition,
+    )
     item.open_key = None if a.closed else store.OPEN
     item.doc = orjson.dumps(data).decode()
     return item
@@ -80,13 +86,23 @@ def _alarm_item(a: Alarm, item: store.AlarmModel | None) -> store.AlarmModel:
 def public(a: Alarm) -> dict[str, Any]:
     """The alarm as the API and messages show it."""
     data = {k: v for k, v in dataclasses.asdict(a).items() if k not in ("extra",)}
-    return {**data, **a.extra, "state": a.state.value, "condition_label": domain.CONDITION_LABEL.get(a.condition, a.condition)}
+    return {
+        **data,
+        **a.extra,
+        "state": a.state.value,
+        "condition_label": domain.CONDITION_LABEL.get(a.condition, a.condition),
+    }
 
 
 def state_from_item(item: store.TagStateModel) -> TagState:
     conds = {c: Cond.from_dict(d) for c, d in item.conds_map().items()}
-    return TagState(item.tag_id, version=int(item.version or 0), last_ts=int(item.last_ts or 0), conds=conds,
-                    alarms=item.alarms_map())
+    return TagState(
+        item.tag_id,
+        version=int(item.version or 0),
+        last_ts=int(item.last_ts or 0),
+        conds=conds,
+        alarms=item.alarms_map(),
+    )
 
 
 def load_states(tag_ids: Iterable[str]) -> dict[str, TagState]:
@@ -97,14 +113,20 @@ def load_states(tag_ids: Iterable[str]) -> dict[str, TagState]:
 
 
 def _state_item(ctx: TagContext, state: TagState) -> store.TagStateModel:
-    item = store.TagStateModel(state.tag_id, enterprise_id=ctx.enterprise_id, last_ts=state.last_ts,
-                         conds=orjson.dumps(state.persisted()).decode(), alarms=orjson.dumps(state.alarms).decode())
+    item = store.TagStateModel(
+        state.tag_id,
+        enterprise_id=ctx.enterprise_id,
+        last_ts=state.last_ts,
+        conds=orjson.dumps(state.persisted()).decode(),
+        alarms=orjson.dumps(state.alarms).decode(),
+    )
     if state.version:
         item.version = state.version
     return item
 
 
 # --- committing ----------------------------------------------------------------------------------
+
 
 class _Staged:
     """Alarms touched in one commit (with the item they were read from) and the events to record."""
@@ -130,8 +152,10 @@ class _Staged:
             final = dataclasses.replace(alarm, extra={**alarm.extra, "events": seq + len(mine)})
             self.alarms[alarm_id] = (item, final)
             view = public(final)
-            records += [EventRecord(alarm_id, seq + n, now, e.value, by, view, details)
-                        for n, (_, e, by, details) in enumerate(mine, start=1)]
+            records += [
+                EventRecord(alarm_id, seq + n, now, e.value, by, view, details)
+                for n, (_, e, by, details) in enumerate(mine, start=1)
+            ]
         try:
             with transaction() as tx:
                 if tag_state is not None:
@@ -139,12 +163,22 @@ class _Staged:
                 for item, alarm in self.alarms.values():
                     tx.save(_alarm_item(alarm, item))
                 for r in records:
-                    tx.save(store.AlarmEventModel(
-                        r.alarm_id, r.seq, ts=r.ts, type=r.type, by=r.by, enterprise_id=r.alarm["enterprise_id"],
-                        area=r.alarm["area"], pending="1",
-                        doc=orjson.dumps({**r.details, "priority": r.alarm["priority"],
-                                          "state": r.alarm["state"]}).decode(),
-                    ), condition=store.AlarmEventModel.seq.does_not_exist())
+                    tx.save(
+                        store.AlarmEventModel(
+                            r.alarm_id,
+                            r.seq,
+                            ts=r.ts,
+                            type=r.type,
+                            by=r.by,
+                            enterprise_id=r.alarm["enterprise_id"],
+                            area=r.alarm["area"],
+                            pending="1",
+                            doc=orjson.dumps(
+                                {**r.details, "priority": r.alarm["priority"], "state": r.alarm["state"]}
+                            ).decode(),
+                        ),
+                        condition=store.AlarmEventModel.seq.does_not_exist(),
+                    )
         except Exception as exc:
             if is_conditional_failure(exc):
                 raise Contended() from exc
@@ -155,11 +189,25 @@ class _Staged:
 def _new_alarm(ctx: TagContext, change: Change, now: int) -> Alarm:
     priority = domain.condition_priority(ctx.priority, change.condition)
     return Alarm(
-        id=ids.new_id("alm"), tag_id=ctx.tag_id, enterprise_id=ctx.enterprise_id, installation_id=ctx.installation_id,
-        area=ctx.area, condition=change.condition, base_priority=priority, priority=priority, raised_ms=change.ts,
-        value=change.value, limit=change.limit, detail=change.detail, latching=ctx.latching,
-        suppressed=ctx.suppressed, out_of_service=ctx.out_of_service, last_change_ms=now, extra=dict(ctx.labels),
-        last_notified_ms=now, notify_count=1,
+        id=ids.new_id("alm"),
+        tag_id=ctx.tag_id,
+        enterprise_id=ctx.enterprise_id,
+        installation_id=ctx.installation_id,
+        area=ctx.area,
+        condition=change.condition,
+        base_priority=priority,
+        priority=priority,
+        raised_ms=change.ts,
+        value=change.value,
+        limit=change.limit,
+        detail=change.detail,
+        latching=ctx.latching,
+        suppressed=ctx.suppressed,
+        out_of_service=ctx.out_of_service,
+        last_change_ms=now,
+        extra=dict(ctx.labels),
+        last_notified_ms=now,
+        notify_count=1,
     )
 
 
@@ -193,6 +241,7 @@ def _read_for_update(alarm_id: str, staged: _Staged) -> tuple[store.AlarmModel |
 
 
 # --- operator actions ----------------------------------------------------------------------------
+
 
 def load(alarm_id: str, who: Identity) -> tuple[store.AlarmModel, Alarm]:
     try:
@@ -265,14 +314,19 @@ def transition(alarm_id: str, fn: Any) -> list[EventRecord]:
 
 # --- queries -------------------------------------------------------------------------------------
 
+
 def history(alarm_id: str) -> list[dict[str, Any]]:
-    return [{"seq": int(e.seq), "ts": int(e.ts), "type": e.type, "by": e.by, **orjson.loads(e.doc)}
-            for e in store.AlarmEventModel.query(alarm_id, scan_index_forward=True)]
+    return [
+        {"seq": int(e.seq), "ts": int(e.ts), "type": e.type, "by": e.by, **orjson.loads(e.doc)}
+        for e in store.AlarmEventModel.query(alarm_id, scan_index_forward=True)
+    ]
 
 
 def open_alarms(installation_id: str | None = None) -> list[Alarm]:
     if installation_id is not None:
-        items = store.AlarmModel.by_installation.query(installation_id, filter_condition=store.AlarmModel.open_key == store.OPEN)
+        items = store.AlarmModel.by_installation.query(
+            installation_id, filter_condition=store.AlarmModel.open_key == store.OPEN
+        )
     else:
         items = store.AlarmModel.by_open.query(store.OPEN)
     return [to_alarm(i) for i in items]

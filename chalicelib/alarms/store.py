@@ -34,7 +34,9 @@ class TagStateModel(Model):
 
 def _gsi(name: str, hash_name: str, range_name: str, keys_only: bool = False) -> type[GlobalSecondaryIndex[Any]]:
     attrs: dict[str, Any] = {
-        "Meta": type("Meta", (), {"index_name": name, "projection": KeysOnlyProjection() if keys_only else AllProjection()}),
+        "Meta": type(
+            "Meta", (), {"index_name": name, "projection": KeysOnlyProjection() if keys_only else AllProjection()}
+        ),
         hash_name: UnicodeAttribute(hash_key=True),
         range_name: NumberAttribute(range_key=True),
     }

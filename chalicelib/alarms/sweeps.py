@@ -13,12 +13,22 @@ def run() -> dict[str, int]:
     counts = {"unshelved": 0, "escalated": 0, "renotified": 0, "redispatched": 0, "digests": 0}
     for alarm in service.open_alarms():
         if alarm.shelved_until is not None and alarm.shelved_until <= now:
-            events = service.transition(alarm.id, lambda a, t: domain.unshelve(a, t, expired=True)
-                                        if a.shelved_until is not None and a.shelved_until <= t else domain.Outcome(a, ()))
+            events = service.transition(
+                alarm.id,
+                lambda a, t: (
+                    domain.unshelve(a, t, expired=True)
+                    if a.shelved_until is not None and a.shelved_until <= t
+                    else domain.Outcome(a, ())
+                ),
+            )
             counts["unshelved"] += bool(events)
         else:
-            events = service.transition(alarm.id, lambda a, t: domain.due_for_attention(
-                a, t, settings.alarm_escalate_after_s * 1000, settings.alarm_renotify_after_s * 1000))
+            events = service.transition(
+                alarm.id,
+                lambda a, t: domain.due_for_attention(
+                    a, t, settings.alarm_escalate_after_s * 1000, settings.alarm_renotify_after_s * 1000
+                ),
+            )
             for e in events:
                 counts["escalated" if e.type == "escalated" else "renotified"] += 1
         if events:

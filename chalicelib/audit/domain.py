@@ -11,8 +11,19 @@ import orjson
 
 GENESIS = "0" * 64
 CHAINED_FIELDS = (
-    "seq", "id", "ts", "actor", "role", "enterprise_id", "action", "target",
-    "result", "status", "request_id", "source_ip", "details",
+    "seq",
+    "id",
+    "ts",
+    "actor",
+    "role",
+    "enterprise_id",
+    "action",
+    "target",
+    "result",
+    "status",
+    "request_id",
+    "source_ip",
+    "details",
 )
 
 
@@ -31,7 +42,9 @@ class Break:
     reason: str  # hash_mismatch | prev_hash_mismatch | missing_record | head_mismatch
 
 
-def first_break(records: Iterable[Mapping[str, Any]], start_seq: int = 1, start_hash: str = GENESIS) -> tuple[Break | None, int, str]:
+def first_break(
+    records: Iterable[Mapping[str, Any]], start_seq: int = 1, start_hash: str = GENESIS
+) -> tuple[Break | None, int, str]:
     """Walk records in seq order; return (first break or None, records checked, hash of the last one)."""
     expected_seq, prev_hash, checked = start_seq, start_hash, 0
     for rec in records:

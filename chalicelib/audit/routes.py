@@ -20,8 +20,13 @@ def list_records(call: Call) -> AuditPage:
     """查询审计日志 (newest first; filter by actor, target, action, result, enterprise, time)."""
     q: AuditQuery = call.query
     flt = service.AuditFilter(
-        actor=q.actor, target=q.target, action=q.action, result=q.result, enterprise_id=q.enterprise_id,
-        from_ms=to_ms(q.from_) if q.from_ else None, to_ms=to_ms(q.to) if q.to else None,
+        actor=q.actor,
+        target=q.target,
+        action=q.action,
+        result=q.result,
+        enterprise_id=q.enterprise_id,
+        from_ms=to_ms(q.from_) if q.from_ else None,
+        to_ms=to_ms(q.to) if q.to else None,
     )
     items, cursor = service.query(flt, q.limit, q.cursor)
     return AuditPage(

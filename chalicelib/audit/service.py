@@ -54,15 +54,26 @@ def append(entry: AuditEntry) -> dict[str, Any]:
     for attempt in range(MAX_ATTEMPTS):
         last_seq, last_hash = _head()
         record = {
-            "seq": last_seq + 1, "id": ids.new_id("aud"), "ts": clock.now_ms(), "actor": entry.actor,
-            "role": entry.role, "enterprise_id": entry.enterprise_id, "action": entry.action,
-            "target": entry.target or "-", "result": entry.result, "status": entry.status,
-            "request_id": entry.request_id, "source_ip": entry.source_ip, "details": details,
+            "seq": last_seq + 1,
+            "id": ids.new_id("aud"),
+            "ts": clock.now_ms(),
+            "actor": entry.actor,
+            "role": entry.role,
+            "enterprise_id": entry.enterprise_id,
+            "action": entry.action,
+            "target": entry.target or "-",
+            "result": entry.result,
+            "status": entry.status,
+            "request_id": entry.request_id,
+            "source_ip": entry.source_ip,
+            "details": details,
             "prev_hash": last_hash,
         }
         record["hash"] = domain.chain_hash(last_hash, record)
         item = store.AuditRecordModel(
-            store.CHAIN, record["seq"], **{k: v for k, v in record.items() if k not in ("seq", "details")},
+            store.CHAIN,
+            record["seq"],
+            **{k: v for k, v in record.items() if k not in ("seq", "details")},
             details_json=orjson.dumps(details, option=orjson.OPT_SORT_KEYS).decode(),
         )
         head = store.AuditRecordModel(store.HEAD, 0, last_seq=record["seq"], last_hash=record["hash"])
@@ -96,7 +107,8 @@ def query(flt: AuditFilter, limit: int, cursor: str | None) -> tuple[list[dict[s
     """Newest first. Actor and target use their indexes; the other filters apply server-side."""
     condition = None
     for attr, value in (
-        (store.AuditRecordModel.action, flt.action), (store.AuditRecordModel.result, flt.result),
+        (store.AuditRecordModel.action, flt.action),
+        (store.AuditRecordModel.result, flt.result),
         (store.AuditRecordModel.enterprise_id, flt.enterprise_id),
     ):
         if value is not None:
@@ -108,7 +120,9 @@ def query(flt: AuditFilter, limit: int, cursor: str | None) -> tuple[list[dict[s
         c = store.AuditRecordModel.ts <= flt.to_ms
         condition = c if condition is None else condition & c
     kwargs: dict[str, Any] = {
-        "filter_condition": condition, "scan_index_forward": False, "limit": limit,
+        "filter_condition": condition,
+        "scan_index_forward": False,
+        "limit": limit,
         "last_evaluated_key": decode_cursor(cursor),
     }
     if flt.actor is not None:

@@ -63,10 +63,19 @@ class AuditRecordModel(Model):
     def as_record(self) -> dict[str, Any]:
         """The record as the chain hashes it (missing strings read as empty)."""
         return {
-            "seq": int(self.seq), "id": self.id or "", "ts": int(self.ts or 0), "actor": self.actor or "",
-            "role": self.role or "", "enterprise_id": self.enterprise_id or "", "action": self.action or "",
-            "target": self.target or "", "result": self.result or "", "status": int(self.status or 0),
-            "request_id": self.request_id or "", "source_ip": self.source_ip or "",
+            "seq": int(self.seq),
+            "id": self.id or "",
+            "ts": int(self.ts or 0),
+            "actor": self.actor or "",
+            "role": self.role or "",
+            "enterprise_id": self.enterprise_id or "",
+            "action": self.action or "",
+            "target": self.target or "",
+            "result": self.result or "",
+            "status": int(self.status or 0),
+            "request_id": self.request_id or "",
+            "source_ip": self.source_ip or "",
             "details": orjson.loads(self.details_json) if self.details_json else {},
-            "prev_hash": self.prev_hash or "", "hash": self.hash or "",
+            "prev_hash": self.prev_hash or "",
+            "hash": self.hash or "",
         }

@@ -76,9 +76,7 @@ STATE_CONFLICT = define(
 UNSUPPORTED_MEDIA_TYPE = define(
     "UNSUPPORTED_MEDIA_TYPE", 415, "不支持的请求内容类型，请使用 application/json", "Content-Type is not JSON."
 )
-VALIDATION_FAILED = define(
-    "VALIDATION_FAILED", 422, "请求参数校验失败", "details.errors names each field at fault."
-)
+VALIDATION_FAILED = define("VALIDATION_FAILED", 422, "请求参数校验失败", "details.errors names each field at fault.")
 INTERNAL = define("INTERNAL", 500, "服务内部错误，请稍后重试", "Unexpected failure; the request id is logged.")
 DEPENDENCY_UNAVAILABLE = define(
     "DEPENDENCY_UNAVAILABLE", 503, "依赖服务暂不可用", "A backing AWS service did not answer."

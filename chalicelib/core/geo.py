@@ -18,8 +18,15 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))
 
 
-def nearest(items: Iterable[T], lat: float, lon: float, where: Callable[[T], tuple[float, float]], *,
-            limit: int = 10, within_m: float | None = None) -> list[tuple[float, T]]:
+def nearest(
+    items: Iterable[T],
+    lat: float,
+    lon: float,
+    where: Callable[[T], tuple[float, float]],
+    *,
+    limit: int = 10,
+    within_m: float | None = None,
+) -> list[tuple[float, T]]:
     """(distance, item) nearest first, optionally only within a radius."""
     ranked = sorted(((distance_m(lat, lon, *where(i)), i) for i in items), key=lambda p: p[0])
     if within_m is not None:

@@ -146,17 +146,33 @@ def _target_of(call: Call | None, params: dict[str, str]) -> str:
     return ",".join(f"{k}={v}" for k, v in params.items())
 
 
-def _audit(spec: RouteSpec, identity: Identity, call: Call | None, params: dict[str, str],
-           result: str, status: int, request_id: str, source_ip: str) -> None:
+def _audit(
+    spec: RouteSpec,
+    identity: Identity,
+    call: Call | None,
+    params: dict[str, str],
+    result: str,
+    status: int,
+    request_id: str,
+    source_ip: str,
+) -> None:
     from chalicelib.audit.service import AuditEntry, append
 
     try:
-        append(AuditEntry(
-            actor=identity.subject, role=identity.role, enterprise_id=identity.enterprise_id or "",
-            action=spec.action, target=_target_of(call, params), result=result, status=status,
-            request_id=request_id, source_ip=source_ip,
-            details=(call.audit_details if call is not None else {}),
-        ))
+        append(
+            AuditEntry(
+                actor=identity.subject,
+                role=identity.role,
+                enterprise_id=identity.enterprise_id or "",
+                action=spec.action,
+                target=_target_of(call, params),
+                result=result,
+                status=status,
+                request_id=request_id,
+                source_ip=source_ip,
+                details=(call.audit_details if call is not None else {}),
+            )
+        )
     except Exception:
         # The business write already happened; failing the response would invite a duplicate retry.
         # The failure is logged and counted so the operations team sees a gap in the chain at once.
@@ -194,8 +210,14 @@ def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], param
         response, outcome, status = error_response(err, request_id), err.code, err.status
     if spec.audit:
         _audit(spec, identity, call, params, outcome, status, request_id, source_ip)
-    logger.debug("request", extra={"route": f"{spec.method} {spec.path}", "status": status,
-                                   "ms": round((time.perf_counter() - started) * 1000, 1)})
+    logger.debug(
+        "request",
+        extra={
+            "route": f"{spec.method} {spec.path}",
+            "status": status,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
     return response
 
 
@@ -224,10 +246,18 @@ def route(
         doc = (handler.__doc__ or "").strip()
         summary, _, description = doc.partition("\n")
         spec = RouteSpec(
-            method=method, path=path, roles=frozenset(roles), body=body, query=query, response=response,
-            status=status, audit=method in WRITE_METHODS if audit is None else audit,
+            method=method,
+            path=path,
+            roles=frozenset(roles),
+            body=body,
+            query=query,
+            response=response,
+            status=status,
+            audit=method in WRITE_METHODS if audit is None else audit,
             action=action or f"{handler.__module__.split('.')[-2]}.{handler.__name__}",
-            summary=summary.strip(), description=description.strip(), tag=tag or handler.__module__.split(".")[-2],
+            summary=summary.strip(),
+            description=description.strip(),
+            tag=tag or handler.__module__.split(".")[-2],
         )
         ROUTES.append(spec)
 
@@ -250,7 +280,9 @@ def http_middleware(event: Any, get_response: Callable[[Any], Response]) -> Resp
     if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
         request_id = (getattr(event, "context", None) or {}).get("requestId") or ids.ulid()
         by_status = {
-            404: errors.ROUTE_NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED, 415: errors.UNSUPPORTED_MEDIA_TYPE,
+            404: errors.ROUTE_NOT_FOUND,
+            405: errors.METHOD_NOT_ALLOWED,
+            415: errors.UNSUPPORTED_MEDIA_TYPE,
             400: errors.BAD_REQUEST,
         }
         err = by_status.get(response.status_code, errors.INTERNAL)(details={"reason": body.get("Message", "")})

@@ -36,7 +36,9 @@ def get_or_404(model: type[M], hash_key: Any, range_key: Any = None) -> M:
     try:
         return model.get(hash_key, range_key, consistent_read=True)
     except DoesNotExist as exc:
-        raise errors.NOT_FOUND(details={"id": str(hash_key if range_key is None else f"{hash_key}/{range_key}")}) from exc
+        raise errors.NOT_FOUND(
+            details={"id": str(hash_key if range_key is None else f"{hash_key}/{range_key}")}
+        ) from exc
 
 
 def is_conditional_failure(exc: Exception) -> bool:

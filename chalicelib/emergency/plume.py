@@ -12,15 +12,21 @@ from chalicelib.core.geo import EARTH_RADIUS_M, distance_m
 from chalicelib.emergency import toxic_data
 
 UNKNOWN_TOXIC_CHEMICAL = errors.define(
-    "UNKNOWN_TOXIC_CHEMICAL", 422, "未知的有毒化学品，无法估算影响范围",
+    "UNKNOWN_TOXIC_CHEMICAL",
+    422,
+    "未知的有毒化学品，无法估算影响范围",
     "The chemical is not in the toxic-gas table; details.field names it and details.known lists the keys.",
 )
 PLUME_INPUT_INVALID = errors.define(
-    "PLUME_INPUT_INVALID", 422, "影响范围估算参数无效",
+    "PLUME_INPUT_INVALID",
+    422,
+    "影响范围估算参数无效",
     "A release or weather parameter is not a number or is outside the model's range; details.field names it.",
 )
 PLUME_CALM_WIND = errors.define(
-    "PLUME_CALM_WIND", 422, "风速低于 0.5 m/s，静风条件下高斯烟羽模型不适用",
+    "PLUME_CALM_WIND",
+    422,
+    "风速低于 0.5 m/s，静风条件下高斯烟羽模型不适用",
     "Calm wind breaks the Gaussian plume (domain.md 4.1); rely on the isolation circle instead.",
 )
 
@@ -38,16 +44,40 @@ _X_MIN_M, _GRID = 1.0, 400
 
 # σ = a·x·(1 + b·x)^p, the consensus Briggs form of domain.md 4.1 (rural E/F σz exponent −1, urban D σz −½).
 _SIGMA_Y = {
-    "rural": {"A": (0.22, 1e-4, -0.5), "B": (0.16, 1e-4, -0.5), "C": (0.11, 1e-4, -0.5),
-              "D": (0.08, 1e-4, -0.5), "E": (0.06, 1e-4, -0.5), "F": (0.04, 1e-4, -0.5)},
-    "urban": {"A": (0.32, 4e-4, -0.5), "B": (0.32, 4e-4, -0.5), "C": (0.22, 4e-4, -0.5),
-              "D": (0.16, 4e-4, -0.5), "E": (0.11, 4e-4, -0.5), "F": (0.11, 4e-4, -0.5)},
+    "rural": {
+        "A": (0.22, 1e-4, -0.5),
+        "B": (0.16, 1e-4, -0.5),
+        "C": (0.11, 1e-4, -0.5),
+        "D": (0.08, 1e-4, -0.5),
+        "E": (0.06, 1e-4, -0.5),
+        "F": (0.04, 1e-4, -0.5),
+    },
+    "urban": {
+        "A": (0.32, 4e-4, -0.5),
+        "B": (0.32, 4e-4, -0.5),
+        "C": (0.22, 4e-4, -0.5),
+        "D": (0.16, 4e-4, -0.5),
+        "E": (0.11, 4e-4, -0.5),
+        "F": (0.11, 4e-4, -0.5),
+    },
 }
 _SIGMA_Z = {
-    "rural": {"A": (0.20, 0.0, 0.0), "B": (0.12, 0.0, 0.0), "C": (0.08, 2e-4, -0.5),
-              "D": (0.06, 1.5e-3, -0.5), "E": (0.03, 3e-4, -1.0), "F": (0.016, 3e-4, -1.0)},
-    "urban": {"A": (0.24, 1e-3, 0.5), "B": (0.24, 1e-3, 0.5), "C": (0.20, 0.0, 0.0),
-              "D": (0.14, 3e-4, -0.5), "E": (0.08, 1.5e-3, -0.5), "F": (0.08, 1.5e-3, -0.5)},
+    "rural": {
+        "A": (0.20, 0.0, 0.0),
+        "B": (0.12, 0.0, 0.0),
+        "C": (0.08, 2e-4, -0.5),
+        "D": (0.06, 1.5e-3, -0.5),
+        "E": (0.03, 3e-4, -1.0),
+        "F": (0.016, 3e-4, -1.0),
+    },
+    "urban": {
+        "A": (0.24, 1e-3, 0.5),
+        "B": (0.24, 1e-3, 0.5),
+        "C": (0.20, 0.0, 0.0),
+        "D": (0.14, 3e-4, -0.5),
+        "E": (0.08, 1.5e-3, -0.5),
+        "F": (0.08, 1.5e-3, -0.5),
+    },
 }
 # Pasquill's table (domain.md 4.1) only meets these classes in light wind: strong sun or a clear night.
 _PLAUSIBLE_MAX_WIND = {"A": 3.0, "B": 5.0, "E": 5.0, "F": 3.0}
@@ -144,8 +174,15 @@ def max_halfwidth(
 
 
 def zone_ring(
-    plume: Plume, threshold_ppm: float, molecular_weight: float, downwind_m: float, *,
-    wind_from_deg: float, source_lat: float, source_lon: float, points_per_side: int = POINTS_PER_SIDE,
+    plume: Plume,
+    threshold_ppm: float,
+    molecular_weight: float,
+    downwind_m: float,
+    *,
+    wind_from_deg: float,
+    source_lat: float,
+    source_lon: float,
+    points_per_side: int = POINTS_PER_SIDE,
 ) -> list[list[float]]:
     """Closed counter-clockwise GeoJSON ring [[lon, lat], ...] of the isopleth; [] if never reached."""
     if downwind_m <= 0:
@@ -232,9 +269,7 @@ def _invalid(
     return error(text, field=field, value=repr(value)[:64], errors=[item], **more)
 
 
-def _number(
-    field: str, value: Any, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False
-) -> float:
+def _number(field: str, value: Any, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise _invalid(field, "必须是有限数值", value)
     low_ok = value > lo if lo_open else value >= lo
@@ -254,9 +289,17 @@ def _choice(field: str, value: Any, allowed: tuple[str, ...]) -> str:
 
 
 def estimate(
-    chemical: str, *, release_rate_kg_s: float, wind_speed_m_s: float, wind_from_deg: float,
-    stability_class: str, terrain: str, source_lat: float, source_lon: float,
-    release_height_m: float = 0.0, isolation_range_m: tuple[float, float] = ISOLATION_RANGE_M,
+    chemical: str,
+    *,
+    release_rate_kg_s: float,
+    wind_speed_m_s: float,
+    wind_from_deg: float,
+    stability_class: str,
+    terrain: str,
+    source_lat: float,
+    source_lon: float,
+    release_height_m: float = 0.0,
+    isolation_range_m: tuple[float, float] = ISOLATION_RANGE_M,
 ) -> ImpactEstimate:
     """AEGL threat zones of a continuous toxic release (domain.md 4.3); raises 422 errors naming the field."""
     gas = toxic_data.find(chemical)
@@ -299,8 +342,10 @@ def estimate(
         f"初始隔离区半径取 {zones[0].level} 下风向距离并限定在 {lo:g}–{hi:g} m",
     ]
     if gas.heavier_than_air:
-        notes.append(f"{gas.name_zh}比空气重（分子量 {mw:g} > {toxic_data.AIR_MW:g}），泄漏后可能呈重气扩散"
-                     "（ALOHA 对重气改用重气模型）；本结果为被动气体近似，近场范围和形状可能有较大偏差")
+        notes.append(
+            f"{gas.name_zh}比空气重（分子量 {mw:g} > {toxic_data.AIR_MW:g}），泄漏后可能呈重气扩散"
+            "（ALOHA 对重气改用重气模型）；本结果为被动气体近似，近场范围和形状可能有较大偏差"
+        )
     elif gas.dense_when_liquefied:
         notes.append(f"液化{gas.name_zh}泄漏会形成比空气重的冷气溶胶云，被动气体近似可能低估近地面浓度")
     if u > _PLAUSIBLE_MAX_WIND.get(cls, math.inf):
@@ -315,6 +360,12 @@ def estimate(
             notes.append(f"{z.level}（{z.threshold_ppm:g} ppm）在下风向任何位置均未达到")
         elif z.downwind_m < VALID_RANGE_M[0]:
             notes.append(f"{z.level} 区下风向不足 100 m，结果不可靠")
-    inputs = {"release_rate_kg_s": q, "wind_speed_m_s": u, "wind_from_deg": wind_from, "stability_class": cls,
-              "terrain": land, "release_height_m": h}
+    inputs = {
+        "release_rate_kg_s": q,
+        "wind_speed_m_s": u,
+        "wind_from_deg": wind_from,
+        "stability_class": cls,
+        "terrain": land,
+        "release_height_m": h,
+    }
     return ImpactEstimate(gas.key, gas.name_zh, lat, lon, inputs, zones, isolation, notes)

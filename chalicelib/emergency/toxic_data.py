@@ -43,22 +43,40 @@ class ToxicGas:
 # CAS numbers are from GB 18218-2018 Table 1 (domain.md 1.4, [V]).
 GASES: tuple[ToxicGas, ...] = (
     ToxicGas(
-        key="chlorine", name_zh="氯", name_en="chlorine", formula="Cl2", cas="7782-50-5",
+        key="chlorine",
+        name_zh="氯",
+        name_en="chlorine",
+        formula="Cl2",
+        cas="7782-50-5",
         molecular_weight=70.906,  # domain.md 4.4 Example B
-        aegl1_ppm=0.5, aegl2_ppm=2.0, aegl3_ppm=20.0,  # [V] ALOHA output, domain.md 4.2
+        aegl1_ppm=0.5,
+        aegl2_ppm=2.0,
+        aegl3_ppm=20.0,  # [V] ALOHA output, domain.md 4.2
         aliases=("氯气", "液氯"),
     ),
     ToxicGas(
-        key="ammonia", name_zh="氨", name_en="ammonia", formula="NH3", cas="7664-41-7",
+        key="ammonia",
+        name_zh="氨",
+        name_en="ammonia",
+        formula="NH3",
+        cas="7664-41-7",
         molecular_weight=17.031,  # from IUPAC atomic weights; not given by domain.md
-        aegl1_ppm=30.0, aegl2_ppm=160.0, aegl3_ppm=1100.0,  # [M] domain.md 4.2: verify before relying on it
+        aegl1_ppm=30.0,
+        aegl2_ppm=160.0,
+        aegl3_ppm=1100.0,  # [M] domain.md 4.2: verify before relying on it
         dense_when_liquefied=True,
         aliases=("氨气", "液氨"),
     ),
     ToxicGas(
-        key="hydrogen_sulfide", name_zh="硫化氢", name_en="hydrogen sulfide", formula="H2S", cas="7783-06-4",
+        key="hydrogen_sulfide",
+        name_zh="硫化氢",
+        name_en="hydrogen sulfide",
+        formula="H2S",
+        cas="7783-06-4",
         molecular_weight=34.081,  # from IUPAC atomic weights; not given by domain.md
-        aegl1_ppm=0.51, aegl2_ppm=27.0, aegl3_ppm=50.0,  # [M] domain.md 4.2: verify before relying on it
+        aegl1_ppm=0.51,
+        aegl2_ppm=27.0,
+        aegl3_ppm=50.0,  # [M] domain.md 4.2: verify before relying on it
         aliases=("hydrogen sulphide",),
     ),
 )

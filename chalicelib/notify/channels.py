@@ -17,10 +17,14 @@ class SnsSms:
 
     def send(self, phone: str, text: str) -> str:
         number = phone if phone.startswith("+") else f"+86{phone}"
-        reply = aws.client("sns").publish(PhoneNumber=number, Message=text, MessageAttributes={
-            "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"},
-            "AWS.SNS.SMS.SenderID": {"DataType": "String", "StringValue": "CHEMPARK"},
-        })
+        reply = aws.client("sns").publish(
+            PhoneNumber=number,
+            Message=text,
+            MessageAttributes={
+                "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"},
+                "AWS.SNS.SMS.SenderID": {"DataType": "String", "StringValue": "CHEMPARK"},
+            },
+        )
         return str(reply["MessageId"])
 
 

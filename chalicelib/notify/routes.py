@@ -38,18 +38,36 @@ class SmsPage(Schema):
     next_cursor: str | None = None
 
 
-@route(bp, "/notifications/sms", roles=[Role.PARK_ADMIN, Role.DUTY_OFFICER, Role.AUDITOR, Role.OPS_ENGINEER,
-                                        Role.ENTERPRISE_MANAGER], query=SmsQuery, response=SmsPage, audit=True)
+@route(
+    bp,
+    "/notifications/sms",
+    roles=[Role.PARK_ADMIN, Role.DUTY_OFFICER, Role.AUDITOR, Role.OPS_ENGINEER, Role.ENTERPRISE_MANAGER],
+    query=SmsQuery,
+    response=SmsPage,
+    audit=True,
+)
 def list_sms(call: Call) -> SmsPage:
     """短信发送记录（报警、汇总、预警、疏散）；手机号脱敏显示。"""
     q: SmsQuery = call.query
     scope = call.identity.scope(q.enterprise_id) or "_park"
     lo, hi = q.from_ or 0, q.to or 2**53
-    results = store.SmsLogModel.by_enterprise.query(scope, store.SmsLogModel.ts.between(lo, hi), scan_index_forward=False,
-                                              limit=q.limit, last_evaluated_key=decode_cursor(q.cursor))
-    items = [SmsOut(ref=i.ref, phone=mask(i.phone), ts=int(i.ts), kind=i.kind, text=i.text,
-                    enterprise_id=i.enterprise_id, message_id=i.message_id) for i in results]
+    results = store.SmsLogModel.by_enterprise.query(
+        scope,
+        store.SmsLogModel.ts.between(lo, hi),
+        scan_index_forward=False,
+        limit=q.limit,
+        last_evaluated_key=decode_cursor(q.cursor),
+    )
+    items = [
+        SmsOut(
+            ref=i.ref,
+            phone=mask(i.phone),
+            ts=int(i.ts),
+            kind=i.kind,
+            text=i.text,
+            enterprise_id=i.enterprise_id,
+            message_id=i.message_id,
+        )
+        for i in results
+    ]
     return SmsPage(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
-
-
-

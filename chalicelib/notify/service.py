@@ -37,7 +37,9 @@ def mask(phone: str) -> str:
 
 def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = "_park") -> bool:
     """Send once per (ref, phone): a retried dispatch does not text the same person twice."""
-    entry = store.SmsLogModel(ref, recipient.phone, ts=clock.now_ms(), text=text, kind=kind, enterprise_id=enterprise_id)
+    entry = store.SmsLogModel(
+        ref, recipient.phone, ts=clock.now_ms(), text=text, kind=kind, enterprise_id=enterprise_id
+    )
     try:
         entry.save(condition=store.SmsLogModel.ref.does_not_exist())
     except Exception as exc:
@@ -61,8 +63,9 @@ def _window(area: str) -> store.FloodWindowModel:
         return store.FloodWindowModel(area)
 
 
-def alarm_sms(ref: str, area: str, priority: Priority, text: str, summary: str, recipients: list[Recipient],
-              enterprise_id: str) -> str:
+def alarm_sms(
+    ref: str, area: str, priority: Priority, text: str, summary: str, recipients: list[Recipient], enterprise_id: str
+) -> str:
     """Annunciate one alarm event by SMS unless its area is in flood. Returns 'sent' | 'digest' | 'none'."""
     wanted = [r for r in recipients if priority.rank >= r.min_priority.rank]
     if not wanted:
@@ -72,12 +75,13 @@ def alarm_sms(ref: str, area: str, priority: Priority, text: str, summary: str, 
         window = _window(area)
         recent = [t for t in orjson.loads(window.recent) if now - t < settings.flood_window_s * 1000] + [now]
         flooded = len(recent) > settings.flood_threshold
-        window.recent = orjson.dumps(recent[-(settings.flood_threshold * 4):]).decode()
+        window.recent = orjson.dumps(recent[-(settings.flood_threshold * 4) :]).decode()
         if flooded:
             window.backlog = orjson.dumps([*orjson.loads(window.backlog), summary]).decode()
             known = {r["phone"]: r for r in orjson.loads(window.recipients)}
-            known.update({r.phone: {"name": r.name, "phone": r.phone, "min_priority": r.min_priority.value}
-                          for r in wanted})
+            known.update(
+                {r.phone: {"name": r.name, "phone": r.phone, "min_priority": r.min_priority.value} for r in wanted}
+            )
             window.recipients = orjson.dumps(list(known.values())).decode()
         try:
             window.save()
@@ -109,7 +113,9 @@ def send_digests(area_labels: dict[str, str] | None = None) -> int:
             continue
         backlog = orjson.loads(window.backlog)
         recipients: list[dict[str, Any]] = orjson.loads(window.recipients)
-        text = _digest_text((area_labels or {}).get(window.area, window.area), backlog, settings.digest_every_s // 60 or 1)
+        text = _digest_text(
+            (area_labels or {}).get(window.area, window.area), backlog, settings.digest_every_s // 60 or 1
+        )
         window.backlog, window.last_digest_ms = "[]", now
         try:
             window.save()
@@ -118,7 +124,11 @@ def send_digests(area_labels: dict[str, str] | None = None) -> int:
                 continue  # an alarm just joined the backlog: the next run sends it
             raise
         for r in recipients:
-            send_sms(f"digest:{window.area}:{now}", Recipient(r["name"], r["phone"], Priority(r["min_priority"])),
-                     text, "digest")
+            send_sms(
+                f"digest:{window.area}:{now}",
+                Recipient(r["name"], r["phone"], Priority(r["min_priority"])),
+                text,
+                "digest",
+            )
             sent += 1
     return sent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,7 +15,10 @@ INVALID_LIMITS = errors.define(
 )
 UNIT_MISMATCH = errors.define("UNIT_MISMATCH", 422, "测点单位与类型不符", "The unit is not valid for the sensor kind.")
 ENTERPRISE_MISMATCH = errors.define(
-    "ENTERPRISE_MISMATCH", 422, "关联对象不属于同一企业", "A referenced installation/zone/gateway is another enterprise's."
+    "ENTERPRISE_MISMATCH",
+    422,
+    "关联对象不属于同一企业",
+    "A referenced installation/zone/gateway is another enterprise's.",
 )
 IMMUTABLE_FIELD = errors.define("IMMUTABLE_FIELD", 422, "该字段创建后不可修改", "enterprise_id cannot change.")
 
@@ -40,7 +44,9 @@ def check_unit(kind: str, unit: str) -> None:
         raise UNIT_MISMATCH(details={"field": "body.unit", "kind": kind, "allowed": sorted(allowed)})
 
 
-def resolve_limits(kind: str, gas: str | None, unit: str, given: Mapping[str, float | None] | None) -> tuple[dict[str, float | None], str]:
+def resolve_limits(
+    kind: str, gas: str | None, unit: str, given: Mapping[str, float | None] | None
+) -> tuple[dict[str, float | None], str]:
     """The sensor's limits and where they came from: as configured, or GB/T 50493-2019 gas defaults."""
     if given and any(v is not None for v in given.values()):
         return {k: given.get(k) for k in ORDER}, "配置值"
@@ -57,12 +63,16 @@ def resolve_limits(kind: str, gas: str | None, unit: str, given: Mapping[str, fl
 def check_limits(limits: Mapping[str, float | None], deadband: float) -> None:
     """LL < L < H < HH (where set), and the deadband smaller than the gap it must fit in."""
     present = [(k, limits[k]) for k in ORDER if limits.get(k) is not None]
-    for (lo_name, lo), (hi_name, hi) in zip(present, present[1:], strict=False):
+    for (lo_name, lo), (hi_name, hi) in itertools.pairwise(present):
         if not lo < hi:  # type: ignore[operator]
-            raise INVALID_LIMITS(details={"field": f"body.limits.{hi_name}", "reason": f"{lo_name} must be < {hi_name}"})
+            raise INVALID_LIMITS(
+                details={"field": f"body.limits.{hi_name}", "reason": f"{lo_name} must be < {hi_name}"}
+            )
     values = [v for _, v in present]
-    if deadband and len(values) >= 2 and deadband >= max(b - a for a, b in zip(values, values[1:], strict=False)):  # type: ignore[operator]
-        raise INVALID_LIMITS(details={"field": "body.deadband", "reason": "deadband larger than the gap between limits"})
+    if deadband and len(values) >= 2 and deadband >= max(b - a for a, b in itertools.pairwise(values)):  # type: ignore[operator]
+        raise INVALID_LIMITS(
+            details={"field": "body.deadband", "reason": "deadband larger than the gap between limits"}
+        )
 
 
 def _body_field(field: str) -> str:
@@ -74,8 +84,12 @@ def assess_installation(inventory: list[Mapping[str, Any]], exposed_people: int)
     """GB 18218-2018 identification and grading: S, R, α, grade, and the Q and β source of each line."""
     try:
         result = gb18218.assess(
-            [gb18218.InventoryLine(line.get("chemical"), line.get("cas"), float(line["quantity_t"]),
-                                   line.get("hazard_class")) for line in inventory],
+            [
+                gb18218.InventoryLine(
+                    line.get("chemical"), line.get("cas"), float(line["quantity_t"]), line.get("hazard_class")
+                )
+                for line in inventory
+            ],
             exposed_people,
         )
     except errors.AppError as exc:
@@ -85,13 +99,26 @@ def assess_installation(inventory: list[Mapping[str, Any]], exposed_people: int)
             if "field" in item:
                 item["field"] = _body_field(item["field"])
         raise
-    lines = [{
-        "chemical": line.chemical, "cas": line.cas, "quantity_t": line.quantity_t,
-        "hazard_class": line.hazard_class, "q_t": line.q_t, "q_source": line.q_source, "beta": line.beta,
-        "beta_source": line.beta_source, "ratio": round(line.ratio, 4),
-    } for line in result.lines]
+    lines = [
+        {
+            "chemical": line.chemical,
+            "cas": line.cas,
+            "quantity_t": line.quantity_t,
+            "hazard_class": line.hazard_class,
+            "q_t": line.q_t,
+            "q_source": line.q_source,
+            "beta": line.beta,
+            "beta_source": line.beta_source,
+            "ratio": round(line.ratio, 4),
+        }
+        for line in result.lines
+    ]
     return {
-        "inventory": lines, "s_value": round(result.s_value, 4), "r_value": round(result.r_value, 4),
-        "alpha": result.alpha, "alpha_source": result.alpha_source,
-        "major_hazard": result.major_hazard, "grade": result.grade,
+        "inventory": lines,
+        "s_value": round(result.s_value, 4),
+        "r_value": round(result.r_value, 4),
+        "alpha": result.alpha,
+        "alpha_source": result.alpha_source,
+        "major_hazard": result.major_hazard,
+        "grade": result.grade,
     }

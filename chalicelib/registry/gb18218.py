@@ -13,15 +13,21 @@ from chalicelib.registry import gb18218_data as data
 from chalicelib.registry.gb18218_data import STANDARD
 
 UNKNOWN_CHEMICAL = errors.define(
-    "UNKNOWN_CHEMICAL", 422, "无法识别该危险化学品：不在 GB 18218-2018 表1 中，且未提供可用的危险性类别",
+    "UNKNOWN_CHEMICAL",
+    422,
+    "无法识别该危险化学品：不在 GB 18218-2018 表1 中，且未提供可用的危险性类别",
     "Neither the CAS number nor the name is in Table 1 and no Table 2 hazard class was given.",
 )
 UNKNOWN_HAZARD_CLASS = errors.define(
-    "UNKNOWN_HAZARD_CLASS", 422, "危险性类别符号无效，应为 GB 18218-2018 表2 的符号（如 J1、W2、W5.1）",
+    "UNKNOWN_HAZARD_CLASS",
+    422,
+    "危险性类别符号无效，应为 GB 18218-2018 表2 的符号（如 J1、W2、W5.1）",
     "hazard_class holds a symbol that is not in Table 2; details.unknown lists it.",
 )
 HAZARD_CLASS_REQUIRED = errors.define(
-    "HAZARD_CLASS_REQUIRED", 422, "该物质不在表3中，需提供危险性类别（表4符号）以确定校正系数β",
+    "HAZARD_CLASS_REQUIRED",
+    422,
+    "该物质不在表3中，需提供危险性类别（表4符号）以确定校正系数β",
     "A Table 1 chemical without a Table 3 β and without a default class needs hazard_class.",
 )
 INVALID_CAS = errors.define(
@@ -95,13 +101,14 @@ def parse_classes(text: str | None) -> tuple[str, ...]:
     symbols = tuple(dict.fromkeys(p for p in parts if p))
     unknown = [s for s in symbols if s not in data.CATEGORIES]
     if unknown:
-        raise UNKNOWN_HAZARD_CLASS(details={"field": "hazard_class", "value": text, "unknown": unknown,
-                                            "allowed": list(data.CATEGORIES)})
+        raise UNKNOWN_HAZARD_CLASS(
+            details={"field": "hazard_class", "value": text, "unknown": unknown, "allowed": list(data.CATEGORIES)}
+        )
     return symbols
 
 
 def _name_forms(key: str) -> list[str]:
-    stem = next((key[len(p):] for p in _PREFIXES if key.startswith(p) and len(key) > len(p)), key)
+    stem = next((key[len(p) :] for p in _PREFIXES if key.startswith(p) and len(key) > len(p)), key)
     bare = [f[: -len(s)] for f in (stem, key) for s in _SUFFIXES if f.endswith(s) and len(f) > len(s)]
     return [key, stem, *bare]
 
@@ -132,8 +139,9 @@ def lookup(chemical: str | None, cas: str | None, hazard_class: str | None) -> C
         return _table1_rule(rows, classes, cas_clean)
     if classes:
         return _table2_rule(chemical, cas_clean, classes)
-    raise UNKNOWN_CHEMICAL(details={"field": "chemical", "chemical": chemical, "cas": cas,
-                                    "hazard_class": hazard_class})
+    raise UNKNOWN_CHEMICAL(
+        details={"field": "chemical", "chemical": chemical, "cas": cas, "hazard_class": hazard_class}
+    )
 
 
 def _table1_rule(rows: set[int], classes: tuple[str, ...], cas: str | None) -> ChemicalRule:
@@ -150,8 +158,17 @@ def _table1_rule(rows: set[int], classes: tuple[str, ...], cas: str | None) -> C
         beta = category.beta
         beta_source = f"{STANDARD} 表4 {category.symbol}" + ("" if classes else "（默认分类）")
     used = ",".join(classes) or (row.default_class if gas is None else None)
-    return ChemicalRule(f"T1:{row.row}", row.name, cas or (row.cas[0] if row.cas else None), row.row,
-                        row.q_t, q_source, beta, beta_source, used)
+    return ChemicalRule(
+        f"T1:{row.row}",
+        row.name,
+        cas or (row.cas[0] if row.cas else None),
+        row.row,
+        row.q_t,
+        q_source,
+        beta,
+        beta_source,
+        used,
+    )
 
 
 def _table2_rule(chemical: str | None, cas: str | None, classes: tuple[str, ...]) -> ChemicalRule:
@@ -161,8 +178,17 @@ def _table2_rule(chemical: str | None, cas: str | None, classes: tuple[str, ...]
     b_cat = _highest_beta(classes)
     name = chemical.strip() if chemical and chemical.strip() else f"{q_cat.category}({q_cat.symbol})"
     key = "T2:" + (cas or (normalise_name(chemical) if chemical and chemical.strip() else ",".join(classes)))
-    return ChemicalRule(key, name, cas, None, q_cat.q_t, f"{STANDARD} 表2 {q_cat.symbol}", b_cat.beta,
-                        f"{STANDARD} 表4 {b_cat.symbol}", ",".join(classes))
+    return ChemicalRule(
+        key,
+        name,
+        cas,
+        None,
+        q_cat.q_t,
+        f"{STANDARD} 表2 {q_cat.symbol}",
+        b_cat.beta,
+        f"{STANDARD} 表4 {b_cat.symbol}",
+        ",".join(classes),
+    )
 
 
 def _highest_beta(symbols: tuple[str, ...]) -> data.HazardCategory:
@@ -219,8 +245,9 @@ def _out(value: Fraction) -> float:
 
 
 def _invalid(field: str, message: str) -> errors.AppError:
-    return errors.VALIDATION_FAILED(f"请求参数校验失败：{field}",
-                                    errors=[{"field": field, "message": message, "type": "value_error"}])
+    return errors.VALIDATION_FAILED(
+        f"请求参数校验失败：{field}", errors=[{"field": field, "message": message, "type": "value_error"}]
+    )
 
 
 def alpha_band(exposed_people: int) -> data.AlphaBand:
@@ -248,8 +275,9 @@ def _merge(lines: list[InventoryLine]) -> dict[str, tuple[ChemicalRule, Fraction
             exc.details["field"] = f"lines[{i}].{exc.details.get('field', 'chemical')}"
             raise
         if rule.beta is None:
-            raise HAZARD_CLASS_REQUIRED(details={"field": f"lines[{i}].hazard_class", "chemical": rule.name,
-                                                 "row": rule.row})
+            raise HAZARD_CLASS_REQUIRED(
+                details={"field": f"lines[{i}].hazard_class", "chemical": rule.name, "row": rule.row}
+            )
         first, total = merged.get(rule.key, (rule, Fraction(0)))
         if (first.q_t, first.beta) != (rule.q_t, rule.beta):
             raise _invalid(f"lines[{i}].hazard_class", f"同一物质“{rule.name}”的危险性类别前后不一致")
@@ -268,12 +296,30 @@ def assess(lines: list[InventoryLine], exposed_people: int) -> Assessment:
         weighted = _exact(beta) * ratio
         s_total += ratio
         weighted_total += weighted
-        assessed.append(LineAssessment(
-            rule.name, rule.cas, rule.hazard_class, float(quantity), rule.q_t, rule.q_source, beta,
-            rule.beta_source or "", _out(ratio), _out(weighted),
-        ))
+        assessed.append(
+            LineAssessment(
+                rule.name,
+                rule.cas,
+                rule.hazard_class,
+                float(quantity),
+                rule.q_t,
+                rule.q_source,
+                beta,
+                rule.beta_source or "",
+                _out(ratio),
+                _out(weighted),
+            )
+        )
     r_value = _exact(band.alpha) * weighted_total
     major = s_total >= 1
     grade = grade_band(r_value) if major else None
-    return Assessment(_out(s_total), _out(r_value), band.alpha, f"{STANDARD} 表5 {band.label}", major,
-                      grade.grade if grade else None, grade.label if grade else None, tuple(assessed))
+    return Assessment(
+        _out(s_total),
+        _out(r_value),
+        band.alpha,
+        f"{STANDARD} 表5 {band.label}",
+        major,
+        grade.grade if grade else None,
+        grade.label if grade else None,
+        tuple(assessed),
+    )

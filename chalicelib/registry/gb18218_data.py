@@ -26,8 +26,9 @@ class Table1Row:
     default_class: str | None = None
 
 
-def _r(row: int, name: str, cas: str, q_t: float, aliases: str = "", *, en: str = "",
-       cls: str | None = None) -> Table1Row:
+def _r(
+    row: int, name: str, cas: str, q_t: float, aliases: str = "", *, en: str = "", cls: str | None = None
+) -> Table1Row:
     """Compact row builder: CAS, aliases and English names are ';'-separated."""
 
     def split(text: str) -> tuple[str, ...]:
@@ -78,15 +79,21 @@ TABLE_1: tuple[Table1Row, ...] = (
     _r(35, "2,4,6-三硝基甲苯", "118-96-7", 5, "梯恩梯;TNT", en="trinitrotoluene"),
     _r(36, "硝化甘油", "55-63-0", 1, "硝化丙三醇;甘油三硝酸酯", en="nitroglycerin"),
     _r(37, "硝化纤维素[干的或含水(或乙醇)<25%]", "9004-70-0", 1, "硝化棉;硝化纤维素", en="nitrocellulose"),
-    _r(38, "硝化纤维素(未改型的,或增塑的,含增塑剂<18%)", "9004-70-0", 1, "硝化棉;硝化纤维素",
-       en="nitrocellulose"),
+    _r(38, "硝化纤维素(未改型的,或增塑的,含增塑剂<18%)", "9004-70-0", 1, "硝化棉;硝化纤维素", en="nitrocellulose"),
     _r(39, "硝化纤维素(含乙醇≥25%)", "9004-70-0", 10, "硝化棉;硝化纤维素", en="nitrocellulose"),
     _r(40, "硝化纤维素(含氮≤12.6%)", "9004-70-0", 50, "硝化棉;硝化纤维素", en="nitrocellulose"),
     _r(41, "硝化纤维素(含水≥25%)", "9004-70-0", 50, "硝化棉;硝化纤维素", en="nitrocellulose"),
-    _r(42, "硝化纤维素溶液(含氮量≤12.6%,含硝化纤维素≤55%)", "9004-70-0", 50, "硝化棉溶液",
-       en="nitrocellulose solution"),
-    _r(43, "硝酸铵(含可燃物>0.2%,包括以碳计算的任何有机物,但不包括任何其他添加剂)", "6484-52-2", 5,
-       "硝酸铵", en="ammonium nitrate"),
+    _r(
+        42, "硝化纤维素溶液(含氮量≤12.6%,含硝化纤维素≤55%)", "9004-70-0", 50, "硝化棉溶液", en="nitrocellulose solution"
+    ),
+    _r(
+        43,
+        "硝酸铵(含可燃物>0.2%,包括以碳计算的任何有机物,但不包括任何其他添加剂)",
+        "6484-52-2",
+        5,
+        "硝酸铵",
+        en="ammonium nitrate",
+    ),
     _r(44, "硝酸铵(含可燃物≤0.2%)", "6484-52-2", 50, "硝酸铵", en="ammonium nitrate"),
     _r(45, "硝酸铵肥料(含可燃物≤0.4%)", "", 200, "", en="ammonium nitrate fertilizer"),
     _r(46, "硝酸钾", "7757-79-1", 1000, "", en="potassium nitrate"),
@@ -97,9 +104,15 @@ TABLE_1: tuple[Table1Row, ...] = (
     _r(49, "甲烷,天然气", "74-82-8;8006-14-2", 50, "甲烷;天然气", en="methane;natural gas;CH4;LNG", cls="W2"),
     _r(50, "氯乙烯", "75-01-4", 50, "乙烯基氯", en="vinyl chloride;VCM", cls="W2"),
     _r(51, "氢", "1333-74-0", 5, "氢气", en="hydrogen;H2", cls="W2"),
-    _r(52, "液化石油气(含丙烷、丁烷及其混合物)", "68476-85-7;74-98-6;106-97-8", 50,
-       "石油气(液化的);液化石油气;液化气;丙烷;丁烷", en="liquefied petroleum gas;LPG;propane;butane",
-       cls="W2"),
+    _r(
+        52,
+        "液化石油气(含丙烷、丁烷及其混合物)",
+        "68476-85-7;74-98-6;106-97-8",
+        50,
+        "石油气(液化的);液化石油气;液化气;丙烷;丁烷",
+        en="liquefied petroleum gas;LPG;propane;butane",
+        cls="W2",
+    ),
     _r(53, "一甲胺", "74-89-5", 5, "氨基甲烷;甲胺", en="methylamine;monomethylamine", cls="W2"),
     _r(54, "乙炔", "74-86-2", 1, "电石气", en="acetylene;C2H2", cls="W2"),
     _r(55, "乙烯", "74-85-1", 50, "", en="ethylene;ethene;C2H4", cls="W2"),
@@ -121,8 +134,14 @@ TABLE_1: tuple[Table1Row, ...] = (
     _r(69, "乙酸乙酯", "141-78-6", 500, "醋酸乙酯", en="ethyl acetate"),
     _r(70, "正己烷", "110-54-3", 500, "己烷", en="n-hexane;hexane"),
     _r(71, "过乙酸", "79-21-0", 10, "过醋酸;过氧乙酸;乙酰过氧化氢", en="peracetic acid;peroxyacetic acid"),
-    _r(72, "过氧化甲基乙基酮(10%<有效氧含量≤10.7%,含A型稀释剂≥48%)", "1338-23-4", 10, "过氧化甲乙酮",
-       en="methyl ethyl ketone peroxide;MEKP"),
+    _r(
+        72,
+        "过氧化甲基乙基酮(10%<有效氧含量≤10.7%,含A型稀释剂≥48%)",
+        "1338-23-4",
+        10,
+        "过氧化甲乙酮",
+        en="methyl ethyl ketone peroxide;MEKP",
+    ),
     _r(73, "白磷", "12185-10-3", 50, "黄磷", en="white phosphorus;yellow phosphorus"),
     _r(74, "烷基铝", "", 1, "三烷基铝", en="alkylaluminium;alkyl aluminum"),
     _r(75, "戊硼烷", "19624-22-7", 1, "五硼烷", en="pentaborane"),
@@ -200,9 +219,11 @@ CATEGORIES: dict[str, HazardCategory] = {
         HazardCategory("W4", "氧化性气体", "类别1", 50, 1),
         HazardCategory("W5.1", "易燃液体", "类别1;类别2和3,工作温度高于沸点", 10, 1.5),
         HazardCategory(
-            "W5.2", "易燃液体",
+            "W5.2",
+            "易燃液体",
             "类别2和3,具有引发重大事故的特殊工艺条件(危险化工工艺、爆炸极限范围或附近操作、操作压力大于1.6MPa等)",
-            50, 1,
+            50,
+            1,
         ),
         HazardCategory("W5.3", "易燃液体", "不属于W5.1或W5.2的其他类别2", 1000, 1),
         HazardCategory("W5.4", "易燃液体", "不属于W5.1或W5.2的其他类别3", 5000, 1),

@@ -9,7 +9,9 @@ from chalicelib.core import errors
 from chalicelib.registry.gb18218 import normalise_name
 
 NO_DEFAULT_SETPOINT = errors.define(
-    "NO_DEFAULT_SETPOINT", 422, "无法给出 GB/T 50493-2019 默认报警值，请手工设置报警限值",
+    "NO_DEFAULT_SETPOINT",
+    422,
+    "无法给出 GB/T 50493-2019 默认报警值，请手工设置报警限值",
     "Unknown detector kind, a toxic gas without a known OEL, or a unit the kind does not use.",
 )
 
@@ -95,8 +97,7 @@ def _fail(reason: str, field: str, **details: object) -> errors.AppError:
     return NO_DEFAULT_SETPOINT(details={"field": field, "reason": reason, **details})
 
 
-def default_setpoints(kind: str, gas: str | None, unit: str | None = None, *,
-                      range_limited: bool = False) -> Setpoints:
+def default_setpoints(kind: str, gas: str | None, unit: str | None = None, *, range_limited: bool = False) -> Setpoints:
     """Default H/HH for a detector kind (combustible, combustible_open_path, toxic, oxygen) and gas.
 
     `range_limited` selects the fallback for toxic detectors whose range cannot reach 200 % OEL:
@@ -118,8 +119,7 @@ def default_setpoints(kind: str, gas: str | None, unit: str | None = None, *,
         basis = f"量程不足时一级报警≤5%IDLH、二级报警≤10%IDLH；{entry.name} IDLH {entry.idlh_mg:g} mg/m³"
     else:
         h_mg, hh_mg = entry.oel_mg, entry.oel_mg * 2
-        basis = (f"有毒气体一级报警≤100%OEL、二级报警≤200%OEL；"
-                 f"{entry.name} {entry.oel_kind} {entry.oel_mg:g} mg/m³")
+        basis = f"有毒气体一级报警≤100%OEL、二级报警≤200%OEL；{entry.name} {entry.oel_kind} {entry.oel_mg:g} mg/m³"
     if unit == "ppm":
         h, hh = _ppm(h_mg, entry.molar_mass), _ppm(hh_mg, entry.molar_mass)
         basis += f"（按 ppm = mg/m³×{MOLAR_VOLUME_L}/{entry.molar_mass:g} 换算，向下取3位有效数字）"

@@ -27,16 +27,25 @@ def _named(fn: Callable[..., Any], name: str, doc: str) -> Callable[..., Any]:
     return fn
 
 
-def crud(path: str, param: str, kind: Kind, body: type[BaseModel], out: type[BaseModel],
-         query: type[s.EnterpriseFilter], writers: list[Role], label: str) -> None:
+def crud(
+    path: str,
+    param: str,
+    kind: Kind,
+    body: type[BaseModel],
+    out: type[BaseModel],
+    query: type[s.EnterpriseFilter],
+    writers: list[Role],
+    label: str,
+) -> None:
     """Register list, create, get, replace and delete for one entity kind."""
     item = f"{path}/{{{param}}}"
     plural = kind.name + "s"
 
     def list_(call: Call) -> Page[Any]:
         q = call.query
-        items, cursor = service.list_page(kind, call.identity, q.enterprise_id, q.limit, q.cursor,
-                                          installation_id=getattr(q, "installation_id", None))
+        items, cursor = service.list_page(
+            kind, call.identity, q.enterprise_id, q.limit, q.cursor, installation_id=getattr(q, "installation_id", None)
+        )
         for name in ("grade", "kind"):
             wanted = getattr(q, name, None)
             if wanted is not None:
@@ -61,20 +70,39 @@ def crud(path: str, param: str, kind: Kind, body: type[BaseModel], out: type[Bas
         return json_response(None, 204, call.request_id)
 
     route(bp, path, roles=ALL_ROLES, query=query, response=Page[out])(  # type: ignore[valid-type]
-        _named(list_, f"list_{plural}", f"{label}列表（企业用户仅见本企业）"))
+        _named(list_, f"list_{plural}", f"{label}列表（企业用户仅见本企业）")
+    )
     route(bp, path, "POST", roles=writers, body=body, response=out, status=201)(
-        _named(create, f"create_{kind.name}", f"新建{label}"))
+        _named(create, f"create_{kind.name}", f"新建{label}")
+    )
     route(bp, item, roles=ALL_ROLES, response=out)(_named(get, f"get_{kind.name}", f"查看{label}"))
     route(bp, item, "PUT", roles=writers, body=body, response=out)(
-        _named(replace, f"replace_{kind.name}", f"修改{label}（整体替换，enterprise_id 不可变）"))
+        _named(replace, f"replace_{kind.name}", f"修改{label}（整体替换，enterprise_id 不可变）")
+    )
     route(bp, item, "DELETE", roles=writers, status=204)(_named(delete, f"delete_{kind.name}", f"删除{label}"))
 
 
-crud("/enterprises", "enterprise_id", service.ENTERPRISE, s.EnterpriseIn, s.EnterpriseOut, s.EnterpriseFilter,
-     ADMIN, "企业")
+crud(
+    "/enterprises",
+    "enterprise_id",
+    service.ENTERPRISE,
+    s.EnterpriseIn,
+    s.EnterpriseOut,
+    s.EnterpriseFilter,
+    ADMIN,
+    "企业",
+)
 crud("/zones", "zone_id", service.ZONE, s.ZoneIn, s.ZoneOut, s.EnterpriseFilter, OWNERS, "区域")
-crud("/installations", "installation_id", service.INSTALLATION, s.InstallationIn, s.InstallationOut,
-     s.InstallationFilter, OWNERS, "重大危险源单元")
+crud(
+    "/installations",
+    "installation_id",
+    service.INSTALLATION,
+    s.InstallationIn,
+    s.InstallationOut,
+    s.InstallationFilter,
+    OWNERS,
+    "重大危险源单元",
+)
 crud("/sensors", "sensor_id", service.SENSOR, s.SensorIn, s.SensorOut, s.SensorFilter, DEVICE_OWNERS, "测点")
 crud("/cameras", "camera_id", service.CAMERA, s.CameraIn, s.CameraOut, s.EnterpriseFilter, DEVICE_OWNERS, "摄像机")
 crud("/gateways", "gateway_id", service.GATEWAY, s.GatewayIn, s.GatewayOut, s.EnterpriseFilter, DEVICE_OWNERS, "网关")

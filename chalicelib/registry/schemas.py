@@ -19,10 +19,19 @@ class ParkIn(Strict):
     location: Location
     managers: list[Contact] = Field(default_factory=list, description="园区指定管理人员（报警短信）")
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "name": "示例化工园区", "location": {"lat": 31.95, "lon": 120.9},
-        "managers": [{"name": "王值班", "phone": "13800000001", "title": "园区安全处", "min_priority": "high"}],
-    }]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "示例化工园区",
+                    "location": {"lat": 31.95, "lon": 120.9},
+                    "managers": [
+                        {"name": "王值班", "phone": "13800000001", "title": "园区安全处", "min_priority": "high"}
+                    ],
+                }
+            ]
+        }
+    )
 
 
 class ParkOut(ParkIn):
@@ -37,11 +46,21 @@ class EnterpriseIn(Strict):
     location: Location
     managers: list[Contact] = Field(default_factory=list, description="企业指定管理人员（报警短信）")
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "name": "示例氯碱化工有限公司", "credit_code": "91320000MA1XXXXX0X", "address": "园区纬一路1号",
-        "location": {"lat": 31.951, "lon": 120.905},
-        "managers": [{"name": "李安全", "phone": "13800000002", "title": "安全总监", "min_priority": "medium"}],
-    }]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "示例氯碱化工有限公司",
+                    "credit_code": "91320000MA1XXXXX0X",
+                    "address": "园区纬一路1号",
+                    "location": {"lat": 31.951, "lon": 120.905},
+                    "managers": [
+                        {"name": "李安全", "phone": "13800000002", "title": "安全总监", "min_priority": "medium"}
+                    ],
+                }
+            ]
+        }
+    )
 
 
 class EnterpriseOut(EnterpriseIn):
@@ -57,9 +76,18 @@ class ZoneIn(Strict):
     center: Location
     radius_m: float = Field(gt=0, le=5000)
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "name": "罐区A", "enterprise_id": "ent_demo", "center": {"lat": 31.951, "lon": 120.905}, "radius_m": 120,
-    }]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "罐区A",
+                    "enterprise_id": "ent_demo",
+                    "center": {"lat": 31.951, "lon": 120.905},
+                    "radius_m": 120,
+                }
+            ]
+        }
+    )
 
 
 class ZoneOut(ZoneIn):
@@ -110,11 +138,20 @@ class InstallationIn(Strict):
     inventory: list[InventoryLineIn] = Field(min_length=1, max_length=100)
     responsible: list[ResponsiblePerson] = Field(default_factory=list)
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "enterprise_id": "ent_demo", "name": "液氯储罐区", "unit_type": "storage", "exposed_people": 60,
-        "location": {"lat": 31.9512, "lon": 120.9051},
-        "inventory": [{"chemical": "氯", "quantity_t": 20}, {"chemical": "氨", "quantity_t": 50}],
-    }]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "enterprise_id": "ent_demo",
+                    "name": "液氯储罐区",
+                    "unit_type": "storage",
+                    "exposed_people": 60,
+                    "location": {"lat": 31.9512, "lon": 120.9051},
+                    "inventory": [{"chemical": "氯", "quantity_t": 20}, {"chemical": "氨", "quantity_t": 50}],
+                }
+            ]
+        }
+    )
 
 
 class InventoryLineOut(Schema):
@@ -203,11 +240,24 @@ class SensorIn(Strict):
     environment: bool = Field(default=False, description="环境监测点（报警联动时显示周边读数）")
     status: SensorStatus = SensorStatus.IN_SERVICE
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": "DEMO-AT-101", "enterprise_id": "ent_demo", "installation_id": "ins_demo", "name": "液氯储罐区氯气探测器",
-        "kind": "toxic", "unit": "ppm", "gas": "氯", "location": {"lat": 31.9512, "lon": 120.9052},
-        "on_delay_s": 5, "priority": "high",
-    }]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "DEMO-AT-101",
+                    "enterprise_id": "ent_demo",
+                    "installation_id": "ins_demo",
+                    "name": "液氯储罐区氯气探测器",
+                    "kind": "toxic",
+                    "unit": "ppm",
+                    "gas": "氯",
+                    "location": {"lat": 31.9512, "lon": 120.9052},
+                    "on_delay_s": 5,
+                    "priority": "high",
+                }
+            ]
+        }
+    )
 
 
 class SensorOut(SensorIn):
@@ -227,10 +277,19 @@ class CameraIn(Strict):
     location: Location
     ptz: bool = False
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": "34020000001320000001", "enterprise_id": "ent_demo", "name": "罐区1号球机",
-        "location": {"lat": 31.9513, "lon": 120.9050}, "ptz": True,
-    }]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "34020000001320000001",
+                    "enterprise_id": "ent_demo",
+                    "name": "罐区1号球机",
+                    "location": {"lat": 31.9513, "lon": 120.9050},
+                    "ptz": True,
+                }
+            ]
+        }
+    )
 
 
 class CameraOut(CameraIn):
@@ -246,9 +305,17 @@ class GatewayIn(Strict):
     name: str = Field(min_length=1, max_length=80)
     location: Location | None = None
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": "gw-demo-1", "enterprise_id": "ent_demo", "name": "罐区数据采集网关",
-    }]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "gw-demo-1",
+                    "enterprise_id": "ent_demo",
+                    "name": "罐区数据采集网关",
+                }
+            ]
+        }
+    )
 
 
 class GatewayOut(GatewayIn):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,8 +69,14 @@ def get(kind: Kind, entity_id: str, who: Identity) -> dict[str, Any]:
     return load(kind, entity_id, who).data()
 
 
-def list_page(kind: Kind, who: Identity, enterprise_id: str | None, limit: int, cursor: str | None,
-              installation_id: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+def list_page(
+    kind: Kind,
+    who: Identity,
+    enterprise_id: str | None,
+    limit: int,
+    cursor: str | None,
+    installation_id: str | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
     scope = who.scope(enterprise_id)
     if installation_id is not None:
         load(INSTALLATION, installation_id, who)  # scope check on the parent
@@ -92,8 +99,10 @@ def _check_refs(doc: dict[str, Any], enterprise_id: str, who: Identity) -> None:
         try:
             item = load(kind, ref, who)
         except errors.AppError as exc:
-            raise errors.VALIDATION_FAILED(f"请求参数校验失败：body.{field}", errors=[
-                {"field": f"body.{field}", "message": f"{kind.name} {ref} 不存在", "type": "reference"}]) from exc
+            raise errors.VALIDATION_FAILED(
+                f"请求参数校验失败：body.{field}",
+                errors=[{"field": f"body.{field}", "message": f"{kind.name} {ref} 不存在", "type": "reference"}],
+            ) from exc
         owner = _visible_enterprise(item, kind)
         if owner is not None and owner != enterprise_id:
             raise domain.ENTERPRISE_MISMATCH(details={"field": f"body.{field}", "id": ref})
@@ -189,10 +198,8 @@ def put_park(body: BaseModel) -> dict[str, Any]:
 def contacts_for(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
     """Designated managers who receive alarm SMS: the enterprise's, the park's, and the 包保责任人."""
     people: list[dict[str, Any]] = []
-    try:
+    with contextlib.suppress(DoesNotExist):
         people += store.EnterpriseModel.get(enterprise_id).data().get("managers", [])
-    except DoesNotExist:
-        pass
     park = get_park()
     if park:
         people += park.get("managers", [])

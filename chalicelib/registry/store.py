@@ -100,8 +100,14 @@ def save_existing(item: DocModel, doc: dict[str, Any], now_ms: int, **keys: Any)
     return item
 
 
-def page(model: type[DocModel], enterprise_id: str | None, limit: int, cursor: dict[str, Any] | None,
-         index: str = "by_enterprise", key: str | None = None) -> tuple[list[DocModel], dict[str, Any] | None]:
+def page(
+    model: type[DocModel],
+    enterprise_id: str | None,
+    limit: int,
+    cursor: dict[str, Any] | None,
+    index: str = "by_enterprise",
+    key: str | None = None,
+) -> tuple[list[DocModel], dict[str, Any] | None]:
     """One page: by an index key when given (enterprise, installation), else a scan of the table."""
     lookup = key if key is not None else enterprise_id
     if lookup is not None:

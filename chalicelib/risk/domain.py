@@ -6,7 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 LEVELS = ("blue", "yellow", "orange", "red")
-LABELS = {"blue": "蓝色（低风险）", "yellow": "黄色（一般风险）", "orange": "橙色（较大风险）", "red": "红色（重大风险）"}
+LABELS = {
+    "blue": "蓝色（低风险）",
+    "yellow": "黄色（一般风险）",
+    "orange": "橙色（较大风险）",
+    "red": "红色（重大风险）",
+}
 # Inherent (static) risk from the GB 18218 grade: 一级 starts at orange, 二级 at yellow, the rest at blue.
 STATIC = {1: 2, 2: 1, 3: 0, 4: 0}
 SEVERE = frozenset({"HH", "LL"})

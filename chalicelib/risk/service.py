@@ -33,13 +33,30 @@ def _store(scope: str, enterprise_id: str, name: str, level: str, static: str, r
     if row is not None and row.level == level and row.reasons == encoded:
         return False
     changed = row is None or row.level != level
-    store.RiskModel(scope, enterprise_id=enterprise_id, level=level, static_level=static, reasons=encoded, name=name,
-              since_ms=now if changed else row.since_ms, updated_ms=now).save()  # type: ignore[union-attr]
+    store.RiskModel(
+        scope,
+        enterprise_id=enterprise_id,
+        level=level,
+        static_level=static,
+        reasons=encoded,
+        name=name,
+        since_ms=now if changed else row.since_ms,
+        updated_ms=now,
+    ).save()  # type: ignore[union-attr]
     if changed and row is not None:
         aws.client("sns").publish(
             TopicArn=catalog.topic_arn("alarm-events"),
-            Message=orjson.dumps({"type": "risk_changed", "scope": scope, "name": name, "from": row.level,
-                                  "to": level, "label": domain.LABELS[level], "reasons": reasons}).decode(),
+            Message=orjson.dumps(
+                {
+                    "type": "risk_changed",
+                    "scope": scope,
+                    "name": name,
+                    "from": row.level,
+                    "to": level,
+                    "label": domain.LABELS[level],
+                    "reasons": reasons,
+                }
+            ).decode(),
             MessageAttributes={
                 "event_type": {"DataType": "String", "StringValue": "risk_changed"},
                 "enterprise_id": {"DataType": "String", "StringValue": enterprise_id},
@@ -52,11 +69,20 @@ def _store(scope: str, enterprise_id: str, name: str, level: str, static: str, r
 def recompute_installation(installation_id: str) -> str:
     """Recompute one installation, then its enterprise and the park; returns the installation's level."""
     inst = registry.get(registry.INSTALLATION, installation_id, SYSTEM)
-    active = [domain.ActiveCondition(a.tag_id, a.condition) for a in alarms.open_alarms(installation_id)
-              if a.active and not a.out_of_service]
+    active = [
+        domain.ActiveCondition(a.tag_id, a.condition)
+        for a in alarms.open_alarms(installation_id)
+        if a.active and not a.out_of_service
+    ]
     result = domain.assess_installation(inst.get("grade"), active)
-    _store(f"installation:{installation_id}", inst["enterprise_id"], inst["name"], result.level, result.static_level,
-           list(result.reasons))
+    _store(
+        f"installation:{installation_id}",
+        inst["enterprise_id"],
+        inst["name"],
+        result.level,
+        result.static_level,
+        list(result.reasons),
+    )
     recompute_enterprise(inst["enterprise_id"])
     return result.level
 
@@ -66,12 +92,24 @@ def recompute_enterprise(enterprise_id: str) -> None:
     level = domain.highest(r.level for r in rows)
     name = registry.get(registry.ENTERPRISE, enterprise_id, SYSTEM)["name"]
     hot = [r.name for r in rows if r.level == level and level != "blue"]
-    _store(f"enterprise:{enterprise_id}", enterprise_id, name, level, "blue",
-           [f"最高风险单元：{'、'.join(hot[:3])}"] if hot else [])
-    park_rows = [r for r in store.RiskModel.scan(store.RiskModel.scope.startswith("enterprise:"))]
+    _store(
+        f"enterprise:{enterprise_id}",
+        enterprise_id,
+        name,
+        level,
+        "blue",
+        [f"最高风险单元：{'、'.join(hot[:3])}"] if hot else [],
+    )
+    park_rows = list(store.RiskModel.scan(store.RiskModel.scope.startswith("enterprise:")))
     park_level = domain.highest(r.level for r in park_rows)
-    _store("park", PARK, "园区", park_level, "blue",
-           [f"{r.name}: {domain.LABELS[r.level]}" for r in park_rows if r.level == park_level and park_level != "blue"])
+    _store(
+        "park",
+        PARK,
+        "园区",
+        park_level,
+        "blue",
+        [f"{r.name}: {domain.LABELS[r.level]}" for r in park_rows if r.level == park_level and park_level != "blue"],
+    )
 
 
 def ensure_static(installation: dict[str, Any]) -> None:
@@ -81,33 +119,61 @@ def ensure_static(installation: dict[str, Any]) -> None:
 
 def _view(row: store.RiskModel | None, scope: str, fallback: dict[str, Any]) -> dict[str, Any]:
     if row is None:
-        return {"scope": scope, "level": "blue", "label": domain.LABELS["blue"], "reasons": [], "since": None,
-                **fallback}
-    return {"scope": scope, "name": row.name, "level": row.level, "label": domain.LABELS[row.level],
-            "static_level": row.static_level, "reasons": orjson.loads(row.reasons), "since": row.since_ms,
-            "updated": row.updated_ms, **fallback}
+        return {
+            "scope": scope,
+            "level": "blue",
+            "label": domain.LABELS["blue"],
+            "reasons": [],
+            "since": None,
+            **fallback,
+        }
+    return {
+        "scope": scope,
+        "name": row.name,
+        "level": row.level,
+        "label": domain.LABELS[row.level],
+        "static_level": row.static_level,
+        "reasons": orjson.loads(row.reasons),
+        "since": row.since_ms,
+        "updated": row.updated_ms,
+        **fallback,
+    }
 
 
 def installation_view(installation_id: str, who: Identity) -> dict[str, Any]:
     inst = registry.get(registry.INSTALLATION, installation_id, who)
     open_now = [alarms.public(a) for a in alarms.open_alarms(installation_id)]
-    return _view(_row(f"installation:{installation_id}"), f"installation:{installation_id}", {
-        "name": inst["name"], "enterprise_id": inst["enterprise_id"], "grade": inst.get("grade"),
-        "active_alarms": [{k: a[k] for k in ("id", "tag_id", "condition", "priority", "state")} for a in open_now],
-    })
+    return _view(
+        _row(f"installation:{installation_id}"),
+        f"installation:{installation_id}",
+        {
+            "name": inst["name"],
+            "enterprise_id": inst["enterprise_id"],
+            "grade": inst.get("grade"),
+            "active_alarms": [{k: a[k] for k in ("id", "tag_id", "condition", "priority", "state")} for a in open_now],
+        },
+    )
 
 
 def enterprise_view(enterprise_id: str, who: Identity) -> dict[str, Any]:
     enterprise = registry.get(registry.ENTERPRISE, enterprise_id, who)
-    parts = [_view(r, r.scope, {}) for r in store.RiskModel.by_enterprise.query(enterprise_id) if r.scope.startswith("installation:")]
-    return _view(_row(f"enterprise:{enterprise_id}"), f"enterprise:{enterprise_id}",
-                 {"name": enterprise["name"], "installations": parts})
+    parts = [
+        _view(r, r.scope, {})
+        for r in store.RiskModel.by_enterprise.query(enterprise_id)
+        if r.scope.startswith("installation:")
+    ]
+    return _view(
+        _row(f"enterprise:{enterprise_id}"),
+        f"enterprise:{enterprise_id}",
+        {"name": enterprise["name"], "installations": parts},
+    )
 
 
 def park_view(who: Identity) -> dict[str, Any]:
-    rows = [r for r in store.RiskModel.scan(store.RiskModel.scope.startswith("enterprise:")) if who.can_see(r.enterprise_id)]
+    rows = [
+        r for r in store.RiskModel.scan(store.RiskModel.scope.startswith("enterprise:")) if who.can_see(r.enterprise_id)
+    ]
     view = _view(_row("park"), "park", {"name": "园区", "enterprises": [_view(r, r.scope, {}) for r in rows]})
     if who.is_enterprise_scoped:  # an enterprise sees the park's colour, not why (other tenants' data)
         view["reasons"] = []
     return view
-

@@ -30,7 +30,9 @@ def hours(start_ms: int, end_ms: int) -> list[str]:
     return out
 
 
-def readings(enterprise_id: str, tag_id: str, start_ms: int, end_ms: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+def readings(
+    enterprise_id: str, tag_id: str, start_ms: int, end_ms: int, limit: int
+) -> tuple[list[dict[str, Any]], bool]:
     """Points of one tag in [start, end], time-ordered and de-duplicated; (points, truncated)."""
     if end_ms < start_ms or end_ms - start_ms > MAX_WINDOW_MS:
         raise WINDOW_TOO_LONG(details={"field": "query.to", "from": start_ms, "to": end_ms})
@@ -39,7 +41,9 @@ def readings(enterprise_id: str, tag_id: str, start_ms: int, end_ms: int, limit:
     prefixes = hours(start_ms, end_ms + 3600 * 1000)
     points: dict[int, dict[str, Any]] = {}
     for prefix in prefixes:
-        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"enterprise_id={enterprise_id}/{prefix}")
+        pages = s3.get_paginator("list_objects_v2").paginate(
+            Bucket=bucket, Prefix=f"enterprise_id={enterprise_id}/{prefix}"
+        )
         for page in pages:
             for obj in page.get("Contents", []):
                 body = s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
@@ -49,8 +53,16 @@ def readings(enterprise_id: str, tag_id: str, start_ms: int, end_ms: int, limit:
                     except orjson.JSONDecodeError:
                         continue
                     for r in doc.get("readings") or []:
-                        if isinstance(r, dict) and r.get("tag_id") == tag_id and isinstance(r.get("ts"), int) \
-                                and start_ms <= r["ts"] <= end_ms:
-                            points[r["ts"]] = {"ts": r["ts"], "value": r.get("value"), "quality": r.get("quality", "good")}
+                        if (
+                            isinstance(r, dict)
+                            and r.get("tag_id") == tag_id
+                            and isinstance(r.get("ts"), int)
+                            and start_ms <= r["ts"] <= end_ms
+                        ):
+                            points[r["ts"]] = {
+                                "ts": r["ts"],
+                                "value": r.get("value"),
+                                "quality": r.get("quality", "good"),
+                            }
     ordered = [points[t] for t in sorted(points)]
     return ordered[:limit], len(ordered) > limit

@@ -37,12 +37,25 @@ def list_quarantine(call: Call) -> QuarantinePage:
     lo = f"{to_ms(q.from_):013d}" if q.from_ else "0"
     hi = f"{to_ms(q.to):013d}~" if q.to else "9999999999999~"
     results = store.QuarantineModel.query(
-        scope, store.QuarantineModel.key.between(lo, hi),
+        scope,
+        store.QuarantineModel.key.between(lo, hi),
         filter_condition=(store.QuarantineModel.reason == q.reason) if q.reason else None,
-        scan_index_forward=False, limit=q.limit, last_evaluated_key=decode_cursor(q.cursor),
+        scan_index_forward=False,
+        limit=q.limit,
+        last_evaluated_key=decode_cursor(q.cursor),
     )
-    items = [QuarantineItem(enterprise_id=i.enterprise_id, received_ms=int(i.received_ms), reason=i.reason,
-                            gateway_id=i.gateway_id, tag_id=i.tag_id, message_id=i.message_id, raw=i.raw) for i in results]
+    items = [
+        QuarantineItem(
+            enterprise_id=i.enterprise_id,
+            received_ms=int(i.received_ms),
+            reason=i.reason,
+            gateway_id=i.gateway_id,
+            tag_id=i.tag_id,
+            message_id=i.message_id,
+            raw=i.raw,
+        )
+        for i in results
+    ]
     return QuarantinePage(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
 
 
@@ -52,8 +65,9 @@ def sensor_readings(call: Call, sensor_id: str) -> ReadingsOut:
     sensor = registry.get(registry.SENSOR, sensor_id, call.identity)
     q: ReadingsQuery = call.query
     points, truncated = history.readings(sensor["enterprise_id"], sensor_id, to_ms(q.from_), to_ms(q.to), q.limit)
-    return ReadingsOut.model_validate({"tag_id": sensor_id, "unit": sensor["unit"], "points": points,
-                                       "truncated": truncated})
+    return ReadingsOut.model_validate(
+        {"tag_id": sensor_id, "unit": sensor["unit"], "points": points, "truncated": truncated}
+    )
 
 
 @route(bp, "/telemetry/online", roles=ALL_ROLES, query=OnlineQuery)

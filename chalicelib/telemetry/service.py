@@ -8,7 +8,7 @@ per gateway and period, and quarantined input.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,7 @@ from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
 from chalicelib.registry import service as registry
 from chalicelib.telemetry import domain
-from chalicelib.telemetry.domain import Reading, Rejected, TagConfig, TagState
+from chalicelib.telemetry.domain import Change, Reading, Rejected, TagConfig, TagState
 
 store = lazy_module("chalicelib.telemetry.store")
 
@@ -69,23 +69,41 @@ def reset_caches() -> None:
 def _profile(sensor: dict[str, Any], now: int) -> Profile:
     lim = sensor.get("limits") or {}
     cfg = TagConfig(
-        tag_id=sensor["id"], enterprise_id=sensor["enterprise_id"], hh=lim.get("hh"), h=lim.get("h"),
-        l=lim.get("l"), ll=lim.get("ll"), deadband=float(sensor.get("deadband") or 0),
-        on_delay_ms=int(sensor.get("on_delay_s") or 0) * 1000, off_delay_ms=int(sensor.get("off_delay_s") or 0) * 1000,
-        roc_per_min=sensor.get("roc_limit_per_min"), trend=bool(sensor.get("trend", True)),
+        tag_id=sensor["id"],
+        enterprise_id=sensor["enterprise_id"],
+        hh=lim.get("hh"),
+        h=lim.get("h"),
+        l=lim.get("l"),
+        ll=lim.get("ll"),
+        deadband=float(sensor.get("deadband") or 0),
+        on_delay_ms=int(sensor.get("on_delay_s") or 0) * 1000,
+        off_delay_ms=int(sensor.get("off_delay_s") or 0) * 1000,
+        roc_per_min=sensor.get("roc_limit_per_min"),
+        trend=bool(sensor.get("trend", True)),
         trend_horizon_s=int(sensor.get("trend_horizon_s") or 900),
     )
     ctx = alarms.TagContext(
-        tag_id=sensor["id"], enterprise_id=sensor["enterprise_id"], installation_id=sensor.get("installation_id"),
+        tag_id=sensor["id"],
+        enterprise_id=sensor["enterprise_id"],
+        installation_id=sensor.get("installation_id"),
         area=sensor.get("installation_id") or sensor.get("zone_id") or sensor["enterprise_id"],
-        priority=Priority(sensor.get("priority", "medium")), latching=bool(sensor.get("latching")),
+        priority=Priority(sensor.get("priority", "medium")),
+        latching=bool(sensor.get("latching")),
         suppressed=sensor.get("installation_status") == "maintenance",
         out_of_service=sensor.get("status") == "out_of_service",
-        labels={"tag_name": sensor.get("name", ""), "unit": sensor.get("unit", ""),
-                "installation_name": sensor.get("installation_name", ""),
-                "enterprise_name": sensor.get("enterprise_name", "")},
+        labels={
+            "tag_name": sensor.get("name", ""),
+            "unit": sensor.get("unit", ""),
+            "installation_name": sensor.get("installation_name", ""),
+            "enterprise_name": sensor.get("enterprise_name", ""),
+        },
     )
-    return Profile(cfg, ctx, sensor.get("status") != "out_of_service" and sensor.get("installation_status") != "decommissioned", now)
+    return Profile(
+        cfg,
+        ctx,
+        sensor.get("status") != "out_of_service" and sensor.get("installation_status") != "decommissioned",
+        now,
+    )
 
 
 def profiles(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, Profile]:
@@ -110,7 +128,12 @@ def states(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, TagState]:
         for tag_id, fresh in alarms.load_states(reload).items():
             old = _states.get(tag_id)
             if old is not None:
-                fresh.trend, fresh.prev, fresh.last_value = old[0].trend, old[0].prev, old[0].last_value
+                fresh.trend, fresh.trend_due, fresh.trend_band, fresh.prev = (
+                    old[0].trend,
+                    old[0].trend_due,
+                    old[0].trend_band,
+                    old[0].prev,
+                )
                 fresh.last_ts = max(fresh.last_ts, old[0].last_ts) if old[0].version == fresh.version else fresh.last_ts
             _states[tag_id] = (fresh, now)
     return {t: _states[t][0] for t in tag_ids}
@@ -121,15 +144,18 @@ def _reload(tag_id: str, c: Caches) -> TagState:
     return states([tag_id], c)[tag_id]
 
 
-def _evaluate_tag(profile: Profile, state: TagState, readings: list[Reading], c: Caches) -> list[alarms.EventRecord]:
+def _commit(
+    profile: Profile, state: TagState, changes: list[Change], readings: list[Reading], c: Caches
+) -> list[alarms.EventRecord]:
+    """Persist one tag's changes; when another writer moved first, re-evaluate on its state and retry."""
     for _ in range(4):
-        changes, dirty = domain.evaluate(profile.config, state, readings)
-        if not dirty:
-            return []
         try:
             return alarms.commit(profile.context, state, changes)
         except alarms.Contended:
-            state = _reload(profile.config.tag_id, c)  # someone else moved first: re-evaluate on theirs
+            state = _reload(profile.config.tag_id, c)
+            changes, dirty = domain.evaluate(profile.config, state, readings)
+            if not dirty:
+                return []
     raise alarms.Contended()
 
 
@@ -137,49 +163,39 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
     """Process one SQS batch of `(message_id, body)`; returns the ids to retry."""
     settings, now = get_settings(), clock.now_ms()
     result = BatchResult()
-    by_tag: dict[str, list[Reading]] = defaultdict(list)
-    origin: dict[str, tuple[str, str, set[str]]] = {}  # tag -> (enterprise, gateway, message ids)
-    rejected: list[tuple[str, str, str, Rejected]] = []  # (enterprise, gateway, message id, what)
-    for message_id, body in records:
-        result.messages += 1
-        try:
-            doc = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            rejected.append(("", "", message_id, Rejected("invalid_json", raw=body[:2000].decode(errors="replace"))))
-            continue
-        enterprise_id, gateway_id, good, bad = domain.parse_message(doc, None, now, settings.max_reading_age_s * 1000)
-        rejected += [(enterprise_id, gateway_id, message_id, b) for b in bad]
-        if gateway_id:
-            _gateway(c, enterprise_id, gateway_id)["messages"] += 1
-        for r in good:
-            seen = origin.get(r.tag_id)
-            if seen is not None and seen[0] != enterprise_id:
-                rejected.append((enterprise_id, gateway_id, message_id, Rejected("tag_in_two_enterprises", r.tag_id)))
-                continue
-            by_tag[r.tag_id].append(r)
-            origin.setdefault(r.tag_id, (enterprise_id, gateway_id, set()))[2].add(message_id)
-        result.readings += len(good)
+    batch = domain.decode_batch(records, now, settings.max_reading_age_s * 1000)
+    by_tag, rejected = batch.by_tag, batch.rejected
+    origin = {tag: batch.origin(tag) for tag in by_tag}
+    result.messages, result.readings = len(records), batch.readings
+    for gateway_id, (enterprise_id, count) in batch.gateways().items():
+        _gateway(c, enterprise_id, gateway_id)["messages"] += count
     known = profiles(list(by_tag), c)
     for tag_id in list(by_tag):
         profile, (enterprise_id, gateway_id, mids) = known.get(tag_id), origin[tag_id]
-        reason = "unknown_tag" if profile is None else (
-            "foreign_tag" if profile.config.enterprise_id != enterprise_id else None)
+        reason = (
+            "unknown_tag"
+            if profile is None
+            else ("foreign_tag" if profile.config.enterprise_id != enterprise_id else None)
+        )
         if reason is not None:
-            rejected += [(enterprise_id, gateway_id, next(iter(mids)), Rejected(reason, tag_id, _raw(r)))
-                         for r in by_tag.pop(tag_id)]
+            rejected += [
+                (enterprise_id, gateway_id, next(iter(mids)), Rejected(reason, tag_id, _raw(r)))
+                for r in by_tag.pop(tag_id)
+            ]
         elif not profile.in_service:  # type: ignore[union-attr]
             del by_tag[tag_id]  # archived by the rule, not evaluated (out of service)
     for tag_id, readings in by_tag.items():
         _buffer(c, origin[tag_id][0], origin[tag_id][1], tag_id, readings)
     events: list[alarms.EventRecord] = []
     current = states(list(by_tag), c)
-    for tag_id, readings in by_tag.items():
+    changed = domain.evaluate_batch(by_tag, {t: known[t].config for t in by_tag}, current)
+    result.evaluated = sum(len(r) for r in by_tag.values())
+    for tag_id, changes in changed.items():
         try:
-            events += _evaluate_tag(known[tag_id], current[tag_id], readings, c)
-            result.evaluated += len(readings)
+            events += _commit(known[tag_id], current[tag_id], changes, by_tag[tag_id], c)
         except Exception:
             logger.exception("evaluation failed", extra={"tag_id": tag_id})
-            c.states.pop(tag_id, None)
+            c.states.pop(tag_id, None)  # its in-memory state is ahead of the table: re-read it next time
             result.retry += sorted(origin[tag_id][2])
     result.alarm_events = len(events)
     if events:
@@ -195,13 +211,21 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
     metrics.add_metric(name="TelemetryReadings", unit="Count", value=result.readings)
     if result.quarantined:
         metrics.add_metric(name="TelemetryQuarantined", unit="Count", value=result.quarantined)
-    logger.info("telemetry batch", extra={"messages": result.messages, "readings": result.readings,
-                                          "quarantined": result.quarantined, "alarm_events": result.alarm_events})
+    logger.info(
+        "telemetry batch",
+        extra={
+            "messages": result.messages,
+            "readings": result.readings,
+            "quarantined": result.quarantined,
+            "alarm_events": result.alarm_events,
+        },
+    )
     return result
 
 
 def _raw(r: Reading) -> dict[str, Any]:
-    return {"tag_id": r.tag_id, "ts": r.ts, "value": r.value, "quality": r.quality}
+    tag_id, ts, value, quality, _ = r
+    return {"tag_id": tag_id, "ts": ts, "value": value, "quality": quality}
 
 
 def _quarantine(rejected: list[tuple[str, str, str, Rejected]], now: int) -> None:
@@ -210,26 +234,44 @@ def _quarantine(rejected: list[tuple[str, str, str, Rejected]], now: int) -> Non
     with store.QuarantineModel.batch_write() as batch:
         for enterprise_id, gateway_id, message_id, item in rejected:
             raw = item.raw if isinstance(item.raw, str) else orjson.dumps(item.raw, default=str).decode()
-            batch.save(store.QuarantineModel(
-                enterprise_id or "_unknown", f"{now:013d}#{ids.ulid()}", received_ms=now, reason=item.reason,
-                gateway_id=gateway_id, tag_id=item.tag_id or "", message_id=message_id, raw=raw[:2000],
-                expires=now // 1000 + QUARANTINE_DAYS * 86400,
-            ))
+            batch.save(
+                store.QuarantineModel(
+                    enterprise_id or "_unknown",
+                    f"{now:013d}#{ids.ulid()}",
+                    received_ms=now,
+                    reason=item.reason,
+                    gateway_id=gateway_id,
+                    tag_id=item.tag_id or "",
+                    message_id=message_id,
+                    raw=raw[:2000],
+                    expires=now // 1000 + QUARANTINE_DAYS * 86400,
+                )
+            )
 
 
 def _gateway(c: Caches, enterprise_id: str, gateway_id: str) -> dict[str, Any]:
-    return c.gateways.setdefault(gateway_id, {"enterprise": enterprise_id, "tags": {}, "messages": 0, "readings": 0,
-                                             "quarantined": 0, "last_write": 0, "last_message": 0})
+    return c.gateways.setdefault(
+        gateway_id,
+        {
+            "enterprise": enterprise_id,
+            "tags": {},
+            "messages": 0,
+            "readings": 0,
+            "quarantined": 0,
+            "last_write": 0,
+            "last_message": 0,
+        },
+    )
 
 
 def _buffer(c: Caches, enterprise_id: str, gateway_id: str, tag_id: str, readings: list[Reading]) -> None:
     gw = _gateway(c, enterprise_id, gateway_id)
-    latest = max(readings, key=lambda r: r.ts)
+    _, ts, value, quality, _ = max(readings, key=lambda r: r[1])
     current = gw["tags"].get(tag_id)
-    if current is None or current[0] < latest.ts:
-        gw["tags"][tag_id] = [latest.ts, None if latest.value != latest.value else latest.value, latest.quality]
+    if current is None or current[0] < ts:
+        gw["tags"][tag_id] = [ts, value if math.isfinite(value) else None, quality]
     gw["readings"] += len(readings)
-    gw["last_message"] = max(gw["last_message"], latest.ts)
+    gw["last_message"] = max(gw["last_message"], ts)
 
 
 def _snapshots(c: Caches, now: int, every_ms: int, rejected: list[tuple[str, str, str, Rejected]]) -> None:
@@ -240,15 +282,17 @@ def _snapshots(c: Caches, now: int, every_ms: int, rejected: list[tuple[str, str
     for gateway_id, gw in c.gateways.items():
         if now - gw["last_write"] < every_ms or not gw["tags"]:
             continue
-        store.GatewaySnapshotModel(gateway_id).update(actions=[
-            store.GatewaySnapshotModel.enterprise_id.set(gw["enterprise"]),
-            store.GatewaySnapshotModel.updated_ms.set(now),
-            store.GatewaySnapshotModel.last_message_ms.set(gw["last_message"]),
-            store.GatewaySnapshotModel.tags.set(orjson.dumps(gw["tags"]).decode()),
-            store.GatewaySnapshotModel.messages.add(gw["messages"]),
-            store.GatewaySnapshotModel.readings.add(gw["readings"]),
-            store.GatewaySnapshotModel.quarantined.add(gw["quarantined"]),
-        ])
+        store.GatewaySnapshotModel(gateway_id).update(
+            actions=[
+                store.GatewaySnapshotModel.enterprise_id.set(gw["enterprise"]),
+                store.GatewaySnapshotModel.updated_ms.set(now),
+                store.GatewaySnapshotModel.last_message_ms.set(gw["last_message"]),
+                store.GatewaySnapshotModel.tags.set(orjson.dumps(gw["tags"]).decode()),
+                store.GatewaySnapshotModel.messages.add(gw["messages"]),
+                store.GatewaySnapshotModel.readings.add(gw["readings"]),
+                store.GatewaySnapshotModel.quarantined.add(gw["quarantined"]),
+            ]
+        )
         gw["last_write"], gw["messages"], gw["readings"], gw["quarantined"] = now, 0, 0, 0
 
 

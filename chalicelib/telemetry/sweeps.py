@@ -66,5 +66,7 @@ def sweep() -> dict[str, Any]:
 
 
 def online_rates(totals: dict[str, list[int]]) -> dict[str, dict[str, Any]]:
-    return {e: {"in_service": n, "online": k, "rate_percent": round(100 * k / n, 2) if n else None}
-            for e, (n, k) in totals.items()}
+    return {
+        e: {"in_service": n, "online": k, "rate_percent": round(100 * k / n, 2) if n else None}
+        for e, (n, k) in totals.items()
+    }

@@ -14,7 +14,7 @@ from chalicelib.core.http import ROUTES
 
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = ("boto3", "botocore", "pynamodb", "chalice", "moto", "requests")
-DOMAINS = sorted(ROOT.glob("chalicelib/**/domain.py"))
+DOMAINS = sorted([*ROOT.glob("chalicelib/**/domain.py"), *ROOT.glob("chalicelib/**/domain/*.py")])
 
 
 def _imports(path: Path) -> set[str]:

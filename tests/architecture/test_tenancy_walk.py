@@ -36,20 +36,41 @@ def world(app: Any) -> dict[str, Any]:
         a, b = make_park(api), make_park(api)
         ids: dict[str, dict[str, str]] = {}
         for name, park in (("A", a), ("B", b)):
-            cam = api.post("/cameras", role="park_admin", json={
-                "id": f"3206000000132{abs(hash(park.enterprise_id)) % 10**7:07d}", "enterprise_id": park.enterprise_id,
-                "name": "球机", "location": {"lat": 31.95, "lon": 120.9}}).json
-            gw = api.post("/gateways", role="park_admin",
-                          json={"enterprise_id": park.enterprise_id, "name": "网关"}).json
-            zone = api.post("/zones", role="park_admin", json={
-                "enterprise_id": park.enterprise_id, "name": "罐区", "center": {"lat": 31.95, "lon": 120.9},
-                "radius_m": 100}).json
+            cam = api.post(
+                "/cameras",
+                role="park_admin",
+                json={
+                    "id": f"3206000000132{abs(hash(park.enterprise_id)) % 10**7:07d}",
+                    "enterprise_id": park.enterprise_id,
+                    "name": "球机",
+                    "location": {"lat": 31.95, "lon": 120.9},
+                },
+            ).json
+            gw = api.post(
+                "/gateways", role="park_admin", json={"enterprise_id": park.enterprise_id, "name": "网关"}
+            ).json
+            zone = api.post(
+                "/zones",
+                role="park_admin",
+                json={
+                    "enterprise_id": park.enterprise_id,
+                    "name": "罐区",
+                    "center": {"lat": 31.95, "lon": 120.9},
+                    "radius_m": 100,
+                },
+            ).json
             telemetry.reset_caches()
             telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, now(), 5.0)])))
             alarm = api.get(f"/alarms?tag_id={park.tag}", role="park_admin").json["items"][0]
-            ids[name] = {"enterprise_id": park.enterprise_id, "installation_id": park.installation_id,
-                         "sensor_id": park.tag, "camera_id": cam["id"], "gateway_id": gw["id"], "zone_id": zone["id"],
-                         "alarm_id": alarm["id"]}
+            ids[name] = {
+                "enterprise_id": park.enterprise_id,
+                "installation_id": park.installation_id,
+                "sensor_id": park.tag,
+                "camera_id": cam["id"],
+                "gateway_id": gw["id"],
+                "zone_id": zone["id"],
+                "alarm_id": alarm["id"],
+            }
         return {"A": ids["A"], "B": ids["B"]}
 
 
@@ -73,8 +94,11 @@ def _body(spec: RouteSpec, owner: dict[str, str]) -> Any:
     if spec.body is None:
         return None
     examples = (spec.body.model_config.get("json_schema_extra") or {}).get("examples") or [{}]
-    body = orjson.loads(orjson.dumps(examples[0]).replace(b"ent_demo", owner["enterprise_id"].encode())
-                        .replace(b"ins_demo", owner["installation_id"].encode()))
+    body = orjson.loads(
+        orjson.dumps(examples[0])
+        .replace(b"ent_demo", owner["enterprise_id"].encode())
+        .replace(b"ins_demo", owner["installation_id"].encode())
+    )
     spec.body.model_validate(body)  # an example that does not validate would hide the scope check behind a 422
     return body
 
@@ -89,11 +113,18 @@ def _fill(path: str, b: dict[str, str]) -> str:
 
 
 def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
-    return {k: api.get(p, role="park_admin").json for k, p in {
-        "enterprise": f"/enterprises/{b['enterprise_id']}", "installation": f"/installations/{b['installation_id']}",
-        "sensor": f"/sensors/{b['sensor_id']}", "camera": f"/cameras/{b['camera_id']}",
-        "gateway": f"/gateways/{b['gateway_id']}", "zone": f"/zones/{b['zone_id']}",
-        "alarm": f"/alarms/{b['alarm_id']}"}.items()}
+    return {
+        k: api.get(p, role="park_admin").json
+        for k, p in {
+            "enterprise": f"/enterprises/{b['enterprise_id']}",
+            "installation": f"/installations/{b['installation_id']}",
+            "sensor": f"/sensors/{b['sensor_id']}",
+            "camera": f"/cameras/{b['camera_id']}",
+            "gateway": f"/gateways/{b['gateway_id']}",
+            "zone": f"/zones/{b['zone_id']}",
+            "alarm": f"/alarms/{b['alarm_id']}",
+        }.items()
+    }
 
 
 ALL = sorted(ROUTES, key=lambda s: (s.path, s.method))
@@ -118,8 +149,12 @@ def test_enterprise_a_cannot_reach_enterprise_b(spec: RouteSpec, api: Any, world
         assert not leaked, f"{spec.path} shows enterprise B's data to A: {leaked}"
         if spec.query is not None and "enterprise_id" in spec.query.model_fields:
             sep = "&" if "?" in path else "?"
-            named = api.call("GET", f"{path}{sep}enterprise_id={b['enterprise_id']}", role="enterprise_manager",
-                             enterprise_id=a["enterprise_id"])
+            named = api.call(
+                "GET",
+                f"{path}{sep}enterprise_id={b['enterprise_id']}",
+                role="enterprise_manager",
+                enterprise_id=a["enterprise_id"],
+            )
             assert named.status_code in (403, 404), (spec.path, named.status_code)
     assert _snapshot(api, b) == before, f"{spec.method} {spec.path} changed enterprise B's data"
 

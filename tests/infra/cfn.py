@@ -22,21 +22,30 @@ _DROP = ("CHEMPARK_", "AWS_ENDPOINT_URL", "MOTO_", "AWS_PROFILE", "CDK_OUTDIR", 
 
 def synth_env(outdir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_DROP)}
-    env.update({
-        "CDK_OUTDIR": str(outdir),
-        "CDK_CONTEXT_JSON": json.dumps({"stage": STAGE}),
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        # No package index, ever: chalice's `pip download` may only read the wheelhouse.
-        "PIP_NO_INDEX": "1",
-        "PIP_FIND_LINKS": str(WHEELHOUSE),
-    })
+    env.update(
+        {
+            "CDK_OUTDIR": str(outdir),
+            "CDK_CONTEXT_JSON": json.dumps({"stage": STAGE}),
+            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            # No package index, ever: chalice's `pip download` may only read the wheelhouse.
+            "PIP_NO_INDEX": "1",
+            "PIP_FIND_LINKS": str(WHEELHOUSE),
+        }
+    )
     return env
 
 
 def run_synth(script: list[str], outdir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *script], cwd=cwd, env=synth_env(outdir), capture_output=True,
-                          text=True, timeout=SYNTH_TIMEOUT_S, check=False)
+    return subprocess.run(
+        [sys.executable, *script],
+        cwd=cwd,
+        env=synth_env(outdir),
+        capture_output=True,
+        text=True,
+        timeout=SYNTH_TIMEOUT_S,
+        check=False,
+    )
 
 
 def load_template(outdir: Path) -> dict[str, Any]:
@@ -54,7 +63,7 @@ def functions(resources: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
 
 def strip(name: str, prefix: str, sep: str = "-") -> str:
     assert name.startswith(prefix + sep), f"{name!r} lacks the prefix {prefix!r}"
-    return name[len(prefix) + 1:]
+    return name[len(prefix) + 1 :]
 
 
 def ref_id(value: Any) -> str | None:

@@ -35,12 +35,17 @@ def _table_shape(t: dict[str, Any], ttl: str | None) -> dict[str, Any]:
     stream = t.get("StreamSpecification") or {}
     return {
         "keys": sorted((k["AttributeName"], k["KeyType"]) for k in t["KeySchema"]),
-        "types": {a["AttributeName"]: a["AttributeType"]
-                  for a in t["AttributeDefinitions"] if a["AttributeName"] in keys},
-        "gsi": {i["IndexName"]: (sorted((k["AttributeName"], k["KeyType"]) for k in i["KeySchema"]),
-                                 _proj(i["Projection"])) for i in t.get("GlobalSecondaryIndexes", [])},
-        "lsi": {i["IndexName"]: (sorted((k["AttributeName"], k["KeyType"]) for k in i["KeySchema"]),
-                                 _proj(i["Projection"])) for i in t.get("LocalSecondaryIndexes", [])},
+        "types": {
+            a["AttributeName"]: a["AttributeType"] for a in t["AttributeDefinitions"] if a["AttributeName"] in keys
+        },
+        "gsi": {
+            i["IndexName"]: (sorted((k["AttributeName"], k["KeyType"]) for k in i["KeySchema"]), _proj(i["Projection"]))
+            for i in t.get("GlobalSecondaryIndexes", [])
+        },
+        "lsi": {
+            i["IndexName"]: (sorted((k["AttributeName"], k["KeyType"]) for k in i["KeySchema"]), _proj(i["Projection"]))
+            for i in t.get("LocalSecondaryIndexes", [])
+        },
         "stream": stream.get("StreamViewType") if stream.get("StreamEnabled", True) else None,
         "ttl": ttl,
     }
@@ -54,8 +59,9 @@ def test_tables_agree(stack: Any, resources: dict[str, Any]) -> None:
         if name.startswith(f"{_local()}-"):
             ttl = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
             enabled = ttl.get("TimeToLiveStatus") in ("ENABLED", "ENABLING")
-            local[strip(name, _local())] = _table_shape(ddb.describe_table(TableName=name)["Table"],
-                                                        ttl.get("AttributeName") if enabled else None)
+            local[strip(name, _local())] = _table_shape(
+                ddb.describe_table(TableName=name)["Table"], ttl.get("AttributeName") if enabled else None
+            )
     cfn = {}
     for table in of_type(resources, "AWS::DynamoDB::Table").values():
         p = table["Properties"]
@@ -86,7 +92,8 @@ def test_queues_agree(stack: Any, resources: dict[str, Any]) -> None:
         redrive = p.get("RedrivePolicy")
         cfn[strip(p["QueueName"], PREFIX)] = {
             "dlq": strip(queues[target(redrive["deadLetterTargetArn"])]["Properties"]["QueueName"], PREFIX)
-            if redrive else None,
+            if redrive
+            else None,
             "max_receive": int(redrive["maxReceiveCount"]) if redrive else None,
             "visibility": int(p["VisibilityTimeout"]) if redrive else None,
             "retention": int(p["MessageRetentionPeriod"]),
@@ -102,8 +109,10 @@ def test_topics_agree(stack: Any, resources: dict[str, Any]) -> None:
         if name.startswith(f"{_local()}-"):
             attrs = sns.get_topic_attributes(TopicArn=topic["TopicArn"])["Attributes"]
             local[strip(name, _local())] = attrs.get("DisplayName")
-    cfn = {strip(t["Properties"]["TopicName"], PREFIX): t["Properties"].get("DisplayName")
-           for t in of_type(resources, "AWS::SNS::Topic").values()}
+    cfn = {
+        strip(t["Properties"]["TopicName"], PREFIX): t["Properties"].get("DisplayName")
+        for t in of_type(resources, "AWS::SNS::Topic").values()
+    }
     assert local
     assert {k: v for k, v in cfn.items() if k not in INFRA_ONLY_TOPICS} == local
 
@@ -114,8 +123,9 @@ def _cfn_target(value: Any, resources: dict[str, Any]) -> str | None:
     if rid is None or resources[rid]["Type"] == "AWS::IAM::Role":
         return None
     props = resources[rid]["Properties"]
-    name = next(props[k] for k in ("QueueName", "TopicName", "TableName", "DeliveryStreamName", "BucketName")
-                if k in props)
+    name = next(
+        props[k] for k in ("QueueName", "TopicName", "TableName", "DeliveryStreamName", "BucketName") if k in props
+    )
     return strip(name, PREFIX)
 
 
@@ -143,15 +153,19 @@ def test_iot_rules_agree(stack: Any, resources: dict[str, Any]) -> None:
         if entry["ruleName"].startswith(f"{local_prefix}_"):
             rule = iot.get_topic_rule(ruleName=entry["ruleName"])["rule"]
             local[strip(entry["ruleName"], local_prefix, "_")] = (
-                rule["sql"], _actions(rule["actions"], _local_target),
-                _actions([rule["errorAction"]] if rule.get("errorAction") else [], _local_target))
+                rule["sql"],
+                _actions(rule["actions"], _local_target),
+                _actions([rule["errorAction"]] if rule.get("errorAction") else [], _local_target),
+            )
     cfn = {}
     for r in of_type(resources, "AWS::IoT::TopicRule").values():
         p = r["Properties"]["TopicRulePayload"]
         target = lambda v: _cfn_target(v, resources)  # noqa: E731
         cfn[strip(r["Properties"]["RuleName"], PREFIX.replace("-", "_"), "_")] = (
-            p["Sql"], _actions(p["Actions"], target),
-            _actions([p["ErrorAction"]] if p.get("ErrorAction") else [], target))
+            p["Sql"],
+            _actions(p["Actions"], target),
+            _actions([p["ErrorAction"]] if p.get("ErrorAction") else [], target),
+        )
     assert local and local == cfn
 
 
@@ -191,6 +205,8 @@ def test_state_machines_agree(stack: Any, resources: dict[str, Any]) -> None:
         if machine["name"].startswith(f"{_local()}-"):
             definition = sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])["definition"]
             local[strip(machine["name"], _local())] = _normalize(json.loads(definition))
-    cfn = {strip(m["Properties"]["StateMachineName"], PREFIX): cfn_definition(m["Properties"]["DefinitionString"])
-           for m in of_type(resources, "AWS::StepFunctions::StateMachine").values()}
+    cfn = {
+        strip(m["Properties"]["StateMachineName"], PREFIX): cfn_definition(m["Properties"]["DefinitionString"])
+        for m in of_type(resources, "AWS::StepFunctions::StateMachine").values()
+    }
     assert local == cfn

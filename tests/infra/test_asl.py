@@ -43,8 +43,9 @@ def problems(text: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, id=p.name) for p in ASL_FILES]
-                         or [pytest.param(None, id="no-asl-files-yet")])
+@pytest.mark.parametrize(
+    "path", [pytest.param(p, id=p.name) for p in ASL_FILES] or [pytest.param(None, id="no-asl-files-yet")]
+)
 def test_asl_file_is_valid(path: Path | None) -> None:
     if path is None:
         # Nothing to lint is only right when no workflow is declared either (not a silent skip).
@@ -63,8 +64,12 @@ def test_catalogue_and_directory_agree() -> None:
 GOOD = {
     "StartAt": "Verify",
     "States": {
-        "Verify": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-                   "Parameters": {"FunctionName": "${function.verify}", "Payload.$": "$"}, "Next": "Done"},
+        "Verify": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "${function.verify}", "Payload.$": "$"},
+            "Next": "Done",
+        },
         "Done": {"Type": "Succeed"},
     },
 }
@@ -82,6 +87,8 @@ def test_validators_reject_broken_definitions(breakage: str) -> None:
     elif breakage == "dangling":
         bad["States"]["Verify"]["Next"] = "Nowhere"  # graph: only statelint catches it
     else:
-        bad["States"]["Done"] = {"Type": "Choice", "Choices": [{"Variable": "$.x", "StringEqualz": "a",
-                                                                "Next": "Verify"}]}
+        bad["States"]["Done"] = {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.x", "StringEqualz": "a", "Next": "Verify"}],
+        }
     assert problems(json.dumps(bad))

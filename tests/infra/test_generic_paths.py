@@ -32,21 +32,33 @@ TABLE = "audit"
 SAMPLE = {
     "StartAt": "Verify",
     "States": {
-        "Verify": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-                   "Parameters": {"FunctionName": "${function.verify_warning}",
-                                  "Payload": {"token.$": "$$.Task.Token"}},
-                   "Next": "Notify"},
-        "Notify": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
-                   "Parameters": {"TopicArn": f"${{topic.{TOPIC}}}", "Message.$": "$"}, "Next": "Record"},
-        "Record": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
-                   "Parameters": {"TableName": f"${{table.{TABLE}}}", "Item": {"chain": {"S": "x"}}}, "End": True},
+        "Verify": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "${function.verify_warning}", "Payload": {"token.$": "$$.Task.Token"}},
+            "Next": "Notify",
+        },
+        "Notify": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sns:publish",
+            "Parameters": {"TopicArn": f"${{topic.{TOPIC}}}", "Message.$": "$"},
+            "Next": "Record",
+        },
+        "Record": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::dynamodb:putItem",
+            "Parameters": {"TableName": f"${{table.{TABLE}}}", "Item": {"chain": {"S": "x"}}},
+            "End": True,
+        },
     },
 }
 
 
 QUEUE = catalog.QUEUES[0].logical
 RULE = {
-    "sql": "SELECT * FROM 'park/+/probe'", "awsIotSqlVersion": "2016-03-23", "ruleDisabled": False,
+    "sql": "SELECT * FROM 'park/+/probe'",
+    "awsIotSqlVersion": "2016-03-23",
+    "ruleDisabled": False,
     "actions": [
         {"sns": {"targetArn": f"${{topic.{TOPIC}}}", "roleArn": "${role.iot}", "messageFormat": "RAW"}},
         {"dynamoDBv2": {"roleArn": "${role.iot}", "putItem": {"tableName": f"${{table.{TABLE}}}"}}},
@@ -59,9 +71,16 @@ RULE = {
 @pytest.fixture(scope="module")
 def probe_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     outdir = tmp_path_factory.mktemp("probe-out")
-    done = subprocess.run([sys.executable, str(Path(__file__).with_name("probe_stack.py"))],
-                          input=json.dumps({"asl": SAMPLE, "rule": RULE}), cwd=ROOT, env=synth_env(outdir),
-                          capture_output=True, text=True, timeout=SYNTH_TIMEOUT_S, check=False)
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("probe_stack.py"))],
+        input=json.dumps({"asl": SAMPLE, "rule": RULE}),
+        cwd=ROOT,
+        env=synth_env(outdir),
+        capture_output=True,
+        text=True,
+        timeout=SYNTH_TIMEOUT_S,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-6000:]
     return outdir
 
@@ -105,8 +124,13 @@ def test_role_allows_exactly_what_the_definition_references(probe: dict[str, Any
     (machine,) = of_type(probe, "AWS::StepFunctions::StateMachine").values()
     granted = _policy_of(probe, target(machine["Properties"]["RoleArn"]))
     scoped = {a: r for a, r in granted.items() if '"*"' not in r}
-    assert set(scoped) == {"lambda:InvokeFunction", "sns:Publish", "dynamodb:PutItem", "kms:Decrypt",
-                           "kms:GenerateDataKey*"}
+    assert set(scoped) == {
+        "lambda:InvokeFunction",
+        "sns:Publish",
+        "dynamodb:PutItem",
+        "kms:Decrypt",
+        "kms:GenerateDataKey*",
+    }
     assert any("probe-VerifyWarning" in r for r in scoped["lambda:InvokeFunction"])
     starred = {a for a, r in granted.items() if '"*"' in r}
     assert all(a.startswith(("logs:", "xray:")) for a in starred), starred  # AWS requires "*" for these
@@ -136,8 +160,7 @@ def test_rule_role_and_lambda_permission_are_scoped(probe: dict[str, Any]) -> No
     (rule,) = of_type(probe, "AWS::IoT::TopicRule").values()
     role = target(rule["Properties"]["TopicRulePayload"]["Actions"][0]["Sns"]["RoleArn"])
     granted = _policy_of(probe, role)
-    assert set(granted) == {"sns:Publish", "kms:GenerateDataKey*", "kms:Decrypt", "dynamodb:PutItem",
-                            "sqs:SendMessage"}
+    assert set(granted) == {"sns:Publish", "kms:GenerateDataKey*", "kms:Decrypt", "dynamodb:PutItem", "sqs:SendMessage"}
     assert all('"*"' not in r for r in granted.values())
     (permission,) = of_type(probe, "AWS::Lambda::Permission").values()
     p = permission["Properties"]

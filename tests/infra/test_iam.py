@@ -13,12 +13,21 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("infra")]
 
 # Actions AWS offers no resource-level permission for: the only ones allowed on "*".
 STAR_OK = {
-    "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
     "cloudwatch:PutMetricData",  # scoped by its namespace condition instead (asserted below)
     "states:ListStateMachines",
     # CloudWatch Logs delivery for Step Functions logging (vended logs)
-    "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
 }
 
 
@@ -46,8 +55,11 @@ def test_sms_publish_cannot_reach_topics(resources: dict[str, Any]) -> None:
 
 
 def _table_id(resources: dict[str, Any], logical: str) -> str:
-    return next(tid for tid, t in of_type(resources, "AWS::DynamoDB::Table").items()
-                if t["Properties"]["TableName"] == f"{PREFIX}-{logical}")
+    return next(
+        tid
+        for tid, t in of_type(resources, "AWS::DynamoDB::Table").items()
+        if t["Properties"]["TableName"] == f"{PREFIX}-{logical}"
+    )
 
 
 def test_audit_table_is_append_only(resources: dict[str, Any]) -> None:
@@ -64,8 +76,9 @@ def test_audit_table_is_append_only(resources: dict[str, Any]) -> None:
 def test_roles_are_split_by_trigger(resources: dict[str, Any]) -> None:
     fns = functions(resources)
     role_of = {fid: ref_id(fn["Properties"]["Role"]) for fid, fn in fns.items()}
-    consumers = {fid for fid, fn in fns.items()
-                 if any(e["Type"] == "SQS" for e in fn["Properties"].get("Events", {}).values())}
+    consumers = {
+        fid for fid, fn in fns.items() if any(e["Type"] == "SQS" for e in fn["Properties"].get("Events", {}).values())
+    }
     receive = {rid for rid, s in statements(resources) if "sqs:ReceiveMessage" in as_list(s["Action"])}
     for fid, role in role_of.items():
         # Only roles of queue consumers may receive from a queue; the API role never does.
@@ -74,8 +87,12 @@ def test_roles_are_split_by_trigger(resources: dict[str, Any]) -> None:
 
 
 def test_consumers_receive_only_from_their_queues(resources: dict[str, Any]) -> None:
-    consumed = {ref_id(e["Properties"]["Queue"]) for fn in functions(resources).values()
-                for e in fn["Properties"].get("Events", {}).values() if e["Type"] == "SQS"}
+    consumed = {
+        ref_id(e["Properties"]["Queue"])
+        for fn in functions(resources).values()
+        for e in fn["Properties"].get("Events", {}).values()
+        if e["Type"] == "SQS"
+    }
     granted = set()
     for _rid, stmt in statements(resources):
         if "sqs:ReceiveMessage" in as_list(stmt["Action"]):
@@ -85,12 +102,27 @@ def test_consumers_receive_only_from_their_queues(resources: dict[str, Any]) -> 
 
 def test_iot_rule_role_allows_only_its_actions(resources: dict[str, Any]) -> None:
     rules = of_type(resources, "AWS::IoT::TopicRule")
-    role_ids = {ref_id(a[kind]["RoleArn"]) for r in rules.values()
-                for a in [*r["Properties"]["TopicRulePayload"]["Actions"],
-                          r["Properties"]["TopicRulePayload"].get("ErrorAction", {})]
-                for kind in a if "RoleArn" in a[kind]}
-    allowed = {"sqs:SendMessage", "firehose:PutRecord", "firehose:PutRecordBatch", "sns:Publish",
-               "dynamodb:PutItem", "s3:PutObject", "states:StartExecution", "kms:GenerateDataKey*", "kms:Decrypt"}
+    role_ids = {
+        ref_id(a[kind]["RoleArn"])
+        for r in rules.values()
+        for a in [
+            *r["Properties"]["TopicRulePayload"]["Actions"],
+            r["Properties"]["TopicRulePayload"].get("ErrorAction", {}),
+        ]
+        for kind in a
+        if "RoleArn" in a[kind]
+    }
+    allowed = {
+        "sqs:SendMessage",
+        "firehose:PutRecord",
+        "firehose:PutRecordBatch",
+        "sns:Publish",
+        "dynamodb:PutItem",
+        "s3:PutObject",
+        "states:StartExecution",
+        "kms:GenerateDataKey*",
+        "kms:Decrypt",
+    }
     seen = set()
     for rid, stmt in statements(resources):
         holder = resources[rid]

@@ -35,24 +35,54 @@ def test_placeholders_and_substitution() -> None:
 
 
 def test_rule_payload_is_cfn_cased() -> None:
-    payload = {"sql": "SELECT 1", "awsIotSqlVersion": "2016-03-23",
-               "actions": [{"dynamoDBv2": {"roleArn": "r", "putItem": {"tableName": "t"}}},
-                           {"kafka": {"clientProperties": {"bootstrap.servers": "b"}}}]}
+    payload = {
+        "sql": "SELECT 1",
+        "awsIotSqlVersion": "2016-03-23",
+        "actions": [
+            {"dynamoDBv2": {"roleArn": "r", "putItem": {"tableName": "t"}}},
+            {"kafka": {"clientProperties": {"bootstrap.servers": "b"}}},
+        ],
+    }
     assert cfn_cased(payload) == {
-        "Sql": "SELECT 1", "AwsIotSqlVersion": "2016-03-23",
-        "Actions": [{"DynamoDBv2": {"RoleArn": "r", "PutItem": {"TableName": "t"}}},
-                    {"Kafka": {"ClientProperties": {"bootstrap.servers": "b"}}}]}
+        "Sql": "SELECT 1",
+        "AwsIotSqlVersion": "2016-03-23",
+        "Actions": [
+            {"DynamoDBv2": {"RoleArn": "r", "PutItem": {"TableName": "t"}}},
+            {"Kafka": {"ClientProperties": {"bootstrap.servers": "b"}}},
+        ],
+    }
 
 
 def test_task_permissions_follow_the_definition() -> None:
-    definition = {"StartAt": "A", "States": {
-        "A": {"Type": "Task", "Resource": "${function.verify}", "Next": "B"},
-        "B": {"Type": "Parallel", "Next": "C", "Branches": [{"StartAt": "P", "States": {
-            "P": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
-                  "Parameters": {"QueueUrl": "${queue.telemetry.url}"}, "End": True}}}]},
-        "C": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem",
-              "Parameters": {"TableName": "${table.audit}"}, "End": True},
-    }}
+    definition = {
+        "StartAt": "A",
+        "States": {
+            "A": {"Type": "Task", "Resource": "${function.verify}", "Next": "B"},
+            "B": {
+                "Type": "Parallel",
+                "Next": "C",
+                "Branches": [
+                    {
+                        "StartAt": "P",
+                        "States": {
+                            "P": {
+                                "Type": "Task",
+                                "Resource": "arn:aws:states:::sqs:sendMessage",
+                                "Parameters": {"QueueUrl": "${queue.telemetry.url}"},
+                                "End": True,
+                            }
+                        },
+                    }
+                ],
+            },
+            "C": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem",
+                "Parameters": {"TableName": "${table.audit}"},
+                "End": True,
+            },
+        },
+    }
     assert task_permissions(definition) == [
         (["lambda:InvokeFunction"], [("function", "verify", None)]),
         (["sqs:SendMessage"], [("queue", "telemetry", "url")]),
@@ -61,8 +91,16 @@ def test_task_permissions_follow_the_definition() -> None:
 
 
 def test_an_unscoped_task_is_refused() -> None:
-    definition = {"StartAt": "A", "States": {"A": {
-        "Type": "Task", "Resource": "arn:aws:states:::sns:publish",
-        "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:1:someone-elses"}, "End": True}}}
+    definition = {
+        "StartAt": "A",
+        "States": {
+            "A": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sns:publish",
+                "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:1:someone-elses"},
+                "End": True,
+            }
+        },
+    }
     with pytest.raises(ValueError, match="cannot be scoped"):
         task_permissions(definition)

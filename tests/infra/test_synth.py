@@ -39,8 +39,9 @@ def test_functions_match_the_chalice_app(resources: dict[str, Any], chalice_app:
 
 def test_every_sqs_source_reports_batch_item_failures(resources: dict[str, Any], chalice_app: Any) -> None:
     queues = of_type(resources, "AWS::SQS::Queue")
-    sqs_functions = {to_cfn_resource_name(e.name) for e in chalice_app.event_sources
-                     if type(e).__name__ == "SQSEventConfig"}
+    sqs_functions = {
+        to_cfn_resource_name(e.name) for e in chalice_app.event_sources if type(e).__name__ == "SQSEventConfig"
+    }
     seen = set()
     for fid, fn in functions(resources).items():
         for event in fn["Properties"].get("Events", {}).values():
@@ -71,8 +72,11 @@ def test_every_function_has_an_errors_alarm_and_tracing(resources: dict[str, Any
 
 def test_every_dlq_has_an_alarm(resources: dict[str, Any]) -> None:
     queues = of_type(resources, "AWS::SQS::Queue")
-    dlqs = {ref_id(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
-            for q in queues.values() if "RedrivePolicy" in q["Properties"]}
+    dlqs = {
+        ref_id(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
+        for q in queues.values()
+        if "RedrivePolicy" in q["Properties"]
+    }
     assert len(dlqs) == len(catalog.QUEUES)
     alarmed = set()
     for alarm in of_type(resources, "AWS::CloudWatch::Alarm").values():
@@ -112,9 +116,14 @@ def test_queues_and_buckets_are_encrypted_and_private(resources: dict[str, Any])
         assert queue["Properties"]["SqsManagedSseEnabled"] is True, qid
     buckets = of_type(resources, "AWS::S3::Bucket")
     assert len(buckets) == len(catalog.BUCKETS)
-    ssl_enforced = {ref_id(p["Properties"]["Bucket"]) for p in of_type(resources, "AWS::S3::BucketPolicy").values()
-                    if any(s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
-                           and s["Effect"] == "Deny" for s in p["Properties"]["PolicyDocument"]["Statement"])}
+    ssl_enforced = {
+        ref_id(p["Properties"]["Bucket"])
+        for p in of_type(resources, "AWS::S3::BucketPolicy").values()
+        if any(
+            s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false" and s["Effect"] == "Deny"
+            for s in p["Properties"]["PolicyDocument"]["Statement"]
+        )
+    }
     expiring = sorted(b.expire_days for b in catalog.BUCKETS if b.expire_days)
     seen_expiry = []
     for bid, bucket in buckets.items():
@@ -123,8 +132,11 @@ def test_queues_and_buckets_are_encrypted_and_private(resources: dict[str, Any])
         assert p["VersioningConfiguration"]["Status"] == "Enabled", bid
         assert all(p["PublicAccessBlockConfiguration"].values()), bid
         assert bid in ssl_enforced, bid
-        seen_expiry += [r["ExpirationInDays"] for r in p.get("LifecycleConfiguration", {}).get("Rules", [])
-                        if "ExpirationInDays" in r]
+        seen_expiry += [
+            r["ExpirationInDays"]
+            for r in p.get("LifecycleConfiguration", {}).get("Rules", [])
+            if "ExpirationInDays" in r
+        ]
     assert sorted(seen_expiry) == expiring
 
 
@@ -150,8 +162,9 @@ def test_user_pool_has_a_group_per_role_and_the_enterprise_claim(resources: dict
     p = pool["Properties"]
     assert p["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True  # no self sign-up
     policy = p["Policies"]["PasswordPolicy"]
-    assert policy["MinimumLength"] >= 12 and all(policy[k] for k in (
-        "RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"))
+    assert policy["MinimumLength"] >= 12 and all(
+        policy[k] for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols")
+    )
     attribute = ENTERPRISE_CLAIM.removeprefix("custom:")
     assert any(a["Name"] == attribute for a in p["Schema"])
     groups = {g["Properties"]["GroupName"] for g in of_type(resources, "AWS::Cognito::UserPoolGroup").values()}
@@ -204,8 +217,11 @@ def test_archive_layout_is_what_history_reads(resources: dict[str, Any]) -> None
     for stream in of_type(resources, "AWS::KinesisFirehose::DeliveryStream").values():
         dest = stream["Properties"]["ExtendedS3DestinationConfiguration"]
         assert dest["DynamicPartitioningConfiguration"]["Enabled"] is True
-        query = {p["ParameterName"]: p["ParameterValue"]
-                 for proc in dest["ProcessingConfiguration"]["Processors"] for p in proc["Parameters"]}
+        query = {
+            p["ParameterName"]: p["ParameterValue"]
+            for proc in dest["ProcessingConfiguration"]["Processors"]
+            for p in proc["Parameters"]
+        }
         assert query["MetadataExtractionQuery"] == "{enterprise_id:.enterprise_id}"
         rendered = dest["Prefix"].replace("!{partitionKeyFromQuery:enterprise_id}", "E1")
         for token, fmt in (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H")):
@@ -223,11 +239,17 @@ def _streams(text: str) -> list[str]:
 def test_the_chalice_construct_made_no_roles_of_its_own(resources: dict[str, Any]) -> None:
     roles = of_type(resources, "AWS::IAM::Role")
     assert "DefaultRole" not in roles
-    lambda_roles = {rid for rid, r in roles.items() if any(
-        "lambda.amazonaws.com" in as_list(s["Principal"].get("Service"))
-        for s in r["Properties"]["AssumeRolePolicyDocument"]["Statement"])}
+    lambda_roles = {
+        rid
+        for rid, r in roles.items()
+        if any(
+            "lambda.amazonaws.com" in as_list(s["Principal"].get("Service"))
+            for s in r["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        )
+    }
     used = {ref_id(fn["Properties"]["Role"]) for fn in functions(resources).values()}
     assert used <= lambda_roles
     api_role = ref_id(functions(resources)["APIHandler"]["Properties"]["Role"])
-    assert all(ref_id(fn["Properties"]["Role"]) != api_role
-               for fid, fn in functions(resources).items() if fid != "APIHandler"), "API role shared"
+    assert all(
+        ref_id(fn["Properties"]["Role"]) != api_role for fid, fn in functions(resources).items() if fid != "APIHandler"
+    ), "API role shared"

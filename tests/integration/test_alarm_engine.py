@@ -60,8 +60,10 @@ def test_replayed_three_times_or_shuffled_gives_the_same_alarms_and_no_duplicate
     shuffled = [(tag.replace(park.enterprise_id, other.enterprise_id), ts, v) for tag, ts, v in readings]
     random.Random(7).shuffle(shuffled)
     telemetry.ingest(batch(message(other.enterprise_id, shuffled[:8]), message(other.enterprise_id, shuffled[8:])))
-    second = sorted((a["tag_id"].replace(other.enterprise_id, park.enterprise_id), a["condition"], a["state"])
-                    for a in alarm_list(api, other))
+    second = sorted(
+        (a["tag_id"].replace(other.enterprise_id, park.enterprise_id), a["condition"], a["state"])
+        for a in alarm_list(api, other)
+    )
     assert first == second
     assert len(first) == 4  # H and HH on both tags, all back to normal but unacknowledged
     assert all(state == "rtn_unack" for _, _, state in first)
@@ -71,22 +73,26 @@ def test_replayed_three_times_or_shuffled_gives_the_same_alarms_and_no_duplicate
 def test_malformed_readings_are_quarantined_and_good_ones_evaluated(api):
     park = make_park(api)
     t = now()
-    body = message(park.enterprise_id, [
-        {"tag_id": park.tag, "ts": t, "value": 3.0, "quality": "good"},
-        {"tag_id": park.temp_tag, "ts": "yesterday", "value": 1},
-        {"tag_id": park.temp_tag, "ts": t, "value": "hot"},
-        {"tag_id": "NO-SUCH-TAG", "ts": t, "value": 1.0},
-        {"ts": t, "value": 1.0},
-        {"tag_id": park.temp_tag, "ts": t, "value": 1.0, "quality": "excellent"},
-    ])
+    body = message(
+        park.enterprise_id,
+        [
+            {"tag_id": park.tag, "ts": t, "value": 3.0, "quality": "good"},
+            {"tag_id": park.temp_tag, "ts": "yesterday", "value": 1},
+            {"tag_id": park.temp_tag, "ts": t, "value": "hot"},
+            {"tag_id": "NO-SUCH-TAG", "ts": t, "value": 1.0},
+            {"ts": t, "value": 1.0},
+            {"tag_id": park.temp_tag, "ts": t, "value": 1.0, "quality": "excellent"},
+        ],
+    )
     result = telemetry.ingest(batch(body, b"{not json", message(park.enterprise_id, [(park.tag, "x", 1)])))
     assert result.retry == []
     assert result.evaluated == 1
     assert {a["condition"] for a in alarm_list(api, park)} == {"H", "HH"}
     q = api.get(f"/telemetry/quarantine?enterprise_id={park.enterprise_id}", role="park_admin").json["items"]
     reasons = sorted(i["reason"] for i in q)
-    assert reasons == sorted(["ts_not_epoch_ms", "value_not_number", "unknown_tag", "missing_tag_id",
-                              "invalid_quality", "ts_not_epoch_ms"])
+    assert reasons == sorted(
+        ["ts_not_epoch_ms", "value_not_number", "unknown_tag", "missing_tag_id", "invalid_quality", "ts_not_epoch_ms"]
+    )
     unknown = api.get("/telemetry/quarantine?enterprise_id=_unknown", role="park_admin").json["items"]
     assert any(i["reason"] == "invalid_json" for i in unknown)
 
@@ -147,6 +153,8 @@ def test_enterprise_manager_cannot_touch_another_enterprises_alarm(api):
     a, b = make_park(api), make_park(api)
     telemetry.ingest(batch(message(b.enterprise_id, [(b.tag, now(), 1.5)])))
     alarm = alarm_list(api, b)[0]
-    assert api.get(f"/alarms/{alarm['id']}", role="enterprise_manager", enterprise_id=a.enterprise_id).status_code == 404
+    assert (
+        api.get(f"/alarms/{alarm['id']}", role="enterprise_manager", enterprise_id=a.enterprise_id).status_code == 404
+    )
     r = api.post(f"/alarms/{alarm['id']}/ack", role="enterprise_manager", enterprise_id=a.enterprise_id, json={})
     assert r.status_code == 404

@@ -43,8 +43,18 @@ def test_forged_token_signed_by_another_key_is_401(api):
 
 def test_unsigned_token_is_401(api):
     now = int(time.time())
-    unsigned = jwt.encode({"sub": "x", "cognito:groups": ["park_admin"], "aud": "chempark-api",
-                           "iss": "https://auth.chempark.local", "iat": now, "exp": now + 60}, None, algorithm="none")
+    unsigned = jwt.encode(
+        {
+            "sub": "x",
+            "cognito:groups": ["park_admin"],
+            "aud": "chempark-api",
+            "iss": "https://auth.chempark.local",
+            "iat": now,
+            "exp": now + 60,
+        },
+        None,
+        algorithm="none",
+    )
     assert api.get("/me", token=unsigned).status_code == 401
 
 

@@ -11,12 +11,14 @@ from chalicelib.registry import gb18218, gb18218_data
 from chalicelib.registry.gb18218 import InventoryLine, assess, lookup
 
 
-def line(chemical: str | None, quantity: float, hazard_class: str | None = None, cas: str | None = None
-         ) -> InventoryLine:
+def line(
+    chemical: str | None, quantity: float, hazard_class: str | None = None, cas: str | None = None
+) -> InventoryLine:
     return InventoryLine(chemical, cas, quantity, hazard_class)
 
 
 # --- worked examples (domain.md §1.3) -------------------------------------------------------------------
+
 
 def test_so2_200t_60_people_is_r30_grade3() -> None:
     result = assess([line("二氧化硫", 200)], exposed_people=60)
@@ -52,9 +54,15 @@ def test_lpg_methanol_hydrogen_give_s6_r16_with_stated_betas() -> None:
     assert result.grade == 3
     assert [ln.beta for ln in result.lines] == [1.5, 1, 1.5]
     assert [ln.beta_source for ln in result.lines] == [
-        "GB 18218-2018 表4 W2", "GB 18218-2018 表4 W5.3", "GB 18218-2018 表4 W2"]
+        "GB 18218-2018 表4 W2",
+        "GB 18218-2018 表4 W5.3",
+        "GB 18218-2018 表4 W2",
+    ]
     assert [ln.q_source for ln in result.lines] == [
-        "GB 18218-2018 表1 第52行", "GB 18218-2018 表1 第65行", "GB 18218-2018 表1 第51行"]
+        "GB 18218-2018 表1 第52行",
+        "GB 18218-2018 表1 第65行",
+        "GB 18218-2018 表1 第51行",
+    ]
 
 
 def test_example_defaults_match_without_classes_and_methanol_w51_is_a_choice() -> None:
@@ -69,6 +77,7 @@ def test_example_defaults_match_without_classes_and_methanol_w51_is_a_choice() -
 
 
 # --- identification and grade bands -------------------------------------------------------------------
+
 
 def test_below_critical_quantity_is_not_a_major_hazard() -> None:
     result = assess([line("氯", 2), line("氨", 3)], exposed_people=200)
@@ -110,16 +119,34 @@ def test_r_at_least_100_is_grade_1() -> None:
     assert result.grade_label == "一级"
 
 
-@pytest.mark.parametrize(("r_value", "grade"), [
-    (100, 1), (99.9999, 2), (50, 2), (49.9999, 3), (10, 3), (9.9999, 4), (0.01, 4),
-])
+@pytest.mark.parametrize(
+    ("r_value", "grade"),
+    [
+        (100, 1),
+        (99.9999, 2),
+        (50, 2),
+        (49.9999, 3),
+        (10, 3),
+        (9.9999, 4),
+        (0.01, 4),
+    ],
+)
 def test_grade_band_boundaries(r_value: float, grade: int) -> None:
     assert gb18218.grade_band(r_value).grade == grade
 
 
-@pytest.mark.parametrize(("chlorine_t", "grade"), [
-    (125, 1), (124.9, 2), (62.5, 2), (62.4, 3), (12.5, 3), (12.4, 4), (5, 4),
-])
+@pytest.mark.parametrize(
+    ("chlorine_t", "grade"),
+    [
+        (125, 1),
+        (124.9, 2),
+        (62.5, 2),
+        (62.4, 3),
+        (12.5, 3),
+        (12.4, 4),
+        (5, 4),
+    ],
+)
 def test_grade_boundaries_through_assess(chlorine_t: float, grade: int) -> None:
     # 氯: β 4, Q 5; 10 people -> α 1.0, so R = 0.8·q exactly at each band edge.
     result = assess([line("氯", chlorine_t)], exposed_people=10)
@@ -127,9 +154,20 @@ def test_grade_boundaries_through_assess(chlorine_t: float, grade: int) -> None:
     assert result.grade == grade
 
 
-@pytest.mark.parametrize(("people", "alpha"), [
-    (0, 0.5), (1, 1.0), (29, 1.0), (30, 1.2), (49, 1.2), (50, 1.5), (99, 1.5), (100, 2.0), (100000, 2.0),
-])
+@pytest.mark.parametrize(
+    ("people", "alpha"),
+    [
+        (0, 0.5),
+        (1, 1.0),
+        (29, 1.0),
+        (30, 1.2),
+        (49, 1.2),
+        (50, 1.5),
+        (99, 1.5),
+        (100, 2.0),
+        (100000, 2.0),
+    ],
+)
 def test_alpha_band_boundaries(people: int, alpha: float) -> None:
     assert gb18218.alpha_band(people).alpha == alpha
     assert assess([line("氯", 5)], exposed_people=people).alpha == alpha
@@ -140,6 +178,7 @@ def test_alpha_source_names_the_band() -> None:
 
 
 # --- lookup -------------------------------------------------------------------------------------------
+
 
 def test_lookup_by_cas_wins_over_name() -> None:
     rule = lookup("氯", "7664-41-7", None)  # the CAS is ammonia's
@@ -241,6 +280,7 @@ def test_table1_chemical_needing_a_class_for_beta() -> None:
 
 # --- validation and aggregation ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("quantity", [0, -1, math.inf, math.nan, True])
 def test_invalid_quantity_is_a_422_naming_the_line(quantity: float) -> None:
     with pytest.raises(errors.AppError) as caught:
@@ -294,6 +334,7 @@ def test_empty_inventory_is_not_a_major_hazard() -> None:
 
 # --- the tables themselves -----------------------------------------------------------------------------
 
+
 def test_table1_has_85_rows_numbered_1_to_85() -> None:
     rows = [row.row for row in gb18218_data.TABLE_1]
     assert len(rows) == 85
@@ -319,7 +360,17 @@ def test_cas_check_digit_detects_errors() -> None:
 def test_key_critical_quantities() -> None:
     q = {row.row: row.q_t for row in gb18218_data.TABLE_1}
     assert (q[1], q[4], q[6], q[10], q[12], q[51], q[52], q[57], q[65], q[66]) == (
-        10, 20, 0.3, 5, 5, 5, 50, 50, 500, 200)
+        10,
+        20,
+        0.3,
+        5,
+        5,
+        5,
+        50,
+        50,
+        500,
+        200,
+    )
 
 
 def test_table3_links_to_table1_rows_with_matching_cas() -> None:
@@ -329,9 +380,22 @@ def test_table3_links_to_table1_rows_with_matching_cas() -> None:
         row = rows[gas.row]
         assert gas.cas in row.cas or row.row == 13, gas.name
     betas = {g.name: g.beta for g in gb18218_data.TABLE_3}
-    assert betas == {"一氧化碳": 2, "二氧化硫": 2, "氨": 2, "环氧乙烷": 2, "氯化氢": 3, "溴甲烷": 3, "氯": 4,
-                     "硫化氢": 5, "氟化氢": 5, "二氧化氮": 10, "氰化氢": 10, "碳酰氯": 20, "磷化氢": 20,
-                     "异氰酸甲酯": 20}
+    assert betas == {
+        "一氧化碳": 2,
+        "二氧化硫": 2,
+        "氨": 2,
+        "环氧乙烷": 2,
+        "氯化氢": 3,
+        "溴甲烷": 3,
+        "氯": 4,
+        "硫化氢": 5,
+        "氟化氢": 5,
+        "二氧化氮": 10,
+        "氰化氢": 10,
+        "碳酰氯": 20,
+        "磷化氢": 20,
+        "异氰酸甲酯": 20,
+    }
 
 
 def test_tables_2_and_4_share_24_symbols() -> None:
@@ -351,8 +415,8 @@ def test_module_is_pure() -> None:
     banned = {"boto3", "botocore", "pynamodb", "chalice", "pydantic", "moto"}
     for module in (gb18218, gb18218_data):
         tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
-        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                    for alias in node.names}
-        imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
-                     if isinstance(node, ast.ImportFrom)}
+        imported = {
+            alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+        }
+        imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert not imported & banned, module.__name__

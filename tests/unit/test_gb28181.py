@@ -35,10 +35,18 @@ def test_reference_vectors() -> None:
     assert ipc.province_name == "湖北省"
 
 
-@pytest.mark.parametrize(("type_code", "is_camera", "is_recorder"), [
-    (131, True, False), (132, True, False), (111, False, True), (118, False, True), (130, False, True),
-    (215, False, False), (134, False, False),
-])
+@pytest.mark.parametrize(
+    ("type_code", "is_camera", "is_recorder"),
+    [
+        (131, True, False),
+        (132, True, False),
+        (111, False, True),
+        (118, False, True),
+        (130, False, True),
+        (215, False, False),
+        (134, False, False),
+    ],
+)
 def test_type_code_flags(type_code: int, is_camera: bool, is_recorder: bool) -> None:
     # centre 32058342 (江苏), industry 42 (制造企业), type, network 0, serial 000123
     device = parse_device_id(f"3205834242{type_code}0000123")
@@ -59,17 +67,20 @@ def test_extension_codes_are_accepted_with_a_category_label() -> None:
     assert parse_device_id("34020000006000000001").type_category == "扩展类型"
 
 
-@pytest.mark.parametrize(("value", "reason"), [
-    ("3402000000132000001", "length"),
-    ("340200000013200000011", "length"),
-    ("", "length"),
-    ("3402000000132000000A", "non_digit"),
-    ("34020000-01320000001", "non_digit"),
-    ("３４０２００００００１３２００００００１", "non_digit"),
-    ("34020000 01320000001", "non_digit"),
-    ("34020000000000000001", "unknown_type"),
-    ("34020000001100000001", "unknown_type"),
-])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("3402000000132000001", "length"),
+        ("340200000013200000011", "length"),
+        ("", "length"),
+        ("3402000000132000000A", "non_digit"),
+        ("34020000-01320000001", "non_digit"),
+        ("３４０２００００００１３２００００００１", "non_digit"),
+        ("34020000 01320000001", "non_digit"),
+        ("34020000000000000001", "unknown_type"),
+        ("34020000001100000001", "unknown_type"),
+    ],
+)
 def test_invalid_ids_are_rejected_with_the_reason(value: str, reason: str) -> None:
     with pytest.raises(errors.AppError) as caught:
         parse_device_id(value, field="body.id")

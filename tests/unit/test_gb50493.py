@@ -30,9 +30,19 @@ def test_oxygen_deficiency_and_enrichment() -> None:
 
 # The reference table's alarm columns (L1 / L2, mg/m³) for every gas it lists.
 REFERENCE_TABLE = [
-    ("硫化氢", 10, 20), ("一氧化碳", 20, 40), ("二氧化氮", 5, 10), ("氯", 1, 2), ("氨", 20, 40),
-    ("二氧化硫", 5, 10), ("苯", 6, 12), ("氟化氢", 2, 4), ("氰化氢", 1, 2), ("氯化氢", 7.5, 15),
-    ("光气", 0.5, 1), ("甲醇", 25, 50), ("甲苯", 50, 100),
+    ("硫化氢", 10, 20),
+    ("一氧化碳", 20, 40),
+    ("二氧化氮", 5, 10),
+    ("氯", 1, 2),
+    ("氨", 20, 40),
+    ("二氧化硫", 5, 10),
+    ("苯", 6, 12),
+    ("氟化氢", 2, 4),
+    ("氰化氢", 1, 2),
+    ("氯化氢", 7.5, 15),
+    ("光气", 0.5, 1),
+    ("甲醇", 25, 50),
+    ("甲苯", 50, 100),
 ]
 
 
@@ -76,13 +86,16 @@ def test_range_limited_uses_5_and_10_percent_idlh() -> None:
     assert "IDLH" in sp.source
 
 
-@pytest.mark.parametrize(("kind", "gas", "unit", "reason", "field"), [
-    ("toxic", "二氧化碳", None, "unknown_gas", "gas"),
-    ("toxic", None, None, "unknown_gas", "gas"),
-    ("smoke", None, None, "unknown_kind", "kind"),
-    ("combustible", "甲烷", "ppm", "unit", "unit"),
-    ("toxic", "氯", "%LEL", "unit", "unit"),
-])
+@pytest.mark.parametrize(
+    ("kind", "gas", "unit", "reason", "field"),
+    [
+        ("toxic", "二氧化碳", None, "unknown_gas", "gas"),
+        ("toxic", None, None, "unknown_gas", "gas"),
+        ("smoke", None, None, "unknown_kind", "kind"),
+        ("combustible", "甲烷", "ppm", "unit", "unit"),
+        ("toxic", "氯", "%LEL", "unit", "unit"),
+    ],
+)
 def test_no_default_is_a_422(kind: str, gas: str | None, unit: str | None, reason: str, field: str) -> None:
     with pytest.raises(errors.AppError) as caught:
         default_setpoints(kind, gas, unit)

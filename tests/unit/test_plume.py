@@ -23,8 +23,13 @@ def close(actual: float, expected: float, rel: float = 0.01, printed_step: float
 
 def chlorine(**over: Any) -> plume.ImpactEstimate:
     args: dict[str, Any] = {
-        "release_rate_kg_s": 1.0, "wind_speed_m_s": 3.0, "wind_from_deg": 0.0, "stability_class": "D",
-        "terrain": "rural", "source_lat": LAT, "source_lon": LON,
+        "release_rate_kg_s": 1.0,
+        "wind_speed_m_s": 3.0,
+        "wind_from_deg": 0.0,
+        "stability_class": "D",
+        "terrain": "rural",
+        "source_lat": LAT,
+        "source_lon": LON,
     }
     return plume.estimate(over.pop("chemical", "chlorine"), **{**args, **over})
 
@@ -68,9 +73,17 @@ def test_example_a_turner_dump_in_g_m3() -> None:
 
 @pytest.mark.parametrize(
     ("cls", "u", "x", "ppm"),
-    [("D", 3.0, 100, 822.0), ("D", 3.0, 200, 219.6), ("D", 3.0, 500, 41.36), ("D", 3.0, 1000, 12.65),
-     ("D", 3.0, 2000, 4.178), ("D", 3.0, 5000, 1.089), ("F", 1.5, 1000, 156.0), ("F", 1.5, 2000, 50.13),
-     ("F", 1.5, 5000, 14.01)],
+    [
+        ("D", 3.0, 100, 822.0),
+        ("D", 3.0, 200, 219.6),
+        ("D", 3.0, 500, 41.36),
+        ("D", 3.0, 1000, 12.65),
+        ("D", 3.0, 2000, 4.178),
+        ("D", 3.0, 5000, 1.089),
+        ("F", 1.5, 1000, 156.0),
+        ("F", 1.5, 2000, 50.13),
+        ("F", 1.5, 5000, 14.01),
+    ],
 )
 def test_example_b_chlorine_centreline_ppm(cls: str, u: float, x: float, ppm: float) -> None:
     got = Plume(1000.0, u, cls).ppm(x, 0.0, CL2_MW)
@@ -81,8 +94,13 @@ def test_example_b_chlorine_centreline_ppm(cls: str, u: float, x: float, ppm: fl
 
 @pytest.mark.parametrize(
     ("cls", "u", "level_ppm", "metres"),
-    [("D", 3.0, 20.0, 761), ("D", 3.0, 2.0, 3266), ("D", 3.0, 0.5, 8920), ("F", 1.5, 20.0, 3788),
-     ("F", 1.5, 2.0, 42_400)],
+    [
+        ("D", 3.0, 20.0, 761),
+        ("D", 3.0, 2.0, 3266),
+        ("D", 3.0, 0.5, 8920),
+        ("F", 1.5, 20.0, 3788),
+        ("F", 1.5, 2.0, 42_400),
+    ],
 )
 def test_example_b_chlorine_distances_to_aegl(cls: str, u: float, level_ppm: float, metres: float) -> None:
     reach, capped = plume.downwind_distance(level_ppm, Plume(1000.0, u, cls), CL2_MW)
@@ -107,8 +125,9 @@ def test_example_b_through_estimate_matches_too() -> None:
     assert close(zones["AEGL-2"].max_halfwidth_m, 178)
 
 
-@pytest.mark.parametrize(("x", "c"), [(200, 4.80e-7), (500, 6.33e-4), (1000, 9.23e-4), (2000, 5.13e-4),
-                                      (5000, 1.68e-4)])
+@pytest.mark.parametrize(
+    ("x", "c"), [(200, 4.80e-7), (500, 6.33e-4), (1000, 9.23e-4), (2000, 5.13e-4), (5000, 1.68e-4)]
+)
 def test_example_c_elevated_source(x: float, c: float) -> None:
     assert close(Plume(100.0, 5.0, "D", height_m=50.0).g_m3(x), c)
 
