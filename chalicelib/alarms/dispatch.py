@@ -54,6 +54,19 @@ def message(event: EventRecord) -> dict[str, Any]:
     }
 
 
+_contacts: dict[tuple[str, str | None], tuple[int, list[dict[str, Any]]]] = {}
+CONTACTS_TTL_MS = 60_000
+
+
+def _recipients(enterprise_id: str, installation_id: str | None) -> list[notify.Recipient]:
+    """Who is texted for an alarm here (cached a minute: an alarm burst must not re-read the registry)."""
+    key, now = (enterprise_id, installation_id), clock.now_ms()
+    cached = _contacts.get(key)
+    if cached is None or now - cached[0] > CONTACTS_TTL_MS:
+        cached = _contacts[key] = (now, registry.contacts_for(enterprise_id, installation_id))
+    return [notify.Recipient(c["name"], c["phone"], Priority(c.get("min_priority", "high"))) for c in cached[1]]
+
+
 def dispatch(events: Iterable[EventRecord]) -> None:
     events = list(events)
     topic = catalog.topic_arn("alarm-events")
@@ -72,10 +85,7 @@ def dispatch(events: Iterable[EventRecord]) -> None:
             },
         )
         if event.type in ANNUNCIATING and a["state"] not in ("shelved", "suppressed", "out_of_service", "normal"):
-            recipients = [
-                notify.Recipient(c["name"], c["phone"], Priority(c.get("min_priority", "high")))
-                for c in registry.contacts_for(a["enterprise_id"], a.get("installation_id"))
-            ]
+            recipients = _recipients(a["enterprise_id"], a.get("installation_id"))
             summary = f"{a['condition_label']}|{a['tag_id']}"
             notify.alarm_sms(
                 f"{event.alarm_id}:{event.seq}",

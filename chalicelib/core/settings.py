@@ -27,8 +27,8 @@ class Settings(BaseModel):
     max_reading_age_s: int = Field(default=7 * 24 * 3600, ge=60)
     # At most one last-value snapshot per gateway per period (docs/telemetry.md explains the bound).
     snapshot_every_s: int = Field(default=300, ge=1)
-    tag_config_ttl_s: int = Field(default=60, ge=0)  # registry changes reach the evaluator within this
-    tag_state_ttl_s: int = Field(default=30, ge=0)  # a quiet cached tag state is trusted this long
+    tag_config_ttl_s: int = Field(default=15, ge=0)  # registry changes reach the evaluator within this
+    tag_state_ttl_s: int = Field(default=300, ge=0)  # a quiet cached tag state is trusted this long
     # Alarm management (ISA-18.2): unacknowledged alarms escalate, then are re-notified.
     alarm_escalate_after_s: int = Field(default=600, ge=1)
     alarm_renotify_after_s: int = Field(default=300, ge=1)

@@ -151,6 +151,7 @@ def create(kind: Kind, body: BaseModel, who: Identity) -> dict[str, Any]:
         if is_conditional_failure(exc):
             raise errors.CONFLICT(f"{entity_id} 已存在", details={"id": entity_id}) from exc
         raise
+    store.bump_generation()
     return item.data()
 
 
@@ -165,11 +166,13 @@ def replace(kind: Kind, entity_id: str, body: BaseModel, who: Identity) -> dict[
     doc = _prepare(kind, {**doc, "id": entity_id})
     doc.pop("id", None)
     try:
-        return store.save_existing(item, doc, clock.now_ms(), **_keys(kind, doc)).data()
+        saved = store.save_existing(item, doc, clock.now_ms(), **_keys(kind, doc)).data()
     except (PutError, UpdateError) as exc:
         if is_conditional_failure(exc):
             raise errors.CONFLICT(details={"id": entity_id}) from exc
         raise
+    store.bump_generation()
+    return saved
 
 
 def remove(kind: Kind, entity_id: str, who: Identity) -> None:
@@ -177,6 +180,7 @@ def remove(kind: Kind, entity_id: str, who: Identity) -> None:
     if kind is INSTALLATION and next(iter(store.SensorModel.by_installation.query(entity_id, limit=1)), None):
         raise IN_USE(details={"installation_id": entity_id})
     item.delete()
+    store.bump_generation()
 
 
 def get_park() -> dict[str, Any] | None:
@@ -213,6 +217,11 @@ def contacts_for(enterprise_id: str, installation_id: str | None) -> list[dict[s
     for person in people:
         unique.setdefault(person["phone"], person)
     return list(unique.values())
+
+
+def config_generation() -> int:
+    """Changes whenever any registry entity is written: evaluators reload configuration when it moves."""
+    return store.generation()
 
 
 def sensor_profiles(tag_ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -47,6 +47,31 @@ class ParkModel(DocModel):
     Meta = meta("park")
 
 
+class GenerationModel(Model):
+    """One counter item in the park table, bumped by every registry write (a plain ADD: no version check)."""
+
+    Meta = meta("park")
+    id = UnicodeAttribute(hash_key=True)
+    generation = NumberAttribute(default=0)
+
+
+GENERATION_ID = "_generation"
+
+
+def bump_generation() -> None:
+    """Tell every evaluator that sensor or installation configuration changed (one cheap read to notice)."""
+    GenerationModel(GENERATION_ID).update(actions=[GenerationModel.generation.add(1)])
+
+
+def generation() -> int:
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return int(GenerationModel.get(GENERATION_ID).generation or 0)
+    except DoesNotExist:
+        return 0
+
+
 class EnterpriseModel(DocModel):
     Meta = meta("enterprises")
 

@@ -53,6 +53,8 @@ class Caches:
     """What one Lambda container remembers between batches (one per container; tests make several)."""
 
     profiles: dict[str, Profile] = field(default_factory=dict)
+    generation: int = -1  # registry configuration generation the profiles were loaded at
+    generation_checked: int = 0  # ms
     states: dict[str, tuple[TagState, int]] = field(default_factory=dict)  # state, loaded at (ms)
     gateways: dict[str, dict[str, Any]] = field(default_factory=dict)  # gateway -> buffer, counters, last write
 
@@ -107,15 +109,18 @@ def _profile(sensor: dict[str, Any], now: int) -> Profile:
 
 
 def profiles(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, Profile]:
+    """Sensor configurations, re-read when the registry's generation moved (checked every tag_config_ttl_s)."""
     _profiles = c.profiles
     now, ttl = clock.now_ms(), get_settings().tag_config_ttl_s * 1000
-    missing = [t for t in tag_ids if t not in _profiles or now - _profiles[t].loaded > ttl]
+    if now - c.generation_checked >= ttl:
+        generation, c.generation_checked = registry.config_generation(), now
+        if generation != c.generation:
+            _profiles.clear()
+            c.generation = generation
+    missing = [t for t in tag_ids if t not in _profiles]
     if missing:
         for tag_id, sensor in registry.sensor_profiles(missing).items():
             _profiles[tag_id] = _profile(sensor, now)
-        for tag_id in missing:
-            if tag_id in _profiles and now - _profiles[tag_id].loaded > ttl:
-                del _profiles[tag_id]  # deleted from the registry
     return {t: _profiles[t] for t in tag_ids if t in _profiles}
 
 
