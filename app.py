@@ -5,14 +5,27 @@ from chalice import Chalice
 from chalicelib.alarms.handlers import bp as alarm_handlers
 from chalicelib.alarms.routes import bp as alarm_routes
 from chalicelib.audit.routes import bp as audit_routes
+from chalicelib.changes.handlers import bp as change_handlers
+from chalicelib.changes.routes import bp as change_routes
 from chalicelib.core.http import http_middleware
 from chalicelib.core.observability import lambda_middleware
+from chalicelib.duty.routes import bp as duty_routes
+from chalicelib.emergency.routes import bp as emergency_routes
+from chalicelib.incidents.handlers import bp as incident_handlers
+from chalicelib.incidents.routes import bp as incident_routes
+from chalicelib.linkage.handlers import bp as linkage_handlers
+from chalicelib.linkage.routes import bp as linkage_routes
 from chalicelib.notify.routes import bp as notify_routes
+from chalicelib.plans.routes import bp as plan_routes
 from chalicelib.registry.routes import bp as registry_routes
+from chalicelib.resources.handlers import bp as resource_handlers
+from chalicelib.resources.routes import bp as resource_routes
 from chalicelib.risk.routes import bp as risk_routes
 from chalicelib.system.routes import bp as system_routes
 from chalicelib.telemetry.handlers import bp as telemetry_handlers
 from chalicelib.telemetry.routes import bp as telemetry_routes
+from chalicelib.warnings.handlers import bp as warning_handlers
+from chalicelib.warnings.routes import bp as warning_routes
 
 app = Chalice(app_name="chempark")
 app.register_middleware(lambda_middleware, "all")
@@ -27,3 +40,16 @@ app.register_blueprint(alarm_routes)
 app.register_blueprint(alarm_handlers)
 app.register_blueprint(risk_routes)
 app.register_blueprint(notify_routes)
+app.register_blueprint(duty_routes)
+app.register_blueprint(warning_routes)
+app.register_blueprint(warning_handlers)
+app.register_blueprint(change_routes)
+app.register_blueprint(change_handlers)
+app.register_blueprint(emergency_routes)
+app.register_blueprint(incident_routes)
+app.register_blueprint(incident_handlers)
+app.register_blueprint(resource_routes)
+app.register_blueprint(resource_handlers)
+app.register_blueprint(plan_routes)
+app.register_blueprint(linkage_routes)
+app.register_blueprint(linkage_handlers)

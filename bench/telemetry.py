@@ -15,6 +15,7 @@ import os
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -137,11 +138,14 @@ def steady_state(
         provision()
         from chalicelib.core import clock
         from chalicelib.core.identity import SYSTEM
+        from chalicelib.core.schemas import Location
         from chalicelib.registry import schemas, service
         from chalicelib.telemetry import service as telemetry
 
         ent = service.create(
-            service.ENTERPRISE, schemas.EnterpriseIn(name="基准测试企业", location={"lat": 31.9, "lon": 120.9}), SYSTEM
+            service.ENTERPRISE,
+            schemas.EnterpriseIn(name="基准测试企业", location=Location(lat=31.9, lon=120.9)),
+            SYSTEM,
         )["id"]
         tags: dict[str, list[str]] = {}
         for g in range(gateways):
@@ -154,10 +158,10 @@ def steady_state(
                         id=f"BENCH-{g}-{i:03d}",
                         enterprise_id=ent,
                         name="温度",
-                        kind="temperature",
+                        kind=schemas.SensorKind.TEMPERATURE,
                         unit="℃",
-                        location={"lat": 31.9, "lon": 120.9},
-                        limits={"h": 80, "hh": 90, "l": 5, "ll": 2},
+                        location=Location(lat=31.9, lon=120.9),
+                        limits=schemas.Limits(h=80, hh=90, l=5, ll=2),
                         deadband=1,
                         trend=True,
                     ),
@@ -318,7 +322,7 @@ def alarm_latency(alarms: int = 200, pace_s: float = 0.4) -> dict[str, Any]:
         s.stop()
 
 
-PARTS = {"cpu": cpu_ratio, "steady": steady_state, "latency": alarm_latency}
+PARTS: dict[str, Callable[[], dict[str, Any]]] = {"cpu": cpu_ratio, "steady": steady_state, "latency": alarm_latency}
 
 
 def run() -> dict[str, Any]:

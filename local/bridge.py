@@ -74,11 +74,15 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+Projection = Callable[[dict[str, Any], str, str], Any]  # (payload, topic, client id) -> value
+Payload = bytes | bytearray  # paho hands over either
+
+
 @dataclass
 class CompiledRule:
     name: str
     topic_filter: str
-    projections: list[tuple[str, Callable[[dict[str, Any], str, str], Any]]]
+    projections: list[tuple[str, Projection]]
     select_all: bool
     where: list[tuple[str, str, Any]]
     actions: list[dict[str, Any]]
@@ -97,11 +101,22 @@ class CompiledRule:
         return out
 
 
+def _topic_segment(n: int) -> Projection:
+    """`topic(n)`: the topic's n-th level (1-based), None past its end."""
+    return lambda p, t, c: (t.split("/") + [None] * n)[n - 1]
+
+
+def _field_of(path: str) -> Projection:
+    """`<field>`: the payload's (dotted) field, None when absent."""
+    return lambda p, t, c: _field(p, path)
+
+
 def compile_rule(rule: dict[str, Any]) -> CompiledRule:
     match = _SELECT.match(rule["sql"])
     if not match:
         raise UnsupportedSql(rule["sql"])
-    projections, select_all = [], False
+    projections: list[tuple[str, Projection]] = []
+    select_all = False
     for item in (p.strip() for p in match.group("select").split(",")):
         if item == "*":
             select_all = True
@@ -111,14 +126,13 @@ def compile_rule(rule: dict[str, Any]) -> CompiledRule:
             raise UnsupportedSql(f"projection needs AS: {item}")
         expr, alias = parts[0].strip(), parts[1].strip()
         if m := re.fullmatch(r"topic\((\d+)\)", expr):
-            n = int(m.group(1))
-            projections.append((alias, lambda p, t, c, n=n: (t.split("/") + [None] * n)[n - 1]))
+            projections.append((alias, _topic_segment(int(m.group(1)))))
         elif expr == "timestamp()":
             projections.append((alias, lambda p, t, c: int(time.time() * 1000)))
         elif expr == "clientid()":
             projections.append((alias, lambda p, t, c: c))
         elif re.fullmatch(r"[\w.]+", expr):
-            projections.append((alias, lambda p, t, c, e=expr: _field(p, e)))
+            projections.append((alias, _field_of(expr)))
         else:
             raise UnsupportedSql(f"expression not supported: {expr}")
     where = []
@@ -150,7 +164,7 @@ class RuleBridge:
     ) -> None:
         self.rules = [compile_rule(r) for r in rules]
         self.host, self.port, self.flush_s = host, port, flush_s
-        self._inbox: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
+        self._inbox: queue.Queue[tuple[str, Payload] | None] = queue.Queue()
         self._archive: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
         self._worker = threading.Thread(target=self._run, name="rule-bridge", daemon=True)
         self._client: Any = None
@@ -187,7 +201,7 @@ class RuleBridge:
     def _run(self) -> None:
         last_flush = time.monotonic()
         while True:
-            batch: list[tuple[str, bytes]] = []
+            batch: list[tuple[str, Payload]] = []
             try:
                 item = self._inbox.get(timeout=0.2)
                 if item is None:
@@ -212,8 +226,8 @@ class RuleBridge:
                 self._flush_archive()
                 last_flush = time.monotonic()
 
-    def _deliver(self, batch: list[tuple[str, bytes]]) -> None:
-        sends: dict[str, list[tuple[str, str, bytes, str]]] = defaultdict(list)
+    def _deliver(self, batch: list[tuple[str, Payload]]) -> None:
+        sends: dict[str, list[tuple[str, str, Payload, str]]] = defaultdict(list)
         for topic, raw in batch:
             self.stats["received"] += 1
             stripped = re.sub(r"^\$aws/rules/[^/]+/", "", topic)
@@ -238,7 +252,7 @@ class RuleBridge:
         for url, items in sends.items():
             self._send(url, items)
 
-    def _send(self, url: str, items: list[tuple[str, str, bytes, str]]) -> None:
+    def _send(self, url: str, items: list[tuple[str, str, Payload, str]]) -> None:
         sqs = aws.client("sqs")
         for start in range(0, len(items), 10):
             chunk = items[start : start + 10]
@@ -253,7 +267,7 @@ class RuleBridge:
             if failed:
                 self._error([chunk[int(i)] for i in failed], "SendMessageBatch entry failed")
 
-    def _error(self, items: list[tuple[str, str, bytes, str]], reason: str) -> None:
+    def _error(self, items: list[tuple[str, str, Payload, str]], reason: str) -> None:
         self.stats["errors"] += len(items)
         by_rule = {r.name: r for r in self.rules}
         for rule_name, topic, raw, _ in items:

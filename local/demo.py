@@ -9,6 +9,7 @@ ack and shelve through the API -> both in the audit log.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -116,7 +117,7 @@ def tap_topic(env: Env, topic_env: str) -> tuple[Any, str]:
 
 
 def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     while True:
         got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
             "Messages", []
@@ -177,7 +178,7 @@ def alarm_scenario(env: Env, t: Timeline) -> dict[str, Any]:
 
     seen: dict[str, dict[str, Any]] = {}
     for condition, label in (("TREND", "趋势预警"), ("H", "高报警"), ("HH", "高高报警")):
-        seen[condition] = wait_for(f"{condition} alarm", lambda c=condition: alarm(c), timeout_s=150)
+        seen[condition] = wait_for(f"{condition} alarm", functools.partial(alarm, condition), timeout_s=150)
         a = seen[condition]
         extra = f"，预计 {a['detail']:.0f}s 后达到 H" if condition == "TREND" and a.get("detail") else ""
         t.ok(f"{label} {a['id']} 产生：值 {a['value']:.3f} ppm，优先级 {a['priority']}{extra}")
@@ -239,6 +240,198 @@ def alarm_scenario(env: Env, t: Timeline) -> dict[str, Any]:
     return {"tag": tag, "installation_id": inst, "alarms": seen, "sensor": sensor}
 
 
+def warning_scenario(env: Env, t: Timeline, leak: dict[str, Any]) -> str:
+    """The HH alarm's warning: verify -> grade -> draft -> approve -> publish -> feedback -> close (6.3.2, 6.3.3)."""
+    sensor = leak["sensor"]
+    eid = sensor["enterprise_id"]
+
+    def open_warning() -> Any:
+        items = env.call("GET", f"/warnings?enterprise_id={eid}")["items"]
+        return next((w for w in items if w.get("tag_id") == leak["tag"] and w["awaiting"] == "verification"), None)
+
+    w = wait_for("warning verification to start", open_warning, timeout_s=60)
+    wid = w["id"]
+    detail = env.call("GET", f"/warnings/{wid}")["warning"]
+    assignees = "、".join(a["name"] for a in detail.get("assignees", [])) or "值守人员"
+    t.ok(
+        f"报警触发预警核实 {wid}：{detail['title']}，优先级 {detail['priority']}，"
+        f"关联报警 {len(detail['alarm_ids'])} 条，指派 {assignees}，核实时限 {detail['verify_limit_s']}s"
+    )
+    env.call(
+        "POST",
+        f"/warnings/{wid}/verification",
+        role="duty_officer",
+        body={
+            "outcome": "confirmed",
+            "level": "orange",
+            "method": ["video", "trend", "enterprise_call"],
+            "impact": "液氯储罐区氯气泄漏，下风向 500 m 内需警戒",
+        },
+    )
+    t.ok("值班员经视频复核、趋势分析并电话确认企业：确认为橙色预警")
+
+    def step(name: str) -> Any:
+        data = env.call("GET", f"/warnings/{wid}")
+        return data if data["warning"]["awaiting"] == name else None
+
+    drafts = wait_for("publication drafts", lambda: step("approval"), timeout_s=30)["warning"]["drafts"]
+    t.ok(f"已按受众拟稿：{', '.join(d['audience'] + '(' + '/'.join(d['channels']) + ')' for d in drafts)}")
+    sqs, url = tap_topic(env, "CHEMPARK_TOPIC_NOTIFICATIONS_ARN")
+    env.call("POST", f"/warnings/{wid}/approval", role="commander", body={"decision": "approve", "comment": "同意发布"})
+    tracked = wait_for("publication", lambda: step("tracking"), timeout_s=30)["warning"]
+    ok = [f"{p['audience']}/{p['channel']}" for p in tracked["publication"] if p["ok"]]
+    t.ok(f"应急指挥审批通过，已发布 {len(ok)} 个渠道：{', '.join(ok)}")
+    texts = [s for s in sms_sent(env, eid) if s["kind"] == "warning" and s["ref"].startswith(wid)]
+    if not texts:
+        raise StepFailed("no warning SMS was sent")
+    t.ok(f"预警短信 {len(texts)} 条，例：{texts[0]['phone']} ← {texts[0]['text']}")
+    fanout = wait_for("SNS fan-out", lambda: drain(sqs, url) or None, timeout_s=20)
+    t.ok(f"SNS 通知主题发布 {len(fanout)} 条（channel={sorted({m['attrs']['channel'] for m in fanout})}）")
+    manager = next(k for k in env.tokens if k == f"enterprise_manager:{eid}")
+    env.call(
+        "POST", f"/warnings/{wid}/feedback", role=manager, body={"text": "已关闭进料阀并堵漏", "measures": "堵漏、喷淋"}
+    )
+    t.ok("企业安全负责人反馈处置情况")
+    return wid
+
+
+def close_warning(env: Env, t: Timeline, wid: str) -> None:
+    env.call("POST", f"/warnings/{wid}/close", role="duty_officer", body={"reason": "现场浓度恢复正常，风险解除"})
+    final = wait_for(
+        "closure",
+        lambda: (d := env.call("GET", f"/warnings/{wid}"))["warning"]["status"] == "closed" and d,
+        timeout_s=30,
+    )
+    t.ok("预警闭环关闭。时间线：")
+    start = final["timeline"][0]["ts"]
+    for e in final["timeline"]:
+        print(f"             +{(e['ts'] - start) / 1000:6.1f}s  {e['action']:<22} {e['actor']}", flush=True)
+    audit = env.call("GET", f"/audit/records?target={wid}", role="auditor")["items"]
+    t.ok(f"预警处置全过程已入审计日志（{len(audit)} 条：{', '.join(sorted({a['action'] for a in audit}))}）")
+
+
+WORKERS = [
+    ("emp-chl-01", "赵操作", "13600000101", 0.0002, 0.0001),
+    ("emp-chl-02", "钱巡检", "13600000102", -0.0003, 0.0004),
+    ("emp-chl-03", "孙维修", "13600000103", 0.0006, -0.0002),
+    ("emp-far-01", "周文员", "13600000104", -0.0300, -0.0400),
+]
+
+
+def incident_scenario(env: Env, t: Timeline, leak: dict[str, Any], wid: str) -> None:
+    """The confirmed leak becomes an incident: plan, zones, linkage commands, evacuation, instructions, archive."""
+    import datetime as dt
+
+    sensor = leak["sensor"]
+    inst = env.call("GET", f"/installations/{sensor['installation_id']}")
+    for pid, name, phone, dlat, dlon in WORKERS:  # the badge system reports who is where
+        env.call(
+            "POST",
+            "/people/positions",
+            role="integration",
+            body={
+                "person_id": pid,
+                "name": name,
+                "phone": phone,
+                "lat": inst["location"]["lat"] + dlat,
+                "lon": inst["location"]["lon"] + dlon,
+                "enterprise_id": sensor["enterprise_id"],
+                "source": "badge",
+                "ts": dt.datetime.now(dt.UTC).isoformat(),
+            },
+        )
+    t.ok(f"门禁定位系统上报 {len(WORKERS)} 名人员位置")
+    inc = env.call(
+        "POST",
+        "/incidents",
+        role="duty_officer",
+        body={"warning_id": wid, "release_rate_kg_s": 0.5, "reporter": "值守人员张值守"},
+    )
+    iid = inc["id"]
+    t.ok(f"已确认预警转为应急事件 {iid}：{inc['title']}，{inc['level']} 级响应")
+    env.call("POST", f"/incidents/{iid}/activate", role="commander")
+
+    def ready() -> Any:
+        data = env.call("GET", f"/incidents/{iid}")
+        return data if data["incident"]["awaiting_stand_down"] else None
+
+    data = wait_for("emergency response to be under way", ready, timeout_s=90)
+    incident = data["incident"]
+    t.ok(
+        f"一键启动：匹配预案《{(incident.get('plan') or {}).get('name', '无')}》，通知单位 "
+        f"{'、'.join(u['name'] for u in incident['units'])}"
+    )
+    zones = (incident.get("impact") or {}).get("zones", [])
+    t.ok(
+        "影响范围（{}）：".format(incident["impact"]["weather"]["source"])
+        + "；".join(f"{z['level']} {z['threshold_ppm']}ppm 下风向 {z['downwind_m']:.0f} m" for z in zones)
+        + f"；初始隔离半径 {incident['impact']['isolation_radius_m']:.0f} m"
+    )
+    situation = incident["situation"]
+    t.ok(
+        f"态势汇集：摄像机 {len(situation['cameras'])}、测点 {len(situation['sensors'])}、周边危险源 "
+        f"{len(situation['hazards'])}、应急资源 {len(situation['resources'])}；调派 "
+        f"{'、'.join(r['name'] for r in incident.get('dispatched_resources', []))}"
+    )
+    commands = wait_for(
+        "linkage commands to be acknowledged",
+        lambda: (
+            (items := env.call("GET", f"/linkage/commands?incident_id={iid}")["items"])
+            and all(c["status"] != "sent" for c in items)
+            and items
+        ),
+        timeout_s=60,
+    )
+    t.ok(
+        f"泄漏联动指令 {len(commands)} 条："
+        + "；".join(f"{c['device_id']} {c['action']} → {c['status']}" for c in commands)
+    )
+    evac = env.call("GET", f"/incidents/{iid}/evacuation", role="commander")
+    if not evac["notified"]:
+        raise StepFailed("nobody in the zone was told to evacuate")
+    first = evac["people"][0] if "people" in evac else None
+    t.ok(f"疏散指令已推送 {evac['notified']} 人（区域外人员未打扰）")
+    if first:
+        env.call("POST", f"/incidents/{iid}/evacuation/ack", role="integration", body={"person_id": first["person_id"]})
+        t.ok(f"{first['name']} 在手机上确认撤离")
+    fire = next(u["name"] for u in incident["units"] if "消防" in u["name"])
+    env.call("POST", f"/incidents/{iid}/units/ack", role="commander", body={"unit": fire})
+    t.ok(f"{fire} 确认响应就位")
+    task = data["instructions"][0]
+    for status, text in (("received", "已接收"), ("executing", "已到场堵漏"), ("done", "泄漏点已封堵")):
+        env.call(
+            "POST",
+            f"/incidents/{iid}/instructions/{task['id']}/status",
+            role="inspector",
+            body={"status": status, "feedback": text},
+        )
+    t.ok(f"预案任务「{task['content']}」反馈：已接收 → 执行中 → 已完成")
+    env.call(
+        "POST",
+        f"/incidents/{iid}/instructions",
+        role="commander",
+        body={
+            "recipients": [{"name": "园区环境监测站", "role": "环境监测", "phone": "13800000024"}],
+            "content": "每 10 分钟报告一次下风向厂界氯气浓度",
+        },
+    )
+    t.ok("指挥长下达补充指令：下风向厂界加密监测")
+    env.call(
+        "POST", f"/incidents/{iid}/stand-down", role="commander", body={"summary": "泄漏已封堵，浓度恢复正常，终止响应"}
+    )
+    done = wait_for(
+        "archive", lambda: (d := env.call("GET", f"/incidents/{iid}"))["incident"].get("archive") and d, timeout_s=120
+    )
+    report = env.call("GET", f"/incidents/{iid}/report", role="commander")
+    m = report["metrics"]
+    t.ok(
+        f"终止响应并归档：{done['incident']['archive']['report']}；首条指令 {m['time_to_first_instruction_s']}s，"
+        f"资源调派 {m['resource_dispatch_s']}s，任务完成 {m['tasks_done']}/{m['tasks']}，"
+        f"未响应单位 {len(m['units_unreachable'])}"
+    )
+    print("             " + "\n             ".join(report["report"].splitlines()[:8]), flush=True)
+
+
 def main() -> int:
     print("chempark-safety demo: 液氯储罐区氯气泄漏", flush=True)
     t = Timeline()
@@ -247,7 +440,10 @@ def main() -> int:
         env = connect()
         health = env.call("GET", "/health")
         t.ok(f"服务健康：{health['status']}（版本 {health['version']}）")
-        alarm_scenario(env, t)
+        leak = alarm_scenario(env, t)
+        wid = warning_scenario(env, t, leak)
+        incident_scenario(env, t, leak, wid)
+        close_warning(env, t, wid)
     except (StepFailed, StopIteration, KeyError, requests.RequestException) as exc:
         t.fail(f"{type(exc).__name__}: {exc}")
     finally:

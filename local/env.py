@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import time
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from moto.server import ThreadedMotoServer
 
 
 def configure(stage: str = "local", prefix: str | None = None) -> None:
@@ -23,6 +27,8 @@ def configure(stage: str = "local", prefix: str | None = None) -> None:
             "TZ": "UTC",
         }
     )
+    # The embedded stack checks units' acknowledgement after 30 s rather than 5 min, so a demo completes.
+    os.environ.setdefault("CHEMPARK_UNIT_ACK_S", "30")
     os.environ.pop("AWS_PROFILE", None)
     time.tzset()
     from chalicelib.core import aws, settings
@@ -31,7 +37,7 @@ def configure(stage: str = "local", prefix: str | None = None) -> None:
     aws.reset()
 
 
-def start_moto(port: int = 0) -> tuple[object, str]:
+def start_moto(port: int = 0) -> tuple[ThreadedMotoServer, str]:
     """Start moto's threaded server with Step Functions execution on; point every AWS client at it."""
     import logging
 
@@ -57,7 +63,10 @@ def start_moto(port: int = 0) -> tuple[object, str]:
 
 def log_to_file(path: os.PathLike[str] | str) -> None:
     """Send the Lambdas' JSON logs to a file (the console keeps the stack's own status lines)."""
+    import logging
+
     from chalicelib.core.observability import logger
 
     stream = open(path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 (lives as long as the process)
-    logger.registered_handler.setStream(stream)
+    # Logger() was built without a handler: powertools gave it a StreamHandler.
+    cast("logging.StreamHandler[Any]", logger.registered_handler).setStream(stream)

@@ -57,6 +57,10 @@ def table_models() -> list[Any]:
     return models
 
 
+def sns_arn(name: str) -> str:
+    return f"arn:aws:sns:{get_settings().region}:{ACCOUNT}:{name}"
+
+
 def function_name(handler: str) -> str:
     return f"chempark-{get_settings().stage}-{handler}"
 
@@ -197,6 +201,13 @@ def _functions(out: Provisioned, role_arn: str, app_module: str) -> None:
             )
             out.sqs_sources.append(
                 SqsSource(fn, url, source.batch_size, float(source.maximum_batching_window_in_seconds or 0))
+            )
+        elif type(source).__name__ == "SNSEventConfig":
+            topic_arn = source.topic if source.topic.startswith("arn:") else sns_arn(source.topic)
+            aws.client("sns").subscribe(
+                TopicArn=topic_arn,
+                Protocol="lambda",
+                Endpoint=lam.get_function(FunctionName=fn)["Configuration"]["FunctionArn"],
             )
         elif hasattr(source, "schedule_expression"):
             expression = source.schedule_expression

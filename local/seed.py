@@ -136,6 +136,119 @@ ENVIRONMENT = [
 ]
 
 
+DUTY = {
+    "officers": [{"subject": "demo-duty_officer", "name": "张值守", "phone": "13800000011"}],
+    "supervisor": {"subject": "demo-commander", "name": "李值班长", "phone": "13800000012"},
+    "safety_head": {"subject": "demo-park_admin", "name": "王安全", "phone": "13800000013"},
+}
+
+
+def roster(days: int = 7) -> dict[str, Any]:
+    """Day and night shifts (park local time, UTC+8) staffed by the demo accounts, from yesterday on."""
+    import datetime as dt
+
+    today = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    dates = [(today + dt.timedelta(days=d)).isoformat() for d in range(-1, days)]
+    return {
+        "shifts": [
+            {"id": "day", "name": "白班", "start": "08:00", "end": "20:00"},
+            {"id": "night", "name": "夜班", "start": "20:00", "end": "08:00"},
+        ],
+        "assignments": [{"date": d, "shift_id": s, **DUTY} for d in dates for s in ("day", "night")],
+    }
+
+
+def emergency(call: Any, out: Seeded, lat0: float, lon0: float) -> None:
+    """Emergency resources, a park leak plan, and actuators around the liquid-chlorine tank farm."""
+
+    def at(dlat: float, dlon: float) -> dict[str, float]:
+        return {"lat": round(lat0 + dlat, 6), "lon": round(lon0 + dlon, 6)}
+
+    for body in (
+        {
+            "kind": "team",
+            "name": "园区专职消防救援站",
+            "location": at(0.0005, 0.0010),
+            "contact": {"name": "陈站长", "phone": "13800000021"},
+            "details": {"members": 36, "specialties": ["危化品堵漏", "消防"]},
+        },
+        {
+            "kind": "vehicle",
+            "name": "危化品抢险救援车",
+            "location": at(0.0005, 0.0011),
+            "details": {"plate": "苏F·X1234", "vehicle_type": "危化品抢险车", "seats": 6},
+        },
+        {
+            "kind": "vehicle",
+            "name": "水罐消防车",
+            "location": at(0.0006, 0.0010),
+            "details": {"plate": "苏F·X5678", "vehicle_type": "消防车", "seats": 6},
+        },
+        {
+            "kind": "medical_point",
+            "name": "园区急救站",
+            "location": at(-0.0010, 0.0020),
+            "contact": {"name": "刘医生", "phone": "13800000022"},
+            "details": {"beds": 8, "services": ["急救", "洗消", "中毒救治"]},
+        },
+        {
+            "kind": "shelter",
+            "name": "园区应急避难场所（体育馆）",
+            "location": at(-0.0040, 0.0080),
+            "details": {"capacity": 800, "occupancy": 0, "area_m2": 3200},
+        },
+        {
+            "kind": "supply",
+            "name": "正压式空气呼吸器",
+            "location": at(0.0005, 0.0010),
+            "details": {"quantity": 20, "unit": "套", "wear_threshold": 200, "usage_count": 12},
+        },
+    ):
+        call("POST", "/resources", body)
+    call(
+        "POST",
+        "/plans",
+        {
+            "name": "园区危险化学品泄漏事故专项应急预案",
+            "accident_types": ["leak", "poisoning"],
+            "levels": ["I", "II", "III", "IV"],
+            "tasks": [
+                {"title": "关闭泄漏源上下游阀门，实施堵漏", "responsible": "消防救援", "due_minutes": 10},
+                {"title": "下风向设置警戒区，组织人员疏散", "responsible": "治安疏散", "due_minutes": 10},
+                {"title": "设立洗消点，救治中毒人员", "responsible": "医疗救护", "due_minutes": 20},
+                {"title": "在厂界及下风向开展有毒气体监测", "responsible": "环境监测", "due_minutes": 15},
+            ],
+            "notifications": [
+                {"name": "园区专职消防救援站", "role": "消防救援", "phone": "13800000021", "min_level": "IV"},
+                {"name": "园区急救站", "role": "医疗救护", "phone": "13800000022", "min_level": "III"},
+                {"name": "园区治安巡逻队", "role": "治安疏散", "phone": "13800000023", "min_level": "III"},
+                {"name": "园区环境监测站", "role": "环境监测", "phone": "13800000024", "min_level": "III"},
+            ],
+            "linkage_rules": ["leak_default"],
+            "sections": [
+                {"title": "处置要点", "body": "佩戴正压式空气呼吸器，启动碱液喷淋吸收，严禁无防护进入警戒区。"}
+            ],
+        },
+    )
+    chlor = out.enterprise_ids[0]
+    for device in (
+        {"id": "chl-door-1", "kind": "door", "name": "液氯储罐区1号门禁", "location": at(0.0014, 0.0041)},
+        {
+            "id": "chl-exit-1",
+            "kind": "evacuation_exit",
+            "name": "液氯储罐区东侧疏散通道",
+            "location": at(0.0011, 0.0045),
+        },
+        {"id": "chl-fan-1", "kind": "ventilation", "name": "液氯包装间排风机", "location": at(0.0012, 0.0039)},
+    ):
+        call("POST", "/linkage/devices", {**device, "enterprise_id": chlor})
+    for device in (
+        {"id": "park-board-1", "kind": "board", "name": "园区主干道户外情报板", "location": at(0.0, 0.0)},
+        {"id": "park-broadcast", "kind": "broadcast", "name": "园区应急广播", "location": at(0.0, 0.0)},
+    ):
+        call("POST", "/linkage/devices", device)
+
+
 def _ok(response: Any, what: str) -> dict[str, Any]:
     if response.status_code not in (200, 201):
         raise RuntimeError(f"seeding {what} failed: {response.status_code} {response.body!r}")
@@ -177,6 +290,7 @@ def seed(token: str | None = None) -> Seeded:
                 ],
             },
         )
+        call("PUT", "/duty/roster", roster())
         camera_serial = 1
         for e_index, e in enumerate(ENTERPRISES):
             name, phone = e["manager"]
@@ -256,6 +370,7 @@ def seed(token: str | None = None) -> Seeded:
                         },
                     )
                     out.cameras += 1
+        emergency(call, out, lat0, lon0)
         # Environment monitors belong to the first enterprise's gateway in the demo (the park has no own gateway).
         first = out.enterprise_ids[0]
         env_gateway = next(g for g, e in out.gateway_enterprise.items() if e == first)

@@ -2,7 +2,12 @@
 awsiotsdk wraps), with values that wander inside their normal band. A control message on
 `chempark/local/simulator` starts scenarios, e.g. the chlorine-leak ramp:
 `{"scenario": "chlorine_leak", "tag": "<tag>", "rate_per_s": 0.008}` (trend warning, then H, then HH).
-In AWS the same payload goes to `$aws/rules/<rule>/park/<enterprise>/telemetry` (Basic Ingest)."""
+In AWS the same payload goes to `$aws/rules/<rule>/park/<enterprise>/telemetry` (Basic Ingest).
+
+The simulated actuators acknowledge every linkage command (`park/+/commands/+`) on `park/<enterprise>/acks`;
+`{"scenario": "device_failure", "device": "<id>"}` silences one device (drills' injected faults),
+`{"scenario": "device_recover", "device": "<id>"}` brings it back. moto's iot-data only records what the
+app publishes, so while the simulator runs it relays those publishes to the broker, as IoT Core would."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CONTROL_TOPIC = "chempark/local/simulator"
+COMMAND_TOPICS = "park/+/commands/+"
 
 
 def normal_value(sensor: dict[str, Any], t: float, rng: random.Random) -> float:
@@ -64,6 +70,8 @@ class Simulator:
     period_s: float = 5.0
     stats: dict[str, int] = field(default_factory=lambda: {"messages": 0, "readings": 0})
     leaks: dict[str, Leak] = field(default_factory=dict)
+    failed_devices: set[str] = field(default_factory=set)
+    _unrelay: Any = None
     _halt: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _conn: Any = None
@@ -83,10 +91,15 @@ class Simulator:
         self._conn.connect().result(10)
         subscribed, _ = self._conn.subscribe(CONTROL_TOPIC, mqtt.QoS.AT_LEAST_ONCE, callback=self._on_control)
         subscribed.result(10)
+        subscribed, _ = self._conn.subscribe(COMMAND_TOPICS, mqtt.QoS.AT_LEAST_ONCE, callback=self._on_command)
+        subscribed.result(10)
+        self._relay_iot_data()
         self._thread = threading.Thread(target=self._run, name="simulator", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
+        if self._unrelay is not None:
+            self._unrelay()
         self._halt.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
@@ -110,9 +123,48 @@ class Simulator:
             )
             if command.get("period_s"):
                 self.period_s = float(command["period_s"])
+        elif command.get("scenario") == "device_failure" and command.get("device"):
+            self.failed_devices.add(str(command["device"]))
+        elif command.get("scenario") == "device_recover":
+            self.failed_devices.discard(str(command.get("device")))
         elif command.get("scenario") == "stop":
             self.leaks.clear()
+            self.failed_devices.clear()
             self.period_s = float(command.get("period_s", 5.0))
+
+    def _on_command(self, topic: str, payload: bytes, **_: Any) -> None:
+        """A simulated actuator executes the command and acknowledges it, unless it was told to fail."""
+        from awscrt import mqtt
+
+        parts = topic.split("/")  # park/<enterprise>/commands/<device>
+        enterprise, device = parts[1], parts[-1]
+        try:
+            order = json.loads(payload)
+        except ValueError:
+            return
+        if device in self.failed_devices or not isinstance(order, dict) or not order.get("command_id"):
+            return
+        ack = {
+            "command_id": order["command_id"],
+            "status": "ok",
+            "detail": f"模拟设备已执行 {order.get('command')}",
+        }
+        self._conn.publish(f"park/{enterprise}/acks", json.dumps(ack, ensure_ascii=False), mqtt.QoS.AT_LEAST_ONCE)
+        self.stats["acks"] = self.stats.get("acks", 0) + 1
+
+    def _relay_iot_data(self) -> None:
+        from awscrt import mqtt
+        from moto.iotdata.models import IoTDataPlaneBackend
+
+        original, conn = IoTDataPlaneBackend.publish, self._conn
+
+        def publish(backend: Any, topic: str, payload: bytes) -> None:
+            original(backend, topic, payload)
+            with contextlib.suppress(Exception):  # the broker may be stopping
+                conn.publish(topic, payload, mqtt.QoS.AT_LEAST_ONCE)
+
+        setattr(IoTDataPlaneBackend, "publish", publish)  # noqa: B010 (restored by stop())
+        self._unrelay = lambda: setattr(IoTDataPlaneBackend, "publish", original)
 
     def _value(self, sensor: dict[str, Any], now: float, rng: random.Random) -> float:
         leak = self.leaks.get(sensor["id"])

@@ -7,7 +7,7 @@ whatever a crash left behind (at-least-once; SMS are de-duplicated per event and
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -20,7 +20,10 @@ from chalicelib.core.schemas import Priority
 from chalicelib.notify import service as notify
 from chalicelib.registry import service as registry
 
-store = lazy_module("chalicelib.alarms.store")
+if TYPE_CHECKING:
+    from chalicelib.alarms import store
+else:
+    store = lazy_module("chalicelib.alarms.store")
 
 EVENT_LABEL = {"raised": "报警", "reactivated": "再次报警", "escalated": "报警升级", "renotified": "报警未确认提醒"}
 

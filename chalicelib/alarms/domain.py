@@ -229,7 +229,7 @@ def due_for_attention(alarm: Alarm, now: int, escalate_after_ms: int, renotify_a
     if not alarm.annunciated or alarm.acked or not alarm.active:
         return Outcome(alarm, ())
     since = max(alarm.raised_ms, alarm.last_notified_ms)
-    notified = {"last_notified_ms": now, "notify_count": alarm.notify_count + 1, "last_change_ms": now}
+    notified: dict[str, Any] = {"last_notified_ms": now, "notify_count": alarm.notify_count + 1, "last_change_ms": now}
     if now - alarm.raised_ms >= escalate_after_ms * (alarm.escalations + 1) and alarm.priority is not Priority.URGENT:
         a = replace(alarm, priority=alarm.priority.escalated(1), escalations=alarm.escalations + 1, **notified)
         return Outcome(a, (Event.ESCALATED,))

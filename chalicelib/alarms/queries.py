@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.alarms import kpis as kpi_rules
 from chalicelib.alarms import service
@@ -14,7 +14,12 @@ from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.registry import service as registry
 
-store = lazy_module("chalicelib.alarms.store")
+if TYPE_CHECKING:
+    from pynamodb.expressions.condition import Condition
+
+    from chalicelib.alarms import store
+else:
+    store = lazy_module("chalicelib.alarms.store")
 
 
 def _and(*conditions: Any) -> Any:
@@ -30,7 +35,7 @@ def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | N
     scope = who.scope(q.enterprise_id)
     lo, hi = (to_ms(q.from_) if q.from_ else 0), (to_ms(q.to) if q.to else 2**53)
     in_range = store.AlarmModel.raised_ms.between(lo, hi)
-    filters = [
+    filters: list[Condition | None] = [
         store.AlarmModel.state == q.state.value if q.state else None,
         store.AlarmModel.priority == q.priority.value if q.priority else None,
     ]

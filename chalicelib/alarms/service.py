@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
@@ -24,7 +24,10 @@ from chalicelib.core.schemas import Priority
 from chalicelib.core.store import is_conditional_failure, transaction
 from chalicelib.telemetry.domain import Change, Cond, TagState
 
-store = lazy_module("chalicelib.alarms.store")
+if TYPE_CHECKING:
+    from chalicelib.alarms import store
+else:
+    store = lazy_module("chalicelib.alarms.store")
 
 
 class Contended(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
@@ -16,7 +16,10 @@ from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import is_conditional_failure, transaction
 
-store = lazy_module("chalicelib.audit.store")
+if TYPE_CHECKING:
+    from chalicelib.audit import store
+else:
+    store = lazy_module("chalicelib.audit.store")
 
 AUDIT_CONTENDED = errors.define(
     "AUDIT_CONTENDED", 503, "审计日志写入繁忙，请重试", "Too many concurrent appends lost the race for the chain head."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import cache
 from typing import Any
@@ -19,7 +20,11 @@ def client(service: str) -> Any:
         from chalicelib.core.settings import get_settings
 
         config = Config(retries={"max_attempts": 4, "mode": "standard"}, connect_timeout=3, read_timeout=10)
-        return boto3.client(service, region_name=get_settings().region, config=config)
+        extra = {}
+        # iot-data needs the account's own endpoint in AWS (infra passes it); locally AWS_ENDPOINT_URL covers it.
+        if service == "iot-data" and os.environ.get("CHEMPARK_IOT_DATA_ENDPOINT"):
+            extra["endpoint_url"] = os.environ["CHEMPARK_IOT_DATA_ENDPOINT"]
+        return boto3.client(service, region_name=get_settings().region, config=config, **extra)
 
 
 def reset() -> None:

@@ -100,11 +100,15 @@ QUEUES: tuple[Queue, ...] = (
     Queue("telemetry", visibility_timeout_s=60, max_receive=5),
     # IoT rule error action: messages the rule could not deliver, kept for replay.
     Queue("ingest-errors", visibility_timeout_s=60, max_receive=5, retention_s=14 * 24 * 3600),
+    # IoT rule park/+/acks -> device command acknowledgements -> linkage Lambda (batches, partial failures).
+    Queue("command-acks", visibility_timeout_s=60, max_receive=5),
 )
 
 TOPICS: tuple[Topic, ...] = (
     Topic("alarm-events", "园区报警事件"),
     Topic("notifications", "园区预警通知"),
+    # The command console's big screen: incident highlight with source, zones and resources (5.4.3-7).
+    Topic("screen-events", "指挥大屏事件"),
 )
 
 BUCKETS: tuple[Bucket, ...] = (
@@ -112,7 +116,11 @@ BUCKETS: tuple[Bucket, ...] = (
     Bucket("reports"),
 )
 
-STATE_MACHINES: tuple[StateMachine, ...] = ()
+STATE_MACHINES: tuple[StateMachine, ...] = (
+    StateMachine("warning-verification", "warning_verification.asl.json"),
+    StateMachine("change-approval", "change_approval.asl.json"),
+    StateMachine("emergency-response", "emergency_response.asl.json"),
+)
 
 # PynamoDB models, as "module:Class", imported only by the provisioners and the infra tests.
 TABLE_MODELS: tuple[str, ...] = (
@@ -132,6 +140,28 @@ TABLE_MODELS: tuple[str, ...] = (
     "chalicelib.notify.store:SmsLogModel",
     "chalicelib.notify.store:FloodWindowModel",
     "chalicelib.risk.store:RiskModel",
+    "chalicelib.changes.store:CIModel",
+    "chalicelib.changes.store:CIHistoryModel",
+    "chalicelib.changes.store:ChangeModel",
+    "chalicelib.changes.store:ChangeEventModel",
+    "chalicelib.duty.store:AssignmentModel",
+    "chalicelib.duty.store:HandoverModel",
+    "chalicelib.warnings.store:WarningModel",
+    "chalicelib.warnings.store:WarningEventModel",
+    "chalicelib.warnings.store:SlotModel",
+    "chalicelib.resources.store:ResourceModel",
+    "chalicelib.resources.store:ResourceHistoryModel",
+    "chalicelib.resources.store:ReminderModel",
+    "chalicelib.plans.store:PlanModel",
+    "chalicelib.plans.store:PlanVersionModel",
+    "chalicelib.linkage.store:ActuatorModel",
+    "chalicelib.linkage.store:LinkageRuleModel",
+    "chalicelib.linkage.store:CommandModel",
+    "chalicelib.linkage.store:PositionModel",
+    "chalicelib.linkage.store:EvacueeModel",
+    "chalicelib.incidents.store:IncidentModel",
+    "chalicelib.incidents.store:LogModel",
+    "chalicelib.incidents.store:InstructionModel",
 )
 
 
@@ -160,3 +190,7 @@ def bucket_name(logical: str) -> str:
 
 def state_machine_arn(logical: str) -> str:
     return _lookup(next(m for m in STATE_MACHINES if m.logical == logical).env)
+
+
+def topic(logical: str) -> Topic:
+    return next(t for t in TOPICS if t.logical == logical)

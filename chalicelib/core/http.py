@@ -80,7 +80,7 @@ def json_default(value: Any) -> Any:
 
 
 def json_response(body: Any, status: int = 200, request_id: str = "") -> Response:
-    headers = {"Content-Type": "application/json; charset=utf-8"}
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8"}
     if request_id:
         headers["X-Request-Id"] = request_id
     payload = orjson.dumps(body, default=json_default).decode() if body is not None else ""

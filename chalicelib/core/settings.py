@@ -35,6 +35,16 @@ class Settings(BaseModel):
     flood_threshold: int = Field(default=10, ge=1)  # more than this many alarms ...
     flood_window_s: int = Field(default=600, ge=1)  # ... in this window, for one area, is a flood
     digest_every_s: int = Field(default=300, ge=1)  # during a flood SMS become one digest per period
+    # Warning verification (6.3.2): alarms at or above this priority start a verification workflow.
+    warning_min_priority: Literal["low", "medium", "high", "urgent"] = "high"
+    verify_urgent_s: int = Field(default=300, ge=1)  # the duty officer verifies an urgent warning within 5 min
+    verify_high_s: int = Field(default=600, ge=1)
+    verify_other_s: int = Field(default=1800, ge=1)
+    escalate_s: int = Field(default=300, ge=1)  # then the shift supervisor has this long
+    safety_head_s: int = Field(default=600, ge=1)  # then the park safety head (reminded every period)
+    approval_s: int = Field(default=900, ge=1)  # publication approval, reminded every period
+    tracking_s: int = Field(default=3600, ge=1)  # feedback reminder period until the risk is lifted
+    park_utc_offset_h: int = Field(default=8, ge=-12, le=14)  # duty shifts are in park local time (UTC+8)
 
 
 _ENV = {
@@ -54,6 +64,15 @@ _ENV = {
     "flood_threshold": "CHEMPARK_FLOOD_THRESHOLD",
     "flood_window_s": "CHEMPARK_FLOOD_WINDOW_S",
     "digest_every_s": "CHEMPARK_DIGEST_EVERY_S",
+    "warning_min_priority": "CHEMPARK_WARNING_MIN_PRIORITY",
+    "verify_urgent_s": "CHEMPARK_VERIFY_URGENT_S",
+    "verify_high_s": "CHEMPARK_VERIFY_HIGH_S",
+    "verify_other_s": "CHEMPARK_VERIFY_OTHER_S",
+    "escalate_s": "CHEMPARK_ESCALATE_S",
+    "safety_head_s": "CHEMPARK_SAFETY_HEAD_S",
+    "approval_s": "CHEMPARK_APPROVAL_S",
+    "tracking_s": "CHEMPARK_TRACKING_S",
+    "park_utc_offset_h": "CHEMPARK_PARK_UTC_OFFSET_H",
 }
 
 

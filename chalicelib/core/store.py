@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 
@@ -11,16 +11,17 @@ from chalicelib.core.catalog import resource_name
 from chalicelib.core.settings import get_settings
 
 if TYPE_CHECKING:
-    from pynamodb.models import Model
+    from pynamodb.models import MetaProtocol, Model
     from pynamodb.transactions import TransactWrite
 
 M = TypeVar("M", bound="Model")
 
 
-def meta(logical: str, append_only: bool = False) -> type:
+def meta(logical: str, append_only: bool = False) -> MetaProtocol:
     """The `Meta` of a model stored in table `<prefix>-<logical>` (on-demand; endpoint from AWS_ENDPOINT_URL).
 
-    `append_only` tables get no delete permission in AWS (infra reads the flag).
+    `append_only` tables get no delete permission in AWS (infra reads the flag). Typed as PynamoDB's
+    `MetaProtocol`: the model metaclass fills in the settings left out here.
     """
 
     class Meta:
@@ -29,7 +30,7 @@ def meta(logical: str, append_only: bool = False) -> type:
         billing_mode = "PAY_PER_REQUEST"
 
     Meta.append_only = append_only  # type: ignore[attr-defined]
-    return Meta
+    return cast("MetaProtocol", Meta)
 
 
 def get_or_404(model: type[M], hash_key: Any, range_key: Any = None) -> M:

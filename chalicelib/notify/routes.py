@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 from pydantic import Field
 
@@ -12,7 +14,10 @@ from chalicelib.core.pagination import PageQuery, decode_cursor, encode_cursor
 from chalicelib.core.schemas import Schema
 from chalicelib.notify.service import mask
 
-store = lazy_module("chalicelib.notify.store")
+if TYPE_CHECKING:
+    from chalicelib.notify import store
+else:
+    store = lazy_module("chalicelib.notify.store")
 
 bp = Blueprint(__name__)
 

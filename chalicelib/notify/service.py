@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
@@ -21,7 +21,10 @@ from chalicelib.core.settings import get_settings
 from chalicelib.core.store import is_conditional_failure
 from chalicelib.notify import channels
 
-store = lazy_module("chalicelib.notify.store")
+if TYPE_CHECKING:
+    from chalicelib.notify import store
+else:
+    store = lazy_module("chalicelib.notify.store")
 
 
 @dataclass(frozen=True)
@@ -132,3 +135,23 @@ def send_digests(area_labels: dict[str, str] | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+def record_exercise(ref: str, recipient: Recipient, text: str, enterprise_id: str = "_park") -> bool:
+    """Exercise mode (演练): the message is logged as it would have gone out, and sent to nobody."""
+    entry = store.SmsLogModel(
+        ref,
+        recipient.phone,
+        ts=clock.now_ms(),
+        text=text,
+        kind="drill",
+        enterprise_id=enterprise_id,
+        message_id="exercise:not-sent",
+    )
+    try:
+        entry.save(condition=store.SmsLogModel.ref.does_not_exist())
+    except Exception as exc:
+        if is_conditional_failure(exc):
+            return False
+        raise
+    return True

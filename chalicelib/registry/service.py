@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
@@ -16,7 +16,10 @@ from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import is_conditional_failure
 from chalicelib.registry import domain, gb28181
 
-store = lazy_module("chalicelib.registry.store")
+if TYPE_CHECKING:
+    from chalicelib.registry import store
+else:
+    store = lazy_module("chalicelib.registry.store")
 PARK_SCOPE = "_park"  # enterprise_id stored for park-level records (public zones)
 
 IN_USE = errors.define("IN_USE", 409, "仍有关联对象，无法删除", "Delete the sensors/cameras that reference it first.")
@@ -199,22 +202,27 @@ def put_park(body: BaseModel) -> dict[str, Any]:
         return store.save_new(store.ParkModel, "park", doc, now).data()
 
 
-def contacts_for(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
-    """Designated managers who receive alarm SMS: the enterprise's, the park's, and the 包保责任人."""
+def enterprise_contacts(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
+    """The enterprise's designated managers and, for an installation, its 包保责任人."""
     people: list[dict[str, Any]] = []
     with contextlib.suppress(DoesNotExist):
         people += store.EnterpriseModel.get(enterprise_id).data().get("managers", [])
-    park = get_park()
-    if park:
-        people += park.get("managers", [])
     if installation_id:
-        try:
+        with contextlib.suppress(DoesNotExist):
             for p in store.InstallationModel.get(installation_id).data().get("responsible", []):
                 people.append({"name": p["name"], "phone": p["phone"], "title": p["duty"], "min_priority": "high"})
-        except DoesNotExist:
-            pass
+    return people
+
+
+def park_contacts() -> list[dict[str, Any]]:
+    park = get_park()
+    return list(park.get("managers", [])) if park else []
+
+
+def contacts_for(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
+    """Designated managers who receive alarm SMS: the enterprise's, the park's, and the 包保责任人."""
     unique: dict[str, dict[str, Any]] = {}
-    for person in people:
+    for person in enterprise_contacts(enterprise_id, installation_id) + park_contacts():
         unique.setdefault(person["phone"], person)
     return list(unique.values())
 

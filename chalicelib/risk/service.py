@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
@@ -14,7 +14,10 @@ from chalicelib.core.lazy import lazy_module
 from chalicelib.registry import service as registry
 from chalicelib.risk import domain
 
-store = lazy_module("chalicelib.risk.store")
+if TYPE_CHECKING:
+    from chalicelib.risk import store
+else:
+    store = lazy_module("chalicelib.risk.store")
 
 PARK = "_park"
 
@@ -40,9 +43,9 @@ def _store(scope: str, enterprise_id: str, name: str, level: str, static: str, r
         static_level=static,
         reasons=encoded,
         name=name,
-        since_ms=now if changed else row.since_ms,
+        since_ms=now if row is None or changed else row.since_ms,
         updated_ms=now,
-    ).save()  # type: ignore[union-attr]
+    ).save()
     if changed and row is not None:
         aws.client("sns").publish(
             TopicArn=catalog.topic_arn("alarm-events"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
@@ -23,7 +23,10 @@ from chalicelib.telemetry.schemas import (
     ReadingsQuery,
 )
 
-store = lazy_module("chalicelib.telemetry.store")
+if TYPE_CHECKING:
+    from chalicelib.telemetry import store
+else:
+    store = lazy_module("chalicelib.telemetry.store")
 
 bp = Blueprint(__name__)
 DATA_ROLES = [Role.PARK_ADMIN, Role.OPS_ENGINEER, Role.DUTY_OFFICER, Role.ENTERPRISE_MANAGER, Role.ANALYST]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -25,7 +25,10 @@ from chalicelib.registry import service as registry
 from chalicelib.telemetry import domain
 from chalicelib.telemetry.domain import Change, Reading, Rejected, TagConfig, TagState
 
-store = lazy_module("chalicelib.telemetry.store")
+if TYPE_CHECKING:
+    from chalicelib.telemetry import store
+else:
+    store = lazy_module("chalicelib.telemetry.store")
 
 QUARANTINE_DAYS = 30
 
@@ -303,7 +306,8 @@ def _snapshots(c: Caches, now: int, every_ms: int, rejected: list[tuple[str, str
 
 def last_values(tag_ids: list[str], enterprise_ids: set[str]) -> dict[str, dict[str, Any]]:
     """Latest known value per tag: this container's buffer over the gateways' snapshots."""
-    wanted, found = set(tag_ids), {}
+    wanted = set(tag_ids)
+    found: dict[str, dict[str, Any]] = {}
     for enterprise_id in enterprise_ids:
         for snap in store.GatewaySnapshotModel.by_enterprise.query(enterprise_id):
             for tag, (ts, value, quality) in snap.tag_map().items():

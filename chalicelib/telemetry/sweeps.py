@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.alarms import dispatch
 from chalicelib.alarms import service as alarms
@@ -13,7 +13,10 @@ from chalicelib.registry import service as registry
 from chalicelib.telemetry import domain
 from chalicelib.telemetry import service as telemetry
 
-store = lazy_module("chalicelib.telemetry.store")
+if TYPE_CHECKING:
+    from chalicelib.telemetry import store
+else:
+    store = lazy_module("chalicelib.telemetry.store")
 
 
 def last_seen() -> dict[str, int]:

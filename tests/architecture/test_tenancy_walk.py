@@ -8,6 +8,7 @@ or body this walk cannot fill fails the test, so a new route cannot skip the che
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -62,7 +63,76 @@ def world(app: Any) -> dict[str, Any]:
             telemetry.reset_caches()
             telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, now(), 5.0)])))
             alarm = api.get(f"/alarms?tag_id={park.tag}", role="park_admin").json["items"][0]
+            warning = api.post(
+                "/warnings",
+                role="park_admin",
+                json={"enterprise_id": park.enterprise_id, "title": "巡检发现异味", "description": "罐区有刺激性气味"},
+            ).json
+            deadline = time.monotonic() + 30  # let its workflow reach the first human step: then it holds still
+            while (
+                api.get(f"/warnings/{warning['id']}", role="park_admin").json["warning"]["awaiting"] != "verification"
+            ):
+                assert time.monotonic() < deadline, "warning workflow did not reach verification"
+                time.sleep(0.2)
+            resource = api.post(
+                "/resources",
+                role="park_admin",
+                json={
+                    "kind": "team",
+                    "name": "企业专职消防队",
+                    "enterprise_id": park.enterprise_id,
+                    "location": {"lat": 31.9511, "lon": 120.9051},
+                    "details": {"members": 12},
+                },
+            ).json
+            plan = api.post(
+                "/plans",
+                role="park_admin",
+                json={
+                    "name": "液氯泄漏现场处置方案",
+                    "accident_types": ["leak"],
+                    "levels": ["III", "IV"],
+                    "enterprise_id": park.enterprise_id,
+                    "installation_ids": [park.installation_id],
+                },
+            ).json
+            device = api.post(
+                "/linkage/devices",
+                role="park_admin",
+                json={
+                    "enterprise_id": park.enterprise_id,
+                    "kind": "door",
+                    "name": "罐区门禁",
+                    "location": {"lat": 31.9511, "lon": 120.9051},
+                },
+            ).json
+            rule = api.post(
+                "/linkage/rules",
+                role="park_admin",
+                json={
+                    "name": "企业泄漏联动",
+                    "event_type": "leak",
+                    "min_level": "blue",
+                    "scope": {"kind": "enterprise", "enterprise_id": park.enterprise_id},
+                    "actions": [{"kind": "door_lock"}],
+                },
+            ).json
+            incident = api.post(  # reported, not activated: it holds still while the walk compares snapshots
+                "/incidents",
+                role="park_admin",
+                json={
+                    "type": "leak",
+                    "title": "罐区泄漏",
+                    "enterprise_id": park.enterprise_id,
+                    "place": {"lat": 31.95, "lon": 120.9},
+                },
+            ).json
             ids[name] = {
+                "incident_id": incident["id"],
+                "instruction_id": "ins_of_" + incident["id"],
+                "warning_id": warning["id"],
+                "device_id": device["id"],
+                "rule_id": rule["id"],
                 "enterprise_id": park.enterprise_id,
                 "installation_id": park.installation_id,
                 "sensor_id": park.tag,
@@ -70,6 +140,8 @@ def world(app: Any) -> dict[str, Any]:
                 "gateway_id": gw["id"],
                 "zone_id": zone["id"],
                 "alarm_id": alarm["id"],
+                "resource_id": resource["id"],
+                "plan_id": plan["plan_id"],
             }
         return {"A": ids["A"], "B": ids["B"]}
 
@@ -103,9 +175,11 @@ def _body(spec: RouteSpec, owner: dict[str, str]) -> Any:
     return body
 
 
-def _fill(path: str, b: dict[str, str]) -> str:
+def _fill(path: str, b: dict[str, str], park_only: bool) -> str:
     def sub(match: re.Match[str]) -> str:
         if match.group(1) not in b:
+            if park_only:  # the route refuses enterprise users by role: any id proves it
+                return "any-id"
             pytest.fail(f"{path}: the tenancy walk does not know how to make B's {match.group(1)!r}; add it to `world`")
         return b[match.group(1)]
 
@@ -123,6 +197,12 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "gateway": f"/gateways/{b['gateway_id']}",
             "zone": f"/zones/{b['zone_id']}",
             "alarm": f"/alarms/{b['alarm_id']}",
+            "device": f"/linkage/devices/{b['device_id']}",
+            "rule": f"/linkage/rules/{b['rule_id']}",
+            "resource": f"/resources/{b['resource_id']}",
+            "plan": f"/plans/{b['plan_id']}",
+            "warning": f"/warnings/{b['warning_id']}",
+            "incident": f"/incidents/{b['incident_id']}",
         }.items()
     }
 
@@ -135,7 +215,7 @@ assert ALL, "no routes registered: the walk would prove nothing"
 def test_enterprise_a_cannot_reach_enterprise_b(spec: RouteSpec, api: Any, world: dict[str, Any]) -> None:
     a, b = world["A"], world["B"]
     before = _snapshot(api, b)
-    path = _fill(spec.path, b) + _query(spec, b)
+    path = _fill(spec.path, b, Role.ENTERPRISE_MANAGER not in spec.roles) + _query(spec, b)
     r = api.call(spec.method, path, role="enterprise_manager", enterprise_id=a["enterprise_id"], json=_body(spec, b))
     secrets = {v for k, v in b.items()}
     if Role.ENTERPRISE_MANAGER not in spec.roles:

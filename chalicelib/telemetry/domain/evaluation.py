@@ -295,9 +295,9 @@ def _reading(
         if forecast is None and (ts >= state.trend_due or not band[0] < value < band[1]):
             forecast = _sample(cfg, state, ts, value)
         if forecast is not None:
-            raw, eta, limit = forecast
+            raw, eta, trend_limit = forecast
             if raw or "TREND" in conds:
-                dirty |= _step(state, "TREND", raw, not raw, ts, value, cfg, limit, out, eta)
+                dirty |= _step(state, "TREND", raw, not raw, ts, value, cfg, trend_limit, out, eta)
     return dirty
 
 

@@ -1,0 +1,105 @@
+"""Duty HTTP contracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import ConfigDict, Field
+
+from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict
+
+
+class DutyPerson(Strict):
+    subject: str = Field(min_length=1, max_length=128, description="账号（令牌 sub）")
+    name: str = Field(min_length=1, max_length=40)
+    phone: str = Field(pattern=PHONE_PATTERN)
+
+
+class ShiftIn(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    name: str = Field(min_length=1, max_length=20, description="如 早班、中班、夜班")
+    start: dt.time = Field(description="本地时间 HH:MM（园区时区）")
+    end: dt.time
+
+
+class AssignmentIn(Strict):
+    date: dt.date = Field(description="班次开始的日期（本地）")
+    shift_id: str
+    officers: list[DutyPerson] = Field(min_length=1, max_length=10, description="值守人员")
+    supervisor: DutyPerson = Field(description="值班长")
+    safety_head: DutyPerson = Field(description="园区安全负责人")
+
+
+_PERSON: dict[str, Any] = {"subject": "demo-duty_officer", "name": "张值守", "phone": "13800000011"}
+
+
+class RosterIn(Strict):
+    shifts: list[ShiftIn] = Field(min_length=1, max_length=6)
+    assignments: list[AssignmentIn] = Field(default_factory=list, max_length=400)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "shifts": [
+                        {"id": "day", "name": "白班", "start": "08:00", "end": "20:00"},
+                        {"id": "night", "name": "夜班", "start": "20:00", "end": "08:00"},
+                    ],
+                    "assignments": [
+                        {
+                            "date": "2026-11-28",
+                            "shift_id": "day",
+                            "officers": [_PERSON],
+                            "supervisor": {"subject": "demo-commander", "name": "李值班长", "phone": "13800000012"},
+                            "safety_head": {"subject": "demo-park_admin", "name": "王安全", "phone": "13800000013"},
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class RosterQuery(Strict):
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+
+
+class CurrentOut(Schema):
+    shift_id: str
+    shift_name: str
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    officers: list[DutyPerson]
+    supervisor: DutyPerson
+    safety_head: DutyPerson
+    next_shift_id: str
+
+
+class HandoverIn(Strict):
+    notes: str = Field(min_length=1, max_length=4000, description="交接事项")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"notes": "液氯储罐区氯气报警已处置，持续关注"}]})
+
+
+class HandoverAckIn(Strict):
+    notes: str = Field(default="", max_length=2000)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"notes": "已接班，了解遗留事项"}]})
+
+
+class HandoverOut(Schema):
+    model_config = ConfigDict(extra="allow", defer_build=True)
+    id: str
+    status: str
+    from_shift: str
+    to_shift: str
+    created_by: str
+    notes: str
+    open_warnings: list[str]
+    open_alarms: list[str]
+    created_ms: int
+    acked_by: str | None = None
+    acked_ms: int | None = None

@@ -1,0 +1,201 @@
+"""Evacuation targeting (疏散, 5.4.3-6): everyone inside the isolation circle or the AEGL-2 footprint
+(domain.md 4.3 step 6) gets an evacuation instruction on their mobile (SMS + app push) and acknowledges it.
+
+Channels are explicit: a live incident uses `LiveChannel` (SMS through notify's channel port, de-duplicated
+per incident and phone; app push on the notifications topic). A drill (演练) uses `DrillChannel`, which
+only records the text on the person's notice: no SMS, no topic message, nothing reaches a real person.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+import orjson
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from chalicelib.core import aws, catalog, clock, errors
+from chalicelib.core.identity import Identity, Role
+from chalicelib.core.lazy import lazy_module
+from chalicelib.core.observability import logger
+from chalicelib.core.schemas import Priority
+from chalicelib.core.store import is_conditional_failure
+from chalicelib.linkage import domain, people
+
+if TYPE_CHECKING:
+    from chalicelib.linkage import store
+else:
+    store = lazy_module("chalicelib.linkage.store")
+
+EVACUATION_NOT_FOUND = errors.define(
+    "EVACUATION_NOT_FOUND", 404, "该事件未发起人员疏散", "No evacuation was started for this incident."
+)
+ACKERS = frozenset({Role.INSPECTOR, Role.ENTERPRISE_MANAGER, Role.INTEGRATION})
+
+
+class MobileChannel(Protocol):
+    def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]: ...
+
+    def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]: ...
+
+
+class LiveChannel:
+    """Real people: SMS via notify.publication (logged, once per incident and phone) and an app push."""
+
+    def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]:
+        from chalicelib.notify import publication
+        from chalicelib.notify.service import Recipient
+
+        recipient = Recipient(person["name"], person["phone"], Priority.URGENT)
+        sent = publication.sms(ref, recipient, text, person.get("enterprise_id") or domain.PARK, kind="evacuation")
+        return {"ok": True, "sent": sent}  # False: this phone already had this incident's text
+
+    def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]:
+        attributes = {
+            "channel": "app",
+            "audience": "person",
+            "person_id": person["person_id"],
+            "enterprise_id": person.get("enterprise_id") or "-",
+            "kind": "evacuation",
+            "drill": "false",
+        }
+        reply = aws.client("sns").publish(
+            TopicArn=catalog.topic_arn("notifications"),
+            Message=orjson.dumps(
+                {"kind": "evacuation", "incident_id": incident_id, "person_id": person["person_id"], "text": text}
+            ).decode(),
+            MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
+        )
+        return {"ok": True, "message_id": reply["MessageId"]}
+
+
+class DrillChannel:
+    """Exercise mode: the message is recorded on the notice (and logged), never sent anywhere."""
+
+    def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]:
+        logger.info("drill evacuation sms recorded", extra={"ref": ref, "person_id": person["person_id"]})
+        return {"ok": True, "drill": True, "recorded": True}
+
+    def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]:
+        return {"ok": True, "drill": True, "recorded": True}
+
+
+def channel_for(drill: bool) -> MobileChannel:
+    return DrillChannel() if drill else LiveChannel()
+
+
+def _deliver(channel: MobileChannel, incident_id: str, person: dict[str, Any], text: str, done: dict) -> dict:
+    """Each channel once; a failed channel is retried by the next evacuate() of the incident."""
+    results = dict(done)
+    for name, send in (
+        ("sms", lambda: channel.sms(f"evac:{incident_id}", person, text)),
+        ("app", lambda: channel.push(incident_id, person, text)),
+    ):
+        if (results.get(name) or {}).get("ok"):
+            continue
+        try:
+            results[name] = send()
+        except Exception as exc:  # the other channel still goes out
+            logger.exception("evacuation notice failed", extra={"channel": name, "incident_id": incident_id})
+            results[name] = {"ok": False, "error": type(exc).__name__}
+    return results
+
+
+def _header(incident_id: str, doc: dict[str, Any]) -> None:
+    item = store.EvacueeModel(incident_id, store.HEADER, notified_ms=clock.now_ms(), doc=orjson.dumps(doc).decode())
+    try:
+        item.save(condition=store.EvacueeModel.person_id.does_not_exist())
+    except PutError as exc:
+        if not is_conditional_failure(exc):
+            raise
+
+
+def evacuate(
+    incident_id: str,
+    zones: list[dict[str, Any]],
+    source: dict[str, float],
+    isolation_radius_m: float,
+    drill: bool,
+    *,
+    level: str = "AEGL-2",
+    enterprise_id: str | None = None,
+) -> dict[str, Any]:
+    """Notify everyone in the evacuation zone who has not been told yet; safe to call again as zones grow."""
+    ring = next((z.get("polygon") or [] for z in zones if z.get("level") == level), [])
+    _header(
+        incident_id,
+        {
+            "drill": drill,
+            "level": level,
+            "source": source,
+            "enterprise_id": enterprise_id,
+            "isolation_radius_m": isolation_radius_m,
+        },
+    )
+    way_out, channel = domain.upwind(source, ring), channel_for(drill)
+    for person in people.people_in(ring, source, isolation_radius_m):
+        reasons = [level if r == "zone" else r for r in person["reasons"]]
+        text = domain.evacuation_text(person["name"], incident_id, way_out, drill)
+        try:
+            item = store.EvacueeModel.get(incident_id, person["person_id"], consistent_read=True)
+            doc = orjson.loads(item.doc)
+        except DoesNotExist:
+            doc = {k: person.get(k) for k in ("name", "phone", "enterprise_id", "lat", "lon")}
+            item = store.EvacueeModel(incident_id, person["person_id"], notified_ms=clock.now_ms())
+            doc.update(reasons=reasons, text=text, drill=drill, channels={})
+            item.doc = orjson.dumps(doc).decode()
+            try:
+                item.save(condition=store.EvacueeModel.person_id.does_not_exist())
+            except PutError as exc:
+                if is_conditional_failure(exc):
+                    continue  # a concurrent run claimed this person and notifies them
+                raise
+        if all((doc["channels"].get(c) or {}).get("ok") for c in ("sms", "app")):
+            continue
+        doc["channels"] = _deliver(channel, incident_id, person, doc["text"], doc["channels"])
+        item.doc = orjson.dumps(doc).decode()
+        item.save()
+    return summary(incident_id, counts_only=True)
+
+
+def _rows(incident_id: str) -> tuple[dict[str, Any], list[Any]]:
+    items = list(store.EvacueeModel.query(incident_id, consistent_read=True))
+    header = next((i for i in items if i.person_id == store.HEADER), None)
+    if header is None:
+        raise EVACUATION_NOT_FOUND(details={"incident_id": incident_id})
+    return {**orjson.loads(header.doc), "started_ms": int(header.notified_ms)}, [i for i in items if i is not header]
+
+
+def summary(incident_id: str, counts_only: bool = False) -> dict[str, Any]:
+    """Notified vs acknowledged; `people` lists each notice with the phone masked."""
+    from chalicelib.notify.service import mask
+
+    head, rows = _rows(incident_id)
+    listed = [{**r.data(), "phone": mask(orjson.loads(r.doc)["phone"])} for r in rows]
+    out = {
+        "incident_id": incident_id,
+        "drill": bool(head.get("drill")),
+        "started_ms": head["started_ms"],
+        "targeted": len(listed),
+        "notified": sum(1 for p in listed if any(c.get("ok") for c in p["channels"].values())),
+        "acknowledged": sum(1 for p in listed if p["acked_ms"] is not None),
+    }
+    return out if counts_only else {**out, "people": listed}
+
+
+def acknowledge(incident_id: str, person_id: str, who: Identity) -> dict[str, Any]:
+    """The person (own token) or an inspector, their enterprise's manager or an integration confirms they left."""
+    _rows(incident_id)
+    try:
+        item = store.EvacueeModel.get(incident_id, person_id, consistent_read=True)
+    except DoesNotExist:
+        raise errors.NOT_FOUND(details={"person_id": person_id}) from None
+    owner = orjson.loads(item.doc).get("enterprise_id")
+    if person_id == store.HEADER or (who.is_enterprise_scoped and not who.can_see(owner)):
+        raise errors.NOT_FOUND(details={"person_id": person_id})
+    if who.subject != person_id and not who.has_any(ACKERS):
+        raise errors.FORBIDDEN("只能确认本人的疏散", details={"person_id": person_id})
+    if item.acked_ms is None:
+        doc = {**orjson.loads(item.doc), "acked_by": who.subject}
+        item.acked_ms, item.doc = clock.now_ms(), orjson.dumps(doc).decode()
+        item.save()
+    return {"incident_id": incident_id, "person_id": person_id, "acked_ms": int(item.acked_ms)}

@@ -1,0 +1,190 @@
+"""Linkage execution (联动, 5.4.3-2..7): match the rules an incident triggers and run their actions in order.
+
+Device actions publish commands on `park/{enterprise_id}/commands/{device_id}` (commands.py), evacuation_push
+notifies the people in the evacuation zone (evacuation.py), screen_highlight puts the incident, its zones and
+nearby resources on the command screen (SNS topic `screen-events`). Exercise mode (`drill: true`) is explicit
+all the way down: commands are recorded as `simulated` and never published, evacuation texts go through the
+drill channel that only records; the screen highlight is published marked as a drill, since a drill is run
+from the command screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from chalicelib.core import aws, catalog, clock, errors
+from chalicelib.core.observability import logger
+from chalicelib.linkage import commands, devices, domain, evacuation, rules
+
+LINKAGE_EVENT_INVALID = errors.define(
+    "LINKAGE_EVENT_INVALID", 422, "联动事件参数无效", "trigger() got an event without a known type, level or source."
+)
+ResourcesProvider = Callable[[float, float, int], list[dict[str, Any]]]
+_resources: ResourcesProvider | None = None
+NEAREST_RESOURCES = 10
+
+# The SQS and schedule handlers and the routes reach these through this module.
+handle_acks = commands.handle_acks
+sweep_timeouts = commands.sweep_timeouts
+
+
+def use_resources_provider(provider: ResourcesProvider) -> None:
+    """Replace how the nearest emergency resources are found `(lat, lon, n) -> [...]` (default: resources.service)."""
+    global _resources
+    _resources = provider
+
+
+def _normalise(event: dict[str, Any]) -> dict[str, Any]:
+    try:
+        source = {"lat": float(event["source"]["lat"]), "lon": float(event["source"]["lon"])}
+        out = {
+            "incident_id": str(event["incident_id"]),
+            "type": str(event["type"]),
+            "level": domain.level(event["level"]),
+            "enterprise_id": event.get("enterprise_id") or None,
+            "installation_id": event.get("installation_id") or None,
+            "source": source,
+            "zones": list(event.get("zones") or []),
+            "isolation_radius_m": float(event.get("isolation_radius_m") or 0),
+            "drill": bool(event.get("drill", False)),
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LINKAGE_EVENT_INVALID(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
+    if out["type"] not in domain.EVENT_TYPES or out["level"] is None or not out["incident_id"]:
+        raise LINKAGE_EVENT_INVALID(details={"type": out["type"], "level": event.get("level")})
+    return out
+
+
+def trigger(event: dict[str, Any]) -> dict[str, Any]:
+    """Evaluate the linkage rules for an incident and execute their actions; safe to call again (commands are
+    keyed per incident and device, evacuation notices per incident and person). One failing action is
+    reported in `errors` and does not stop the others."""
+    ev = _normalise(event)
+    matched = rules.matching(ev)
+    faults = {f.get("device") for f in event.get("faults") or [] if f.get("kind") == "device_failure"}
+    wants_devices = any(a["kind"] in domain.ACTION_DEVICE for r in matched for a in r["actions"])
+    known = devices.all_devices() if wants_devices else []
+    sent: list[dict[str, Any]] = []
+    failures: list[dict[str, Any]] = []
+    evacuated: dict[str, Any] | None = None
+    highlight_wanted = False
+    for rule in matched:
+        for action in rule["actions"]:
+            kind = action["kind"]
+            try:
+                if kind in domain.ACTION_DEVICE:
+                    radius = domain.radius_of(action, rule)
+                    for dist, device in domain.targets(known, domain.ACTION_DEVICE[kind], ev, radius):
+                        command = commands.send(ev, device, action, rule["id"], device["id"] in faults)
+                        sent.append({**command, "distance_m": round(dist, 1)})
+                elif kind == "evacuation_push" and evacuated is None:  # one evacuation, whichever rule asks first
+                    evacuated = evacuation.evacuate(
+                        ev["incident_id"],
+                        ev["zones"],
+                        ev["source"],
+                        ev["isolation_radius_m"],
+                        ev["drill"],
+                        level=action.get("zone_level", "AEGL-2"),
+                        enterprise_id=ev["enterprise_id"],
+                    )
+                elif kind == "screen_highlight":
+                    highlight_wanted = True
+            except Exception as exc:
+                logger.exception("linkage action failed", extra={"rule_id": rule["id"], "action": kind})
+                failures.append({"rule_id": rule["id"], "action": kind, "error": type(exc).__name__})
+    highlight = None
+    if highlight_wanted:  # last, so the screen shows the devices that were commanded
+        try:
+            highlight = _highlight(ev, sent)
+        except Exception as exc:
+            logger.exception("screen highlight failed", extra={"incident_id": ev["incident_id"]})
+            failures.append({"rule_id": None, "action": "screen_highlight", "error": type(exc).__name__})
+    return {
+        "incident_id": ev["incident_id"],
+        "drill": ev["drill"],
+        "rules": [{"id": r["id"], "name": r["name"]} for r in matched],
+        "commands": sent,
+        "evacuation": evacuated,
+        "highlight": highlight,
+        "errors": failures,
+    }
+
+
+def _resources_nearest(lat: float, lon: float, n: int) -> list[dict[str, Any]]:
+    from chalicelib.resources import service as resources
+
+    return resources.nearest(lat, lon, n)
+
+
+def _nearest_resources(ev: dict[str, Any]) -> list[dict[str, Any]]:
+    provider = _resources or _resources_nearest
+    try:
+        return provider(ev["source"]["lat"], ev["source"]["lon"], NEAREST_RESOURCES)
+    except Exception:  # the screen still shows the incident without them
+        logger.exception("nearest resources unavailable")
+        return []
+
+
+def _highlight(ev: dict[str, Any], sent: list[dict[str, Any]]) -> dict[str, Any]:
+    """The command screen's highlight (5.4.3-7): incident point, isolation circle, threat zones, devices,
+    nearest emergency resources, as one GeoJSON FeatureCollection on the `screen-events` topic."""
+    resources = _nearest_resources(ev)
+    extra = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [c["location"]["lon"], c["location"]["lat"]]},
+            "properties": {
+                "role": "device",
+                "device_id": c["device_id"],
+                "command": c["command"],
+                "status": c["status"],
+            },
+        }
+        for c in sent
+    ] + [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r["location"]["lon"], r["location"]["lat"]]},
+            "properties": {"role": "resource", **{k: v for k, v in r.items() if k != "location"}},
+        }
+        for r in resources
+        if r.get("location")
+    ]
+    message = {
+        "type": "incident_highlight",
+        "title": ("【演练】" if ev["drill"] else "") + "事故点、影响范围与应急资源",
+        "incident_id": ev["incident_id"],
+        "event_type": ev["type"],
+        "level": ev["level"],
+        "enterprise_id": ev["enterprise_id"],
+        "drill": ev["drill"],
+        "ts": clock.now_ms(),
+        "geojson": domain.screen_geojson(ev, extra),
+        "resources": resources,
+    }
+    attributes = {
+        "kind": "incident_highlight",
+        "incident_id": ev["incident_id"],
+        "enterprise_id": ev["enterprise_id"] or domain.PARK,
+        "drill": "true" if ev["drill"] else "false",
+    }
+    reply = aws.client("sns").publish(
+        TopicArn=catalog.topic_arn("screen-events"),
+        Message=orjson.dumps(message).decode(),
+        MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
+    )
+    return {
+        "message_id": reply["MessageId"],
+        "features": len(message["geojson"]["features"]),
+        "resources": len(resources),
+    }
+
+
+def commands_of(incident_id: str) -> list[dict[str, Any]]:
+    """Every command of an incident (the incidents context's view of the linkage)."""
+    from chalicelib.core.identity import SYSTEM
+
+    return commands.search(SYSTEM, incident_id, None, None, 500)

@@ -1,0 +1,155 @@
+"""Linkage tables: actuators, linkage rules, device commands, people positions and evacuation notices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.core.store import meta
+
+PENDING = "1"  # CommandModel.pending while a device owes an acknowledgement (sparse index)
+HEADER = "#"  # EvacueeModel range key of the incident's evacuation header
+
+
+class ActuatorsByEnterprise(GlobalSecondaryIndex["ActuatorModel"]):
+    class Meta:
+        index_name = "by_enterprise"
+        projection = AllProjection()
+
+    enterprise_id = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
+
+
+class ActuatorModel(Model):
+    """A device that receives linkage commands; `enterprise_id` is "_park" for park-level devices."""
+
+    Meta = meta("linkage-devices")
+    id = UnicodeAttribute(hash_key=True)
+    enterprise_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    doc = UnicodeAttribute()
+    version = VersionAttribute()
+    created_ms = NumberAttribute()
+    updated_ms = NumberAttribute()
+    by_enterprise = ActuatorsByEnterprise()
+
+    def data(self) -> dict[str, Any]:
+        doc = orjson.loads(self.doc)
+        return {**doc, "id": self.id, "created_at": int(self.created_ms), "updated_at": int(self.updated_ms)}
+
+
+class LinkageRuleModel(Model):
+    """A linkage rule; `enterprise_id` is "_park" unless its scope names an enterprise or installation."""
+
+    Meta = meta("linkage-rules")
+    id = UnicodeAttribute(hash_key=True)
+    enterprise_id = UnicodeAttribute()
+    doc = UnicodeAttribute()
+    version = VersionAttribute()
+    created_ms = NumberAttribute()
+    updated_ms = NumberAttribute()
+
+    def data(self) -> dict[str, Any]:
+        doc = orjson.loads(self.doc)
+        return {**doc, "id": self.id, "created_at": int(self.created_ms), "updated_at": int(self.updated_ms)}
+
+
+class CommandsByIncident(GlobalSecondaryIndex["CommandModel"]):
+    class Meta:
+        index_name = "by_incident"
+        projection = AllProjection()
+
+    incident_id = UnicodeAttribute(hash_key=True)
+    sent_ms = NumberAttribute(range_key=True)
+
+
+class CommandsByEnterprise(GlobalSecondaryIndex["CommandModel"]):
+    class Meta:
+        index_name = "by_enterprise"
+        projection = AllProjection()
+
+    enterprise_id = UnicodeAttribute(hash_key=True)
+    sent_ms = NumberAttribute(range_key=True)
+
+
+class CommandsPending(GlobalSecondaryIndex["CommandModel"]):
+    class Meta:
+        index_name = "by_pending"
+        projection = AllProjection()
+
+    pending = UnicodeAttribute(hash_key=True)
+    sent_ms = NumberAttribute(range_key=True)
+
+
+class CommandModel(Model):
+    """One command to one device: sent -> acked | failed | timeout, or `simulated` in a drill."""
+
+    Meta = meta("linkage-commands")
+    command_id = UnicodeAttribute(hash_key=True)
+    incident_id = UnicodeAttribute()
+    enterprise_id = UnicodeAttribute()  # the device's: the topic it listens on and who may see it
+    device_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    sent_ms = NumberAttribute()
+    acked_ms = NumberAttribute(null=True)
+    pending = UnicodeAttribute(null=True)
+    doc = UnicodeAttribute()  # the payload published, the rule and action that asked for it
+    detail = UnicodeAttribute(default="")
+    version = VersionAttribute()
+
+    by_incident = CommandsByIncident()
+    by_enterprise = CommandsByEnterprise()
+    by_pending = CommandsPending()
+
+    def data(self) -> dict[str, Any]:
+        doc = orjson.loads(self.doc)
+        return {
+            **doc,
+            "command_id": self.command_id,
+            "incident_id": self.incident_id,
+            "enterprise_id": self.enterprise_id,
+            "device_id": self.device_id,
+            "status": self.status,
+            "sent_ms": int(self.sent_ms),
+            "acked_ms": None if self.acked_ms is None else int(self.acked_ms),
+            "detail": self.detail,
+        }
+
+
+class PositionModel(Model):
+    """The latest reported position of a person (people-location port, until an access-control module)."""
+
+    Meta = meta("people-positions")
+    person_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    lat = NumberAttribute()
+    lon = NumberAttribute()
+    enterprise_id = UnicodeAttribute(null=True)
+    source = UnicodeAttribute()
+    ts = NumberAttribute()
+    received_ms = NumberAttribute()
+
+
+class EvacueeModel(Model):
+    """Per incident: a header (range key "#") and one row per person told to evacuate."""
+
+    Meta = meta("evacuation-notices")
+    incident_id = UnicodeAttribute(hash_key=True)
+    person_id = UnicodeAttribute(range_key=True)
+    notified_ms = NumberAttribute()
+    acked_ms = NumberAttribute(null=True)
+    doc = UnicodeAttribute()
+    version = VersionAttribute()
+
+    def data(self) -> dict[str, Any]:
+        return {
+            **orjson.loads(self.doc),
+            "person_id": self.person_id,
+            "notified_ms": int(self.notified_ms),
+            "acked_ms": None if self.acked_ms is None else int(self.acked_ms),
+        }

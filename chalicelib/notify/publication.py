@@ -1,0 +1,105 @@
+"""Publication channels for warnings and instructions (5.2.3-3): SMS, app push, SNS fan-out, broadcast,
+outdoor board and portal, each behind the same `send` so a park can swap an adapter.
+
+Broadcast and boards are IoT devices reached by `park/{enterprise_id}/commands/{device}`; the portal reads
+a JSON feed in the reports bucket; app push and fan-out are SNS messages on the notifications topic whose
+`channel` and `audience` attributes the subscribers filter on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from chalicelib.core import aws, catalog, clock
+from chalicelib.core.observability import logger
+from chalicelib.core.schemas import Priority
+from chalicelib.notify.service import Recipient, send_sms
+
+PARK_DEVICES = {"broadcast": "park-broadcast", "board": "park-board-1"}
+
+
+def sms(ref: str, recipient: Recipient, text: str, enterprise_id: str, kind: str = "warning") -> bool:
+    return send_sms(ref, recipient, text, kind, enterprise_id)
+
+
+def recipients(audience: str, doc: dict[str, Any]) -> list[Recipient]:
+    """SMS recipients of an audience: the enterprise's managers and 包保责任人, or the park's managers and duty."""
+    from chalicelib.registry import service as registry
+
+    people: list[dict[str, Any]] = []
+    if audience == "enterprise":
+        people = registry.enterprise_contacts(doc["enterprise_id"], doc.get("installation_id"))
+    elif audience == "park":
+        from chalicelib.duty import service as duty
+
+        people = registry.park_contacts() + [p for level in duty.escalation_chain() for p in level]
+    unique = {p["phone"]: p for p in people}
+    return [Recipient(p["name"], p["phone"], Priority.LOW) for p in unique.values()]
+
+
+def _sns(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) -> str:
+    level = (doc.get("verification") or {}).get("level", "")
+    reply = aws.client("sns").publish(
+        TopicArn=catalog.topic_arn("notifications"),
+        Message=orjson.dumps(
+            {
+                "ref": ref,
+                "audience": audience,
+                "channel": channel,
+                "level": level,
+                "text": text,
+                "enterprise_id": doc.get("enterprise_id"),
+                "drill": bool(doc.get("drill")),
+            }
+        ).decode(),
+        MessageAttributes={
+            k: {"DataType": "String", "StringValue": str(v) or "-"}
+            for k, v in {
+                "channel": channel,
+                "audience": audience,
+                "level": level or "-",
+                "enterprise_id": doc.get("enterprise_id") or "-",
+                "drill": "true" if doc.get("drill") else "false",
+            }.items()
+        },
+    )
+    return str(reply["MessageId"])
+
+
+def send(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """Publish one message on one channel; never raises (a failed channel is reported, the others go on)."""
+    result: dict[str, Any] = {"channel": channel, "audience": audience, "ok": True, "at": clock.now_ms()}
+    try:
+        if channel == "sms":
+            people = recipients(audience, doc)
+            sent = sum(sms(f"{ref}:{audience}", r, text, doc.get("enterprise_id") or "_park") for r in people)
+            result["ref"] = f"{sent}/{len(people)} sent"
+        elif channel in ("app", "sns"):
+            result["ref"] = _sns(channel, audience, text, ref, doc)
+        elif channel in PARK_DEVICES:
+            topic = f"park/{doc.get('enterprise_id') or '_park'}/commands/{PARK_DEVICES[channel]}"
+            aws.client("iot-data").publish(
+                topic=topic,
+                qos=1,
+                payload=orjson.dumps(
+                    {"command": "display" if channel == "board" else "announce", "text": text, "ref": ref}
+                ),
+            )
+            result["ref"] = topic
+        elif channel == "portal":
+            key = f"portal/warnings/{ref}.json"
+            aws.client("s3").put_object(
+                Bucket=catalog.bucket_name("reports"),
+                Key=key,
+                ContentType="application/json",
+                Body=orjson.dumps({"ref": ref, "text": text, "published_ms": result["at"]}),
+            )
+            result["ref"] = key
+        else:
+            raise ValueError(f"unknown channel {channel}")
+    except Exception as exc:  # one channel failing must not stop the others
+        logger.exception("publication failed", extra={"channel": channel, "ref": ref})
+        result.update(ok=False, error=type(exc).__name__)
+    return result

@@ -1,0 +1,64 @@
+"""What an alarm's linkage context (5.1.1-3) gets from plans and resources: applicable plans, nearest resources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.plans import domain
+
+RESOURCE_RADIUS_M = 3000  # resources shown with an alarm: within 3 km of the sensor ...
+RESOURCE_COUNT = 5  # ... the nearest five
+
+
+def alarm_plans(alarm: dict[str, Any], sensor: dict[str, Any], installation: dict[str, Any] | None) -> dict[str, Any]:
+    """The provider registered with `alarms.context.use_plans_provider`.
+
+    Accident types come from the sensor kind and the suggested level from the alarm priority and the
+    installation grade (see plans.domain). Only the park's and the alarm's own enterprise's plans and
+    resources are shown: whoever may read the alarm may read those, and no other enterprise's.
+    """
+    from chalicelib.plans import service
+    from chalicelib.resources import service as resources
+
+    enterprise_id, installation_id = alarm.get("enterprise_id"), alarm.get("installation_id")
+    types = domain.accident_types_for(sensor.get("kind"))
+    level = domain.level_for_alarm(alarm.get("priority"), (installation or {}).get("grade"))
+    plans = service.applicable_plans(types, enterprise_id, installation_id)
+    selected = next((p for p in plans if level in p["levels"]), None)
+    owners = [domain.PARK_OWNER, *([enterprise_id] if enterprise_id else [])]
+    location = sensor["location"]
+    near = resources.nearest_among(
+        location["lat"], location["lon"], RESOURCE_COUNT, None, RESOURCE_RADIUS_M, owners=owners
+    )
+    return {
+        "plan_basis": {"accident_types": types, "suggested_level": level},
+        "plans": [
+            {
+                "plan_id": p["plan_id"],
+                "version": p["version"],
+                "name": p["name"],
+                "accident_types": p["accident_types"],
+                "levels": p["levels"],
+                "specificity": p["specificity"],
+                "owner": p["owner"],
+                "selected": selected is not None and p["plan_id"] == selected["plan_id"],
+                "tasks": p["tasks"],
+                "linkage_rules": p["linkage_rules"],
+                "notify": domain.recipients(p, level),
+            }
+            for p in plans
+        ],
+        "resources": [
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "kind": r["kind"],
+                "status": r["status"],
+                "owner": r["owner"],
+                "distance_m": r["distance_m"],
+                "location": r["location"],
+                "contact": r.get("contact"),
+            }
+            for r in near
+        ],
+    }
