@@ -304,10 +304,6 @@ def archive(incident_id: str) -> None:
     s3.put_object(
         Bucket=bucket, Key=f"{base}.md", ContentType="text/markdown; charset=utf-8", Body=domain.report(record).encode()
     )
-    update(
-        incident_id,
-        lambda d: d.update(archive={"json": f"{base}.json", "report": f"{base}.md"}, metrics=record["metrics"]),
-    )
     append(
         AuditEntry(
             actor="system",
@@ -319,6 +315,11 @@ def archive(incident_id: str) -> None:
         )
     )
     log(incident_id, "event", "system", f"应急指挥档案已归档：{base}.json / .md")
+    # Last: whoever sees the archive keys can rely on the files and the audit record being there.
+    update(
+        incident_id,
+        lambda d: d.update(archive={"json": f"{base}.json", "report": f"{base}.md"}, metrics=record["metrics"]),
+    )
 
 
 def run(event: dict[str, Any]) -> dict[str, Any]:
