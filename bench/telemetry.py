@@ -306,7 +306,8 @@ def alarm_latency(alarms: int = 200, pace_s: float = 0.4) -> dict[str, Any]:
                     latencies.append(int(m["Attributes"]["SentTimestamp"]) - sent.pop(key))
         client.loop_stop()
         client.disconnect()
-        source = s.provisioned.sqs_sources[0]
+        ingest = catalog.queue("telemetry").name
+        (source,) = [q for q in s.provisioned.sqs_sources if q.queue_url.rstrip("/").endswith("/" + ingest)]
         return {
             "alarm_latency_ms": {
                 "p50": percentile(latencies, 50),

@@ -6,6 +6,10 @@
   Functions tasks, `lambda.invoke` and event sources all reach our code.
 * SQS: moto computes every queue attribute (a scan of all messages) on each send and each received
   message, which makes a busy queue O(depth) per call; we read the two attributes it needs directly.
+* DynamoDB: moto's backend is not thread-safe, and a cancelled transaction restores a copy of every
+  table taken when it began, wiping what other threads wrote meanwhile; we serialize item operations,
+  which gives conditional writes and transactions the atomicity DynamoDB guarantees (and the alarm
+  engine's optimistic locking relies on).
 * Step Functions: optionally make Wait states and retry intervals instant (`fast_waits`), for tests.
 """
 
@@ -106,6 +110,36 @@ def _patch_sqs() -> None:
     models.SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]
 
 
+_DYNAMODB_ITEM_OPERATIONS = (
+    "put_item",
+    "get_item",
+    "update_item",
+    "delete_item",
+    "query",
+    "scan",
+    "transact_write_items",
+    "execute_statement",
+    "execute_transaction",
+    "batch_execute_statement",
+)
+
+
+def _patch_dynamodb() -> None:
+    from moto.dynamodb import models
+
+    lock = threading.RLock()  # re-entrant: a transaction calls put_item/update_item/delete_item
+
+    def serialized(method: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return method(*args, **kwargs)
+
+        return wrapper
+
+    for name in _DYNAMODB_ITEM_OPERATIONS:
+        setattr(models.DynamoDBBackend, name, serialized(getattr(models.DynamoDBBackend, name)))
+
+
 def fast_waits() -> None:
     """Make Step Functions Wait states and Retry intervals return at once (tests compress time)."""
     from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
@@ -114,10 +148,11 @@ def fast_waits() -> None:
 
 
 def apply() -> None:
-    """Apply the Lambda and SQS patches once per process (before moto serves a request)."""
+    """Apply the Lambda, SQS and DynamoDB patches once per process (before moto serves a request)."""
     global _applied
     if _applied:
         return
     _patch_lambda()
     _patch_sqs()
+    _patch_dynamodb()
     _applied = True

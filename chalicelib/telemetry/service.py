@@ -9,6 +9,7 @@ per gateway and period, and quarantined input.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -136,12 +137,7 @@ def states(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, TagState]:
         for tag_id, fresh in alarms.load_states(reload).items():
             old = _states.get(tag_id)
             if old is not None:
-                fresh.trend, fresh.trend_due, fresh.trend_band, fresh.prev = (
-                    old[0].trend,
-                    old[0].trend_due,
-                    old[0].trend_band,
-                    old[0].prev,
-                )
+                fresh.keep_soft(old[0])
                 fresh.last_ts = max(fresh.last_ts, old[0].last_ts) if old[0].version == fresh.version else fresh.last_ts
             _states[tag_id] = (fresh, now)
     return {t: _states[t][0] for t in tag_ids}
@@ -153,7 +149,7 @@ def _reload(tag_id: str, c: Caches) -> TagState:
 
 
 def _commit(
-    profile: Profile, state: TagState, changes: list[Change], readings: list[Reading], c: Caches
+    profile: Profile, state: TagState, changes: list[Change], readings: Sequence[Reading], c: Caches
 ) -> list[alarms.EventRecord]:
     """Persist one tag's changes; when another writer moved first, re-evaluate on its state and retry."""
     for _ in range(4):
@@ -232,7 +228,7 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
 
 
 def _raw(r: Reading) -> dict[str, Any]:
-    tag_id, ts, value, quality, _ = r
+    tag_id, ts, value, quality = r
     return {"tag_id": tag_id, "ts": ts, "value": value, "quality": quality}
 
 
@@ -272,9 +268,9 @@ def _gateway(c: Caches, enterprise_id: str, gateway_id: str) -> dict[str, Any]:
     )
 
 
-def _buffer(c: Caches, enterprise_id: str, gateway_id: str, tag_id: str, readings: list[Reading]) -> None:
+def _buffer(c: Caches, enterprise_id: str, gateway_id: str, tag_id: str, readings: Sequence[Reading]) -> None:
     gw = _gateway(c, enterprise_id, gateway_id)
-    _, ts, value, quality, _ = max(readings, key=lambda r: r[1])
+    _, ts, value, quality = max(readings, key=lambda r: r[1])
     current = gw["tags"].get(tag_id)
     if current is None or current[0] < ts:
         gw["tags"][tag_id] = [ts, value if math.isfinite(value) else None, quality]

@@ -9,6 +9,7 @@ A tag with nothing active or pending and a value inside its quiet band costs a f
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -25,6 +26,7 @@ TREND_MAX_GAP_MS = 60_000
 _INV_TAU = 1.0 / TREND_TAU_S
 _EXP = math.exp
 _BY_TS = itemgetter(1)
+_NEVER = 2**62  # a fast-path deadline that never comes (no trend to sample)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,9 @@ class Trend:
 
 @dataclass(slots=True)
 class TagState:
-    """Persisted part (conditions, last_ts, open alarms) plus soft state (trend, previous reading)."""
+    """Persisted part (conditions, last_ts, open alarms) plus soft state (trend, previous reading) and
+    the armed fast path: a reading of `fast_cfg`'s tag inside (fast_lo, fast_hi), before fast_due and
+    within fast_roc changes nothing but the previous reading."""
 
     tag_id: str
     version: int = 0
@@ -137,11 +141,17 @@ class TagState:
     trend: Trend = field(default_factory=Trend)
     trend_due: int = 0  # epoch ms by which the trend regression takes its next sample
     trend_band: tuple[float, float] = (math.inf, -math.inf)  # values that do not call for a new sample
-    prev: tuple[int, float] | None = None  # last good reading (ts, value): rate of change, stale value
+    prev_ts: int = 0  # last good reading: rate of change, stale value
+    prev_v: float = math.nan
+    fast_cfg: TagConfig | None = None  # the configuration the fast path was armed with
+    fast_lo: float = math.inf  # an unarmed state's empty band sends every reading the full way
+    fast_hi: float = -math.inf
+    fast_due: int = 0
+    fast_roc: float = math.inf
 
     @property
     def last_value(self) -> float | None:
-        return self.prev[1] if self.prev is not None else None
+        return self.prev_v if self.prev_ts else None
 
     @property
     def quiet(self) -> bool:
@@ -150,6 +160,11 @@ class TagState:
 
     def persisted(self) -> dict[str, Any]:
         return {c: v.to_dict() for c, v in self.conds.items()}
+
+    def keep_soft(self, old: TagState) -> None:
+        """Carry the soft state of an older copy over a fresh read of the persisted part."""
+        self.trend, self.trend_due, self.trend_band = old.trend, old.trend_due, old.trend_band
+        self.prev_ts, self.prev_v = old.prev_ts, old.prev_v
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,24 +287,12 @@ def _reading(
                 raw, clear = value <= limit, value > limit + db
             if raw or name in conds:
                 dirty |= _step(state, name, raw, clear, ts, value, cfg, limit, out)
-    if cfg.roc_per_min is not None:
-        prev = state.prev
-        if prev is not None and ts > prev[0]:
-            rate = abs(value - prev[1]) * 60000.0 / (ts - prev[0])
-            if rate > cfg.roc_per_min or "ROC" in conds:
-                dirty |= _step(
-                    state,
-                    "ROC",
-                    rate > cfg.roc_per_min,
-                    rate <= cfg.roc_per_min * 0.8,
-                    ts,
-                    value,
-                    cfg,
-                    cfg.roc_per_min,
-                    out,
-                    rate,
-                )
-    state.prev = (ts, value)
+    roc = cfg.roc_per_min
+    if roc is not None and state.prev_ts and ts > state.prev_ts:
+        rate = abs(value - state.prev_v) * 60000.0 / (ts - state.prev_ts)
+        if rate > roc or "ROC" in conds:
+            dirty |= _step(state, "ROC", rate > roc, rate <= roc * 0.8, ts, value, cfg, roc, out, rate)
+    state.prev_ts, state.prev_v = ts, value
     if cfg.trend:
         band = state.trend_band
         if forecast is None and (ts >= state.trend_due or not band[0] < value < band[1]):
@@ -298,10 +301,23 @@ def _reading(
             raw, eta, trend_limit = forecast
             if raw or "TREND" in conds:
                 dirty |= _step(state, "TREND", raw, not raw, ts, value, cfg, trend_limit, out, eta)
+    _arm(cfg, state)
     return dirty
 
 
-def evaluate(cfg: TagConfig, state: TagState, readings: list[Reading]) -> tuple[list[Change], bool]:
+def _arm(cfg: TagConfig, state: TagState) -> None:
+    """Set the fast path's band: inside the quiet band and the trend band, no limit or sample is due."""
+    state.fast_cfg = cfg
+    state.fast_roc = cfg.roc_per_min if cfg.roc_per_min is not None else math.inf
+    if cfg.trend:
+        band = state.trend_band
+        state.fast_lo, state.fast_hi = max(cfg.quiet_lo, band[0]), min(cfg.quiet_hi, band[1])
+        state.fast_due = state.trend_due
+    else:
+        state.fast_lo, state.fast_hi, state.fast_due = cfg.quiet_lo, cfg.quiet_hi, _NEVER
+
+
+def evaluate(cfg: TagConfig, state: TagState, readings: Sequence[Reading]) -> tuple[list[Change], bool]:
     """Evaluate a tag's readings (any order; those not newer than the state are replays and ignored).
 
     Returns the condition changes and whether the persisted state changed.
@@ -310,45 +326,38 @@ def evaluate(cfg: TagConfig, state: TagState, readings: list[Reading]) -> tuple[
     dirty = False
     if len(readings) > 1:
         readings = sorted(readings, key=_BY_TS)
-    for _, ts, value, quality, _ in readings:
+    for _, ts, value, quality in readings:
         if ts > state.last_ts:
             dirty |= _reading(cfg, state, ts, value, quality, out)
     return out, dirty
 
 
 def evaluate_batch(
-    by_tag: dict[str, list[Reading]], configs: dict[str, TagConfig], states: dict[str, TagState]
+    by_tag: dict[str, Sequence[Reading]], configs: dict[str, TagConfig], states: dict[str, TagState]
 ) -> dict[str, list[Change]]:
     """Evaluate every tag of a batch; returns the tags whose persisted state changed, with their changes.
 
-    The common case (one reading, quiet state, value inside the quiet band, rate of change within its
-    limit, no trend sample due) is decided inline: at a thousand readings per message, every attribute
-    read and function call shows in the cost per reading (bench/telemetry.py).
+    The common case (one reading, quiet state, value inside the armed band, rate of change within its
+    limit, no trend sample due) is decided inline from fields `_arm` prepared: at a thousand readings
+    per message, every attribute read and function call shows in the cost per reading (bench/telemetry.py).
     """
     dirty: dict[str, list[Change]] = {}
     for tag, readings in by_tag.items():
-        state = states[tag]
-        if len(readings) == 1 and not state.conds:
-            cfg = configs[tag]
-            _, ts, value, quality, _ = readings[0]
-            if ts <= state.last_ts:
+        state, cfg = states[tag], configs[tag]
+        if len(readings) == 1:
+            ((_, ts, value, quality),) = readings
+            if (
+                state.fast_lo < value < state.fast_hi
+                and state.last_ts < ts < state.fast_due
+                and quality != "bad"
+                and not state.conds
+                and state.fast_cfg is cfg
+                and abs(value - state.prev_v) * 60000.0 <= state.fast_roc * (ts - state.prev_ts)
+            ):
+                state.last_ts = state.prev_ts = ts
+                state.prev_v = value
                 continue
-            if cfg.quiet_lo < value < cfg.quiet_hi and quality != "bad":
-                roc, prev = cfg.roc_per_min, state.prev
-                if roc is None or prev is None or abs(value - prev[1]) * 60000.0 <= roc * (ts - prev[0]):
-                    band = state.trend_band
-                    if (band[0] < value < band[1] and ts < state.trend_due) or not cfg.trend:
-                        state.last_ts, state.prev = ts, (ts, value)
-                        continue
-                    forecast = _sample(cfg, state, ts, value)
-                    if not forecast[0]:
-                        state.last_ts, state.prev = ts, (ts, value)
-                        continue
-                    out: list[Change] = []
-                    if _reading(cfg, state, ts, value, quality, out, forecast):
-                        dirty[tag] = out
-                    continue
-        changes, changed = evaluate(configs[tag], state, readings)
+        changes, changed = evaluate(cfg, state, readings)
         if changed:
             dirty[tag] = changes
     return dirty
