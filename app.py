@@ -27,7 +27,7 @@ from chalicelib.telemetry.routes import bp as telemetry_routes
 from chalicelib.warnings.handlers import bp as warning_handlers
 from chalicelib.warnings.routes import bp as warning_routes
 
-app = Chalice(app_name="chempark")
+app = Chalice(app_name="chempark", configure_logs=False)  # the logger is Powertools' (same name)
 app.register_middleware(lambda_middleware, "all")
 app.register_middleware(http_middleware, "http")
 
