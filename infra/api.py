@@ -15,7 +15,6 @@ from chalice.cdk import Chalice
 
 from chalicelib.core import catalog, observability
 from chalicelib.core.settings import env_names, get_settings
-from infra.bytecode import add_bytecode
 from infra.iam import LambdaRoles
 from infra.introspect import AppShape, EventSource, log_group_name
 from infra.storage import Data
@@ -96,16 +95,8 @@ def _wire(chalice: Chalice, source: EventSource, data: Data, events: dict[str, s
         raise ValueError(f"{source.function}: no infra wiring for {source.kind}")
 
 
-class _CompiledChalice(Chalice):
-    """Chalice's construct, with bytecode added to its package before the package becomes an asset."""
-
-    def _package_app(self) -> None:  # chalice 1.34's packaging step (tests/infra checks the zip)
-        super()._package_app()
-        add_bytecode(Path(self._sam_package_dir) / "deployment.zip")
-
-
 def build(scope: Any, data: Data, roles: LambdaRoles, shape: AppShape, env: dict[str, str]) -> Chalice:
-    chalice = _CompiledChalice(
+    chalice = Chalice(
         scope,
         "Api",
         source_dir=str(ROOT),
