@@ -21,7 +21,7 @@ from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.lazy import lazy_module
 from chalicelib.core.schemas import Priority
-from chalicelib.core.store import is_conditional_failure, transaction
+from chalicelib.core.store import get_or_404, is_conditional_failure, transaction
 from chalicelib.telemetry.domain import Change, Cond, TagState
 
 if TYPE_CHECKING:
@@ -247,10 +247,7 @@ def _read_for_update(alarm_id: str, staged: _Staged) -> tuple[store.AlarmModel |
 
 
 def load(alarm_id: str, who: Identity) -> tuple[store.AlarmModel, Alarm]:
-    try:
-        item = store.AlarmModel.get(alarm_id, consistent_read=True)
-    except DoesNotExist:
-        raise errors.NOT_FOUND(details={"alarm_id": alarm_id}) from None
+    item = get_or_404(store.AlarmModel, alarm_id, field="alarm_id")
     alarm = to_alarm(item)
     if not who.can_see(alarm.enterprise_id):
         raise errors.NOT_FOUND(details={"alarm_id": alarm_id})

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.changes import domain
 from chalicelib.changes.schemas import CIIn, ObservationIn
@@ -17,7 +16,7 @@ from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import is_conditional_failure, transaction
+from chalicelib.core.store import get_or_404, is_conditional_failure, transaction
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
@@ -62,10 +61,7 @@ def public(ci: store.CIModel) -> dict[str, Any]:
 
 
 def load(ci_id: str) -> store.CIModel:
-    try:
-        return store.CIModel.get(ci_id, consistent_read=True)
-    except DoesNotExist:
-        raise errors.NOT_FOUND(details={"ci_id": ci_id}) from None
+    return get_or_404(store.CIModel, ci_id, field="ci_id")
 
 
 def load_many(ci_ids: list[str]) -> dict[str, store.CIModel]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.changes import cmdb, domain
 from chalicelib.changes.schemas import ChangeIn
@@ -21,7 +21,7 @@ from chalicelib.core import clock, errors, ids, workflows
 from chalicelib.core.identity import Identity
 from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import is_conditional_failure, transaction
+from chalicelib.core.store import get_or_404, is_conditional_failure, transaction
 
 if TYPE_CHECKING:
     from pynamodb.expressions.update import Action
@@ -56,10 +56,7 @@ def timeline(change_id: str) -> list[dict[str, Any]]:
 
 
 def load(change_id: str) -> store.ChangeModel:
-    try:
-        return store.ChangeModel.get(change_id, consistent_read=True)
-    except DoesNotExist:
-        raise errors.NOT_FOUND(details={"change_id": change_id}) from None
+    return get_or_404(store.ChangeModel, change_id, field="change_id")
 
 
 def public(item: store.ChangeModel) -> dict[str, Any]:

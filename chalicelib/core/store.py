@@ -33,13 +33,13 @@ def meta(logical: str, append_only: bool = False) -> MetaProtocol:
     return cast("MetaProtocol", Meta)
 
 
-def get_or_404(model: type[M], hash_key: Any, range_key: Any = None) -> M:
+def get_or_404(model: type[M], hash_key: Any, range_key: Any = None, field: str = "id") -> M:
+    """The item, read consistently; NOT_FOUND naming it under `field` (e.g. "plan_id") when it is absent."""
     try:
         return model.get(hash_key, range_key, consistent_read=True)
-    except DoesNotExist as exc:
-        raise errors.NOT_FOUND(
-            details={"id": str(hash_key if range_key is None else f"{hash_key}/{range_key}")}
-        ) from exc
+    except DoesNotExist:
+        key = hash_key if range_key is None else f"{hash_key}/{range_key}"
+        raise errors.NOT_FOUND(details={field: key}) from None
 
 
 def is_conditional_failure(exc: Exception) -> bool:

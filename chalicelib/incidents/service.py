@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from chalicelib.core import clock, errors, ids, workflows
 from chalicelib.core.identity import Identity
 from chalicelib.core.lazy import lazy_module
-from chalicelib.core.store import is_conditional_failure
+from chalicelib.core.store import get_or_404, is_conditional_failure
 from chalicelib.incidents import domain
 from chalicelib.incidents.domain import Status
 
@@ -48,10 +48,7 @@ def log(incident_id: str, kind: str, actor: str = "system", text: str = "", **de
 
 
 def load(incident_id: str, who: Identity | None = None) -> Any:
-    try:
-        item = store.IncidentModel.get(incident_id, consistent_read=True)
-    except DoesNotExist:
-        raise errors.NOT_FOUND(details={"incident_id": incident_id}) from None
+    item = get_or_404(store.IncidentModel, incident_id, field="incident_id")
     if who is not None and not who.can_see(item.enterprise_id):
         raise errors.NOT_FOUND(details={"incident_id": incident_id})
     return item

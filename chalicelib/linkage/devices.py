@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import SYSTEM, Identity
 from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import is_conditional_failure
+from chalicelib.core.store import get_or_404, is_conditional_failure
 from chalicelib.linkage.domain import PARK
 from chalicelib.linkage.schemas import ActuatorIn
 from chalicelib.registry import service as registry
@@ -71,10 +71,7 @@ def _public(item: Any) -> dict[str, Any]:
 
 def load(device_id: str, who: Identity) -> Any:
     """Our actuator if it exists and the caller may see it (park devices are not an enterprise's)."""
-    try:
-        item = store.ActuatorModel.get(device_id, consistent_read=True)
-    except DoesNotExist:
-        raise errors.NOT_FOUND(details={"device_id": device_id}) from None
+    item = get_or_404(store.ActuatorModel, device_id, field="device_id")
     if who.is_enterprise_scoped and not who.can_see(item.enterprise_id):
         raise errors.NOT_FOUND(details={"device_id": device_id})
     return item

@@ -15,6 +15,16 @@ PENDING = "1"  # CommandModel.pending while a device owes an acknowledgement (sp
 HEADER = "#"  # EvacueeModel range key of the incident's evacuation header
 
 
+def _document(item: Any) -> dict[str, Any]:
+    """A device's or rule's stored document with its id and times, as the API shows it."""
+    return {
+        **orjson.loads(item.doc),
+        "id": item.id,
+        "created_at": int(item.created_ms),
+        "updated_at": int(item.updated_ms),
+    }
+
+
 class ActuatorsByEnterprise(GlobalSecondaryIndex["ActuatorModel"]):
     class Meta:
         index_name = "by_enterprise"
@@ -38,8 +48,7 @@ class ActuatorModel(Model):
     by_enterprise = ActuatorsByEnterprise()
 
     def data(self) -> dict[str, Any]:
-        doc = orjson.loads(self.doc)
-        return {**doc, "id": self.id, "created_at": int(self.created_ms), "updated_at": int(self.updated_ms)}
+        return _document(self)
 
 
 class LinkageRuleModel(Model):
@@ -54,8 +63,7 @@ class LinkageRuleModel(Model):
     updated_ms = NumberAttribute()
 
     def data(self) -> dict[str, Any]:
-        doc = orjson.loads(self.doc)
-        return {**doc, "id": self.id, "created_at": int(self.created_ms), "updated_at": int(self.updated_ms)}
+        return _document(self)
 
 
 class CommandsByIncident(GlobalSecondaryIndex["CommandModel"]):

@@ -12,7 +12,7 @@ from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import is_conditional_failure, transaction
+from chalicelib.core.store import get_or_404, is_conditional_failure, transaction
 from chalicelib.plans import context, domain
 from chalicelib.plans.schemas import PlanIn, PlanRevisionIn
 from chalicelib.registry import service as registry
@@ -50,10 +50,7 @@ def current_of(head: store.PlanModel) -> dict[str, Any]:
 
 
 def _load(plan_id: str) -> store.PlanModel:
-    try:
-        return store.PlanModel.get(plan_id, consistent_read=True)
-    except DoesNotExist:
-        raise errors.NOT_FOUND(details={"plan_id": plan_id}) from None
+    return get_or_404(store.PlanModel, plan_id, field="plan_id")
 
 
 def load(plan_id: str, who: Identity) -> store.PlanModel:

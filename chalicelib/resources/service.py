@@ -9,14 +9,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError
 
 from chalicelib.core import clock, errors, geo, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.lazy import lazy_module
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import is_conditional_failure, transaction
+from chalicelib.core.store import get_or_404, is_conditional_failure, transaction
 from chalicelib.registry import service as registry
 from chalicelib.resources import domain
 from chalicelib.resources.schemas import ResourceIn
@@ -47,10 +47,7 @@ def public(item: store.ResourceModel) -> dict[str, Any]:
 
 
 def _load(resource_id: str) -> store.ResourceModel:
-    try:
-        return store.ResourceModel.get(resource_id, consistent_read=True)
-    except DoesNotExist:
-        raise errors.NOT_FOUND(details={"resource_id": resource_id}) from None
+    return get_or_404(store.ResourceModel, resource_id, field="resource_id")
 
 
 def load(resource_id: str, who: Identity) -> store.ResourceModel:

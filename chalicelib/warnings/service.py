@@ -12,14 +12,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import PutError
 
 from chalicelib.core import clock, errors, ids, workflows
 from chalicelib.core.identity import Identity
 from chalicelib.core.lazy import lazy_module
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import is_conditional_failure
+from chalicelib.core.store import get_or_404, is_conditional_failure
 from chalicelib.warnings import domain
 from chalicelib.warnings.domain import Status
 
@@ -45,10 +45,7 @@ def event(warning_id: str, action: str, actor: str = "system", **details: Any) -
 
 
 def load(warning_id: str, who: Identity | None = None) -> Any:
-    try:
-        item = store.WarningModel.get(warning_id, consistent_read=True)
-    except DoesNotExist:
-        raise errors.NOT_FOUND(details={"warning_id": warning_id}) from None
+    item = get_or_404(store.WarningModel, warning_id, field="warning_id")
     if who is not None and not who.can_see(item.enterprise_id):
         raise errors.NOT_FOUND(details={"warning_id": warning_id})
     return item
