@@ -24,10 +24,11 @@ from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
 from chalicelib.registry import service as registry
 from chalicelib.telemetry import domain
-from chalicelib.telemetry.domain import Change, Reading, Rejected, TagConfig, TagState
+from chalicelib.telemetry.domain import Change, Rejected, TagConfig, TagState
 
 if TYPE_CHECKING:
     from chalicelib.telemetry import store
+    from chalicelib.telemetry.domain.wire import Reading
 else:
     store = lazy_module("chalicelib.telemetry.store")
 
@@ -192,7 +193,7 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
         _buffer(c, origin[tag_id][0], origin[tag_id][1], tag_id, readings)
     events: list[alarms.EventRecord] = []
     current = states(list(by_tag), c)
-    changed = domain.evaluate_batch(by_tag, {t: known[t].config for t in by_tag}, current)
+    changed = domain.evaluate_batch(by_tag, {t: (known[t].config, current[t]) for t in by_tag})
     result.evaluated = sum(len(r) for r in by_tag.values())
     for tag_id, changes in changed.items():
         try:
@@ -228,8 +229,7 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
 
 
 def _raw(r: Reading) -> dict[str, Any]:
-    tag_id, ts, value, quality = r
-    return {"tag_id": tag_id, "ts": ts, "value": value, "quality": quality}
+    return {"tag_id": r.tag_id, "ts": r.ts, "value": r.value, "quality": r.quality}
 
 
 def _quarantine(rejected: list[tuple[str, str, str, Rejected]], now: int) -> None:
@@ -270,7 +270,8 @@ def _gateway(c: Caches, enterprise_id: str, gateway_id: str) -> dict[str, Any]:
 
 def _buffer(c: Caches, enterprise_id: str, gateway_id: str, tag_id: str, readings: Sequence[Reading]) -> None:
     gw = _gateway(c, enterprise_id, gateway_id)
-    _, ts, value, quality = max(readings, key=lambda r: r[1])
+    latest = max(readings, key=lambda r: r.ts)
+    ts, value, quality = latest.ts, latest.value, latest.quality
     current = gw["tags"].get(tag_id)
     if current is None or current[0] < ts:
         gw["tags"][tag_id] = [ts, value if math.isfinite(value) else None, quality]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import orjson
 
 from chalicelib.telemetry.domain import decode_batch
-from chalicelib.telemetry.domain.messages import rows_checked, rows_fast
+from chalicelib.telemetry.domain.messages import rows_checked, typed
 
+ROOT = Path(__file__).resolve().parents[2]
 T0 = 1_795_000_000_000
 DAY = 86_400_000
 
@@ -27,7 +29,7 @@ def test_decode_groups_by_tag_and_names_what_it_rejects():
     )
     batch = decode_batch([("m1", body), ("m2", b"[]"), ("m3", b"nope")], now, 86_400_000)
     assert sorted(batch.by_tag) == ["a", "c"]
-    assert [r[1] for r in batch.by_tag["a"]] == [now, now + 1]
+    assert [r.ts for r in batch.by_tag["a"]] == [now, now + 1]
     assert batch.readings == 3
     assert sorted(r[3].reason for r in batch.rejected) == [
         "invalid_json",
@@ -53,32 +55,48 @@ def _random_reading(rng: random.Random) -> object:
     return reading if rng.random() > 0.02 else rng.choice([[1, 2], "x", 3, None])
 
 
-def test_the_whole_list_check_accepts_exactly_what_the_reading_by_reading_check_accepts():
-    """rows_fast is a shortcut: whenever it accepts a list, the careful path accepts every reading alike."""
+def test_the_typed_decoder_accepts_exactly_what_the_reading_by_reading_check_accepts():
+    """The typed decoder is a shortcut: whenever it accepts a message, the careful path accepts every
+    reading in it, with the same fields; and it takes the normal, well-formed message."""
     rng = random.Random(5)
-    fast_taken = 0
+    typed_taken = 0
     for _ in range(3000):
         size = rng.choice([1, 2, 5, 20])
         readings = [_random_reading(rng) for _ in range(size)]
         if rng.random() < 0.5:  # many lists are entirely well formed, as in normal operation
             readings = [
-                {"tag_id": f"t{i}", "ts": T0 - i, "value": rng.uniform(0, 9), "quality": "good"} for i in range(size)
+                {"tag_id": f"t{i}", "ts": T0 - i, "value": rng.choice([rng.uniform(0, 9), rng.randrange(9)])}
+                | ({"quality": "good"} if rng.random() < 0.8 else {})
+                for i in range(size)
             ]
-        readings = orjson.loads(orjson.dumps(readings))  # exactly the types the decoder sees
-        fast = rows_fast(readings, T0 - DAY, T0 + 60_000)
-        rows, refused = rows_checked(readings, T0 - DAY, T0 + 60_000)
+        body = _message("e", readings)
+        fast = typed(body, T0 - DAY, T0 + 60_000)
+        rows, refused = rows_checked(orjson.loads(body)["readings"], T0 - DAY, T0 + 60_000)
         if fast is not None:
-            fast_taken += 1
-            assert (fast[0], refused) == (rows, [])
-            assert list(fast[1]) == [r[0] for r in rows]
-    assert fast_taken > 1000
+            typed_taken += 1
+            assert (fast[2], refused) == (rows, [])
+            assert [(type(r.value), r.quality) for r in fast[2]] == [(float, r.quality) for r in rows]
+            assert (fast[0], fast[1], fast[3]) == ("e", "g", [r.tag_id for r in rows])
+        elif not refused:  # refused as a whole only for something the careful path also refuses
+            assert any(r.get("value") is None for r in readings), readings
+    assert typed_taken > 1400
 
 
-def test_a_float_or_text_timestamp_is_refused_on_either_path():
-    for ts in (float(T0), str(T0), True):
-        readings = [{"tag_id": "a", "ts": ts, "value": 1.0, "quality": "good"}]
-        assert rows_fast(readings, T0 - DAY, T0 + 60_000) is None
-        assert [r.reason for r in rows_checked(readings, T0 - DAY, T0 + 60_000)[1]] == ["ts_not_epoch_ms"]
+def test_a_float_text_or_boolean_timestamp_or_value_is_refused_on_either_path():
+    cases = [{"ts": ts, "value": 1.0} for ts in (float(T0), str(T0), True)]
+    cases += [{"ts": T0, "value": value} for value in (True, "1.5", None, [1])]
+    for case in cases:
+        readings = [{"tag_id": "a", "quality": "good", **case}]
+        assert typed(_message("e", readings), T0 - DAY, T0 + 60_000) is None
+        assert len(rows_checked(readings, T0 - DAY, T0 + 60_000)[1]) == 1, case
+
+
+def test_a_message_with_a_timestamp_out_of_range_names_the_reading_and_keeps_the_others():
+    body = _message("e", [{"tag_id": "a", "ts": T0, "value": 1}, {"tag_id": "b", "ts": T0 - 2 * DAY, "value": 2}])
+    assert typed(body, T0 - DAY, T0 + 60_000) is None
+    batch = decode_batch([("m", body)], T0, DAY)
+    assert list(batch.by_tag) == ["a"] and batch.by_tag["a"][0].value == 1.0
+    assert [(r[3].reason, r[3].tag_id) for r in batch.rejected] == [("ts_out_of_range", "b")]
 
 
 def test_messages_of_one_batch_merge_by_tag_and_a_second_enterprise_is_refused():
@@ -89,8 +107,8 @@ def test_messages_of_one_batch_merge_by_tag_and_a_second_enterprise_is_refused()
     m4 = _message("e2", [{"tag_id": "d", "ts": T0 + 2, **good}, {"tag_id": "d", "ts": T0 + 1, **good}], "g3")
     batch = decode_batch([("m1", m1), ("m2", m2), ("m3", m3), ("m4", m4)], T0, DAY)
     assert sorted(batch.by_tag) == ["a", "b", "c", "d"]
-    assert [r[1] for r in batch.by_tag["a"]] == [T0, T0 - 5]  # evaluation sorts; decoding keeps arrival order
-    assert [r[1] for r in batch.by_tag["d"]] == [T0, T0 + 2, T0 + 1]
+    assert [r.ts for r in batch.by_tag["a"]] == [T0, T0 - 5]  # evaluation sorts; decoding keeps arrival order
+    assert [r.ts for r in batch.by_tag["d"]] == [T0, T0 + 2, T0 + 1]
     assert batch.origin("a") == ("e1", "g1", {"m1", "m2"})
     assert batch.origin("c") == ("e1", "g2", {"m2"})
     assert batch.origin("b") == ("e1", "g1", {"m1"})  # e2's reading of e1's tag went to quarantine
@@ -98,3 +116,17 @@ def test_messages_of_one_batch_merge_by_tag_and_a_second_enterprise_is_refused()
     assert [(r[2], r[3].reason, r[3].tag_id) for r in batch.rejected] == [("m3", "tag_in_two_enterprises", "b")]
     assert batch.readings == 7
     assert batch.gateways() == {"g1": ("e1", 1), "g2": ("e1", 1), "g3": ("e2", 2)}
+
+
+def test_import_app_leaves_the_typed_decoder_to_the_ingest_lambda():
+    """Every cold start imports app; only the ingest Lambda needs msgspec (docs/telemetry.md)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, app; loaded = 'msgspec' in sys.modules; "
+        "from chalicelib.telemetry.domain import decode_batch; decode_batch([('m', b'{}')], 0, 1); "
+        "print(loaded, 'msgspec' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["False", "True"]

@@ -6,6 +6,7 @@ import copy
 import random
 
 from chalicelib.telemetry.domain import TagConfig, TagState, evaluate, evaluate_batch, mark_stale
+from chalicelib.telemetry.domain.wire import Reading
 
 T0 = 1_795_000_000_000
 
@@ -14,7 +15,7 @@ def run(cfg: TagConfig, values: list[float], step_ms: int = 1000, quality: str =
     state = state or TagState(cfg.tag_id)
     changes = []
     for i, v in enumerate(values):
-        out, _ = evaluate(cfg, state, [(cfg.tag_id, T0 + i * step_ms, v, quality)])
+        out, _ = evaluate(cfg, state, [Reading(cfg.tag_id, T0 + i * step_ms, v, quality)])
         changes += [(c.condition, c.kind) for c in out]
     return changes, state
 
@@ -49,7 +50,7 @@ def test_off_delay_needs_normal_to_persist():
 def test_on_delay_start_is_persisted_state():
     cfg = TagConfig("t", "e", h=80, on_delay_ms=5000, trend=False)
     state = TagState("t")
-    _, dirty = evaluate(cfg, state, [("t", T0, 85.0, "good")])
+    _, dirty = evaluate(cfg, state, [Reading("t", T0, 85.0, "good")])
     assert dirty and state.persisted()["H"]["p"] == T0  # a restart must not lose the running timer
 
 
@@ -62,9 +63,9 @@ def test_rate_of_change():
 def test_bad_quality_raises_bad_and_skips_limits():
     cfg = TagConfig("t", "e", h=80, trend=False)
     state = TagState("t")
-    out, _ = evaluate(cfg, state, [("t", T0, 99.0, "bad")])
+    out, _ = evaluate(cfg, state, [Reading("t", T0, 99.0, "bad")])
     assert [(c.condition, c.kind) for c in out] == [("BAD", "activated")]
-    out, _ = evaluate(cfg, state, [("t", T0 + 1000, 50.0, "good")])
+    out, _ = evaluate(cfg, state, [Reading("t", T0 + 1000, 50.0, "good")])
     assert [(c.condition, c.kind) for c in out] == [("BAD", "cleared")]
 
 
@@ -87,7 +88,7 @@ def test_no_trend_on_a_flat_noisy_signal():
 def test_replays_and_older_readings_are_ignored():
     cfg = TagConfig("t", "e", h=80, trend=False)
     state = TagState("t")
-    batch = [("t", T0 + 1000, 85.0, "good"), ("t", T0, 50.0, "good")]
+    batch = [Reading("t", T0 + 1000, 85.0, "good"), Reading("t", T0, 50.0, "good")]
     first, _ = evaluate(cfg, state, batch)
     again, dirty = evaluate(cfg, state, list(reversed(batch)))
     assert [(c.condition, c.kind) for c in first] == [("H", "activated")]
@@ -99,7 +100,7 @@ def test_stale_is_raised_once_and_any_reading_clears_it():
     state = TagState("t")
     assert mark_stale(state, T0 + 700_000, 600_000, T0) is not None
     assert mark_stale(state, T0 + 800_000, 600_000, T0) is None
-    out, dirty = evaluate(cfg, state, [("t", T0 + 900_000, 50.0, "good")])
+    out, dirty = evaluate(cfg, state, [Reading("t", T0 + 900_000, 50.0, "good")])
     assert [(c.condition, c.kind) for c in out] == [("STALE", "cleared")] and dirty
 
 
@@ -129,8 +130,8 @@ def test_the_fast_path_decides_exactly_like_the_full_evaluation():
         for t in tags:
             level[t] = min(100.0, max(0.0, level[t] + rng.gauss(0, 4)))
             quality = "bad" if rng.random() < 0.01 else "good"
-            by_tag[t] = [(t, T0 + step * 1000, round(level[t], 2), quality)]
-        got = evaluate_batch(by_tag, configs, fast)
+            by_tag[t] = [Reading(t, T0 + step * 1000, round(level[t], 2), quality)]
+        got = evaluate_batch(by_tag, {t: (configs[t], fast[t]) for t in tags})
         expected = {}
         for t, readings in by_tag.items():
             changes, dirty = evaluate(configs[t], slow[t], readings)
@@ -144,7 +145,7 @@ def test_the_fast_path_follows_a_changed_configuration():
     """A state armed under one configuration must not wave readings through under a new one."""
     old, new = TagConfig("t", "e", h=80, trend=False), TagConfig("t", "e", h=40, trend=False)
     state = TagState("t")
-    assert evaluate_batch({"t": [("t", T0, 50.0, "good")]}, {"t": old}, {"t": state}) == {}
-    assert evaluate_batch({"t": [("t", T0 + 1000, 50.5, "good")]}, {"t": old}, {"t": state}) == {}
-    got = evaluate_batch({"t": [("t", T0 + 2000, 51.0, "good")]}, {"t": new}, {"t": state})
+    assert evaluate_batch({"t": [Reading("t", T0, 50.0, "good")]}, {"t": (old, state)}) == {}
+    assert evaluate_batch({"t": [Reading("t", T0 + 1000, 50.5, "good")]}, {"t": (old, state)}) == {}
+    got = evaluate_batch({"t": [Reading("t", T0 + 2000, 51.0, "good")]}, {"t": (new, state)})
     assert [(c.condition, c.kind) for c in got["t"]] == [("H", "activated")]

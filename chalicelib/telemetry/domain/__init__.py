@@ -1,4 +1,5 @@
-"""Telemetry rules (pure): message validation (messages) and per-tag condition evaluation (evaluation)."""
+"""Telemetry rules (pure): message validation (messages, over the wire types) and per-tag condition evaluation
+(evaluation). `wire.Reading` is imported from its module, which loads the typed decoder."""
 
 from chalicelib.telemetry.domain.evaluation import (
     CONDITIONS,
@@ -11,14 +12,13 @@ from chalicelib.telemetry.domain.evaluation import (
     evaluate_batch,
     mark_stale,
 )
-from chalicelib.telemetry.domain.messages import Batch, Reading, Rejected, decode_batch
+from chalicelib.telemetry.domain.messages import Batch, Rejected, decode_batch
 
 __all__ = [
     "CONDITIONS",
     "Batch",
     "Change",
     "Cond",
-    "Reading",
     "Rejected",
     "TagConfig",
     "TagState",
@@ -27,5 +27,4 @@ __all__ = [
     "evaluate",
     "evaluate_batch",
     "mark_stale",
-    "parse_message",
 ]

@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
-from typing import Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.telemetry.domain.messages import Reading
+if TYPE_CHECKING:
+    from chalicelib.telemetry.domain.wire import Reading
 
 CONDITIONS = ("HH", "H", "L", "LL", "ROC", "TREND", "BAD", "STALE")
 TREND_TAU_S = 120.0  # memory of the trend regression: readings older than a few τ stop counting
@@ -25,7 +26,7 @@ TREND_MOVE = 0.02
 TREND_MAX_GAP_MS = 60_000
 _INV_TAU = 1.0 / TREND_TAU_S
 _EXP = math.exp
-_BY_TS = itemgetter(1)
+_BY_TS = attrgetter("ts")
 _NEVER = 2**62  # a fast-path deadline that never comes (no trend to sample)
 
 
@@ -326,16 +327,17 @@ def evaluate(cfg: TagConfig, state: TagState, readings: Sequence[Reading]) -> tu
     dirty = False
     if len(readings) > 1:
         readings = sorted(readings, key=_BY_TS)
-    for _, ts, value, quality in readings:
-        if ts > state.last_ts:
-            dirty |= _reading(cfg, state, ts, value, quality, out)
+    for r in readings:
+        if r.ts > state.last_ts:
+            dirty |= _reading(cfg, state, r.ts, r.value, r.quality, out)
     return out, dirty
 
 
 def evaluate_batch(
-    by_tag: dict[str, Sequence[Reading]], configs: dict[str, TagConfig], states: dict[str, TagState]
+    by_tag: dict[str, Sequence[Reading]], tags: dict[str, tuple[TagConfig, TagState]]
 ) -> dict[str, list[Change]]:
-    """Evaluate every tag of a batch; returns the tags whose persisted state changed, with their changes.
+    """Evaluate every tag of a batch (`tags`: each one's configuration and state); returns the tags whose
+    persisted state changed, with their changes.
 
     The common case (one reading, quiet state, value inside the armed band, rate of change within its
     limit, no trend sample due) is decided inline from fields `_arm` prepared: at a thousand readings
@@ -343,13 +345,14 @@ def evaluate_batch(
     """
     dirty: dict[str, list[Change]] = {}
     for tag, readings in by_tag.items():
-        state, cfg = states[tag], configs[tag]
+        cfg, state = tags[tag]
         if len(readings) == 1:
-            ((_, ts, value, quality),) = readings
+            (r,) = readings
+            ts, value = r.ts, r.value
             if (
                 state.fast_lo < value < state.fast_hi
                 and state.last_ts < ts < state.fast_due
-                and quality != "bad"
+                and r.quality != "bad"
                 and not state.conds
                 and state.fast_cfg is cfg
                 and abs(value - state.prev_v) * 60000.0 <= state.fast_roc * (ts - state.prev_ts)

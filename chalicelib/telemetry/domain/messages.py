@@ -1,9 +1,9 @@
 """Telemetry message validation (pure, hot path): `{gateway_id, seq, readings:[{tag_id, ts, value, quality}]}`.
 
-Readings are plain tuples `(tag_id, ts_ms, value, quality)`: at a thousand readings per message, building
-an object per reading would cost more than parsing the JSON. A message whose readings are all well formed
-(the normal case) is validated and grouped by tag with whole-list operations that run in C; only a message
-with a bad reading takes the per-reading path that names why each one was refused.
+A message that is well formed throughout (the normal case) is decoded straight into `Reading`s by the
+typed decoder (`wire`), and its timestamps checked and its readings grouped by tag with whole-list calls
+that run in C. Any other message is parsed again as plain JSON and checked reading by reading, so that
+each refused reading goes to quarantine with its reason and the good ones in it are still evaluated.
 """
 
 from __future__ import annotations
@@ -11,15 +11,22 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
-from typing import Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-Reading = tuple[str, int, float, str]  # (tag_id, ts epoch ms, value, quality)
+from chalicelib.core.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from chalicelib.telemetry.domain import wire
+    from chalicelib.telemetry.domain.wire import Reading
+else:  # only the ingest Lambda needs the typed decoder: `import app` does not load it
+    wire = lazy_module("chalicelib.telemetry.domain.wire")
+
 QUALITIES = frozenset({"good", "bad", "uncertain"})
 MAX_FUTURE_MS = 5 * 60 * 1000  # a reading more than 5 min in the future means a broken device clock
-_FIELDS = itemgetter("tag_id", "ts", "value", "quality")
+_TAG, _TS = attrgetter("tag_id"), attrgetter("ts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,56 +51,45 @@ def reject_reason(r: Any, oldest: int, newest: int) -> Rejected:
         return Rejected("ts_out_of_range", tag, r)
     if quality not in QUALITIES:
         return Rejected("invalid_quality", tag, r)
-    if (type(value) is float or type(value) is int) and not math.isfinite(value):
+    if type(value) is float or type(value) is int:  # a number that got here is infinite, nan or too large
         return Rejected("value_not_finite", tag, r)
     return Rejected("value_not_number", tag, r)
 
 
-def rows_fast(readings: list[Any], oldest: int, newest: int) -> tuple[list[Reading], tuple[str, ...]] | None:
-    """The readings as tuples, and their tags, when every one is well formed; else None (then
-    `rows_checked` decides reading by reading).
-
-    Each check covers the whole list in one C call: `sum` of ints stays an int (a float or a bool
-    outside the range would not pass); `fsum` raises on a non-number and is not finite when any value is
-    inf or nan; `"".join` raises on a tag that is not a string.
-    """
+def typed(body: bytes, oldest: int, newest: int) -> tuple[str, str, list[Reading], list[str]] | None:
+    """(enterprise, gateway, readings, their tags) of a message that is well formed throughout; None for
+    anything else, which `decode_batch` then takes reading by reading to name each reason."""
     try:
-        rows = list(map(_FIELDS, readings))
-        if not rows:
-            return rows, ()
-        tags, stamps, values, qualities = zip(*rows, strict=True)
-        if (
-            oldest <= min(stamps)
-            and max(stamps) <= newest
-            and type(sum(stamps)) is int
-            and math.isfinite(math.fsum(values))
-            and QUALITIES.issuperset(qualities)
-            and all(tags)
-            and "".join(tags)
-        ):
-            return rows, tags
-    except (KeyError, TypeError, ValueError, OverflowError):
-        pass
-    return None
+        message = wire.decode(body)
+    except wire.Invalid:
+        return None
+    rows = message.readings
+    if rows:
+        stamps = list(map(_TS, rows))
+        if not (oldest <= min(stamps) and max(stamps) <= newest):
+            return None
+    return message.enterprise_id, message.gateway_id, rows, list(map(_TAG, rows))
 
 
 def rows_checked(readings: list[Any], oldest: int, newest: int) -> tuple[list[Reading], list[Rejected]]:
-    """Reading by reading: the accepted tuples and, for each refused reading, why."""
+    """Reading by reading (`readings` as plain JSON): the accepted readings and, for each refused one, why."""
     rows: list[Reading] = []
     refused: list[Rejected] = []
     for r in readings:
         try:
             tag, ts, value = r["tag_id"], r["ts"], r["value"]
             quality = r.get("quality", "good")
-            # `value - value == 0` rejects non-numbers, inf and nan in one step
-            ok = type(ts) is int and value - value == 0 and oldest <= ts <= newest and quality in QUALITIES
-            ok = ok and type(tag) is str and bool(tag)
-        except (KeyError, TypeError, AttributeError):
+            ok = type(ts) is int and oldest <= ts <= newest and quality in QUALITIES
+            ok = ok and type(tag) is str and bool(tag) and (type(value) is float or type(value) is int)
+            if ok:  # as the typed decoder does: a float, finite (an int too large for a float is refused)
+                value = float(value)
+                ok = math.isfinite(value)
+        except (KeyError, TypeError, AttributeError, OverflowError):
             ok = False
         if ok:
-            rows.append((tag, ts, value, quality))
+            rows.append(wire.Reading(tag, ts, value, quality))
         elif _bad_without_value(r, oldest, newest):
-            rows.append((r["tag_id"], r["ts"], math.nan, "bad"))
+            rows.append(wire.Reading(r["tag_id"], r["ts"], math.nan, "bad"))
         else:
             refused.append(reject_reason(r, oldest, newest))
     return rows, refused
@@ -152,7 +148,7 @@ class Batch:
         if len(group) != len(rows):  # a tag repeated within the message
             lists: dict[str, list[Reading]] = {}
             for row in rows:
-                lists.setdefault(row[0], []).append(row)
+                lists.setdefault(row.tag_id, []).append(row)
             group = {tag: tuple(rs) for tag, rs in lists.items()}
         self.readings += len(rows)
         by_tag = self.by_tag
@@ -194,6 +190,12 @@ def decode_batch(records: list[tuple[str, bytes]], now_ms: int, max_age_ms: int)
     out = Batch()
     oldest, newest = now_ms - max_age_ms, now_ms + MAX_FUTURE_MS
     for message_id, body in records:
+        fast = typed(body, oldest, newest)
+        if fast is not None:
+            enterprise_id, gateway_id, rows, tags = fast
+            out.messages.append((message_id, enterprise_id, gateway_id))
+            out.add(len(out.messages) - 1, rows, tags)
+            continue
         try:
             doc = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -205,13 +207,7 @@ def decode_batch(records: list[tuple[str, bytes]], now_ms: int, max_age_ms: int)
         if problem is not None or readings is None:
             out.rejected.append((enterprise_id, gateway_id, message_id, problem or Rejected("readings_not_list")))
             continue
-        fast = rows_fast(readings, oldest, newest)
-        tags: Sequence[str]
-        if fast is not None:
-            rows, tags = fast
-        else:
-            rows, refused = rows_checked(readings, oldest, newest)
-            tags = [r[0] for r in rows]
-            out.rejected += [(enterprise_id, gateway_id, message_id, why) for why in refused]
-        out.add(len(out.messages) - 1, rows, tags)
+        rows, refused = rows_checked(readings, oldest, newest)
+        out.rejected += [(enterprise_id, gateway_id, message_id, why) for why in refused]
+        out.add(len(out.messages) - 1, rows, [r.tag_id for r in rows])
     return out
