@@ -12,7 +12,7 @@ from chalicelib.alarms import service
 from chalicelib.core.geo import nearest
 from chalicelib.core.identity import Identity
 from chalicelib.registry import service as registry
-from chalicelib.telemetry import service as telemetry_service
+from chalicelib.telemetry import snapshots
 
 PlansProvider = Callable[[dict[str, Any], dict[str, Any], dict[str, Any] | None], dict[str, Any]]
 _plans: PlansProvider | None = None
@@ -40,7 +40,7 @@ def build(alarm_id: str, who: Identity) -> dict[str, Any]:
         env, lat, lon, lambda s: (s["location"]["lat"], s["location"]["lon"]), limit=10, within_m=ENVIRONMENT_RADIUS_M
     )
     nearby = [s for _, s in near_env] + [sensor]
-    current = telemetry_service.last_values([s["id"] for s in nearby], {s["enterprise_id"] for s in nearby})
+    current = snapshots.last_values([s["id"] for s in nearby], {s["enterprise_id"] for s in nearby})
     public = service.public(alarm)
     plans = (
         _plans(public, sensor, installation)

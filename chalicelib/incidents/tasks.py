@@ -55,7 +55,7 @@ def situation(incident_id: str) -> None:
     """Assemble the situation (6.4.2-3): cameras, live sensor data, hazard sources, resources nearby."""
     from chalicelib.registry import service as registry
     from chalicelib.resources import service as resources
-    from chalicelib.telemetry import service as telemetry
+    from chalicelib.telemetry import snapshots
 
     incident = load(incident_id).data()
     lat, lon = incident["place"]["lat"], incident["place"]["lon"]
@@ -71,7 +71,7 @@ def situation(incident_id: str) -> None:
     where = lambda e: (e["location"]["lat"], e["location"]["lon"])  # noqa: E731
     cameras = nearest(everything(registry.CAMERA), lat, lon, where, limit=6, within_m=SITUATION_RADIUS_M)
     sensors = nearest(everything(registry.SENSOR), lat, lon, where, limit=20, within_m=SITUATION_RADIUS_M)
-    values = telemetry.last_values([s["id"] for _, s in sensors], {s["enterprise_id"] for _, s in sensors})
+    values = snapshots.last_values([s["id"] for _, s in sensors], {s["enterprise_id"] for _, s in sensors})
     hazards = nearest(everything(registry.INSTALLATION), lat, lon, where, limit=10, within_m=HAZARD_RADIUS_M)
     picture: dict[str, Any] = {
         "at": clock.now_ms(),

@@ -10,8 +10,7 @@ from chalicelib.alarms import service as alarms
 from chalicelib.core import clock
 from chalicelib.core.lazy import lazy_module
 from chalicelib.registry import service as registry
-from chalicelib.telemetry import domain
-from chalicelib.telemetry import service as telemetry
+from chalicelib.telemetry import caches, domain
 
 if TYPE_CHECKING:
     from chalicelib.telemetry import store
@@ -51,7 +50,7 @@ def sweep() -> dict[str, Any]:
     totals, stale = census(now)
     raised = 0
     if stale:
-        profiles = telemetry.profiles([s["id"] for s in stale])
+        profiles = caches.profiles([s["id"] for s in stale])
         states = alarms.load_states([s["id"] for s in stale])
         for sensor in stale:
             profile, state = profiles.get(sensor["id"]), states[sensor["id"]]

@@ -19,6 +19,7 @@ import pytest
 import app as _app  # noqa: F401  (registers every route before the walk is parametrised)
 from chalicelib.core.http import ROUTES, RouteSpec
 from chalicelib.core.identity import Role
+from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
 from tests.support import batch, make_park, message, now
 
@@ -60,7 +61,7 @@ def world(app: Any) -> dict[str, Any]:
                     "radius_m": 100,
                 },
             ).json
-            telemetry.reset_caches()
+            caches.reset_caches()
             telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, now(), 5.0)])))
             alarm = api.get(f"/alarms?tag_id={park.tag}", role="park_admin").json["items"][0]
             warning = api.post(

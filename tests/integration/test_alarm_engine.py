@@ -8,15 +8,16 @@ import threading
 import pytest
 
 from chalicelib.alarms import service as alarms
+from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
 from tests.support import TopicTap, batch, make_park, message, now, sms_to
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    telemetry.reset_caches()
+    caches.reset_caches()
     yield
-    telemetry.reset_caches()
+    caches.reset_caches()
 
 
 def alarm_list(api, park, **filters):
@@ -112,7 +113,7 @@ def test_two_concurrent_evaluations_of_one_tag_raise_one_alarm_and_lose_nothing(
     errors: list[BaseException] = []
 
     def worker(value: float, ts: int) -> None:
-        container = telemetry.Caches()  # each worker is its own Lambda container
+        container = caches.Caches()  # each worker is its own Lambda container
         try:
             start.wait()
             telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, ts, value)])), container)

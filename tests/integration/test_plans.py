@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.plans import service as plans
+from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
 from tests.support import batch, make_park, message, now
 
@@ -206,7 +207,7 @@ def test_alarm_context_shows_applicable_plans_and_nearest_resources(api):
     medic = resource(api, "medical_point", sensor[0] + 0.0002, sensor[1])  # park-owned, about 22 m
     far = resource(api, "vehicle", sensor[0] + 0.05, sensor[1], eid)  # about 5.6 km: outside 3 km
     foreign = resource(api, "team", sensor[0] + 0.0001, sensor[1], other.enterprise_id)  # another enterprise
-    telemetry.reset_caches()
+    caches.reset_caches()
     telemetry.ingest(batch(message(eid, [(park.tag, now(), 1.5)])))  # above H (1 ppm)
     alarm = api.get(f"/alarms?tag_id={park.tag}", role="park_admin").json["items"][0]
     ctx = api.get(f"/alarms/{alarm['id']}/context", role="enterprise_manager", enterprise_id=eid).json

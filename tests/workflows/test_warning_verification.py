@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core import aws, settings
+from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
 from tests.support import TopicTap, batch, make_park, message, now, sms_to
 
@@ -260,7 +261,7 @@ def test_four_eyes_wrong_step_and_wrong_role(api: Any, roster: None) -> None:
 
 def test_high_priority_alarms_start_one_warning_per_tag(api: Any, roster: None) -> None:
     park = make_park(api)
-    telemetry.reset_caches()
+    caches.reset_caches()
     telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, now() - 1000, 1.5)])))  # H: priority high
     telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, now(), 2.6)])))  # HH: urgent, same tag
     items = wait_for(

@@ -1,18 +1,11 @@
-"""Telemetry rules (pure): message validation (messages, over the wire types) and per-tag condition evaluation
-(evaluation). `wire.Reading` is imported from its module, which loads the typed decoder."""
+"""Telemetry rules (pure): message validation (messages, over the wire types), per-tag records (tags), the trend
+regression (trend) and condition evaluation (evaluation). `wire.Reading` is imported from its own module,
+which loads the typed decoder."""
 
-from chalicelib.telemetry.domain.evaluation import (
-    CONDITIONS,
-    Change,
-    Cond,
-    TagConfig,
-    TagState,
-    Trend,
-    evaluate,
-    evaluate_batch,
-    mark_stale,
-)
+from chalicelib.telemetry.domain.evaluation import evaluate, evaluate_batch, mark_stale
 from chalicelib.telemetry.domain.messages import Batch, Rejected, decode_batch
+from chalicelib.telemetry.domain.tags import CONDITIONS, Change, Cond, TagConfig, TagState
+from chalicelib.telemetry.domain.trend import Trend
 
 __all__ = [
     "CONDITIONS",

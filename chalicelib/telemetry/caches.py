@@ -1,0 +1,123 @@
+"""What one ingest Lambda container remembers between batches: sensor profiles and quiet tag states.
+
+Tag configurations are re-read when the registry's configuration generation moves (checked every
+`tag_config_ttl_s`); a *quiet* tag state is kept for `tag_state_ttl_s`, while a state with anything active
+or pending is always re-read before use, so a stale cache can delay a return to normal but never hide an
+alarm (docs/telemetry.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.alarms import service as alarms
+from chalicelib.core import clock
+from chalicelib.core.schemas import Priority
+from chalicelib.core.settings import get_settings
+from chalicelib.registry import service as registry
+from chalicelib.telemetry.domain import TagConfig, TagState
+
+
+@dataclass
+class Profile:
+    config: TagConfig
+    context: alarms.TagContext
+    in_service: bool
+    loaded: int  # ms
+
+
+@dataclass
+class Caches:
+    """What one Lambda container remembers between batches (one per container; tests make several)."""
+
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    generation: int = -1  # registry configuration generation the profiles were loaded at
+    generation_checked: int = 0  # ms
+    states: dict[str, tuple[TagState, int]] = field(default_factory=dict)  # state, loaded at (ms)
+    gateways: dict[str, dict[str, Any]] = field(default_factory=dict)  # gateway -> buffer, counters, last write
+
+
+CONTAINER = Caches()
+
+
+def reset_caches() -> None:
+    CONTAINER.profiles.clear()
+    CONTAINER.states.clear()
+    CONTAINER.gateways.clear()
+
+
+def profile_of(sensor: dict[str, Any], now: int) -> Profile:
+    lim = sensor.get("limits") or {}
+    cfg = TagConfig(
+        tag_id=sensor["id"],
+        enterprise_id=sensor["enterprise_id"],
+        hh=lim.get("hh"),
+        h=lim.get("h"),
+        l=lim.get("l"),
+        ll=lim.get("ll"),
+        deadband=float(sensor.get("deadband") or 0),
+        on_delay_ms=int(sensor.get("on_delay_s") or 0) * 1000,
+        off_delay_ms=int(sensor.get("off_delay_s") or 0) * 1000,
+        roc_per_min=sensor.get("roc_limit_per_min"),
+        trend=bool(sensor.get("trend", True)),
+        trend_horizon_s=int(sensor.get("trend_horizon_s") or 900),
+    )
+    ctx = alarms.TagContext(
+        tag_id=sensor["id"],
+        enterprise_id=sensor["enterprise_id"],
+        installation_id=sensor.get("installation_id"),
+        area=sensor.get("installation_id") or sensor.get("zone_id") or sensor["enterprise_id"],
+        priority=Priority(sensor.get("priority", "medium")),
+        latching=bool(sensor.get("latching")),
+        suppressed=sensor.get("installation_status") == "maintenance",
+        out_of_service=sensor.get("status") == "out_of_service",
+        labels={
+            "tag_name": sensor.get("name", ""),
+            "unit": sensor.get("unit", ""),
+            "installation_name": sensor.get("installation_name", ""),
+            "enterprise_name": sensor.get("enterprise_name", ""),
+        },
+    )
+    return Profile(
+        cfg,
+        ctx,
+        sensor.get("status") != "out_of_service" and sensor.get("installation_status") != "decommissioned",
+        now,
+    )
+
+
+def profiles(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, Profile]:
+    """Sensor configurations, re-read when the registry's generation moved (checked every tag_config_ttl_s)."""
+    _profiles = c.profiles
+    now, ttl = clock.now_ms(), get_settings().tag_config_ttl_s * 1000
+    if now - c.generation_checked >= ttl:
+        generation, c.generation_checked = registry.config_generation(), now
+        if generation != c.generation:
+            _profiles.clear()
+            c.generation = generation
+    missing = [t for t in tag_ids if t not in _profiles]
+    if missing:
+        for tag_id, sensor in registry.sensor_profiles(missing).items():
+            _profiles[tag_id] = profile_of(sensor, now)
+    return {t: _profiles[t] for t in tag_ids if t in _profiles}
+
+
+def states(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, TagState]:
+    """Cached quiet states within their TTL; everything else re-read (keeping the trend's soft state)."""
+    _states = c.states
+    now, ttl = clock.now_ms(), get_settings().tag_state_ttl_s * 1000
+    reload = [t for t in tag_ids if t not in _states or not _states[t][0].quiet or now - _states[t][1] > ttl]
+    if reload:
+        for tag_id, fresh in alarms.load_states(reload).items():
+            old = _states.get(tag_id)
+            if old is not None:
+                fresh.keep_soft(old[0])
+                fresh.last_ts = max(fresh.last_ts, old[0].last_ts) if old[0].version == fresh.version else fresh.last_ts
+            _states[tag_id] = (fresh, now)
+    return {t: _states[t][0] for t in tag_ids}
+
+
+def reload(tag_id: str, c: Caches) -> TagState:
+    c.states.pop(tag_id, None)
+    return states([tag_id], c)[tag_id]
