@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import sys
 import tempfile
 import time
+import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WHEELHOUSE = ROOT / ".cache" / "wheelhouse"  # `make wheelhouse`: manylinux wheels of requirements.txt
 CDK_HOME = ROOT / ".cache" / "cdk-home"  # gitignored; see prepare_process()
+CHALICE_CACHE = ROOT / ".chalice" / "deployments"
 DEFAULT_STAGE = "prod"
 
 
@@ -40,13 +46,12 @@ def configure_stage(stage: str) -> None:
     settings.reset()
 
 
-def prune_chalice_cache(min_age_s: int = 600) -> None:
+def prune_chalice_cache(cache: Path = CHALICE_CACHE, min_age_s: int = 600) -> None:
     """chalice keeps one ~20 MB zip per source hash in .chalice/deployments and never prunes them.
 
     Keep the newest (the one just packaged); drop older ones unless a concurrent synth may still use them.
     Chalice rebuilds a missing zip, so this only costs a re-package.
     """
-    cache = ROOT / ".chalice" / "deployments"
     try:
         zips = sorted(((p.stat().st_mtime, p) for p in cache.glob("*.zip")), reverse=True)
     except OSError:
@@ -54,6 +59,34 @@ def prune_chalice_cache(min_age_s: int = 600) -> None:
     for mtime, path in zips[1:]:
         if time.time() - mtime > min_age_s:
             path.unlink(missing_ok=True)
+
+
+def drop_broken_packages(cache: Path = CHALICE_CACHE) -> list[Path]:
+    """Delete cached packages that are not whole zips; returns them.
+
+    chalice writes its package straight to the cache path and later reuses any file of that name without
+    reading it, so a synth killed while packaging would otherwise ship a truncated zip in every later one.
+    """
+    broken = []
+    for path in cache.glob("*.zip"):
+        try:
+            with zipfile.ZipFile(path) as package:
+                bad = package.testzip()  # reads every member and checks its CRC
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+            bad = path.name
+        if bad is not None:
+            path.unlink(missing_ok=True)
+            broken.append(path)
+    return broken
+
+
+@contextlib.contextmanager
+def packaging_lock(cache: Path = CHALICE_CACHE) -> Iterator[None]:
+    """One synth at a time per checkout: two would write (or read half-written) the same cached zip."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with (cache / ".synth.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the process dies
+        yield
 
 
 def main() -> Path:
@@ -73,7 +106,9 @@ def main() -> Path:
     env = cdk.Environment(account=account, region=region) if account and region else None
     started, cwd = time.perf_counter(), os.getcwd()
     # chalice writes chalice.out/ into the working directory: a temporary one keeps it out of the repo.
-    with tempfile.TemporaryDirectory(prefix="chempark-synth-") as work:
+    with packaging_lock(), tempfile.TemporaryDirectory(prefix="chempark-synth-") as work:
+        for path in drop_broken_packages():
+            print(f"dropped a broken cached Lambda package: {path.name}", file=sys.stderr)
         os.chdir(work)
         try:
             ChemParkStack(
@@ -86,7 +121,7 @@ def main() -> Path:
             assembly = app.synth()
         finally:
             os.chdir(cwd)
-    prune_chalice_cache()
+        prune_chalice_cache()
     print(
         f"synthesized chempark-{stage} into {assembly.directory} in {time.perf_counter() - started:.1f} s",
         file=sys.stderr,
