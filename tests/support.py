@@ -1,9 +1,13 @@
-"""Test helpers: a small park, telemetry batches, and what SNS published (SMS and topic messages)."""
+"""Test helpers: a small park, telemetry batches, what SNS published (SMS and topic messages), and a real MQTT
+broker with the rule bridge in front of the moto stack."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,3 +143,30 @@ def sms_to(phone: str) -> list[str]:
 
     backend = sns_backends["123456789012"]["us-east-1"]
     return [text for number, text in backend.sms_messages.values() if number.endswith(phone)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def mqtt_bridge(rules: list[dict[str, Any]], flush_s: float = 2.0) -> Iterator[tuple[int, Any]]:
+    """An amqtt broker on a free port and the rule bridge subscribed to it: (port, bridge)."""
+    from local.bridge import RuleBridge
+    from local.broker import BrokerThread
+
+    port = free_port()
+    broker = BrokerThread(port=port)
+    broker.start()
+    broker.wait_ready()
+    try:
+        bridge = RuleBridge(rules, port=port, flush_s=flush_s)
+        bridge.start()
+        try:
+            yield port, bridge
+        finally:
+            bridge.stop()
+    finally:
+        broker.stop()

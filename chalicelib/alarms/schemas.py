@@ -9,10 +9,10 @@ from pydantic import ConfigDict, Field
 
 from chalicelib.alarms.domain import MAX_SHELVE_S, State
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Priority, Schema, Strict
+from chalicelib.core.schemas import Priority, Schema, Strict, Window
 
 
-class AlarmFilter(PageQuery):
+class AlarmFilter(PageQuery, Window):
     enterprise_id: str | None = None
     installation_id: str | None = None
     tag_id: str | None = None
@@ -76,7 +76,7 @@ class EmptyIn(Strict):
     pass
 
 
-class KpiQuery(Strict):
+class KpiQuery(Strict, Window):
     enterprise_id: str | None = None
     area: str | None = Field(default=None, description="区域：重大危险源单元 id（或企业 id）")
     from_: datetime = Field(alias="from")

@@ -8,10 +8,10 @@ from typing import Any
 from pydantic import Field
 
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Schema
+from chalicelib.core.schemas import Schema, Window
 
 
-class AuditQuery(PageQuery):
+class AuditQuery(PageQuery, Window):
     actor: str | None = Field(default=None, description="操作人 (token sub)")
     target: str | None = Field(default=None, description="操作对象")
     action: str | None = Field(default=None, description="操作名，如 installations.create")

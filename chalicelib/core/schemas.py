@@ -1,10 +1,14 @@
-"""Shared contract pieces: strict base model, location, priority, contacts."""
+"""Shared contract pieces: strict base model, time windows, location, priority, contacts."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from chalicelib.core.clock import to_ms
 
 PHONE_PATTERN = r"^\+?[0-9]{6,15}$"
 
@@ -19,6 +23,26 @@ class Strict(Schema):
     """Base of every request body: unknown fields are errors (a typo must not be silently ignored)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+
+
+class Window(BaseModel):
+    """Mixin of every query with `from` and `to`: a `to` before `from` is refused, naming `to`, rather than
+    answering an empty page that looks like "nothing happened"."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    @field_validator("to", check_fields=False)
+    @classmethod
+    def _to_not_before_from(cls, to: Any, info: ValidationInfo) -> Any:
+        start = info.data.get("from_")
+        if to is not None and start is not None and _instant(to) < _instant(start):
+            raise ValueError("to 不能早于 from")
+        return to
+
+
+def _instant(value: Any) -> Any:
+    """Comparable form of a window bound: a datetime as epoch ms (naive means UTC, as clock.to_ms reads it)."""
+    return to_ms(value) if isinstance(value, datetime) else value
 
 
 class Location(Strict):

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict, Window
 
 
 class DutyPerson(Strict):
@@ -61,7 +61,7 @@ class RosterIn(Strict):
     )
 
 
-class RosterQuery(Strict):
+class RosterQuery(Strict, Window):
     from_: dt.date = Field(alias="from")
     to: dt.date
 

@@ -11,7 +11,7 @@ from chalicelib.core.http import Call, route
 from chalicelib.core.identity import Role
 from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import PageQuery, decode_cursor, encode_cursor
-from chalicelib.core.schemas import Schema
+from chalicelib.core.schemas import Schema, Window
 from chalicelib.notify.service import mask
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ else:
 bp = Blueprint(__name__)
 
 
-class SmsQuery(PageQuery):
+class SmsQuery(PageQuery, Window):
     enterprise_id: str | None = Field(default=None, description="企业；园区级短信为 _park")
     from_: int | None = Field(default=None, alias="from", description="起始时间（毫秒）")
     to: int | None = None

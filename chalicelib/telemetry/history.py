@@ -16,7 +16,7 @@ from chalicelib.core import aws, catalog, errors
 
 MAX_WINDOW_MS = 24 * 3600 * 1000
 WINDOW_TOO_LONG = errors.define(
-    "WINDOW_TOO_LONG", 422, "查询时间范围过大（最长 24 小时）", "from..to must span at most 24 h and be ordered."
+    "WINDOW_TOO_LONG", 422, "查询时间范围过大（最长 24 小时）", "from..to must span at most 24 h."
 )
 
 

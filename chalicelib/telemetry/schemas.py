@@ -7,10 +7,10 @@ from datetime import datetime
 from pydantic import Field
 
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Schema, Strict
+from chalicelib.core.schemas import Schema, Strict, Window
 
 
-class QuarantineQuery(PageQuery):
+class QuarantineQuery(PageQuery, Window):
     enterprise_id: str | None = Field(default=None, description="企业；园区用户可用 _unknown 查看无法识别企业的消息")
     reason: str | None = None
     from_: datetime | None = Field(default=None, alias="from")
@@ -32,7 +32,7 @@ class QuarantinePage(Schema):
     next_cursor: str | None = None
 
 
-class ReadingsQuery(Strict):
+class ReadingsQuery(Strict, Window):
     from_: datetime = Field(alias="from")
     to: datetime
     limit: int = Field(default=5000, ge=1, le=20000)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Location, Priority, Schema, Strict
+from chalicelib.core.schemas import Location, Priority, Schema, Strict, Window
 from chalicelib.warnings.domain import Level, Status
 
 
@@ -89,14 +89,14 @@ class CloseIn(Strict):
     model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "浓度恢复正常超过 30 分钟，风险解除"}]})
 
 
-class WarningFilter(PageQuery):
+class WarningFilter(PageQuery, Window):
     enterprise_id: str | None = None
     status: Status | None = None
     from_: datetime | None = Field(default=None, alias="from")
     to: datetime | None = None
 
 
-class KpiQuery(Strict):
+class KpiQuery(Strict, Window):
     enterprise_id: str | None = None
     from_: datetime = Field(alias="from")
     to: datetime

@@ -3,7 +3,6 @@ SQS command-acks -> poller -> Lambda -> command acked; a device told to fail is 
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -14,43 +13,31 @@ import pytest
 from chalicelib.core import clock
 from chalicelib.linkage import service
 from tests.integration.linkage_support import by_device, make_site
+from tests.support import mqtt_bridge
 
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def mqtt_stack(stack: Any) -> Iterator[Any]:
-    from local.bridge import RuleBridge
-    from local.broker import BrokerThread
     from local.poller import SqsPoller
     from local.simulator import Simulator
 
-    port = _free_port()
-    broker = BrokerThread(port=port)
-    broker.start()
-    broker.wait_ready()
-    parts: list[Any] = [broker]
-    try:
-        bridge = RuleBridge(stack.rules, port=port)
-        bridge.start()
-        parts.append(bridge)
+    with mqtt_bridge(stack.rules) as (port, _):
         source = next(s for s in stack.sqs_sources if s.function == stack.functions["command_acks"])
         poller = SqsPoller(source, "us-east-1")
         poller.start()
-        parts.append(poller)
-        devices = Simulator(SimpleNamespace(gateways={}, gateway_enterprise={}, leak_tag=""), port=port, period_s=60)
-        devices.start()
-        parts.append(devices)
-        yield devices
-    finally:
-        for part in reversed(parts):
-            part.stop()
+        try:
+            devices = Simulator(
+                SimpleNamespace(gateways={}, gateway_enterprise={}, leak_tag=""), port=port, period_s=60
+            )
+            devices.start()
+            try:
+                yield devices
+            finally:
+                devices.stop()
+        finally:
+            poller.stop()
 
 
 def test_commands_reach_simulated_devices_and_their_acks_come_back(api: Any, mqtt_stack: Any) -> None:
