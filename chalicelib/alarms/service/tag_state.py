@@ -1,0 +1,106 @@
+"""Tag-state persistence and `commit`: a tag's new state and the alarms its changes raise or close, atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import orjson
+
+from chalicelib.alarms import domain
+from chalicelib.alarms.domain import Alarm
+from chalicelib.alarms.service.records import EventRecord, TagContext, to_alarm
+from chalicelib.alarms.service.staging import Staged
+from chalicelib.core import clock, ids
+from chalicelib.core.lazy import lazy_module
+from chalicelib.telemetry.domain import Change, Cond, TagState
+
+if TYPE_CHECKING:
+    from chalicelib.alarms import store
+else:
+    store = lazy_module("chalicelib.alarms.store")
+
+
+def state_from_item(item: store.TagStateModel) -> TagState:
+    conds = {c: Cond.from_dict(d) for c, d in item.conds_map().items()}
+    return TagState(
+        item.tag_id,
+        version=int(item.version or 0),
+        last_ts=int(item.last_ts or 0),
+        conds=conds,
+        alarms=item.alarms_map(),
+    )
+
+
+def load_states(tag_ids: Iterable[str]) -> dict[str, TagState]:
+    """Persisted tag states (BatchGet); tags never written come back as fresh states."""
+    wanted = list(dict.fromkeys(tag_ids))
+    found = {i.tag_id: state_from_item(i) for i in store.TagStateModel.batch_get(wanted)} if wanted else {}
+    return {t: found.get(t) or TagState(t) for t in wanted}
+
+
+def _state_item(ctx: TagContext, state: TagState) -> store.TagStateModel:
+    item = store.TagStateModel(
+        state.tag_id,
+        enterprise_id=ctx.enterprise_id,
+        last_ts=state.last_ts,
+        conds=orjson.dumps(state.persisted()).decode(),
+        alarms=orjson.dumps(state.alarms).decode(),
+    )
+    if state.version:
+        item.version = state.version
+    return item
+
+
+def _new_alarm(ctx: TagContext, change: Change, now: int) -> Alarm:
+    priority = domain.condition_priority(ctx.priority, change.condition)
+    return Alarm(
+        id=ids.new_id("alm"),
+        tag_id=ctx.tag_id,
+        enterprise_id=ctx.enterprise_id,
+        installation_id=ctx.installation_id,
+        area=ctx.area,
+        condition=change.condition,
+        base_priority=priority,
+        priority=priority,
+        raised_ms=change.ts,
+        value=change.value,
+        limit=change.limit,
+        detail=change.detail,
+        latching=ctx.latching,
+        suppressed=ctx.suppressed,
+        out_of_service=ctx.out_of_service,
+        last_change_ms=now,
+        extra=dict(ctx.labels),
+        last_notified_ms=now,
+        notify_count=1,
+    )
+
+
+def commit(ctx: TagContext, state: TagState, changes: list[Change]) -> list[EventRecord]:
+    """Persist a tag's new state and the alarm transitions its changes imply, atomically."""
+    now, staged = clock.now_ms(), Staged()
+    for change in changes:
+        alarm_id = state.alarms.get(change.condition)
+        details = {"value": change.value, "limit": change.limit, "detail": change.detail}
+        if alarm_id is not None:
+            item, alarm = _read_for_update(alarm_id, staged)
+            outcome = domain.on_condition(alarm, change.kind == "activated", now, change.value)
+        elif change.kind == "activated":
+            item, outcome = None, domain.raise_new(_new_alarm(ctx, change, now))
+            state.alarms[change.condition] = outcome.alarm.id
+        else:
+            continue  # a condition cleared whose alarm was already closed (e.g. shelved then RTN)
+        staged.apply(item, outcome, "system", details)
+        if outcome.closed:
+            state.alarms.pop(change.condition, None)
+    events = staged.write(now, _state_item(ctx, state))
+    state.version += 1
+    return events
+
+
+def _read_for_update(alarm_id: str, staged: Staged) -> tuple[store.AlarmModel | None, Alarm]:
+    if alarm_id in staged.alarms:
+        return staged.alarms[alarm_id]
+    item = store.AlarmModel.get(alarm_id, consistent_read=True)
+    return item, to_alarm(item)

@@ -1,0 +1,109 @@
+"""Commanding an active incident: instructions (issue, progress, list) and unit acknowledgements."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from chalicelib.core import clock, errors, ids
+from chalicelib.core.identity import Identity
+from chalicelib.core.lazy import lazy_module
+from chalicelib.core.store import is_conditional_failure
+from chalicelib.incidents import domain
+from chalicelib.incidents.domain import Status
+from chalicelib.incidents.service.records import load, log, update
+
+if TYPE_CHECKING:
+    from chalicelib.incidents import store
+else:
+    store = lazy_module("chalicelib.incidents.store")
+
+
+def instruct(
+    incident_id: str, who: Identity, recipients: list[dict[str, Any]], content: str, task: str | None = None
+) -> dict[str, Any]:
+    """Issue an instruction (5.2.2-3): recorded, sent to its recipients (drills: recorded only)."""
+    incident = load(incident_id, who).data()
+    if incident["status"] != Status.ACTIVE.value:
+        raise domain.INCIDENT_STATE(details={"status": incident["status"], "action": "instruct"})
+    from chalicelib.incidents import messaging
+
+    instruction_id, now = ids.new_id("ins"), clock.now_ms()
+    doc = {
+        "recipients": recipients,
+        "content": content,
+        "issued_ms": now,
+        "issued_by": who.subject,
+        "task": task,
+        "feedback": [],
+        "drill": incident["drill"],
+    }
+    store.InstructionModel(incident_id, instruction_id, status="issued", doc=orjson.dumps(doc).decode()).save()
+    sent = messaging.notify(f"{incident_id}:{instruction_id}", recipients, f"【应急指令】{content}", incident)
+    log(
+        incident_id,
+        "instruction",
+        who.subject,
+        content,
+        instruction_id=instruction_id,
+        to=[r["name"] for r in recipients],
+        delivered=sent,
+    )
+    return {**doc, "id": instruction_id, "incident_id": incident_id, "status": "issued"}
+
+
+def instruction_status(
+    incident_id: str, instruction_id: str, who: Identity, status: str, feedback: str
+) -> dict[str, Any]:
+    load(incident_id, who)
+    for _ in range(10):
+        try:
+            item = store.InstructionModel.get(incident_id, instruction_id, consistent_read=True)
+        except DoesNotExist:
+            raise errors.NOT_FOUND(details={"instruction_id": instruction_id}) from None
+        domain.advance(item.status, status)
+        doc = orjson.loads(item.doc)
+        doc[f"{status}_ms"] = doc.get(f"{status}_ms") or clock.now_ms()
+        if feedback:
+            doc["feedback"].append({"by": who.subject, "at": clock.now_ms(), "text": feedback, "status": status})
+        item.status, item.doc = status, orjson.dumps(doc).decode()
+        try:
+            item.save()
+        except PutError as exc:
+            if is_conditional_failure(exc):
+                continue
+            raise
+        log(
+            incident_id,
+            "instruction",
+            who.subject,
+            f"指令{domain.INSTRUCTION_LABEL[status]}：{feedback}",
+            instruction_id=instruction_id,
+            status=status,
+        )
+        return item.data()
+    raise errors.CONFLICT(details={"instruction_id": instruction_id})
+
+
+def instructions(incident_id: str) -> list[dict[str, Any]]:
+    items = [i.data() for i in store.InstructionModel.query(incident_id)]
+    return sorted(items, key=lambda i: i["issued_ms"])
+
+
+def unit_ack(incident_id: str, who: Identity, unit: str) -> dict[str, Any]:
+    load(incident_id, who)
+    found: list[bool] = []
+
+    def change(doc: dict[str, Any]) -> None:
+        for u in doc.get("units", []):
+            if u["name"] == unit and not u.get("acked_ms"):
+                u.update(acked_ms=clock.now_ms(), status="acknowledged", acked_by=who.subject)
+                found.append(True)
+
+    data = update(incident_id, change)
+    if not found:
+        raise errors.NOT_FOUND(details={"unit": unit})
+    log(incident_id, "notice", who.subject, f"{unit} 已响应")
+    return data

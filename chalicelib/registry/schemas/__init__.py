@@ -1,0 +1,63 @@
+"""Registry HTTP contracts: park, enterprises, zones (park), installations, sensors, cameras, gateways (devices)."""
+
+from chalicelib.registry.schemas.devices import (
+    CameraIn,
+    CameraOut,
+    GatewayIn,
+    GatewayOut,
+    Limits,
+    SensorFilter,
+    SensorIn,
+    SensorKind,
+    SensorOut,
+    SensorStatus,
+)
+from chalicelib.registry.schemas.installations import (
+    InstallationFilter,
+    InstallationIn,
+    InstallationOut,
+    InstallationStatus,
+    InventoryLineIn,
+    InventoryLineOut,
+    ResponsiblePerson,
+    UnitType,
+)
+from chalicelib.registry.schemas.park import (
+    ID,
+    EnterpriseFilter,
+    EnterpriseIn,
+    EnterpriseOut,
+    ParkIn,
+    ParkOut,
+    ZoneIn,
+    ZoneOut,
+)
+
+__all__ = [
+    "ID",
+    "CameraIn",
+    "CameraOut",
+    "EnterpriseFilter",
+    "EnterpriseIn",
+    "EnterpriseOut",
+    "GatewayIn",
+    "GatewayOut",
+    "InstallationFilter",
+    "InstallationIn",
+    "InstallationOut",
+    "InstallationStatus",
+    "InventoryLineIn",
+    "InventoryLineOut",
+    "Limits",
+    "ParkIn",
+    "ParkOut",
+    "ResponsiblePerson",
+    "SensorFilter",
+    "SensorIn",
+    "SensorKind",
+    "SensorOut",
+    "SensorStatus",
+    "UnitType",
+    "ZoneIn",
+    "ZoneOut",
+]

@@ -1,0 +1,66 @@
+"""Registry reads other contexts make: alarm SMS contacts, sensor evaluation profiles, the sensor census."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.core.lazy import lazy_module
+from chalicelib.registry.service.entities import get_park
+
+if TYPE_CHECKING:
+    from chalicelib.registry import store
+else:
+    store = lazy_module("chalicelib.registry.store")
+
+
+def enterprise_contacts(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
+    """The enterprise's designated managers and, for an installation, its 包保责任人."""
+    people: list[dict[str, Any]] = []
+    with contextlib.suppress(DoesNotExist):
+        people += store.EnterpriseModel.get(enterprise_id).data().get("managers", [])
+    if installation_id:
+        with contextlib.suppress(DoesNotExist):
+            for p in store.InstallationModel.get(installation_id).data().get("responsible", []):
+                people.append({"name": p["name"], "phone": p["phone"], "title": p["duty"], "min_priority": "high"})
+    return people
+
+
+def park_contacts() -> list[dict[str, Any]]:
+    park = get_park()
+    return list(park.get("managers", [])) if park else []
+
+
+def contacts_for(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
+    """Designated managers who receive alarm SMS: the enterprise's, the park's, and the 包保责任人."""
+    unique: dict[str, dict[str, Any]] = {}
+    for person in enterprise_contacts(enterprise_id, installation_id) + park_contacts():
+        unique.setdefault(person["phone"], person)
+    return list(unique.values())
+
+
+def config_generation() -> int:
+    """Changes whenever any registry entity is written: evaluators reload configuration when it moves."""
+    return store.generation()
+
+
+def sensor_profiles(tag_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Sensors with what evaluation needs from their installation and enterprise (three BatchGets)."""
+    sensors = {s.id: s.data() for s in store.SensorModel.batch_get(tag_ids)} if tag_ids else {}
+    inst_ids = {s["installation_id"] for s in sensors.values() if s.get("installation_id")}
+    installations = {i.id: i.data() for i in store.InstallationModel.batch_get(list(inst_ids))} if inst_ids else {}
+    ent_ids = {s["enterprise_id"] for s in sensors.values()}
+    enterprises = {e.id: e.data() for e in store.EnterpriseModel.batch_get(list(ent_ids))} if ent_ids else {}
+    for sensor in sensors.values():
+        inst = installations.get(sensor.get("installation_id") or "", {})
+        sensor["installation_name"] = inst.get("name", "")
+        sensor["installation_status"] = inst.get("status", "operating")
+        sensor["enterprise_name"] = enterprises.get(sensor["enterprise_id"], {}).get("name", "")
+    return sensors
+
+
+def all_sensors() -> list[dict[str, Any]]:
+    """Every sensor (the stale sweep's census)."""
+    return [s.data() for s in store.SensorModel.scan()]
