@@ -241,19 +241,14 @@ def steady_state(
 
 def alarm_latency(alarms: int = 200, pace_s: float = 0.4) -> dict[str, Any]:
     """MQTT publish -> message in a subscriber queue of the alarm-events topic, through the whole stack."""
-    import socket
 
     import paho.mqtt.client as mqtt
 
     from local import stack as embedded
-
-    def free() -> int:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            return int(s.getsockname()[1])
+    from local.env import free_port
 
     os.environ["CHEMPARK_FLOOD_THRESHOLD"] = "100000"  # every alarm also texts: measure the full dispatch path
-    s = embedded.start(api_port=free(), mqtt_port=free(), simulate=False)
+    s = embedded.start(api_port=free_port(), mqtt_port=free_port(), simulate=False)
     try:
         from chalicelib.core import aws, catalog
 

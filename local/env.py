@@ -37,6 +37,15 @@ def configure(stage: str = "local", prefix: str | None = None) -> None:
     aws.reset()
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now (for a broker or API started next to the tests or a bench)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def start_moto(port: int = 0) -> tuple[ThreadedMotoServer, str]:
     """Start moto's threaded server with Step Functions execution on; point every AWS client at it."""
     import logging

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -145,17 +144,12 @@ def sms_to(phone: str) -> list[str]:
     return [text for number, text in backend.sms_messages.values() if number.endswith(phone)]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def mqtt_bridge(rules: list[dict[str, Any]], flush_s: float = 2.0) -> Iterator[tuple[int, Any]]:
     """An amqtt broker on a free port and the rule bridge subscribed to it: (port, bridge)."""
     from local.bridge import RuleBridge
     from local.broker import BrokerThread
+    from local.env import free_port
 
     port = free_port()
     broker = BrokerThread(port=port)
