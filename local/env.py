@@ -37,6 +37,32 @@ def configure(stage: str = "local", prefix: str | None = None) -> None:
     aws.reset()
 
 
+def share_botocore_loader() -> None:
+    """Let every PynamoDB connection share one botocore data loader (local stack and tests only).
+
+    PynamoDB gives each model class its own botocore session, and a new session parses the DynamoDB service
+    model and the endpoint table again: ~40 tables cost seconds per process, more on a loaded machine. The
+    loader only caches read-only JSON, so sharing it changes no behaviour.
+    """
+    import botocore.loaders
+    import botocore.session
+    from pynamodb.connection import base
+
+    if getattr(base.get_session, "shares_loader", False):
+        return
+    if base.get_session is not botocore.session.get_session:
+        raise RuntimeError("pynamodb.connection.base no longer builds sessions with botocore's get_session")
+    loader = botocore.loaders.create_loader()
+
+    def get_session() -> botocore.session.Session:
+        session = botocore.session.get_session()
+        session.register_component("data_loader", loader)
+        return session
+
+    get_session.shares_loader = True  # type: ignore[attr-defined]
+    base.get_session = get_session
+
+
 def free_port() -> int:
     """A loopback port nothing listens on now (for a broker or API started next to the tests or a bench)."""
     import socket

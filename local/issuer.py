@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -67,4 +69,9 @@ class Issuer:
         }
         if enterprise_id:
             claims["custom:enterprise_id"] = enterprise_id
-        return jwt.encode(claims, self.private_pem, algorithm="RS256")
+        return jwt.encode(claims, self._key, algorithm="RS256")
+
+    @cached_property
+    def _key(self) -> Any:
+        """The private key, parsed once: PyJWT would re-read a PEM on every token (tens of ms for RSA)."""
+        return serialization.load_pem_private_key(self.private_pem, password=None)

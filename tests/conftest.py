@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 from local import env  # noqa: E402
 
 env.configure(stage="test", prefix="chempark-test")
+env.share_botocore_loader()
 
 from local.issuer import Issuer  # noqa: E402
 
