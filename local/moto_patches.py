@@ -1,34 +1,177 @@
-"""Patches that make moto behave like AWS for this project: in-process Lambdas and O(1) SQS sends.
+"""Every use of moto's private internals, guarded: patches that make moto behave like AWS, and test read-outs.
 
-* Lambda: moto runs functions in Docker; we replace its single runner
-  (`LambdaFunction._invoke_lambda`) with a call of the real handler named by the function's
-  `Handler` string (e.g. `chalicelib.telemetry.handlers.ingest_telemetry`), in this process, so Step
-  Functions tasks, `lambda.invoke` and event sources all reach our code.
+* Lambda: moto runs functions in Docker; we replace its single runner (`LambdaFunction._invoke_lambda`) with a
+  call of the real handler named by the function's `Handler` string (e.g.
+  `chalicelib.telemetry.handlers.ingest_telemetry`), in this process, so Step Functions tasks, `lambda.invoke`
+  and event sources all reach our code.
 * SQS: moto computes every queue attribute (a scan of all messages) on each send and each received
   message, which makes a busy queue O(depth) per call; we read the two attributes it needs directly.
 * DynamoDB: moto's backend is not thread-safe, and a cancelled transaction restores a copy of every
   table taken when it began, wiping what other threads wrote meanwhile; we serialize item operations,
   which gives conditional writes and transactions the atomicity DynamoDB guarantees (and the alarm
   engine's optimistic locking relies on).
-* Step Functions: optionally make Wait states and retry intervals instant (`fast_waits`), for tests.
+* Step Functions: Wait states and Retry intervals really sleep; tests make them instant (`fast_waits`) or hold
+  a Wait open until the test has acted (`held_waits`). Task timeouts stay real.
+* Read-outs for tests and the simulator: SMS that SNS sent, iot-data publishes, moto's ASL parser.
+
+`apply()` first checks that every target exists with the parameters this module relies on, then patches;
+a moto upgrade that renames or reshapes one fails with "moto X.Y.Z changed <name>: check the moto pin" instead
+of silently falling back to Docker or slow paths. tests/integration/test_moto_patches.py proves each patch
+takes effect.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib
+import inspect
 import json
 import threading
+import time
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
 from types import SimpleNamespace
 from typing import Any
 
+ACCOUNT, REGION = "123456789012", "us-east-1"  # moto's default account; local/env.py sets the region
+
 _applied = False
-_fast = threading.local()
-# function name -> callable(event, context): overrides for tests; otherwise the Handler string is imported.
-handler_overrides: dict[str, Callable[[Any, Any], Any]] = {}
+_fast = threading.local()  # SQS: set while a send runs, so Queue.attributes skips the scan
+_dynamodb_lock = threading.RLock()  # re-entrant: a transaction calls put_item/update_item/delete_item
+_waits = SimpleNamespace(mode="real", release=threading.Event())  # "real" | "instant" | "held"
 invocations: list[tuple[str, float]] = []  # (function name, seconds): cheap counter the stack reports
+counters = SimpleNamespace(full_attribute_reads=0)  # moto computed every attribute of a queue (O(depth))
+
+
+class MotoChanged(RuntimeError):
+    """A private moto name this module relies on is gone or has other parameters: check the moto pin."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A private moto attribute (`path` may be dotted, e.g. `Class.method`) and the parameters we rely on."""
+
+    module: str
+    path: str
+    params: tuple[str, ...] | None = None  # a function's parameters (or the first ones, when not `exact`)
+    exact: bool = True  # we replace it: the replacement must take exactly these parameters
+
+    @property
+    def name(self) -> str:
+        return f"{self.module}.{self.path}"
+
+    def resolve(self) -> Any:
+        """The attribute as stored (a property stays a property), checked; raises MotoChanged otherwise."""
+        try:
+            obj: Any = importlib.import_module(self.module)
+            for part in self.path.split("."):
+                obj = inspect.getattr_static(obj, part)
+        except (ImportError, AttributeError) as exc:
+            raise MotoChanged(f"moto {version()} changed {self.name} (gone: {exc}): check the moto pin") from None
+        if self.params is not None:
+            found = _parameters(obj.fget if isinstance(obj, property) else obj)
+            wanted = found if found is None or self.exact else found[: len(self.params)]
+            if wanted != self.params:
+                raise MotoChanged(
+                    f"moto {version()} changed {self.name} (parameters {found}, expected {self.params}): "
+                    "check the moto pin"
+                )
+        return obj
+
+
+def _parameters(fn: Any) -> tuple[str, ...] | None:
+    try:
+        return tuple(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return None
+
+
+def version() -> str:
+    return metadata.version("moto")
+
+
+_SFN = "moto.stepfunctions.parser.asl"
+_DYNAMODB_ITEM_OPERATIONS = (
+    "put_item",
+    "get_item",
+    "update_item",
+    "delete_item",
+    "query",
+    "scan",
+    "transact_write_items",
+    "execute_statement",
+    "execute_transaction",
+    "batch_execute_statement",
+)
+LAMBDA_RUNNER = Target("moto.awslambda.models", "LambdaFunction._invoke_lambda", ("self", "event"))
+SQS_ATTRIBUTES = Target("moto.sqs.models", "Queue.attributes", ("self",))
+SQS_SENDS = tuple(
+    Target("moto.sqs.models", f"SQSBackend.{name}", ("self", "queue_name"), exact=False)
+    for name in ("send_message", "send_message_batch")
+)
+SQS_RETENTION = Target(
+    "moto.sqs.models", "SQSBackend.is_message_valid_based_on_retention_period", ("self", "queue_name", "message")
+)
+SQS_UNIX_TIME = Target("moto.core.utils", "unix_time")
+DYNAMODB_OPERATIONS = tuple(
+    Target("moto.dynamodb.models", f"DynamoDBBackend.{name}", ("self",), exact=False)
+    for name in _DYNAMODB_ITEM_OPERATIONS
+)
+WAIT_INTERVAL = Target(
+    f"{_SFN}.component.state.wait.wait_function.wait_function",
+    "WaitFunction._wait_interval",
+    ("self", "env", "wait_seconds"),
+)
+ENV_IS_RUNNING = Target(f"{_SFN}.eval.environment", "Environment.is_running", ("self",))
+RETRIER = Target(f"{_SFN}.component.common.retry.retrier_decl", "RetrierDecl._eval_body", ("self", "env"))
+RETRIER_CLOCK = Target(f"{_SFN}.component.common.retry.retrier_decl", "time")
+SNS_BACKENDS = Target("moto.sns.models", "sns_backends")
+IOT_DATA_BACKENDS = Target("moto.iotdata.models", "iotdata_backends")
+IOT_DATA_PUBLISH = Target("moto.iotdata.models", "IoTDataPlaneBackend.publish", ("self", "topic", "payload"))
+ASL_PARSER = Target(f"{_SFN}.parse.asl_parser", "AmazonStateLanguageParser.parse", ("definition",))
+
+PATCHED = (
+    LAMBDA_RUNNER,
+    SQS_ATTRIBUTES,
+    *SQS_SENDS,
+    SQS_RETENTION,
+    SQS_UNIX_TIME,
+    *DYNAMODB_OPERATIONS,
+    WAIT_INTERVAL,
+    ENV_IS_RUNNING,
+    RETRIER,
+    RETRIER_CLOCK,
+)
+READ = (SNS_BACKENDS, IOT_DATA_BACKENDS, IOT_DATA_PUBLISH, ASL_PARSER)
+
+
+def check() -> None:
+    """Every target exists with the expected parameters, or MotoChanged names the first one that does not."""
+    for target in (*PATCHED, *READ):
+        target.resolve()
+    clock = RETRIER_CLOCK.resolve()
+    sleeps = "time.sleep(" in inspect.getsource(RETRIER.resolve())
+    if not sleeps or not (clock is time or isinstance(clock, _RetrierClock)):
+        raise MotoChanged(f"moto {version()} changed {RETRIER.name} (no time.sleep to compress): check the moto pin")
+
+
+def _owner(target: Target) -> Any:
+    """The class (or module) that holds `target`, to set a replacement on."""
+    obj: Any = importlib.import_module(target.module)
+    for part in target.path.split(".")[:-1]:
+        obj = getattr(obj, part)
+    return obj
+
+
+def _replace(target: Target, value: Any) -> None:
+    setattr(_owner(target), target.path.rsplit(".", 1)[-1], value)
+
+
+# Lambda --------------------------------------------------------------------------------------------------------
 
 
 def _resolve(handler: str) -> Callable[[Any, Any], Any]:
@@ -50,14 +193,11 @@ def _context(fn: Any) -> SimpleNamespace:
 
 
 def _invoke_in_process(self: Any, event: Any = None) -> tuple[str, bool, str]:
-    import time
-
     if isinstance(event, str | bytes):
         event = json.loads(event or "{}")
     started = time.perf_counter()
     try:
-        target = handler_overrides.get(self.function_name) or _resolve(self.handler)
-        result = target(event, _context(self))
+        result = _resolve(self.handler)(event, _context(self))
         return json.dumps(result, default=str), False, ""
     except Exception as exc:  # reported to the caller as a Lambda function error, as AWS does
         body = {
@@ -70,25 +210,22 @@ def _invoke_in_process(self: Any, event: Any = None) -> tuple[str, bool, str]:
         invocations.append((self.function_name, time.perf_counter() - started))
 
 
-def _patch_lambda() -> None:
-    from moto.awslambda import models
-
-    models.LambdaFunction._invoke_lambda = _invoke_in_process  # type: ignore[method-assign]
+# SQS -----------------------------------------------------------------------------------------------------------
 
 
 def _patch_sqs() -> None:
-    from moto.sqs import models
-
-    original_attributes = models.Queue.attributes
+    original_attributes = SQS_ATTRIBUTES.resolve().fget
 
     def attributes(self: Any) -> dict[str, Any]:
         if getattr(_fast, "on", False):
             return {"ContentBasedDeduplication": str(bool(getattr(self, "content_based_deduplication", False))).lower()}
-        return original_attributes.fget(self)  # type: ignore[attr-defined]
+        counters.full_attribute_reads += 1
+        return original_attributes(self)
 
-    models.Queue.attributes = property(attributes)  # type: ignore[method-assign, assignment]
+    _replace(SQS_ATTRIBUTES, property(attributes))
 
     def fast(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             _fast.on = True
             try:
@@ -98,61 +235,134 @@ def _patch_sqs() -> None:
 
         return wrapper
 
-    models.SQSBackend.send_message = fast(models.SQSBackend.send_message)  # type: ignore[method-assign]
-    models.SQSBackend.send_message_batch = fast(models.SQSBackend.send_message_batch)  # type: ignore[method-assign]
+    for target in SQS_SENDS:
+        _replace(target, fast(target.resolve()))
+    unix_time = SQS_UNIX_TIME.resolve()
 
     def retained(self: Any, queue_name: str, message: Any) -> bool:
-        from moto.core.utils import unix_time
-
         period = int(self.get_queue(queue_name).message_retention_period)
         return period + message.sent_timestamp / 1000 > unix_time()
 
-    models.SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]
+    _replace(SQS_RETENTION, retained)
 
 
-_DYNAMODB_ITEM_OPERATIONS = (
-    "put_item",
-    "get_item",
-    "update_item",
-    "delete_item",
-    "query",
-    "scan",
-    "transact_write_items",
-    "execute_statement",
-    "execute_transaction",
-    "batch_execute_statement",
-)
+# DynamoDB ------------------------------------------------------------------------------------------------------
 
 
 def _patch_dynamodb() -> None:
-    from moto.dynamodb import models
-
-    lock = threading.RLock()  # re-entrant: a transaction calls put_item/update_item/delete_item
-
     def serialized(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with lock:
+            with _dynamodb_lock:
                 return method(*args, **kwargs)
 
         return wrapper
 
-    for name in _DYNAMODB_ITEM_OPERATIONS:
-        setattr(models.DynamoDBBackend, name, serialized(getattr(models.DynamoDBBackend, name)))
+    for target in DYNAMODB_OPERATIONS:
+        _replace(target, serialized(target.resolve()))
 
 
-def fast_waits() -> None:
-    """Make Step Functions Wait states and Retry intervals return at once (tests compress time)."""
-    from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
+@contextlib.contextmanager
+def dynamodb_held() -> Iterator[None]:
+    """Hold the lock every DynamoDB item operation takes (tests prove the serialization with it)."""
+    with _dynamodb_lock:
+        yield
 
-    wait_function.WaitFunction._wait_interval = lambda self, env, wait_seconds: None  # type: ignore[method-assign]
+
+# Step Functions waits ------------------------------------------------------------------------------------------
+
+
+class _RetrierClock:
+    """Stands in for the `time` module inside moto's retrier: a Retry interval follows the wait mode."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        if _waits.mode == "real":
+            time.sleep(seconds)
+
+
+def _patch_waits() -> None:
+    original = WAIT_INTERVAL.resolve()
+
+    def wait_interval(self: Any, env: Any, wait_seconds: int) -> None:
+        if _waits.mode == "real":
+            return original(self, env, wait_seconds)
+        release = _waits.release
+        if _waits.mode == "held" and wait_seconds > 0:
+            while not release.wait(0.05) and env.is_running():
+                pass
+        return None
+
+    _replace(WAIT_INTERVAL, wait_interval)
+    _replace(RETRIER_CLOCK, _RetrierClock())
+
+
+def fast_waits(on: bool = True) -> None:
+    """Make Step Functions Wait states and Retry intervals take no time (tests compress time); off: real."""
+    apply()
+    _waits.mode = "instant" if on else "real"
+
+
+@contextlib.contextmanager
+def held_waits() -> Iterator[None]:
+    """Wait states that start inside the block last until it ends (with fast waits: then at once).
+
+    For a test that must act inside a wait window, e.g. acknowledge before the ack check runs: no race
+    against a real timer."""
+    apply()
+    previous, release = _waits.mode, threading.Event()
+    _waits.mode, _waits.release = "held", release
+    try:
+        yield
+    finally:
+        _waits.mode = previous
+        release.set()
+
+
+# Read-outs -----------------------------------------------------------------------------------------------------
+
+
+def sms_messages() -> list[tuple[str, str]]:
+    """(number, text) of every SMS moto's SNS sent, oldest first."""
+    backend = SNS_BACKENDS.resolve()[ACCOUNT][REGION]
+    return list(backend.sms_messages.values())
+
+
+def iot_published() -> list[tuple[str, bytes]]:
+    """(topic, payload) of every iot-data publish moto received, oldest first."""
+    backend = IOT_DATA_BACKENDS.resolve()[ACCOUNT][REGION]
+    return list(backend.published_payloads)
+
+
+def relay_iot_publishes(relay: Callable[[str, bytes], None]) -> Callable[[], None]:
+    """Also hand every iot-data publish to `relay` (IoT Core would deliver it over MQTT); returns the undo."""
+    original = IOT_DATA_PUBLISH.resolve()
+
+    def publish(self: Any, topic: str, payload: bytes) -> None:
+        original(self, topic, payload)
+        relay(topic, payload)
+
+    _replace(IOT_DATA_PUBLISH, publish)
+    return lambda: _replace(IOT_DATA_PUBLISH, original)
+
+
+def parse_asl(definition: str) -> Any:
+    """Parse an ASL text with moto's own parser (the one that will execute it); raises on grammar errors."""
+    return ASL_PARSER.resolve()(definition)
 
 
 def apply() -> None:
-    """Apply the Lambda, SQS and DynamoDB patches once per process (before moto serves a request)."""
+    """Check every target, then apply the Lambda, SQS, DynamoDB and wait patches, once per process (before moto
+    serves a request). Waits stay real until `fast_waits()`."""
     global _applied
     if _applied:
         return
-    _patch_lambda()
+    check()
+    _replace(LAMBDA_RUNNER, _invoke_in_process)
     _patch_sqs()
     _patch_dynamodb()
+    _patch_waits()
     _applied = True
