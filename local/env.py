@@ -38,28 +38,33 @@ def configure(stage: str = "local", prefix: str | None = None) -> None:
 
 
 def share_botocore_loader() -> None:
-    """Let every PynamoDB connection share one botocore data loader (local stack and tests only).
+    """Let PynamoDB's connections share botocore sessions: one per thread, all with one data loader (local stack
+    and tests only).
 
-    PynamoDB gives each model class its own botocore session, and a new session parses the DynamoDB service
-    model and the endpoint table again: ~40 tables cost seconds per process, more on a loaded machine. The
-    loader only caches read-only JSON, so sharing it changes no behaviour.
+    PynamoDB gives each model class its own botocore session, and a new session registers its handlers and
+    parses the DynamoDB service model and the endpoint table again: ~40 tables cost seconds per process, more
+    on a loaded machine. A session only builds clients (one thread at a time, hence one per thread) and the
+    loader only caches read-only JSON, so sharing them changes no behaviour; no model sets its own credentials.
     """
+    import threading
+
     import botocore.loaders
     import botocore.session
     from pynamodb.connection import base
 
-    if getattr(base.get_session, "shares_loader", False):
+    if getattr(base.get_session, "shared", False):
         return
     if base.get_session is not botocore.session.get_session:
         raise RuntimeError("pynamodb.connection.base no longer builds sessions with botocore's get_session")
-    loader = botocore.loaders.create_loader()
+    loader, local = botocore.loaders.create_loader(), threading.local()
 
     def get_session() -> botocore.session.Session:
-        session = botocore.session.get_session()
-        session.register_component("data_loader", loader)
-        return session
+        if getattr(local, "session", None) is None:
+            local.session = botocore.session.get_session()
+            local.session.register_component("data_loader", loader)
+        return local.session
 
-    get_session.shares_loader = True  # type: ignore[attr-defined]
+    get_session.shared = True  # type: ignore[attr-defined]
     base.get_session = get_session
 
 

@@ -8,7 +8,6 @@ or body this walk cannot fill fails the test, so a new route cannot skip the che
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -21,7 +20,7 @@ from chalicelib.core.http import ROUTES, RouteSpec
 from chalicelib.core.identity import Role
 from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
-from tests.support import batch, make_park, message, now
+from tests.support import batch, make_park, message, now, wait_for
 
 PARAM = re.compile(r"{(\w+)}")
 
@@ -70,12 +69,11 @@ def world(app: Any) -> dict[str, Any]:
                 role="park_admin",
                 json={"enterprise_id": park.enterprise_id, "title": "巡检发现异味", "description": "罐区有刺激性气味"},
             ).json
-            deadline = time.monotonic() + 30  # let its workflow reach the first human step: then it holds still
-            while (
-                api.get(f"/warnings/{warning['id']}", role="park_admin").json["warning"]["awaiting"] != "verification"
-            ):
-                assert time.monotonic() < deadline, "warning workflow did not reach verification"
-                time.sleep(0.2)
+            wait_for(  # let its workflow reach the first human step: then it holds still
+                "warning workflow to reach verification",
+                lambda w=warning: api.get(f"/warnings/{w['id']}", role="park_admin").json["warning"]["awaiting"]
+                == "verification",
+            )
             resource = api.post(
                 "/resources",
                 role="park_admin",
