@@ -27,6 +27,8 @@ class Settings(BaseModel):
     max_reading_age_s: int = Field(default=7 * 24 * 3600, ge=60)
     # At most one last-value snapshot per gateway per period (docs/telemetry.md explains the bound).
     snapshot_every_s: int = Field(default=300, ge=1)
+    # Readings history: the most archive bytes one request may read (a larger window answers WINDOW_TOO_LARGE).
+    history_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     tag_config_ttl_s: int = Field(default=15, ge=0)  # registry changes reach the evaluator within this
     tag_state_ttl_s: int = Field(default=300, ge=0)  # a quiet cached tag state is trusted this long
     # Alarm management (ISA-18.2): unacknowledged alarms escalate, then are re-notified.
@@ -57,6 +59,7 @@ _ENV = {
     "log_level": "POWERTOOLS_LOG_LEVEL",
     "max_reading_age_s": "CHEMPARK_MAX_READING_AGE_S",
     "snapshot_every_s": "CHEMPARK_SNAPSHOT_EVERY_S",
+    "history_max_bytes": "CHEMPARK_HISTORY_MAX_BYTES",
     "tag_config_ttl_s": "CHEMPARK_TAG_CONFIG_TTL_S",
     "tag_state_ttl_s": "CHEMPARK_TAG_STATE_TTL_S",
     "alarm_escalate_after_s": "CHEMPARK_ALARM_ESCALATE_AFTER_S",

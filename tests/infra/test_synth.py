@@ -101,6 +101,16 @@ def test_tables_are_on_demand_with_pitr_and_sse(resources: dict[str, Any]) -> No
         assert p["TableName"].startswith(f"{PREFIX}-"), tid
 
 
+def test_quarantine_expires_by_ttl(resources: dict[str, Any]) -> None:
+    """Quarantine rows are kept 30 days: the table has DynamoDB TTL on the model's TTLAttribute."""
+    table = next(
+        t["Properties"]
+        for t in of_type(resources, "AWS::DynamoDB::Table").values()
+        if t["Properties"]["TableName"].endswith("-quarantine")
+    )
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
+
+
 def test_topics_use_a_customer_managed_key(resources: dict[str, Any]) -> None:
     keys = of_type(resources, "AWS::KMS::Key")
     topics = of_type(resources, "AWS::SNS::Topic")
@@ -222,7 +232,8 @@ def test_archive_layout_is_what_history_reads(resources: dict[str, Any]) -> None
             for proc in dest["ProcessingConfiguration"]["Processors"]
             for p in proc["Parameters"]
         }
-        assert query["MetadataExtractionQuery"] == "{enterprise_id:.enterprise_id}"
+        # the partition is read from the rule's alias, which no payload key can set (iot_rules/telemetry_ingest.json)
+        assert query["MetadataExtractionQuery"] == "{enterprise_id:._topic_enterprise}"
         rendered = dest["Prefix"].replace("!{partitionKeyFromQuery:enterprise_id}", "E1")
         for token, fmt in (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H")):
             rendered = rendered.replace(f"!{{timestamp:{token}}}", at.strftime(fmt))
