@@ -9,7 +9,9 @@
 * DynamoDB: moto's backend is not thread-safe, and a cancelled transaction restores a copy of every
   table taken when it began, wiping what other threads wrote meanwhile; we serialize item operations,
   which gives conditional writes and transactions the atomicity DynamoDB guarantees (and the alarm
-  engine's optimistic locking relies on).
+  engine's optimistic locking relies on). That copy is also a deep copy of every table a transaction
+  touches, so each transaction cost grew with the table (half a second per audited request once the audit
+  table held a few thousand records); we keep an undo log of the touched items instead.
 * Step Functions: Wait states and Retry intervals really sleep; tests make them instant (`fast_waits`) or hold
   a Wait open until the test has acted (`held_waits`). Task timeouts stay real.
 * Read-outs for tests and the simulator: SMS that SNS sent, iot-data publishes, moto's ASL parser.
@@ -23,6 +25,7 @@ takes effect.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import importlib
 import inspect
@@ -44,7 +47,9 @@ _fast = threading.local()  # SQS: set while a send runs, so Queue.attributes ski
 _dynamodb_lock = threading.RLock()  # re-entrant: a transaction calls put_item/update_item/delete_item
 _waits = SimpleNamespace(mode="real", release=threading.Event())  # "real" | "instant" | "held"
 invocations: list[tuple[str, float]] = []  # (function name, seconds): cheap counter the stack reports
-counters = SimpleNamespace(full_attribute_reads=0)  # moto computed every attribute of a queue (O(depth))
+# full_attribute_reads: moto computed every attribute of a queue (O(depth)); tables_not_copied: a transaction
+# asked for a deep copy of a table and got the table itself (the undo log covers it).
+counters = SimpleNamespace(full_attribute_reads=0, tables_not_copied=0)
 
 
 class MotoChanged(RuntimeError):
@@ -117,6 +122,13 @@ SQS_RETENTION = Target(
     "moto.sqs.models", "SQSBackend.is_message_valid_based_on_retention_period", ("self", "queue_name", "message")
 )
 SQS_UNIX_TIME = Target("moto.core.utils", "unix_time")
+DYNAMODB_TRANSACT = Target(
+    "moto.dynamodb.models", "DynamoDBBackend.transact_write_items", ("self", "transact_items")
+)
+DYNAMODB_COPY = Target("moto.dynamodb.models", "copy")  # the `copy` module as moto's backend sees it
+DYNAMODB_KEYS = Target("moto.dynamodb.models", "DynamoDBBackend.get_keys_value", ("self", "table", "keys"))
+DYNAMODB_TABLE = Target("moto.dynamodb.models.table", "Table")
+DYNAMODB_TABLE_GET = Target("moto.dynamodb.models.table", "Table.get_item", ("self", "hash_key", "range_key"), False)
 DYNAMODB_OPERATIONS = tuple(
     Target("moto.dynamodb.models", f"DynamoDBBackend.{name}", ("self",), exact=False)
     for name in _DYNAMODB_ITEM_OPERATIONS
@@ -140,6 +152,11 @@ PATCHED = (
     *SQS_SENDS,
     SQS_RETENTION,
     SQS_UNIX_TIME,
+    DYNAMODB_TRANSACT,
+    DYNAMODB_COPY,
+    DYNAMODB_KEYS,
+    DYNAMODB_TABLE,
+    DYNAMODB_TABLE_GET,
     *DYNAMODB_OPERATIONS,
     WAIT_INTERVAL,
     ENV_IS_RUNNING,
@@ -157,6 +174,21 @@ def check() -> None:
     sleeps = "time.sleep(" in inspect.getsource(RETRIER.resolve())
     if not sleeps or not (clock is time or isinstance(clock, _RetrierClock)):
         raise MotoChanged(f"moto {version()} changed {RETRIER.name} (no time.sleep to compress): check the moto pin")
+    copier = DYNAMODB_COPY.resolve()
+    copies = "copy.deepcopy(" in inspect.getsource(_original(DYNAMODB_TRANSACT.resolve()))
+    items = "self.items[hash_key][range_key]" in inspect.getsource(DYNAMODB_TABLE_GET.resolve())
+    if not (copies and items) or not (copier is copy or isinstance(copier, _TablesNotCopied)):
+        raise MotoChanged(
+            f"moto {version()} changed {DYNAMODB_TRANSACT.name} (no table copy to replace, or Table.items is "
+            "shaped otherwise): check the moto pin"
+        )
+
+
+def _original(fn: Any) -> Any:
+    """The function our wrappers and replacements stand in front of (itself when unpatched)."""
+    while hasattr(fn, "__wrapped__"):
+        fn = fn.__wrapped__
+    return fn
 
 
 def _owner(target: Target) -> Any:
@@ -262,6 +294,60 @@ def _patch_dynamodb() -> None:
         _replace(target, serialized(target.resolve()))
 
 
+class _TablesNotCopied:
+    """Stands in for the `copy` module inside moto's DynamoDB backend: tables are not deep-copied (the undo
+    log of `transact_write_items` restores what a cancelled transaction wrote), anything else is."""
+
+    def __init__(self, table_type: type) -> None:
+        self._table_type = table_type
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        if isinstance(value, self._table_type):
+            counters.tables_not_copied += 1
+            return value
+        return copy.deepcopy(value, memo)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+
+def _patch_dynamodb_transactions() -> None:
+    """Before the lock wraps transact_write_items: the undo log runs inside it."""
+    original = DYNAMODB_TRANSACT.resolve()
+    _replace(DYNAMODB_COPY, _TablesNotCopied(DYNAMODB_TABLE.resolve()))
+
+    @functools.wraps(original)
+    def transact_with_undo_log(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        undo: list[tuple[Any, Any, Any, Any]] = []
+        whole: dict[str, Any] = {}
+        for item in transact_items:
+            op = next(iter(item.values())) if item else {}
+            table = self.tables.get(op.get("TableName")) if isinstance(op, dict) else None
+            if table is None:
+                continue
+            try:
+                key = op["Item"] if "Item" in op else op["Key"]
+                hash_key, range_key = self.get_keys_value(table, key)
+            except Exception:  # a malformed operation: fall back to a copy of its table, as moto does
+                whole.setdefault(table.name, copy.deepcopy(table))
+                continue
+            undo.append((table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table, hash_key, range_key, before in reversed(undo):
+                bucket = table.items[hash_key] if range_key is not None else table.items
+                slot = range_key if range_key is not None else hash_key
+                if before is None:
+                    bucket.pop(slot, None)
+                else:
+                    bucket[slot] = before
+            self.tables.update(whole)
+            raise
+
+    _replace(DYNAMODB_TRANSACT, transact_with_undo_log)
+
+
 @contextlib.contextmanager
 def dynamodb_held() -> Iterator[None]:
     """Hold the lock every DynamoDB item operation takes (tests prove the serialization with it)."""
@@ -363,6 +449,7 @@ def apply() -> None:
     check()
     _replace(LAMBDA_RUNNER, _invoke_in_process)
     _patch_sqs()
+    _patch_dynamodb_transactions()  # before the lock wraps transact_write_items
     _patch_dynamodb()
     _patch_waits()
     _applied = True

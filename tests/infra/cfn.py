@@ -14,18 +14,30 @@ WHEELHOUSE = ROOT / ".cache" / "wheelhouse"
 STAGE = "prod"
 PREFIX = f"chempark-{STAGE}"  # the synthesized stack's prefix; the moto stack of the tests uses chempark-test
 SYNTH_TIMEOUT_S = 600
+# `-c auth=oidc`: the stack for regions without Cognito user pools (tests/infra/test_oidc_stack.py).
+OIDC_CONTEXT = {
+    "auth": "oidc",
+    "oidc_issuer": "https://idp.example.test/realms/park",
+    "oidc_audience": "chempark-api",
+    "oidc_groups_claim": "roles",
+    "oidc_authorizer_ttl_s": "120",
+    "nag": "1",
+}
+# Contexts the synth must refuse (tests/infra/synth.py records what each raised).
+REFUSED_CONTEXTS = {"oidc without an audience": {"auth": "oidc", "oidc_issuer": "https://idp.example.test"}}
 
 # The session's test env (conftest.py at the root) must not leak into the CDK process: it would name every
 # resource chempark-test, and point chalice's packaging at moto.
 _DROP = ("CHEMPARK_", "AWS_ENDPOINT_URL", "MOTO_", "AWS_PROFILE", "CDK_OUTDIR", "CDK_CONTEXT_JSON")
 
 
-def synth_env(outdir: Path) -> dict[str, str]:
+def synth_env(outdir: Path, context: dict[str, str] | None = None) -> dict[str, str]:
+    """`context`: CDK context on top of the stage (e.g. {"nag": "1"} runs cdk-nag in the synth)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_DROP)}
     env.update(
         {
             "CDK_OUTDIR": str(outdir),
-            "CDK_CONTEXT_JSON": json.dumps({"stage": STAGE}),
+            "CDK_CONTEXT_JSON": json.dumps({"stage": STAGE, **(context or {})}),
             "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
             "AWS_DEFAULT_REGION": "us-east-1",
             # No package index, ever: chalice's `pip download` may only read the wheelhouse.
@@ -36,11 +48,13 @@ def synth_env(outdir: Path) -> dict[str, str]:
     return env
 
 
-def run_synth(script: list[str], outdir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_synth(
+    script: list[str], outdir: Path, cwd: Path, context: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, *script],
         cwd=cwd,
-        env=synth_env(outdir),
+        env=synth_env(outdir, context),
         capture_output=True,
         text=True,
         timeout=SYNTH_TIMEOUT_S,

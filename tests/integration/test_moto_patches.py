@@ -1,6 +1,7 @@
 """Each patch of local/moto_patches.py takes effect on the moto this suite runs: Lambdas run in this process, an SQS
-send or receive computes no full queue attributes, DynamoDB item operations wait for one another, and fast waits
-make Wait states and Retry intervals instant while held waits keep a Wait open until the test lets go."""
+send or receive computes no full queue attributes, DynamoDB item operations wait for one another, a cancelled
+transaction is undone item by item, and fast waits make Wait states and Retry intervals instant while held
+waits keep a Wait open until the test lets go."""
 
 from __future__ import annotations
 
@@ -92,6 +93,44 @@ def test_dynamodb_item_operations_wait_for_one_another(stack: Any) -> None:
     assert written.wait(10)
     writer.join()
     assert ddb.get_item(TableName=table, Key={"k": {"S": "a"}})["Item"] == {"k": {"S": "a"}}
+
+
+def test_a_cancelled_transaction_is_undone_item_by_item_without_copying_the_table(stack: Any) -> None:
+    ddb, table = aws.client("dynamodb"), f"probe-{uuid.uuid4().hex[:8]}"
+    ddb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}, {"AttributeName": "r", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("k", "r")],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    before = [{"k": {"S": k}, "r": {"S": "1"}, "v": {"N": "1"}} for k in ("a", "c")]
+    for item in before:
+        ddb.put_item(TableName=table, Item=item)
+    copies = moto_patches.counters.tables_not_copied
+    with pytest.raises(ddb.exceptions.TransactionCanceledException):
+        ddb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table, "Item": {"k": {"S": "b"}, "r": {"S": "1"}}}},
+                {
+                    "Update": {
+                        "TableName": table,
+                        "Key": {"k": {"S": "a"}, "r": {"S": "1"}},
+                        "UpdateExpression": "SET v = :two",
+                        "ExpressionAttributeValues": {":two": {"N": "2"}},
+                    }
+                },
+                {
+                    "ConditionCheck": {
+                        "TableName": table,
+                        "Key": {"k": {"S": "c"}, "r": {"S": "1"}},
+                        "ConditionExpression": "attribute_not_exists(k)",  # fails: the whole transaction is undone
+                    }
+                },
+            ]
+        )
+    assert moto_patches.counters.tables_not_copied > copies  # moto asked for a table copy and got none
+    items = sorted(ddb.scan(TableName=table, ConsistentRead=True)["Items"], key=lambda i: i["k"]["S"])
+    assert items == before  # the put and the update are undone
 
 
 def _machine(definition: dict[str, Any]) -> str:
