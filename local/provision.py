@@ -68,7 +68,7 @@ def function_name(handler: str) -> str:
 def _zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", "# code runs in-process (local/moto_patches.py)\n")
+        archive.writestr("app.py", "# code runs in-process (local/moto_patches/)\n")
     return buffer.getvalue()
 
 

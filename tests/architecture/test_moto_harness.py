@@ -1,4 +1,4 @@
-"""The moto harness is guarded: moto's internals are touched in local/moto_patches.py only, and a moto that
+"""The moto harness is guarded: moto's internals are touched in local/moto_patches/ only, and a moto that
 renamed or reshaped one of them fails at apply() naming it, before anything is patched."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from local import moto_patches
 from local.moto_patches import MotoChanged, Target
 
 ROOT = Path(__file__).resolve().parents[2]
-HARNESS = ROOT / "local" / "moto_patches.py"
+HARNESS = ROOT / "local" / "moto_patches"
 # moto's documented public API: the threaded server (local/env.py starts it).
 PUBLIC = {"moto.server"}
 SCANNED = [p for d in ("app.py", "chalicelib", "local", "infra", "bench", "tests") for p in sorted(ROOT.glob(d))]
@@ -43,8 +43,8 @@ def _moto_imports(path: Path) -> set[str]:
 
 def test_only_the_harness_imports_moto_internals() -> None:
     files = _python_files()
-    assert HARNESS in files and len(files) > 100
-    found = {p.relative_to(ROOT).as_posix(): _moto_imports(p) - PUBLIC for p in files if p != HARNESS}
+    assert HARNESS / "targets.py" in files and len(files) > 100
+    found = {p.relative_to(ROOT).as_posix(): _moto_imports(p) - PUBLIC for p in files if HARNESS not in p.parents}
     assert {path: names for path, names in found.items() if names} == {}
 
 
@@ -59,7 +59,7 @@ def test_the_scan_sees_every_form_of_import(tmp_path: Path) -> None:
 
 def test_every_target_of_the_pinned_moto_is_where_the_harness_expects_it() -> None:
     moto_patches.check()
-    targets = {t.name for t in (*moto_patches.PATCHED, *moto_patches.READ)}
+    targets = {t.name for t in (*moto_patches.targets.PATCHED, *moto_patches.targets.READ)}
     assert {
         "moto.awslambda.models.LambdaFunction._invoke_lambda",
         "moto.sqs.models.Queue.attributes",
@@ -93,10 +93,10 @@ def test_a_target_with_other_parameters_fails() -> None:
 
 def test_apply_checks_every_target_before_it_patches_anything(monkeypatch: pytest.MonkeyPatch) -> None:
     bogus = Target("moto.sqs.models", "SQSBackend.send_messages_in_bulk", ("self",))
-    monkeypatch.setattr(moto_patches, "PATCHED", (bogus, *moto_patches.PATCHED))
+    monkeypatch.setattr(moto_patches.targets, "PATCHED", (bogus, *moto_patches.targets.PATCHED))
     monkeypatch.setattr(moto_patches, "_applied", False)
     replaced: list[str] = []
-    monkeypatch.setattr(moto_patches, "_replace", lambda target, value: replaced.append(target.name))
+    monkeypatch.setattr(Target, "replace", lambda target, value: replaced.append(target.name))
     with pytest.raises(MotoChanged, match=r"changed moto\.sqs\.models\.SQSBackend\.send_messages_in_bulk .*moto pin"):
         moto_patches.apply()
     assert replaced == []

@@ -1,4 +1,4 @@
-"""Each patch of local/moto_patches.py takes effect on the moto this suite runs: Lambdas run in this process, an SQS
+"""Each patch of local/moto_patches/ takes effect on the moto this suite runs: Lambdas run in this process, an SQS
 send or receive computes no full queue attributes, DynamoDB item operations wait for one another, a cancelled
 transaction is undone item by item, and fast waits make Wait states and Retry intervals instant while held
 waits keep a Wait open until the test lets go."""
