@@ -92,7 +92,9 @@ def packaging_lock(cache: Path = CHALICE_CACHE) -> Iterator[None]:
         yield
 
 
-def main() -> Path:
+def main(outdir: Path | None = None, context: dict[str, str] | None = None) -> Path:
+    """Synthesize the stack. `outdir` and `context` let a caller synthesize another variant in the same process
+    (the infra tests: one jsii runtime for all their stacks); the cdk CLI's context still takes precedence."""
     # Run as a script, infra/ heads sys.path and its app.py would shadow the Chalice app.py of the repo.
     here = Path(__file__).resolve().parent
     sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != here]
@@ -100,7 +102,8 @@ def main() -> Path:
     import aws_cdk as cdk
 
     # CDK_OUTDIR is set by the cdk CLI; without it the assembly goes to <repo>/cdk.out.
-    app = cdk.App(outdir=None if os.environ.get("CDK_OUTDIR") else str(ROOT / "cdk.out"))
+    default = None if os.environ.get("CDK_OUTDIR") else str(ROOT / "cdk.out")
+    app = cdk.App(outdir=str(outdir) if outdir else default, context=context)
     stage = app.node.try_get_context("stage") or DEFAULT_STAGE
     configure_stage(stage)
     from infra import nag

@@ -75,6 +75,9 @@ def wait_for(what: str, probe: Callable[[], Any], timeout_s: float = 120, every_
     raise StepFailed(f"timed out after {timeout_s:.0f}s waiting for {what}")
 
 
+MQTT = {"port": 1883}  # the stack's broker: `connect()` reads it from .local/stack.json or the stack it starts
+
+
 def connect() -> Env:
     """The running stack, or a new one in this process."""
     info = STATE / "stack.json"
@@ -83,6 +86,7 @@ def connect() -> Env:
         try:
             if requests.get(data["api"] + "/health", timeout=3).status_code == 200:
                 os.environ.update(data["env"])
+                MQTT["port"] = int(data.get("mqtt", "127.0.0.1:1883").rsplit(":", 1)[-1])
                 return Env(data["api"], data["moto"], json.loads((STATE / "tokens.json").read_text()))
         except requests.RequestException:
             pass
@@ -90,6 +94,7 @@ def connect() -> Env:
 
     print("no running stack found: starting one in this process ...", flush=True)
     s = embedded.start()
+    MQTT["port"] = s.mqtt_port
     return Env(f"http://127.0.0.1:{s.api_port}", s.moto_url, s.tokens, s.seeded, s)
 
 
@@ -143,7 +148,7 @@ def control(command: dict[str, Any]) -> None:
     import paho.mqtt.client as mqtt
 
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"demo-{os.getpid()}", protocol=mqtt.MQTTv311)
-    client.connect("127.0.0.1", 1883)
+    client.connect("127.0.0.1", MQTT["port"])
     client.loop_start()
     client.publish("chempark/local/simulator", json.dumps(command), qos=1).wait_for_publish(10)
     client.loop_stop()

@@ -37,6 +37,37 @@ def configure(stage: str = "local", prefix: str | None = None) -> None:
     aws.reset()
 
 
+def share_botocore_loader() -> None:
+    """Let PynamoDB's connections share botocore sessions: one per thread, all with one data loader (local stack
+    and tests only).
+
+    PynamoDB gives each model class its own botocore session, and a new session registers its handlers and
+    parses the DynamoDB service model and the endpoint table again: ~40 tables cost seconds per process, more
+    on a loaded machine. A session only builds clients (one thread at a time, hence one per thread) and the
+    loader only caches read-only JSON, so sharing them changes no behaviour; no model sets its own credentials.
+    """
+    import threading
+
+    import botocore.loaders
+    import botocore.session
+    from pynamodb.connection import base
+
+    if getattr(base.get_session, "shared", False):
+        return
+    if base.get_session is not botocore.session.get_session:
+        raise RuntimeError("pynamodb.connection.base no longer builds sessions with botocore's get_session")
+    loader, local = botocore.loaders.create_loader(), threading.local()
+
+    def get_session() -> botocore.session.Session:
+        if getattr(local, "session", None) is None:
+            local.session = botocore.session.get_session()
+            local.session.register_component("data_loader", loader)
+        return local.session
+
+    get_session.shared = True  # type: ignore[attr-defined]
+    base.get_session = get_session
+
+
 def free_port() -> int:
     """A loopback port nothing listens on now (for a broker or API started next to the tests or a bench)."""
     import socket

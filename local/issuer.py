@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -76,4 +77,9 @@ class Issuer:
             claims[ENTERPRISE_CLAIM] = enterprise_id
         if park_scope if park_scope is not None else not enterprise_id:
             claims[SCOPE_CLAIM] = PARK_SCOPE
-        return jwt.encode(claims, self.private_pem, algorithm="RS256")
+        return jwt.encode(claims, self._key, algorithm="RS256")
+
+    @cached_property
+    def _key(self) -> Any:
+        """The private key, parsed once: PyJWT would re-read a PEM on every token (tens of ms for RSA)."""
+        return serialization.load_pem_private_key(self.private_pem, password=None)

@@ -68,7 +68,7 @@ def function_name(handler: str) -> str:
 def _zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", "# code runs in-process (local/moto_patches.py)\n")
+        archive.writestr("app.py", "# code runs in-process (local/moto_patches/)\n")
     return buffer.getvalue()
 
 
@@ -104,8 +104,8 @@ class Resolver:
 
 def _tables() -> None:
     for model in table_models():
-        if not model.exists():
-            model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        # create_table skips an existing table itself; moto makes tables ACTIVE at once, so nothing to wait for.
+        model.create_table(billing_mode="PAY_PER_REQUEST")
 
 
 def _queues(out: Provisioned) -> None:

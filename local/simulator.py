@@ -154,17 +154,16 @@ class Simulator:
 
     def _relay_iot_data(self) -> None:
         from awscrt import mqtt
-        from moto.iotdata.models import IoTDataPlaneBackend
 
-        original, conn = IoTDataPlaneBackend.publish, self._conn
+        from local import moto_patches
 
-        def publish(backend: Any, topic: str, payload: bytes) -> None:
-            original(backend, topic, payload)
+        conn = self._conn
+
+        def relay(topic: str, payload: bytes) -> None:
             with contextlib.suppress(Exception):  # the broker may be stopping
                 conn.publish(topic, payload, mqtt.QoS.AT_LEAST_ONCE)
 
-        setattr(IoTDataPlaneBackend, "publish", publish)  # noqa: B010 (restored by stop())
-        self._unrelay = lambda: setattr(IoTDataPlaneBackend, "publish", original)
+        self._unrelay = moto_patches.relay_iot_publishes(relay)
 
     def _value(self, sensor: dict[str, Any], now: float, rng: random.Random) -> float:
         leak = self.leaks.get(sensor["id"])

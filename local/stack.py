@@ -95,6 +95,7 @@ def start(api_port: int = 8000, mqtt_port: int = 1883, simulate: bool = True, qu
     from local import env
 
     env.configure(stage="local")
+    env.share_botocore_loader()
     # EMF metric lines would drown the console; CloudWatch is not here to read them anyway.
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     from local.issuer import Issuer

@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 from local import env  # noqa: E402
 
 env.configure(stage="test", prefix="chempark-test")
+env.share_botocore_loader()
 
 from local.issuer import Issuer  # noqa: E402
 
@@ -25,7 +26,12 @@ os.environ["CHEMPARK_JWT_PUBLIC_KEY"] = ISSUER.public_pem
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
+    """moto with our patches; Wait states and Retry intervals take no time (workflow timers come from
+    settings, and task timeouts, which tests do measure, stay real)."""
+    from local import moto_patches
+
     server, url = env.start_moto()
+    moto_patches.fast_waits()
     yield url
     server.stop()  # type: ignore[attr-defined]
 
@@ -46,13 +52,24 @@ def stack(moto_server: str) -> Any:
 
 @pytest.fixture
 def fresh_stack(moto_server: str) -> Any:
-    """An empty, newly provisioned stack for tests that need whole tables to themselves."""
+    """An empty, newly provisioned stack for tests that need whole tables to themselves.
+
+    Provisioned once: the stack it leaves behind is complete (same names, URLs and ARNs as the shared one), so
+    the tests that follow run on it as on any stack holding other tests' data."""
     import requests
 
     requests.post(f"{moto_server}/moto-api/reset", timeout=10)
-    yield _provision()
-    requests.post(f"{moto_server}/moto-api/reset", timeout=10)
-    _provision()  # leave the shared stack usable for the tests that follow
+    return _provision()
+
+
+@pytest.fixture(scope="session")
+def mqtt_broker() -> Iterator[Any]:
+    """One MQTT broker per test process (tests.support.start_broker); each test attaches its own clients."""
+    from tests.support import start_broker
+
+    broker = start_broker()
+    yield broker
+    broker.stop()
 
 
 @pytest.fixture(scope="session")
@@ -115,3 +132,21 @@ def api(app: Any) -> Iterator[Api]:
 
     with Client(app) as client:
         yield Api(client)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep `--dist loadgroup` grouping: pytest-xdist 3.8 marks a test's group by rewriting `item._nodeid`,
+    which pytest 9.2's structured node ids ignore (pytest-dev/pytest-xdist#1386), so every `xdist_group` was
+    spread over both workers and each worker ran its own CDK synth. Runs on workers only, after xdist's hook,
+    and does nothing once xdist's own suffix takes effect."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        marks = item.iter_markers("xdist_group")
+        groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in marks})
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)

@@ -1,12 +1,13 @@
-"""Test helpers: a small park, telemetry batches, what SNS published (SMS and topic messages), and a real MQTT
-broker with the rule bridge in front of the moto stack."""
+"""Test helpers: a small park, telemetry batches, what SNS published (SMS and topic messages), one way to wait
+for asynchronous work, and a real MQTT broker with the rule bridge in front of the moto stack."""
 
 from __future__ import annotations
 
 import contextlib
 import itertools
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,29 +142,46 @@ class TopicTap:
 
 def sms_to(phone: str) -> list[str]:
     """Texts moto's SNS sent to a number (+86 prefixed by the adapter)."""
-    from moto.sns.models import sns_backends
+    from local import moto_patches
 
-    backend = sns_backends["123456789012"]["us-east-1"]
-    return [text for number, text in backend.sms_messages.values() if number.endswith(phone)]
+    return [text for number, text in moto_patches.sms_messages() if number.endswith(phone)]
 
 
-@contextlib.contextmanager
-def mqtt_bridge(rules: list[dict[str, Any]], flush_s: float = 2.0) -> Iterator[tuple[int, Any]]:
-    """An amqtt broker on a free port and the rule bridge subscribed to it: (port, bridge)."""
-    from local.bridge import RuleBridge
+def wait_for(what: str, probe: Callable[[], Any], timeout: float = 30, every: float = 0.1) -> Any:
+    """Poll `probe` until it returns something truthy (returned); fail naming `what` after `timeout` seconds.
+
+    For work that finishes in moto's threads (workflows, the rule bridge, pollers): a deadline, never a sleep."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(every)
+
+
+def start_broker() -> Any:
+    """The tests' MQTT broker (IoT Core's stand-in): plain TCP on a free loopback port; `.port`, `.stop()`.
+
+    The one place tests start a broker (the `mqtt_broker` fixture shares it per test process)."""
     from local.broker import BrokerThread
     from local.env import free_port
 
-    port = free_port()
-    broker = BrokerThread(port=port)
+    broker = BrokerThread(port=free_port())
     broker.start()
     broker.wait_ready()
+    return broker
+
+
+@contextlib.contextmanager
+def mqtt_bridge(rules: list[dict[str, Any]], port: int, flush_s: float = 2.0) -> Iterator[Any]:
+    """The rule bridge subscribed to the broker on `port`, for one test (a second bridge would deliver twice)."""
+    from local.bridge import RuleBridge
+
+    bridge = RuleBridge(rules, port=port, flush_s=flush_s)
+    bridge.start()
     try:
-        bridge = RuleBridge(rules, port=port, flush_s=flush_s)
-        bridge.start()
-        try:
-            yield port, bridge
-        finally:
-            bridge.stop()
+        yield bridge
     finally:
-        broker.stop()
+        bridge.stop()

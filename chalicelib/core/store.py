@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -11,6 +12,7 @@ from chalicelib.core.catalog import resource_name
 from chalicelib.core.settings import get_settings
 
 if TYPE_CHECKING:
+    from pynamodb.connection import Connection
     from pynamodb.models import MetaProtocol, Model
     from pynamodb.transactions import TransactWrite
 
@@ -54,7 +56,15 @@ def is_conditional_failure(exc: Exception) -> bool:
 
 def transaction() -> TransactWrite:
     """A write transaction (all-or-nothing across items and tables): `with transaction() as tx: ...`."""
-    from pynamodb.connection import Connection
     from pynamodb.transactions import TransactWrite
 
-    return TransactWrite(connection=Connection(region=get_settings().region))
+    return TransactWrite(connection=_connection(get_settings().region))
+
+
+@cache
+def _connection(region: str) -> Connection:
+    """One connection per region, as each PynamoDB model keeps: a new one builds a botocore session and client
+    (parsing the DynamoDB service model) on every transaction, which costs tens of milliseconds each."""
+    from pynamodb.connection import Connection
+
+    return Connection(region=region)

@@ -14,6 +14,17 @@ WHEELHOUSE = ROOT / ".cache" / "wheelhouse"
 STAGE = "prod"
 PREFIX = f"chempark-{STAGE}"  # the synthesized stack's prefix; the moto stack of the tests uses chempark-test
 SYNTH_TIMEOUT_S = 600
+# `-c auth=oidc`: the stack for regions without Cognito user pools (tests/infra/test_oidc_stack.py).
+OIDC_CONTEXT = {
+    "auth": "oidc",
+    "oidc_issuer": "https://idp.example.test/realms/park",
+    "oidc_audience": "chempark-api",
+    "oidc_groups_claim": "roles",
+    "oidc_authorizer_ttl_s": "120",
+    "nag": "1",
+}
+# Contexts the synth must refuse (tests/infra/synth.py records what each raised).
+REFUSED_CONTEXTS = {"oidc without an audience": {"auth": "oidc", "oidc_issuer": "https://idp.example.test"}}
 
 # The session's test env (conftest.py at the root) must not leak into the CDK process: it would name every
 # resource chempark-test, and point chalice's packaging at moto.

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.core import catalog
+from local import moto_patches
 from local.provision import PLACEHOLDER
 
 ASL_DIR = Path(__file__).resolve().parents[2] / "stepfunctions"
@@ -31,13 +32,12 @@ def _dummy(match: re.Match[str]) -> str:
 
 def problems(text: str) -> list[str]:
     """statelint's problems plus moto's parser error, for one ASL text with placeholders."""
-    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
     from statelint.config import Config
     from statelint.linter import Linter
 
     found = [str(p) for p in Linter.validate(text, Config(None, False, False))]
     try:
-        AmazonStateLanguageParser.parse(PLACEHOLDER.sub(_dummy, text))
+        moto_patches.parse_asl(PLACEHOLDER.sub(_dummy, text))
     except Exception as exc:  # the parser raises its own error types for grammar violations
         found.append(f"moto parser: {exc}")
     return found

@@ -1,88 +1,18 @@
-"""Generic paths of infra/ the current catalogue does not exercise: a sample workflow and a sample IoT rule."""
+"""Generic paths of infra/ the current catalogue does not exercise: a sample workflow and a sample IoT rule
+(tests/infra/probe_stack.py, synthesized with the session's synth)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from chalicelib.core import catalog
-from tests.infra.cfn import (
-    PREFIX,
-    ROOT,
-    SYNTH_TIMEOUT_S,
-    as_list,
-    load_template,
-    of_type,
-    ref_id,
-    statements,
-    synth_env,
-    target,
-)
+from tests.infra.cfn import PREFIX, as_list, load_template, of_type, ref_id, statements, target
 from tests.infra.test_agreement import cfn_definition
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("infra")]
-
-TOPIC = catalog.TOPICS[0].logical
-TABLE = "audit"
-SAMPLE = {
-    "StartAt": "Verify",
-    "States": {
-        "Verify": {
-            "Type": "Task",
-            "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-            "Parameters": {"FunctionName": "${function.verify_warning}", "Payload": {"token.$": "$$.Task.Token"}},
-            "Next": "Notify",
-        },
-        "Notify": {
-            "Type": "Task",
-            "Resource": "arn:aws:states:::sns:publish",
-            "Parameters": {"TopicArn": f"${{topic.{TOPIC}}}", "Message.$": "$"},
-            "Next": "Record",
-        },
-        "Record": {
-            "Type": "Task",
-            "Resource": "arn:aws:states:::dynamodb:putItem",
-            "Parameters": {"TableName": f"${{table.{TABLE}}}", "Item": {"chain": {"S": "x"}}},
-            "End": True,
-        },
-    },
-}
-
-
-QUEUE = catalog.QUEUES[0].logical
-RULE = {
-    "sql": "SELECT * FROM 'park/+/probe'",
-    "awsIotSqlVersion": "2016-03-23",
-    "ruleDisabled": False,
-    "actions": [
-        {"sns": {"targetArn": f"${{topic.{TOPIC}}}", "roleArn": "${role.iot}", "messageFormat": "RAW"}},
-        {"dynamoDBv2": {"roleArn": "${role.iot}", "putItem": {"tableName": f"${{table.{TABLE}}}"}}},
-        {"lambda": {"functionArn": "${function.on_probe}"}},
-    ],
-    "errorAction": {"sqs": {"queueUrl": f"${{queue.{QUEUE}.url}}", "roleArn": "${role.iot}", "useBase64": False}},
-}
-
-
-@pytest.fixture(scope="module")
-def probe_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    outdir = tmp_path_factory.mktemp("probe-out")
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("probe_stack.py"))],
-        input=json.dumps({"asl": SAMPLE, "rule": RULE}),
-        cwd=ROOT,
-        env=synth_env(outdir),
-        capture_output=True,
-        text=True,
-        timeout=SYNTH_TIMEOUT_S,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-6000:]
-    return outdir
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """`-c auth=oidc`: the stack for regions without Cognito user pools, a Lambda authorizer in front of the API.
 
-One more synth (the Chalice package is cached, so it costs the CDK part only), with cdk-nag on as well.
+Synthesized by the session's synth process (tests/infra/synth.py), with cdk-nag on as well.
 """
 
 from __future__ import annotations
@@ -13,30 +13,12 @@ from typing import Any
 import pytest
 
 from chalicelib.core.http import ROUTES
-from tests.infra.cfn import PREFIX, ROOT, WHEELHOUSE, functions, load_template, of_type, ref_id, run_synth, statements
+from tests.infra.cfn import OIDC_CONTEXT, PREFIX, functions, load_template, of_type, ref_id, statements
 from tests.infra.test_nag import findings
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("infra")]
 
-CONTEXT = {
-    "auth": "oidc",
-    "oidc_issuer": "https://idp.example.test/realms/park",
-    "oidc_audience": "chempark-api",
-    "oidc_groups_claim": "roles",
-    "oidc_authorizer_ttl_s": "120",
-    "nag": "1",
-}
 AUTHORIZER = f"{PREFIX}-oidc-authorizer"
-
-
-@pytest.fixture(scope="module")
-def oidc_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (WHEELHOUSE / ".complete").exists():
-        pytest.fail("no wheelhouse: run `make wheelhouse` once (the synth packages Lambda deps offline)")
-    outdir = tmp_path_factory.mktemp("cdk-out-oidc")
-    done = run_synth([str(ROOT / "infra" / "app.py")], outdir, tmp_path_factory.mktemp("synth-oidc"), CONTEXT)
-    assert done.returncode == 0, f"synth failed:\n{done.stdout[-3000:]}\n{done.stderr[-6000:]}"
-    return outdir
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +61,8 @@ def test_the_authorizer_runs_from_the_package_with_its_settings_and_nothing_more
     assert fn["TracingConfig"] == {"Mode": "Active"}
     env = fn["Environment"]["Variables"]
     assert env["CHEMPARK_AUTH_MODE"] == "oidc"
-    assert env["CHEMPARK_OIDC_ISSUER"] == CONTEXT["oidc_issuer"]
-    assert env["CHEMPARK_OIDC_AUDIENCE"] == CONTEXT["oidc_audience"]
+    assert env["CHEMPARK_OIDC_ISSUER"] == OIDC_CONTEXT["oidc_issuer"]
+    assert env["CHEMPARK_OIDC_AUDIENCE"] == OIDC_CONTEXT["oidc_audience"]
     assert env["CHEMPARK_OIDC_GROUPS_CLAIM"] == "roles"
     role = ref_id(fn["Role"])
     granted = {a for rid, s in statements(oidc_resources) if _holder(oidc_resources, rid) == role for a in s["Action"]}
@@ -123,7 +105,9 @@ def test_no_error_level_nag_finding_in_oidc_mode(oidc_synth: Path) -> None:
     assert not findings(oidc_synth, "error"), "\n".join(findings(oidc_synth, "error"))
 
 
-def test_oidc_mode_without_an_audience_fails_the_synth(tmp_path: Path) -> None:
-    context = {"auth": "oidc", "oidc_issuer": "https://idp.example.test"}
-    done = run_synth([str(ROOT / "infra" / "app.py")], tmp_path / "out", tmp_path, context)
-    assert done.returncode != 0 and "-c oidc_audience=" in done.stderr
+def test_oidc_mode_without_an_audience_fails_the_synth(refusals: dict[str, str | None]) -> None:
+    # `{"auth": "oidc", "oidc_issuer": ...}` (tests/infra/cfn.py REFUSED_CONTEXTS), synthesized by the session's
+    # synth process: it must raise, naming the missing context key.
+    refused = refusals["oidc without an audience"]
+    assert refused is not None, "the synth accepted oidc mode without an audience"
+    assert "-c oidc_audience=" in refused

@@ -110,11 +110,10 @@ def make_site(api: Any, base_lat: float = 30.0) -> Site:
 
 def published(enterprise_id: str) -> list[tuple[str, dict[str, Any]]]:
     """What the app published through iot-data to an enterprise's command topics (moto, in-process)."""
-    from moto.iotdata.models import iotdata_backends
+    from local import moto_patches
 
-    backend = iotdata_backends["123456789012"]["us-east-1"]
     prefix = f"park/{enterprise_id}/commands/"
-    return [(t, json.loads(p)) for t, p in list(backend.published_payloads) if t.startswith(prefix)]
+    return [(t, json.loads(p)) for t, p in moto_patches.iot_published() if t.startswith(prefix)]
 
 
 def by_device(commands: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

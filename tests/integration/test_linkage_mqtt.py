@@ -3,7 +3,6 @@ SQS command-acks -> poller -> Lambda -> command acked; a device told to fail is 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -13,17 +12,18 @@ import pytest
 from chalicelib.core import clock
 from chalicelib.linkage import service
 from tests.integration.linkage_support import by_device, make_site
-from tests.support import mqtt_bridge
+from tests.support import mqtt_bridge, wait_for
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def mqtt_stack(stack: Any) -> Iterator[Any]:
+def mqtt_stack(stack: Any, mqtt_broker: Any) -> Iterator[Any]:
     from local.poller import SqsPoller
     from local.simulator import Simulator
 
-    with mqtt_bridge(stack.rules) as (port, _):
+    port = mqtt_broker.port
+    with mqtt_bridge(stack.rules, port):
         source = next(s for s in stack.sqs_sources if s.function == stack.functions["command_acks"])
         poller = SqsPoller(source, "us-east-1")
         poller.start()
@@ -46,12 +46,12 @@ def test_commands_reach_simulated_devices_and_their_acks_come_back(api: Any, mqt
     inc = f"inc_mqtt_{clock.now_ms()}"
     sent = by_device(service.trigger(site.event(inc))["commands"])
     assert len(sent) == 4
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def three_acked() -> dict[str, str] | None:
         states = {c["device_id"]: c["status"] for c in service.commands_of(inc)}
-        if sum(s == "acked" for s in states.values()) == 3:
-            break
-        time.sleep(0.2)
+        return states if sum(s == "acked" for s in states.values()) == 3 else None
+
+    states = wait_for("three acknowledgements", three_acked)
     assert states[site.devices["door_near"]] == "acked" and states[site.devices["ptz"]] == "acked"
     assert states[site.devices["vent"]] == "sent"  # the silenced device never answered
     assert mqtt_stack.stats["acks"] >= 3

@@ -4,26 +4,25 @@ GET /sensors/{id}/readings, with tenancy and window checks."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from tests.support import make_park, mqtt_bridge, now
+from tests.support import make_park, mqtt_bridge, now, wait_for
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def archive(stack: Any) -> Iterator[Any]:
-    """The rule bridge (Firehose stand-in) behind a real broker, with a publisher attached."""
+def archive(stack: Any, mqtt_broker: Any) -> Iterator[Any]:
+    """The rule bridge (Firehose stand-in) behind the broker, with a publisher attached."""
     import paho.mqtt.client as mqtt
 
-    with mqtt_bridge(stack.rules, flush_s=0.2) as (port, bridge):
+    with mqtt_bridge(stack.rules, mqtt_broker.port, flush_s=0.2) as bridge:
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="history-test", protocol=mqtt.MQTTv311)
-        client.connect("127.0.0.1", port)
+        client.connect("127.0.0.1", mqtt_broker.port)
         client.loop_start()
 
         def publish(enterprise_id: str, readings: list[dict[str, Any]], seq: int) -> None:
@@ -43,10 +42,7 @@ def _iso(ms: int) -> str:
 
 
 def _wait_archived(bridge: Any, count: int) -> None:
-    deadline = time.monotonic() + 20
-    while bridge.stats["archived"] < count and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert bridge.stats["archived"] >= count, bridge.stats
+    wait_for(f"{count} archived messages", lambda: bridge.stats["archived"] >= count, timeout=20)
 
 
 def test_history_serves_archived_readings_in_order_once_each(api: Any, archive: Any) -> None:

@@ -5,18 +5,15 @@ Every path polls with a deadline (the workflow runs in moto's threads); timers c
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import orjson
 import pytest
 
 from chalicelib.core import aws, catalog, workflows
-from tests.support import TopicTap
+from tests.support import TopicTap, wait_for
 
 pytestmark = pytest.mark.xdist_group("change-approval")
-DEADLINE_S = 20.0
 IMPLEMENTER, REVIEWER = "eng-impl", "eng-review"
 
 
@@ -24,16 +21,6 @@ IMPLEMENTER, REVIEWER = "eng-impl", "eng-review"
 def _limits(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("APPROVAL", "TEST", "IMPLEMENTATION", "REVIEW", "ROLLBACK"):
         monkeypatch.setenv(f"CHEMPARK_CHANGE_{name}_S", "60")
-
-
-def wait_for(probe: Callable[[], Any], what: str, timeout: float = DEADLINE_S) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def new_ci(api: Any, declared: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -68,7 +55,7 @@ def change(api: Any, change_id: str) -> dict[str, Any]:
 
 
 def awaiting(api: Any, change_id: str, step: str) -> dict[str, Any]:
-    return wait_for(lambda: change(api, change_id)["change"]["awaiting"] == step, f"{change_id} awaiting {step}")
+    return wait_for(f"{change_id} awaiting {step}", lambda: change(api, change_id)["change"]["awaiting"] == step)
 
 
 def act(api: Any, change_id: str, step: str, body: dict[str, Any], role: str, subject: str | None = None) -> Any:
@@ -84,9 +71,9 @@ def execution(change_id: str) -> dict[str, Any]:
 
 
 def finished(api: Any, change_id: str, outcome: str) -> dict[str, Any]:
-    done = wait_for(lambda: (e := execution(change_id))["status"] != "RUNNING" and e, "the execution to end")
+    done = wait_for("the execution to end", lambda: (e := execution(change_id))["status"] != "RUNNING" and e)
     assert done["status"] == "SUCCEEDED", done
-    detail = wait_for(lambda: (d := change(api, change_id))["change"]["report_key"] and d, "the archive")
+    detail = wait_for("the archive", lambda: (d := change(api, change_id))["change"]["report_key"] and d)
     assert detail["change"]["status"] == detail["change"]["outcome"] == outcome
     return detail
 
@@ -162,7 +149,7 @@ def test_failed_test_rolls_back_and_leaves_the_ci_unchanged(api):
     no_reason = act(api, c["id"], "test", {"result": "fail"}, "ops_engineer")
     assert no_reason.status_code == 422 and no_reason.json["details"]["errors"][0]["field"] == "body.notes"
     assert act(api, c["id"], "test", {"result": "fail", "notes": "回放丢消息"}, "ops_engineer").status_code == 200
-    wait_for(lambda: change(api, c["id"])["change"]["status"] == "awaiting_rollback", "rollback step")
+    wait_for("rollback step", lambda: change(api, c["id"])["change"]["status"] == "awaiting_rollback")
     r = act(api, c["id"], "rollback", {"done": True, "notes": "已恢复 1.4.2"}, "ops_engineer")
     assert r.status_code == 200, r.json
     detail = finished(api, c["id"], "rolled_back")
@@ -278,7 +265,7 @@ def test_rollback_is_reminded_until_confirmed(api, monkeypatch):
     c = submit(api, ci["id"])
     act(api, c["id"], "approval", {"decision": "approve"}, "park_admin")
     act(api, c["id"], "test", {"result": "fail", "notes": "失败"}, "ops_engineer")
-    wait_for(lambda: "reminder_rollback" in actions(change(api, c["id"])), "a rollback reminder")
+    wait_for("a rollback reminder", lambda: "reminder_rollback" in actions(change(api, c["id"])))
 
     def confirmed() -> bool:
         # The token is renewed every second, so an answer can race a renewal: it is refused (409) and retried.
@@ -292,7 +279,7 @@ def test_rollback_is_reminded_until_confirmed(api, monkeypatch):
             assert r.status_code in (200, 409), r.json
         return False
 
-    wait_for(confirmed, "the rollback confirmation", timeout=40)
+    wait_for("the rollback confirmation", confirmed, timeout=40)
     finished(api, c["id"], "rolled_back")
 
 

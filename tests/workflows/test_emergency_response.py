@@ -4,35 +4,14 @@ linkage and evacuation, dispatch, unit acknowledgements, stand-down, archive), d
 from __future__ import annotations
 
 import datetime as dt
-import os
-import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import pytest
-
 from chalicelib.core import aws, catalog
-from tests.support import make_park, sms_to
+from local import moto_patches
+from tests.support import make_park, sms_to, wait_for
 
 FIRE_STATION = {"name": "园区消防站", "role": "消防救援", "phone": "13922220001", "min_level": "IV"}
 MEDICAL = {"name": "园区医疗点", "role": "医疗救护", "phone": "13922220002", "min_level": "IV"}
-
-
-@pytest.fixture
-def fast_acks() -> Iterator[None]:
-    os.environ["CHEMPARK_UNIT_ACK_S"] = "2"
-    yield
-    os.environ.pop("CHEMPARK_UNIT_ACK_S", None)
-
-
-def wait_for(what: str, probe: Callable[[], Any], timeout: float = 40) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def incident(api: Any, incident_id: str) -> dict[str, Any]:
@@ -99,7 +78,7 @@ def report(api: Any, park: Any, level: str = "II") -> str:
     return r.json["id"]
 
 
-def test_activation_to_stand_down_with_a_unit_that_never_acknowledges(api: Any, fast_acks: None) -> None:
+def test_activation_to_stand_down_with_a_unit_that_never_acknowledges(api: Any) -> None:
     park = make_park(api)
     plan_for(api, park)
     inside, outside = "worker-in", "worker-out"
@@ -107,20 +86,24 @@ def test_activation_to_stand_down_with_a_unit_that_never_acknowledges(api: Any, 
     position(api, outside, 31.90, 120.70, "13933330002")  # 20 km away
     iid = report(api, park)
     assert api.post(f"/incidents/{iid}/stand-down", role="commander", json={"summary": "提前终止"}).status_code == 409
-    r = api.post(f"/incidents/{iid}/activate", role="commander")
-    assert r.status_code == 200 and r.json["status"] == "active", r.json
-    ready = wait_for("awaiting stand-down", lambda: (x := incident(api, iid))["incident"]["awaiting_stand_down"] and x)
-    inc = ready["incident"]
-    assert inc["plan"]["name"] == "液氯泄漏现场处置方案"
-    assert {u["name"] for u in inc["units"]} >= {FIRE_STATION["name"], MEDICAL["name"]}
-    assert inc["situation"]["sensors"] and inc["situation"]["hazards"]
-    assert [z["level"] for z in inc["impact"]["zones"]] == ["AEGL-3", "AEGL-2", "AEGL-1"]
-    assert len(ready["instructions"]) == 2  # one per plan task
-    assert any("【应急响应启动】" in t for t in sms_to(FIRE_STATION["phone"]))
-    assert any("疏散" in t for t in sms_to("13933330001")) and not sms_to("13933330002")
-    evac = api.get(f"/incidents/{iid}/evacuation", role="commander").json
-    assert evac["notified"] >= 1
-    api.post(f"/incidents/{iid}/units/ack", role="commander", json={"unit": FIRE_STATION["name"]})
+    with moto_patches.held_waits():  # the acknowledgement window stays open until the fire station has answered
+        r = api.post(f"/incidents/{iid}/activate", role="commander")
+        assert r.status_code == 200 and r.json["status"] == "active", r.json
+        ready = wait_for(
+            "awaiting stand-down", lambda: (x := incident(api, iid))["incident"]["awaiting_stand_down"] and x
+        )
+        inc = ready["incident"]
+        assert inc["plan"]["name"] == "液氯泄漏现场处置方案"
+        assert {u["name"] for u in inc["units"]} >= {FIRE_STATION["name"], MEDICAL["name"]}
+        assert {u["status"] for u in inc["units"]} == {"notified"}  # the ack check has not run: the window is open
+        assert inc["situation"]["sensors"] and inc["situation"]["hazards"]
+        assert [z["level"] for z in inc["impact"]["zones"]] == ["AEGL-3", "AEGL-2", "AEGL-1"]
+        assert len(ready["instructions"]) == 2  # one per plan task
+        assert any("【应急响应启动】" in t for t in sms_to(FIRE_STATION["phone"]))
+        assert any("疏散" in t for t in sms_to("13933330001")) and not sms_to("13933330002")
+        evac = api.get(f"/incidents/{iid}/evacuation", role="commander").json
+        assert evac["notified"] >= 1
+        api.post(f"/incidents/{iid}/units/ack", role="commander", json={"unit": FIRE_STATION["name"]})
     wait_for("ack check", lambda: any(u["status"] == "unreachable" for u in incident(api, iid)["incident"]["units"]))
     units = {u["name"]: u["status"] for u in incident(api, iid)["incident"]["units"]}
     assert units[FIRE_STATION["name"]] == "acknowledged" and units[MEDICAL["name"]] == "unreachable"
@@ -160,26 +143,24 @@ def test_activation_to_stand_down_with_a_unit_that_never_acknowledges(api: Any, 
     wait_for("execution succeeded", lambda: sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED")
 
 
-def test_drill_sends_nothing_real_and_produces_its_review(api: Any, fast_acks: None) -> None:
+def test_drill_sends_nothing_real_and_produces_its_review(api: Any) -> None:
     park = make_park(api)
     fire, medical = {**FIRE_STATION, "phone": "13955550011"}, {**MEDICAL, "phone": "13955550012"}
     plan_for(api, park, (fire, medical))
     position(api, "drill-worker", 31.951, 120.905, "13955550001")
-    r = api.post(
-        "/drills",
-        role="commander",
-        json={
-            "scenario": "leak",
-            "enterprise_id": park.enterprise_id,
-            "installation_id": park.installation_id,
-            "level": "III",
-            "faults": [{"kind": "person_unreachable", "unit": MEDICAL["name"]}],
-        },
-    )
-    assert r.status_code == 201 and r.json["drill"] is True, r.json
-    iid = r.json["id"]
-    wait_for("drill awaiting stand-down", lambda: incident(api, iid)["incident"]["awaiting_stand_down"])
-    api.post(f"/incidents/{iid}/units/ack", role="commander", json={"unit": FIRE_STATION["name"]})
+    drill = {
+        "scenario": "leak",
+        "enterprise_id": park.enterprise_id,
+        "installation_id": park.installation_id,
+        "level": "III",
+        "faults": [{"kind": "person_unreachable", "unit": MEDICAL["name"]}],
+    }
+    with moto_patches.held_waits():  # the acknowledgement window stays open until the fire station has answered
+        r = api.post("/drills", role="commander", json=drill)
+        assert r.status_code == 201 and r.json["drill"] is True, r.json
+        iid = r.json["id"]
+        wait_for("drill awaiting stand-down", lambda: incident(api, iid)["incident"]["awaiting_stand_down"])
+        api.post(f"/incidents/{iid}/units/ack", role="commander", json={"unit": FIRE_STATION["name"]})
     wait_for("ack check", lambda: any(u["status"] == "unreachable" for u in incident(api, iid)["incident"]["units"]))
     api.post(f"/incidents/{iid}/stand-down", role="commander", json={"summary": "演练结束"})
     wait_for("drill archive", lambda: incident(api, iid)["incident"].get("archive"))

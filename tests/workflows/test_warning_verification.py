@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from chalicelib.core import aws, settings
 from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
-from tests.support import TopicTap, batch, make_park, message, now, sms_to
+from tests.support import TopicTap, batch, make_park, message, now, sms_to, wait_for
 
 OFFICER = {"subject": "officer-1", "name": "张值守", "phone": "13911110001"}
 SUPERVISOR = {"subject": "supervisor-1", "name": "李值班长", "phone": "13911110002"}
@@ -62,16 +61,6 @@ def roster(api: Any) -> None:
         json={"shifts": [{"id": "all", "name": "全天", "start": "00:00", "end": "00:00"}], "assignments": assignments},
     )
     assert r.status_code == 200, r.json
-
-
-def wait_for(what: str, probe: Callable[[], Any], timeout: float = 30) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def warning(api: Any, warning_id: str) -> dict[str, Any]:

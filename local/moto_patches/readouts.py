@@ -1,0 +1,40 @@
+"""What moto recorded, for tests and the simulator: SMS that SNS sent, iot-data publishes (and a relay of them),
+and moto's own ASL parser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from local.moto_patches import targets as t
+
+ACCOUNT, REGION = "123456789012", "us-east-1"  # moto's default account; local/env.py sets the region
+
+
+def sms_messages() -> list[tuple[str, str]]:
+    """(number, text) of every SMS moto's SNS sent, oldest first."""
+    backend = t.SNS_BACKENDS.resolve()[ACCOUNT][REGION]
+    return list(backend.sms_messages.values())
+
+
+def iot_published() -> list[tuple[str, bytes]]:
+    """(topic, payload) of every iot-data publish moto received, oldest first."""
+    backend = t.IOT_DATA_BACKENDS.resolve()[ACCOUNT][REGION]
+    return list(backend.published_payloads)
+
+
+def relay_iot_publishes(relay: Callable[[str, bytes], None]) -> Callable[[], None]:
+    """Also hand every iot-data publish to `relay` (IoT Core would deliver it over MQTT); returns the undo."""
+    original = t.IOT_DATA_PUBLISH.resolve()
+
+    def publish(self: Any, topic: str, payload: bytes) -> None:
+        original(self, topic, payload)
+        relay(topic, payload)
+
+    t.IOT_DATA_PUBLISH.replace(publish)
+    return lambda: t.IOT_DATA_PUBLISH.replace(original)
+
+
+def parse_asl(definition: str) -> Any:
+    """Parse an ASL text with moto's own parser (the one that will execute it); raises on grammar errors."""
+    return t.ASL_PARSER.resolve()(definition)
