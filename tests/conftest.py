@@ -56,6 +56,14 @@ def fresh_stack(moto_server: str) -> Any:
 
 
 @pytest.fixture(scope="session")
+def device_pki(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A device CA of this test process (local/pki.py), in a temporary directory."""
+    from local.pki import Pki
+
+    return Pki.load_or_create(tmp_path_factory.mktemp("devices"))
+
+
+@pytest.fixture(scope="session")
 def app(stack: Any) -> Any:
     import app as chalice_app
 

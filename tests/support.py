@@ -1,11 +1,12 @@
 """Test helpers: a small park, telemetry batches, what SNS published (SMS and topic messages), and a real MQTT
-broker with the rule bridge in front of the moto stack."""
+broker (TLS, client certificates of a test CA) with the rule bridge in front of the moto stack."""
 
 from __future__ import annotations
 
 import contextlib
 import itertools
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -145,22 +146,83 @@ def sms_to(phone: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def mqtt_bridge(rules: list[dict[str, Any]], flush_s: float = 2.0) -> Iterator[tuple[int, Any]]:
-    """An amqtt broker on a free port and the rule bridge subscribed to it: (port, bridge)."""
+def mqtt_bridge(rules: list[dict[str, Any]], pki: Any, flush_s: float = 2.0) -> Iterator[tuple[int, Any]]:
+    """The device broker (TLS listener, certificates of `pki`) on a free port and the rule bridge subscribed
+    to it with its own identity: (port, bridge)."""
     from local.bridge import RuleBridge
     from local.broker import BrokerThread
     from local.env import free_port
 
     port = free_port()
-    broker = BrokerThread(port=port)
+    broker = BrokerThread(pki, port=port)
     broker.start()
     broker.wait_ready()
     try:
-        bridge = RuleBridge(rules, port=port, flush_s=flush_s)
-        bridge.start()
+        bridge = RuleBridge(rules, pki.service("rule-bridge"), port=port, flush_s=flush_s)
         try:
+            bridge.start()
             yield port, bridge
         finally:
             bridge.stop()
     finally:
         broker.stop()
+
+
+class MqttClient:
+    """A paho client over TLS with a certificate (or none): what it was told at CONNACK, what it received."""
+
+    def __init__(self, port: int, client_id: str, creds: Any = None, ca: Any = None) -> None:
+        import threading
+
+        import paho.mqtt.client as mqtt
+
+        self.connected = threading.Event()
+        self.closed = threading.Event()
+        self.reason: Any = None
+        self.received: list[tuple[str, bytes]] = []
+        self.granted: dict[int, list[Any]] = {}
+        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311)
+        if creds is not None:
+            self.client.tls_set(ca_certs=str(creds.ca), certfile=str(creds.cert), keyfile=str(creds.key))
+        else:
+            self.client.tls_set(ca_certs=str(ca))
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = lambda *a: self.closed.set()
+        self.client.on_message = lambda c, u, m: self.received.append((m.topic, bytes(m.payload)))
+        self.client.on_subscribe = lambda c, u, mid, codes, p: self.granted.__setitem__(mid, list(codes))
+        self.port = port
+
+    def _on_connect(self, c: Any, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+        self.reason = reason
+        if not reason.is_failure:
+            self.connected.set()
+        else:
+            self.closed.set()
+
+    def connect(self, timeout_s: float = 5.0) -> bool:
+        """True when the broker accepted the session; False when it refused or dropped the connection."""
+        try:
+            self.client.connect("127.0.0.1", self.port)
+        except OSError:  # TLS handshake refused (TLS 1.2), or reset
+            return False
+        self.client.loop_start()
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and not self.connected.is_set() and not self.closed.is_set():
+            time.sleep(0.02)
+        return self.connected.is_set() and not self.closed.is_set()
+
+    def subscribe(self, topic_filter: str) -> list[Any]:
+        """The SUBACK's reason codes (a refused filter is a failure code)."""
+        _, mid = self.client.subscribe(topic_filter, qos=1)
+        deadline = time.monotonic() + 5
+        while mid not in self.granted and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.granted[mid]
+
+    def publish(self, topic: str, payload: bytes | str) -> None:
+        self.client.publish(topic, payload, qos=1).wait_for_publish(5)
+
+    def close(self) -> None:
+        self.client.loop_stop()
+        with contextlib.suppress(Exception):
+            self.client.disconnect()

@@ -11,31 +11,33 @@ from typing import Any
 
 import pytest
 
-from tests.support import make_park, mqtt_bridge, now
+from tests.support import MqttClient, make_park, mqtt_bridge, now
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def archive(stack: Any) -> Iterator[Any]:
-    """The rule bridge (Firehose stand-in) behind a real broker, with a publisher attached."""
-    import paho.mqtt.client as mqtt
-
-    with mqtt_bridge(stack.rules, flush_s=0.2) as (port, bridge):
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="history-test", protocol=mqtt.MQTTv311)
-        client.connect("127.0.0.1", port)
-        client.loop_start()
+def archive(stack: Any, device_pki: Any) -> Iterator[Any]:
+    """The rule bridge (Firehose stand-in) behind a real broker, with a gateway of each enterprise publishing
+    as a real one does (its own certificate, client id = gateway id)."""
+    with mqtt_bridge(stack.rules, device_pki, flush_s=0.2) as (port, bridge):
+        gateways: dict[str, MqttClient] = {}
 
         def publish(enterprise_id: str, readings: list[dict[str, Any]], seq: int) -> None:
-            body = json.dumps({"gateway_id": "gw-history", "seq": seq, "readings": readings})
-            client.publish(f"park/{enterprise_id}/telemetry", body, qos=1).wait_for_publish(10)
+            gateway = f"gw-history-{enterprise_id}"
+            if enterprise_id not in gateways:
+                client = MqttClient(port, gateway, device_pki.gateway(gateway, enterprise_id))
+                assert client.connect()
+                gateways[enterprise_id] = client
+            body = json.dumps({"gateway_id": gateway, "seq": seq, "readings": readings})
+            gateways[enterprise_id].publish(f"park/{enterprise_id}/telemetry", body)
 
         bridge.publish = publish
         try:
             yield bridge
         finally:
-            client.loop_stop()
-            client.disconnect()
+            for client in gateways.values():
+                client.close()
 
 
 def _iso(ms: int) -> str:
