@@ -13,6 +13,7 @@ keeps the previous connection's certificate; `DeviceBroker` closes both gaps (se
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import logging
@@ -175,8 +176,9 @@ class DeviceBroker(Broker):
         who = peer_identity(session.ssl_object, self.devices_dir)
         if who is None or not may_connect(who, session.client_id):
             # Refuse before amqtt's take-over of a connected session of that client id.
-            await ConnackPacket.build(0, NOT_AUTHORIZED).to_stream(writer)
-            await writer.close()
+            with contextlib.suppress(OSError):  # the client may be gone already
+                await ConnackPacket.build(0, NOT_AUTHORIZED).to_stream(writer)
+                await writer.close()
             raise MQTTError(f"client id {session.client_id!r} not admitted for the presented certificate")
         return handler, session
 

@@ -171,7 +171,9 @@ def mqtt_bridge(rules: list[dict[str, Any]], pki: Any, flush_s: float = 2.0) -> 
 class MqttClient:
     """A paho client over TLS with a certificate (or none): what it was told at CONNACK, what it received."""
 
-    def __init__(self, port: int, client_id: str, creds: Any = None, ca: Any = None) -> None:
+    def __init__(
+        self, port: int, client_id: str, creds: Any = None, ca: Any = None, clean_session: bool = True
+    ) -> None:
         import threading
 
         import paho.mqtt.client as mqtt
@@ -181,7 +183,9 @@ class MqttClient:
         self.reason: Any = None
         self.received: list[tuple[str, bytes]] = []
         self.granted: dict[int, list[Any]] = {}
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311)
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311, clean_session=clean_session
+        )
         if creds is not None:
             self.client.tls_set(ca_certs=str(creds.ca), certfile=str(creds.cert), keyfile=str(creds.key))
         else:
