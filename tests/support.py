@@ -218,6 +218,7 @@ class MqttClient:
     def subscribe(self, topic_filter: str) -> list[Any]:
         """The SUBACK's reason codes (a refused filter is a failure code)."""
         _, mid = self.client.subscribe(topic_filter, qos=1)
+        assert mid is not None, "not connected"
         deadline = time.monotonic() + 5
         while mid not in self.granted and time.monotonic() < deadline:
             time.sleep(0.02)
