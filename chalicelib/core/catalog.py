@@ -128,13 +128,14 @@ class DeviceTopics:
     """What a gateway may do over MQTT, under `park/<its enterprise>/`: the one convention the AWS IoT policy
     (infra/devices.py) and the embedded broker's ACL (local/mqtt_auth.py) both enforce (docs/device-identity.md).
 
-    A gateway is an IoT thing of type `thing_type` whose attribute `enterprise_attribute` names its enterprise;
-    it connects with its certificate, as its thing name (client id), and may publish to
+    A gateway is an IoT thing of type `<prefix>-<thing_type>` whose attribute `enterprise_attribute` names its
+    enterprise; it connects with its certificate, as its thing name (client id), and may publish to
     `park/<enterprise>/<p>` for each `p` in `publish` (telemetry through Basic Ingest in AWS) and subscribe to,
-    and receive, `park/<enterprise>/<subscribe>/<device>`. A test holds `publish` to the rules' FROM filters.
+    and receive, `park/<enterprise>/<subscribe>/<device>`. infra/devices.py refuses a rule whose device topic
+    is not one of `publish`.
     """
 
-    thing_type: str = "chempark-gateway"
+    thing_type: str = "gateway"
     enterprise_attribute: str = "enterprise_id"
     publish: tuple[str, ...] = ("telemetry", "acks")
     subscribe: str = "commands"
