@@ -149,6 +149,7 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
                     "api": f"http://127.0.0.1:{api_port}",
                     "mqtt": f"127.0.0.1:{mqtt_port}",  # TLS, client certificates
                     "devices": str(stack.pki.root),
+                    "gateways": {**stack.seeded.gateway_enterprise, **stack.seeded.actuator_gateways},
                     "moto": stack.moto_url,
                     "env": {
                         k: v
