@@ -1,4 +1,5 @@
-"""Registry reads other contexts make: alarm SMS contacts, sensor evaluation profiles, the sensor census."""
+"""Registry reads other contexts make: alarm SMS contacts, sensor evaluation profiles, gateway enterprises,
+the sensor census."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     from chalicelib.registry import store
 else:
     store = lazy_module("chalicelib.registry.store")
+
+_MAX_KEY_BYTES = 1024  # DynamoDB refuses a partition key over 2048 bytes; registry ids are at most 64 chars
 
 
 def enterprise_contacts(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
@@ -59,6 +62,13 @@ def sensor_profiles(tag_ids: list[str]) -> dict[str, dict[str, Any]]:
         sensor["installation_status"] = inst.get("status", "operating")
         sensor["enterprise_name"] = enterprises.get(sensor["enterprise_id"], {}).get("name", "")
     return sensors
+
+
+def gateway_enterprises(gateway_ids: list[str]) -> dict[str, str]:
+    """The enterprise of each registered gateway among `gateway_ids` (one BatchGet; unknown ids are absent).
+    Ids no key can be (device input of any length) are answered without a read, so they cannot fail it."""
+    keys = sorted({g for g in gateway_ids if isinstance(g, str) and 0 < len(g.encode()) <= _MAX_KEY_BYTES})
+    return {g.id: g.enterprise_id for g in store.GatewayModel.batch_get(keys)} if keys else {}
 
 
 def all_sensors() -> list[dict[str, Any]]:
