@@ -153,6 +153,8 @@ def steady_state(
         for g in range(gateways):
             gw = f"gw-bench-{g}"
             tags[gw] = []
+            # a registered gateway of the enterprise: ingest quarantines messages of any other
+            service.create(service.GATEWAY, schemas.GatewayIn(id=gw, enterprise_id=ent, name="网关"), SYSTEM)
             for i in range(tags_per_gateway):
                 doc = service.create(
                     service.SENSOR,

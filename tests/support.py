@@ -23,6 +23,7 @@ class Park:
     tag: str  # chlorine detector, H 1 ppm / HH 2 ppm (explicit limits)
     temp_tag: str  # temperature, H 60 / HH 80
     manager_phone: str
+    gateway: str  # the registered gateway both tags report through (`gw-<enterprise>`)
 
 
 def make_park(api: Any, trend: bool = False, on_delay_s: int = 0) -> Park:
@@ -49,6 +50,9 @@ def make_park(api: Any, trend: bool = False, on_delay_s: int = 0) -> Park:
             "inventory": [{"chemical": "氯", "quantity_t": 20}],
         },
     ).json["id"]
+    gateway = gateway_of(eid)
+    r = api.post("/gateways", role="park_admin", json={"id": gateway, "enterprise_id": eid, "name": "数据采集网关"})
+    assert r.status_code == 201, r.json
     tag = f"{eid}-AT-1"
     r = api.post(
         "/sensors",
@@ -57,6 +61,7 @@ def make_park(api: Any, trend: bool = False, on_delay_s: int = 0) -> Park:
             "id": tag,
             "enterprise_id": eid,
             "installation_id": inst,
+            "gateway_id": gateway,
             "name": "氯气探测器",
             "kind": "toxic",
             "unit": "ppm",
@@ -77,6 +82,7 @@ def make_park(api: Any, trend: bool = False, on_delay_s: int = 0) -> Park:
             "id": temp,
             "enterprise_id": eid,
             "installation_id": inst,
+            "gateway_id": gateway,
             "name": "储罐温度",
             "kind": "temperature",
             "unit": "℃",
@@ -87,15 +93,25 @@ def make_park(api: Any, trend: bool = False, on_delay_s: int = 0) -> Park:
         },
     )
     assert r.status_code == 201, r.json
-    return Park(eid, inst, tag, temp, phone)
+    return Park(eid, inst, tag, temp, phone, gateway)
+
+
+def gateway_of(enterprise_id: str) -> str:
+    """The gateway make_park registers for an enterprise (what `message` sends as by default)."""
+    return f"gw-{enterprise_id}"
 
 
 def message(
-    enterprise_id: str, readings: list[tuple[str, int, Any]] | list[dict[str, Any]], gateway: str = "gw-1", seq: int = 1
+    enterprise_id: str,
+    readings: list[tuple[str, int, Any]] | list[dict[str, Any]],
+    gateway: str | None = None,
+    seq: int = 1,
 ) -> bytes:
+    """What the telemetry rule delivers for a gateway's message (by default the enterprise's make_park gateway)."""
     items = [
         r if isinstance(r, dict) else {"tag_id": r[0], "ts": r[1], "value": r[2], "quality": "good"} for r in readings
     ]
+    gateway = gateway_of(enterprise_id) if gateway is None else gateway
     return json.dumps({"gateway_id": gateway, "seq": seq, "readings": items, "enterprise_id": enterprise_id}).encode()
 
 
