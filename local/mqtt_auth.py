@@ -34,7 +34,7 @@ from cryptography.x509.oid import NameOID
 from chalicelib.core.catalog import DEVICE_TOPICS
 from local.pki import GATEWAY, SERVICE, registered_path
 
-log = logging.getLogger("chempark.mqtt")
+log = logging.getLogger(__name__)  # the console of `make run`, not the Lambdas' log
 _IDENTITY = "_chempark_identity"  # attribute set on an authenticated amqtt Session
 _CONNECTING: contextvars.ContextVar[Any] = contextvars.ContextVar("connecting_writer", default=None)
 
