@@ -13,35 +13,38 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 from chalice.cdk import Chalice
 
-from chalicelib.core import catalog, observability
-from chalicelib.core.settings import env_names, get_settings
+from chalicelib.core import catalog, observability, settings
+from chalicelib.core.settings import env_names
 from infra.iam import LambdaRoles
 from infra.introspect import AppShape, EventSource, log_group_name
 from infra.storage import Data
 
 ROOT = Path(__file__).resolve().parent.parent
-POOL_ARN_ENV = "CHEMPARK_COGNITO_USER_POOL_ARN"  # read by chalicelib.core.http at import time
 LAMBDA_TIMEOUT_S = 30  # API Gateway gives up at 29 s; event Lambdas stay well inside their queue's visibility
 # Network logs >= 6 months (Cybersecurity Law, art. 21); one year covers the yearly audits.
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 
 
-def load_app(pool_arn: str) -> Any:
-    """Import app.py with the user pool's ARN set, so every non-public route gets the Cognito authorizer."""
+def load_app(app_settings: dict[str, Any]) -> Any:
+    """Import app.py with the auth settings of the stack (the user pool's ARN, or the oidc authorizer's URI)
+    in the environment, so every non-public route declares the stack's authorizer (chalicelib.core.authn)."""
     if "app" in sys.modules:
-        raise RuntimeError("app.py was imported before the user pool ARN was set")
-    os.environ[POOL_ARN_ENV] = pool_arn
+        raise RuntimeError("app.py was imported before the stack's authorizer was known")
+    names = env_names()
+    for name, value in app_settings.items():
+        os.environ[names[name]] = str(value)
+    settings.reset()
     sys.path.insert(0, str(ROOT))
     return importlib.import_module("app").app
 
 
-def runtime_env(data: Data, machines: dict[str, str]) -> dict[str, str]:
+def runtime_env(data: Data, machines: dict[str, str], auth_mode: str) -> dict[str, str]:
     """Every variable the runtime reads: settings, then each catalogue resource's env var as a token."""
-    settings, names = get_settings(), env_names()
+    current, names = settings.get_settings(), env_names()
     env = {
-        names["stage"]: settings.stage,
-        names["resource_prefix"]: settings.resource_prefix,
-        names["auth_mode"]: "cognito",
+        names["stage"]: current.stage,
+        names["resource_prefix"]: current.resource_prefix,
+        names["auth_mode"]: auth_mode,
         names["log_level"]: "INFO",
         "POWERTOOLS_SERVICE_NAME": observability.SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": observability.metrics.namespace,

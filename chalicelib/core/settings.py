@@ -18,15 +18,32 @@ class Settings(BaseModel):
     resource_prefix: str = "chempark-local"
     region: str = "us-east-1"
     version: str = __version__
-    auth_mode: Literal["local", "cognito"] = "local"
+    # local: the embedded issuer's RS256 tokens, verified here; cognito: API Gateway's Cognito authorizer;
+    # oidc: the Lambda authorizer (core.authorizer) over any OIDC provider's JWKS (docs/adr/0003).
+    auth_mode: Literal["local", "cognito", "oidc"] = "local"
     jwt_issuer: str = "https://auth.chempark.local"
     jwt_audience: str = "chempark-api"
     jwt_public_key: str = ""
+    # Set by infra/ while packaging, so every non-public route gets the authorizer of the stack's mode.
+    cognito_user_pool_arn: str = ""
+    oidc_authorizer_uri: str = ""  # API Gateway's invocation URI of the oidc authorizer function
+    oidc_authorizer_ttl_s: int = Field(default=300, ge=0, le=3600)  # API Gateway's cache of an Allow
+    # oidc mode: the provider and how its claims map onto an Identity (core.identity.ClaimNames).
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_jwks_url: str = ""  # default: <issuer>/.well-known/jwks.json
+    oidc_subject_claim: str = "sub"
+    oidc_groups_claim: str = "groups"
+    oidc_enterprise_claim: str = "enterprise_id"
+    oidc_scope_claim: str = "chempark_scope"
+    oidc_name_claim: str = "name"
     log_level: str = "INFO"
     # Telemetry ingest (5.1.1-1): how late a reading may be before it is quarantined as stale history.
     max_reading_age_s: int = Field(default=7 * 24 * 3600, ge=60)
     # At most one last-value snapshot per gateway per period (docs/telemetry.md explains the bound).
     snapshot_every_s: int = Field(default=300, ge=1)
+    # Readings history: the most archive bytes one request may read (a larger window answers WINDOW_TOO_LARGE).
+    history_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     tag_config_ttl_s: int = Field(default=15, ge=0)  # registry changes reach the evaluator within this
     tag_state_ttl_s: int = Field(default=300, ge=0)  # a quiet cached tag state is trusted this long
     # Alarm management (ISA-18.2): unacknowledged alarms escalate, then are re-notified.
@@ -54,9 +71,21 @@ _ENV = {
     "jwt_issuer": "CHEMPARK_JWT_ISSUER",
     "jwt_audience": "CHEMPARK_JWT_AUDIENCE",
     "jwt_public_key": "CHEMPARK_JWT_PUBLIC_KEY",
+    "cognito_user_pool_arn": "CHEMPARK_COGNITO_USER_POOL_ARN",
+    "oidc_authorizer_uri": "CHEMPARK_OIDC_AUTHORIZER_URI",
+    "oidc_authorizer_ttl_s": "CHEMPARK_OIDC_AUTHORIZER_TTL_S",
+    "oidc_issuer": "CHEMPARK_OIDC_ISSUER",
+    "oidc_audience": "CHEMPARK_OIDC_AUDIENCE",
+    "oidc_jwks_url": "CHEMPARK_OIDC_JWKS_URL",
+    "oidc_subject_claim": "CHEMPARK_OIDC_SUBJECT_CLAIM",
+    "oidc_groups_claim": "CHEMPARK_OIDC_GROUPS_CLAIM",
+    "oidc_enterprise_claim": "CHEMPARK_OIDC_ENTERPRISE_CLAIM",
+    "oidc_scope_claim": "CHEMPARK_OIDC_SCOPE_CLAIM",
+    "oidc_name_claim": "CHEMPARK_OIDC_NAME_CLAIM",
     "log_level": "POWERTOOLS_LOG_LEVEL",
     "max_reading_age_s": "CHEMPARK_MAX_READING_AGE_S",
     "snapshot_every_s": "CHEMPARK_SNAPSHOT_EVERY_S",
+    "history_max_bytes": "CHEMPARK_HISTORY_MAX_BYTES",
     "tag_config_ttl_s": "CHEMPARK_TAG_CONFIG_TTL_S",
     "tag_state_ttl_s": "CHEMPARK_TAG_STATE_TTL_S",
     "alarm_escalate_after_s": "CHEMPARK_ALARM_ESCALATE_AFTER_S",

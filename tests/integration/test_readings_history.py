@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import MqttClient, make_park, mqtt_bridge, now
+from tests.support import MqttClient, gateway_of, make_park, mqtt_bridge, now
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +24,7 @@ def archive(stack: Any, device_pki: Any) -> Iterator[Any]:
         gateways: dict[str, MqttClient] = {}
 
         def publish(enterprise_id: str, readings: list[dict[str, Any]], seq: int) -> None:
-            gateway = f"gw-history-{enterprise_id}"
+            gateway = gateway_of(enterprise_id)  # make_park's registered gateway
             if enterprise_id not in gateways:
                 client = MqttClient(port, gateway, device_pki.gateway(gateway, enterprise_id))
                 assert client.connect()

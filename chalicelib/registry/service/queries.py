@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.core.ids import is_id
 from chalicelib.core.lazy import lazy_module
 from chalicelib.registry.service.entities import get_park
 
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 else:
     store = lazy_module("chalicelib.registry.store")
 
-_MAX_KEY_BYTES = 1024  # DynamoDB refuses a partition key over 2048 bytes; registry ids are at most 64 chars
 
 
 def enterprise_contacts(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
@@ -66,8 +66,8 @@ def sensor_profiles(tag_ids: list[str]) -> dict[str, dict[str, Any]]:
 
 def gateway_enterprises(gateway_ids: list[str]) -> dict[str, str]:
     """The enterprise of each registered gateway among `gateway_ids` (one BatchGet; unknown ids are absent).
-    Ids no key can be (device input of any length) are answered without a read, so they cannot fail it."""
-    keys = sorted({g for g in gateway_ids if isinstance(g, str) and 0 < len(g.encode()) <= _MAX_KEY_BYTES})
+    Device input that is no id (`core.ids.ID_PATTERN`) is answered without a read, so it cannot fail one."""
+    keys = sorted({g for g in gateway_ids if is_id(g)})
     return {g.id: g.enterprise_id for g in store.GatewayModel.batch_get(keys)} if keys else {}
 
 
