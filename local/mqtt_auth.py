@@ -7,8 +7,9 @@ gateway publishes only to `park/<its enterprise>/telemetry|acks`, subscribes to 
 `park/<its enterprise>/commands/<device>`. Internal clients of the stack (OU=service, client ids starting
 with `_`) stand in for IoT Core's own rule engine and data plane and may use any topic.
 
-amqtt 0.12.1 resets or resumes the session named by a CONNECT before it authenticates, and a resumed session
-keeps the previous connection's certificate; `DeviceBroker` closes both gaps (see its methods).
+amqtt 0.12.1 resets or resumes the session named by a CONNECT before it authenticates, a resumed session keeps
+the previous connection's certificate, and a clean-session CONNECT leaves the previous connection of that client
+id open without its session; `DeviceBroker` closes these gaps (see its methods).
 """
 
 from __future__ import annotations
@@ -190,4 +191,11 @@ class DeviceBroker(Broker):
             who = peer_identity(writer.get_ssl_info(), self.devices_dir)
             if who is None or not may_connect(who, client_id):
                 return
+        # The same identity again: disconnect the connection that holds the session [MQTT-3.1.4-2], as IoT
+        # Core does; amqtt only forgets the session and leaves that connection open, deaf and unaware.
+        held = self._sessions.get(client_id)
+        if held is not None and held[0].transitions.is_connected():
+            with contextlib.suppress(Exception):
+                await held[1].handle_connection_closed()
+                await held[1].stop()
         await super()._delete_session(client_id)

@@ -65,11 +65,20 @@ class Leak:
     peak: float | None = None
 
 
+def _resumed(connection: Any, return_code: Any, session_present: bool, **_: Any) -> None:
+    """After a reconnect on a clean session (e.g. someone connected with this gateway's client id, which takes
+    the session over, in IoT Core too) the subscriptions are gone: make them again, as the SDK samples do."""
+    if not session_present:
+        connection.resubscribe_existing_topics()
+
+
 def mtls_connection(host: str, port: int, creds: Any, client_id: str) -> Any:
     """An MQTT connection as a device makes it: mutual TLS with its certificate, CA pinned, its own client id."""
     from awsiot import mqtt_connection_builder
 
     return mqtt_connection_builder.mtls_from_path(
+        on_connection_resumed=_resumed,
+        reconnect_min_timeout_secs=1,  # a local broker restarts in a second
         endpoint=host,
         port=port,
         cert_filepath=str(creds.cert),

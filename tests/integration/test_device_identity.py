@@ -182,3 +182,38 @@ def test_the_simulators_gateways_publish_with_their_own_certificates(
     senders = {(t, json.loads(p)["gateway_id"]) for t, p in tap.received}
     assert senders == {(f"park/{A}/telemetry", "gw-sim-a"), (f"park/{B}/telemetry", "gw-sim-b")}
     assert bridge.stats["received"] - before >= 2
+
+
+def test_a_second_connection_of_the_same_gateway_disconnects_the_first(
+    connect: Callable[..., MqttClient], device_pki: Pki
+) -> None:
+    """[MQTT-3.1.4-2], as IoT Core does: amqtt alone would leave the first open but without its session."""
+    creds = device_pki.gateway("gw-twice", A)
+    first = connect("gw-twice", creds)
+    connect("gw-twice", creds)
+    assert _until(first.closed.is_set)
+
+
+def test_a_simulated_gateway_subscribes_again_after_its_session_was_taken_over(
+    connect: Callable[..., MqttClient], tap: MqttClient, broker: tuple[int, Any], device_pki: Pki
+) -> None:
+    """Connecting by hand as a gateway (same certificate, same client id) takes its session over; when the
+    simulator's connection comes back on a clean session it must subscribe again, or its actuators go deaf."""
+    from local.simulator import Simulator
+
+    creds = device_pki.gateway("gw-takeover", A)
+    seeded = SimpleNamespace(gateways={}, gateway_enterprise={}, actuator_gateways={"gw-takeover": A}, leak_tag="")
+    simulator = Simulator(seeded, device_pki, port=broker[0], period_s=60)
+    simulator.start()
+    try:
+        connect("gw-takeover", creds).close()  # the simulator's connection was kicked off meanwhile
+        platform = connect(f"_platform-{time.monotonic_ns()}", device_pki.service("platform"))
+
+        def acked() -> bool:
+            platform.publish(f"park/{A}/commands/door-9", json.dumps({"command_id": "c-takeover", "command": "lock"}))
+            time.sleep(0.5)
+            return any(t == f"park/{A}/acks" and b"c-takeover" in p for t, p in tap.received)
+
+        assert _until(acked, timeout_s=20)
+    finally:
+        simulator.stop()
