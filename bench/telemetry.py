@@ -153,6 +153,8 @@ def steady_state(
         for g in range(gateways):
             gw = f"gw-bench-{g}"
             tags[gw] = []
+            # a registered gateway of the enterprise: ingest quarantines messages of any other
+            service.create(service.GATEWAY, schemas.GatewayIn(id=gw, enterprise_id=ent, name="网关"), SYSTEM)
             for i in range(tags_per_gateway):
                 doc = service.create(
                     service.SENSOR,
@@ -239,11 +241,26 @@ def steady_state(
         server.stop()
 
 
-def alarm_latency(alarms: int = 200, pace_s: float = 0.4) -> dict[str, Any]:
-    """MQTT publish -> message in a subscriber queue of the alarm-events topic, through the whole stack."""
-
+def _gateway_clients(stack: Any, gateways: set[str]) -> dict[str, Any]:
+    """One MQTT-over-TLS client per gateway with its own certificate (client id = gateway id), as in the field."""
     import paho.mqtt.client as mqtt
 
+    from local.pki import credentials
+
+    clients: dict[str, Any] = {}
+    for gw in sorted(gateways):
+        creds = credentials(stack.pki.root, gw)
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=gw, protocol=mqtt.MQTTv311)
+        client.tls_set(ca_certs=str(creds.ca), certfile=str(creds.cert), keyfile=str(creds.key))
+        client.connect("127.0.0.1", stack.mqtt_port)
+        client.loop_start()
+        clients[gw] = client
+    return clients
+
+
+def alarm_latency(alarms: int = 200, pace_s: float = 0.4) -> dict[str, Any]:
+    """MQTT publish (TLS, the gateways' certificates) -> message in a subscriber queue of the alarm-events
+    topic, through the whole stack."""
     from local import stack as embedded
     from local.env import free_port
 
@@ -267,9 +284,7 @@ def alarm_latency(alarms: int = 200, pace_s: float = 0.4) -> dict[str, Any]:
             for sensor in sensors
             if (sensor.get("limits") or {}).get("h") is not None and sensor["kind"] in ("pressure", "temperature")
         ]
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="bench", protocol=mqtt.MQTTv311)
-        client.connect("127.0.0.1", s.mqtt_port)
-        client.loop_start()
+        clients = _gateway_clients(s, {gw for gw, _ in candidates})
         sent: dict[tuple[str, float], float] = {}
         ts = int(time.time() * 1000)
         for i in range(alarms * 2):  # alternate high and normal: every other reading (re)activates an alarm
@@ -286,7 +301,8 @@ def alarm_latency(alarms: int = 200, pace_s: float = 0.4) -> dict[str, Any]:
             )
             if high:
                 sent[(sensor["id"], value)] = time.time() * 1000
-            client.publish(f"park/{s.seeded.gateway_enterprise[gw]}/telemetry", body, qos=1).wait_for_publish(10)
+            topic = f"park/{s.seeded.gateway_enterprise[gw]}/telemetry"
+            clients[gw].publish(topic, body, qos=1).wait_for_publish(10)
             time.sleep(pace_s)  # a sustainable alarm rate: the figure is the path's latency, not a backlog
         latencies: list[float] = []
         deadline = time.time() + 120
@@ -301,8 +317,9 @@ def alarm_latency(alarms: int = 200, pace_s: float = 0.4) -> dict[str, Any]:
                 key = (event["alarm"]["tag_id"], round(event["details"]["value"], 4))
                 if key in sent:
                     latencies.append(int(m["Attributes"]["SentTimestamp"]) - sent.pop(key))
-        client.loop_stop()
-        client.disconnect()
+        for client in clients.values():
+            client.loop_stop()
+            client.disconnect()
         ingest = catalog.queue("telemetry").name
         (source,) = [q for q in s.provisioned.sqs_sources if q.queue_url.rstrip("/").endswith("/" + ingest)]
         return {

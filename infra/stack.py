@@ -9,7 +9,7 @@ from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
 from chalicelib.core.settings import get_settings
-from infra import alarms, api, auth, gateway, iam, nag, rules, storage, workflows
+from infra import alarms, api, auth, devices, gateway, iam, nag, rules, storage, workflows
 from infra.introspect import app_shape
 from infra.refs import Refs, known_machines
 
@@ -38,6 +38,7 @@ class ChemParkStack(Stack):
         refs = Refs(self, data, chalice.get_function, machines)
         state_machines = workflows.build(self, refs)
         topic_rules = rules.build(self, refs)
+        devices.build(self, topic_rules)  # gateway thing type and IoT policy (device identity)
         ops_topic = alarms.build(self, data, chalice, shape.function_ids, state_machines, extra_functions)
         nag.acknowledge_iam_wildcards(self)
 

@@ -5,7 +5,8 @@ Supports the IoT SQL subset our rules use: `SELECT *`, `topic(n) AS x`, `timesta
 terms joined by AND. Actions: `sqs` (batched sends) and `firehose` (written straight to the archive
 bucket, as the embedded stack has no Firehose); `errorAction` receives what an action could not deliver.
 Basic Ingest topics (`$aws/rules/<rule>/...`) are accepted when a broker allows them; amqtt refuses
-leading-`$` topics, so locally devices publish on the plain topic.
+leading-`$` topics, so locally devices publish on the plain topic. The bridge is IoT Core's rule engine here:
+it connects over TLS with an internal identity of the stack (`_rule-bridge-…`), which may read every topic.
 """
 
 from __future__ import annotations
@@ -174,9 +175,15 @@ class RuleBridge:
     """Subscribes to every rule's topic filter and forwards matching messages to the rule's actions."""
 
     def __init__(
-        self, rules: list[dict[str, Any]], host: str = "127.0.0.1", port: int = 1883, flush_s: float = 2.0
+        self,
+        rules: list[dict[str, Any]],
+        credentials: Any,
+        host: str = "127.0.0.1",
+        port: int = 8883,
+        flush_s: float = 2.0,
     ) -> None:
         self.rules = [compile_rule(r) for r in rules]
+        self.credentials = credentials  # local.pki.Credentials of the bridge's own identity
         self.host, self.port, self.flush_s = host, port, flush_s
         self._inbox: queue.Queue[tuple[str, Payload] | None] = queue.Queue()
         self._archive: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
@@ -188,28 +195,41 @@ class RuleBridge:
         import paho.mqtt.client as mqtt
 
         client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id=f"rule-bridge-{uuid.uuid4().hex[:6]}", protocol=mqtt.MQTTv311
+            mqtt.CallbackAPIVersion.VERSION2, client_id=f"_rule-bridge-{uuid.uuid4().hex[:6]}", protocol=mqtt.MQTTv311
         )
+        creds = self.credentials
+        client.tls_set(ca_certs=str(creds.ca), certfile=str(creds.cert), keyfile=str(creds.key))
+
+        pending: set[int] = set()
+        subscribed = threading.Event()
 
         def on_connect(c: Any, userdata: Any, flags: Any, rc: Any, props: Any) -> None:
-            for rule in self.rules:
-                c.subscribe(rule.topic_filter, qos=1)
+            subscribed.clear()
+            pending.update(c.subscribe(rule.topic_filter, qos=1)[1] for rule in self.rules)
 
-        client.on_connect = on_connect
+        def on_subscribe(c: Any, userdata: Any, mid: int, codes: Any, props: Any) -> None:
+            pending.discard(mid)
+            if not pending:
+                subscribed.set()
+
+        client.on_connect, client.on_subscribe = on_connect, on_subscribe
         # Never block paho's network thread: hand the message to the worker.
         client.on_message = lambda c, u, m: self._inbox.put((m.topic, m.payload))
         client.connect(self.host, self.port)
         client.loop_start()
         self._client = client
         self._worker.start()
+        if not subscribed.wait(10):  # a message published after start() returns reaches the rules
+            raise RuntimeError(f"rule bridge could not subscribe on {self.host}:{self.port}")
 
     def stop(self) -> None:
         if self._client is not None:
             self._client.loop_stop()
             with contextlib.suppress(Exception):
                 self._client.disconnect()
-        self._inbox.put(None)
-        self._worker.join(timeout=10)
+        if self._worker.ident is not None:  # started
+            self._inbox.put(None)
+            self._worker.join(timeout=10)
         self._flush_archive()
 
     def _run(self) -> None:

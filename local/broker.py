@@ -1,4 +1,8 @@
-"""MQTT 3.1.1 broker (amqtt) on 127.0.0.1, in its own thread and event loop; stands in for IoT Core."""
+"""MQTT 3.1.1 broker (amqtt) on 127.0.0.1, in its own thread and event loop; stands in for IoT Core.
+
+One listener only: MQTT over TLS (8883) with client certificates from the local CA, and the topic ACL of the
+device identity model (`local/mqtt_auth.py`, docs/device-identity.md). There is no plain-text listener.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +10,27 @@ import asyncio
 import contextlib
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from local.pki import Pki
+
+DEFAULT_PORT = 8883
 
 
 class BrokerThread(threading.Thread):
     """Start with `start(); wait_ready()`, stop with `stop()`; nothing is left running afterwards."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 1883) -> None:
+    def __init__(self, pki: Pki, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> None:
         super().__init__(name="mqtt-broker", daemon=True)
-        self.host, self.port = host, port
+        self.host, self.port, self.pki = host, port, pki
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._broker: Any = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
-        from amqtt.broker import Broker
+        from local.mqtt_auth import DeviceBroker
 
         logging.getLogger("amqtt").setLevel(logging.WARNING)
         loop = asyncio.new_event_loop()
@@ -30,11 +39,21 @@ class BrokerThread(threading.Thread):
 
         async def start() -> None:
             # Broker() must be built inside the running loop; listing plugins replaces the noisy defaults.
-            self._broker = Broker(
+            server = self.pki.broker()
+            listener = {
+                "type": "tcp",
+                "bind": f"{self.host}:{self.port}",
+                "ssl": True,
+                "cafile": str(self.pki.ca),
+                "certfile": str(server.cert),
+                "keyfile": str(server.key),
+            }
+            self._broker = DeviceBroker(
                 {
-                    "listeners": {"default": {"type": "tcp", "bind": f"{self.host}:{self.port}"}},
-                    "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
-                }
+                    "listeners": {"default": listener},
+                    "plugins": {"local.mqtt_auth.DeviceIdentityPlugin": {"devices_dir": str(self.pki.root)}},
+                },
+                self.pki.root,
             )
             await self._broker.start()
 

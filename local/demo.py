@@ -53,6 +53,8 @@ class Env:
     tokens: dict[str, str]
     seeded: Any = None
     stack: Any = None
+    mqtt: tuple[str, int] = ("127.0.0.1", 8883)  # the broker's TLS listener
+    devices: Path = STATE / "devices"  # the local CA and certificates (local/pki.py)
 
     def call(
         self, method: str, path: str, role: str = "park_admin", body: Any = None, ok: tuple[int, ...] = (200, 201)
@@ -75,9 +77,6 @@ def wait_for(what: str, probe: Callable[[], Any], timeout_s: float = 120, every_
     raise StepFailed(f"timed out after {timeout_s:.0f}s waiting for {what}")
 
 
-MQTT = {"port": 1883}  # the stack's broker: `connect()` reads it from .local/stack.json or the stack it starts
-
-
 def connect() -> Env:
     """The running stack, or a new one in this process."""
     info = STATE / "stack.json"
@@ -86,16 +85,18 @@ def connect() -> Env:
         try:
             if requests.get(data["api"] + "/health", timeout=3).status_code == 200:
                 os.environ.update(data["env"])
-                MQTT["port"] = int(data.get("mqtt", "127.0.0.1:1883").rsplit(":", 1)[-1])
-                return Env(data["api"], data["moto"], json.loads((STATE / "tokens.json").read_text()))
+                host, port = data["mqtt"].rsplit(":", 1)
+                tokens = json.loads((STATE / "tokens.json").read_text())
+                devices = Path(data.get("devices") or STATE / "devices")
+                return Env(data["api"], data["moto"], tokens, mqtt=(host, int(port)), devices=devices)
         except requests.RequestException:
             pass
     from local import stack as embedded
 
     print("no running stack found: starting one in this process ...", flush=True)
     s = embedded.start()
-    MQTT["port"] = s.mqtt_port
-    return Env(f"http://127.0.0.1:{s.api_port}", s.moto_url, s.tokens, s.seeded, s)
+    api = f"http://127.0.0.1:{s.api_port}"
+    return Env(api, s.moto_url, s.tokens, s.seeded, s, mqtt=("127.0.0.1", s.mqtt_port), devices=s.pki.root)
 
 
 def _aws(env: Env, service: str) -> Any:
@@ -144,11 +145,16 @@ def sms_sent(env: Env, enterprise_id: str) -> list[dict[str, Any]]:
     return env.call("GET", f"/notifications/sms?enterprise_id={enterprise_id}&limit=200")["items"]
 
 
-def control(command: dict[str, Any]) -> None:
+def control(env: Env, command: dict[str, Any]) -> None:
+    """Tell the simulator what to do, with the demo's own identity of the stack (not a gateway's)."""
     import paho.mqtt.client as mqtt
 
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"demo-{os.getpid()}", protocol=mqtt.MQTTv311)
-    client.connect("127.0.0.1", MQTT["port"])
+    from local.pki import Pki
+
+    creds = Pki.load_or_create(env.devices).service("demo")
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"_demo-{os.getpid()}", protocol=mqtt.MQTTv311)
+    client.tls_set(ca_certs=str(creds.ca), certfile=str(creds.cert), keyfile=str(creds.key))
+    client.connect(*env.mqtt)
     client.loop_start()
     client.publish("chempark/local/simulator", json.dumps(command), qos=1).wait_for_publish(10)
     client.loop_stop()
@@ -174,7 +180,7 @@ def alarm_scenario(env: Env, t: Timeline) -> dict[str, Any]:
     t.ok(f"{sensor.get('installation_name') or '液氯储罐区'} 当前动态风险：{before}")
     sqs, url = tap_topic(env, "CHEMPARK_TOPIC_ALARM_EVENTS_ARN")
     sms_before = {s["ref"] for s in sms_sent(env, sensor["enterprise_id"])}
-    control({"scenario": "chlorine_leak", "tag": tag, "rate_per_s": 0.012, "period_s": 1})
+    control(env, {"scenario": "chlorine_leak", "tag": tag, "rate_per_s": 0.012, "period_s": 1})
     t.ok("模拟器：液氯储罐区开始氯气泄漏（浓度按 0.012 ppm/s 上升，每秒上报）")
 
     def alarm(condition: str) -> Any:
@@ -453,7 +459,8 @@ def main() -> int:
         t.fail(f"{type(exc).__name__}: {exc}")
     finally:
         with contextlib.suppress(Exception):  # the stack may not be up at all
-            control({"scenario": "stop"})
+            if env is not None:
+                control(env, {"scenario": "stop"})
         if env is not None and env.stack is not None:
             env.stack.stop()
     failed = [s for s in t.steps if not s[1]]

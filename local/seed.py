@@ -1,10 +1,16 @@
 """Demo park seeded through the API itself (validated and audited like any client): 3 enterprises,
-6 major hazard installations with inventories, sensors (process, gas, environment), cameras, gateways."""
+6 major hazard installations with inventories, sensors (process, gas, environment), cameras, gateways.
+Each registered gateway gets its X.509 certificate from the local CA (`.local/devices/<gateway_id>/`), and
+the park's own actuators (broadcast, boards) a gateway identity of `_park` (docs/device-identity.md)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from local.pki import Pki
 
 PARK_CENTRE = (31.9500, 120.9000)
 
@@ -17,6 +23,8 @@ class Seeded:
     cameras: int = 0
     gateways: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # gateway -> sensor docs
     gateway_enterprise: dict[str, str] = field(default_factory=dict)
+    # Gateways that only relay actuator commands (no registry entry, no telemetry): gateway -> enterprise.
+    actuator_gateways: dict[str, str] = field(default_factory=dict)
     people: dict[str, str] = field(default_factory=dict)  # token key -> subject
     leak_tag: str = ""
     leak_installation: str = ""
@@ -249,6 +257,32 @@ def emergency(call: Any, out: Seeded, lat0: float, lon0: float) -> None:
         call("POST", "/linkage/devices", device)
 
 
+def environment(call: Any, out: Seeded, lat0: float, lon0: float) -> None:
+    """Environment monitors belong to the first enterprise's gateway in the demo (the park has no own gateway)."""
+    first = out.enterprise_ids[0]
+    env_gateway = next(g for g, e in out.gateway_enterprise.items() if e == first)
+    for n, (tag, label, kind, unit, gas) in enumerate(ENVIRONMENT):
+        sensor = call(
+            "POST",
+            "/sensors",
+            {
+                "id": tag,
+                "enterprise_id": first,
+                "gateway_id": env_gateway,
+                "name": label,
+                "kind": kind,
+                "unit": unit,
+                "gas": gas,
+                "environment": True,
+                "trend": False,
+                "stale_after_s": 300,
+                "location": {"lat": lat0 + 0.003 - 0.002 * n, "lon": lon0 + 0.006},
+            },
+        )
+        out.gateways[env_gateway].append(sensor)
+        out.sensors += 1
+
+
 def _ok(response: Any, what: str) -> dict[str, Any]:
     if response.status_code not in (200, 201):
         raise RuntimeError(f"seeding {what} failed: {response.status_code} {response.body!r}")
@@ -257,20 +291,25 @@ def _ok(response: Any, what: str) -> dict[str, Any]:
     return orjson.loads(response.body)
 
 
-def seed(token: str | None = None) -> Seeded:
-    """Create the demo park through the API (idempotent ids; a second run fails fast on conflicts)."""
+PARK_GATEWAY = "park-devices"  # relays the park's own actuators' commands (enterprise `_park`)
+
+
+def seed(token: str | None = None, pki: Pki | None = None) -> Seeded:
+    """Create the demo park through the API (idempotent ids; a second run fails fast on conflicts) and issue
+    every gateway's certificate (`pki`, default `.local/devices/`)."""
     import orjson
     from chalice.test import Client
 
     import app as chalice_app
+    from chalicelib.linkage.domain import PARK
     from local.issuer import Issuer
+    from local.pki import Pki
 
+    state = Path(__file__).resolve().parent.parent / ".local"
     if token is None:
-        from pathlib import Path
-
-        token = Issuer.load_or_create(Path(__file__).resolve().parent.parent / ".local").token(
-            "seed", ["park_admin"], name="演示数据初始化"
-        )
+        token = Issuer.load_or_create(state).token("seed", ["park_admin"], name="演示数据初始化")
+    if pki is None:
+        pki = Pki.load_or_create(state / "devices")
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     out = Seeded()
     lat0, lon0 = PARK_CENTRE
@@ -315,6 +354,7 @@ def seed(token: str | None = None) -> Seeded:
             )["id"]
             out.gateway_enterprise[gateway] = eid
             out.gateways[gateway] = []
+            pki.gateway(gateway, eid)
             for inst in e["installations"]:
                 at = {"lat": round(lat0 + inst["at"][0], 6), "lon": round(lon0 + inst["at"][1], 6)}
                 created = call(
@@ -371,27 +411,7 @@ def seed(token: str | None = None) -> Seeded:
                     )
                     out.cameras += 1
         emergency(call, out, lat0, lon0)
-        # Environment monitors belong to the first enterprise's gateway in the demo (the park has no own gateway).
-        first = out.enterprise_ids[0]
-        env_gateway = next(g for g, e in out.gateway_enterprise.items() if e == first)
-        for n, (tag, label, kind, unit, gas) in enumerate(ENVIRONMENT):
-            sensor = call(
-                "POST",
-                "/sensors",
-                {
-                    "id": tag,
-                    "enterprise_id": first,
-                    "gateway_id": env_gateway,
-                    "name": label,
-                    "kind": kind,
-                    "unit": unit,
-                    "gas": gas,
-                    "environment": True,
-                    "trend": False,
-                    "stale_after_s": 300,
-                    "location": {"lat": lat0 + 0.003 - 0.002 * n, "lon": lon0 + 0.006},
-                },
-            )
-            out.gateways[env_gateway].append(sensor)
-            out.sensors += 1
+        environment(call, out, lat0, lon0)
+    pki.gateway(PARK_GATEWAY, PARK)
+    out.actuator_gateways[PARK_GATEWAY] = PARK
     return out

@@ -1,17 +1,21 @@
-"""Park simulator: each gateway publishes a batch of all its tags over MQTT 3.1.1 (awscrt, the client
-awsiotsdk wraps), with values that wander inside their normal band. A control message on
-`chempark/local/simulator` starts scenarios, e.g. the chlorine-leak ramp:
+"""Park simulator: each gateway connects as a real one does, with its own X.509 certificate
+(`.local/devices/<gateway_id>/`, awsiotsdk `mqtt_connection_builder.mtls_from_path`, client id = gateway id),
+and publishes a batch of all its tags on `park/<its enterprise>/telemetry`, with values that wander inside
+their normal band. In AWS the same payload goes to `$aws/rules/<rule>/park/<enterprise>/telemetry` (Basic
+Ingest). A control message on `chempark/local/simulator` starts scenarios, e.g. the chlorine-leak ramp:
 `{"scenario": "chlorine_leak", "tag": "<tag>", "rate_per_s": 0.008}` (trend warning, then H, then HH).
-In AWS the same payload goes to `$aws/rules/<rule>/park/<enterprise>/telemetry` (Basic Ingest).
 
-The simulated actuators acknowledge every linkage command (`park/+/commands/+`) on `park/<enterprise>/acks`;
+The actuators behind each enterprise's first gateway (and the park's own, `actuator_gateways`) acknowledge
+every linkage command on `park/<enterprise>/commands/+` with a publish on `park/<enterprise>/acks`;
 `{"scenario": "device_failure", "device": "<id>"}` silences one device (drills' injected faults),
 `{"scenario": "device_recover", "device": "<id>"}` brings it back. moto's iot-data only records what the
-app publishes, so while the simulator runs it relays those publishes to the broker, as IoT Core would."""
+app publishes, so while the simulator runs it relays those publishes to the broker, as IoT Core would; that
+relay and the control channel use an internal identity of the stack (`_simulator-…`), not a gateway's."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import random
@@ -22,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CONTROL_TOPIC = "chempark/local/simulator"
-COMMAND_TOPICS = "park/+/commands/+"
 
 
 def normal_value(sensor: dict[str, Any], t: float, rng: random.Random) -> float:
@@ -62,11 +65,37 @@ class Leak:
     peak: float | None = None
 
 
+def _resumed(connection: Any, return_code: Any, session_present: bool, **_: Any) -> None:
+    """After a reconnect on a clean session (e.g. someone connected with this gateway's client id, which takes
+    the session over, in IoT Core too) the subscriptions are gone: make them again, as the SDK samples do."""
+    if not session_present:
+        connection.resubscribe_existing_topics()
+
+
+def mtls_connection(host: str, port: int, creds: Any, client_id: str) -> Any:
+    """An MQTT connection as a device makes it: mutual TLS with its certificate, CA pinned, its own client id."""
+    from awsiot import mqtt_connection_builder
+
+    return mqtt_connection_builder.mtls_from_path(
+        on_connection_resumed=_resumed,
+        reconnect_min_timeout_secs=1,  # a local broker restarts in a second
+        endpoint=host,
+        port=port,
+        cert_filepath=str(creds.cert),
+        pri_key_filepath=str(creds.key),
+        ca_filepath=str(creds.ca),
+        client_id=client_id,
+        clean_session=True,
+        keep_alive_secs=60,
+    )
+
+
 @dataclass
 class Simulator:
-    seeded: Any
+    seeded: Any  # gateways, gateway_enterprise and (optionally) actuator_gateways: gateway -> enterprise
+    pki: Any  # local.pki.Pki: where the gateways' certificates are, and the simulator's own identity
     host: str = "127.0.0.1"
-    port: int = 1883
+    port: int = 8883
     period_s: float = 5.0
     stats: dict[str, int] = field(default_factory=lambda: {"messages": 0, "readings": 0})
     leaks: dict[str, Leak] = field(default_factory=dict)
@@ -74,25 +103,39 @@ class Simulator:
     _unrelay: Any = None
     _halt: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
-    _conn: Any = None
+    _links: dict[str, Any] = field(default_factory=dict)  # gateway id -> its own MQTT connection
+    _service: Any = None  # control channel and iot-data relay
 
     def start(self) -> None:
-        from awscrt import io, mqtt
+        from awscrt import mqtt
 
-        bootstrap = io.ClientBootstrap(io.EventLoopGroup(1), io.DefaultHostResolver(io.EventLoopGroup(1)))
-        self._conn = mqtt.Connection(
-            client=mqtt.Client(bootstrap, None),
-            host_name=self.host,
-            port=self.port,
-            client_id=f"park-simulator-{uuid.uuid4().hex[:6]}",
-            clean_session=True,
-            keep_alive_secs=60,
-        )
-        self._conn.connect().result(10)
-        subscribed, _ = self._conn.subscribe(CONTROL_TOPIC, mqtt.QoS.AT_LEAST_ONCE, callback=self._on_control)
-        subscribed.result(10)
-        subscribed, _ = self._conn.subscribe(COMMAND_TOPICS, mqtt.QoS.AT_LEAST_ONCE, callback=self._on_command)
-        subscribed.result(10)
+        from local.pki import credentials
+
+        try:
+            actuators = dict(getattr(self.seeded, "actuator_gateways", {}) or {})
+            relays: set[str] = set()
+            for gateway, enterprise in {**self.seeded.gateway_enterprise, **actuators}.items():
+                conn = mtls_connection(self.host, self.port, credentials(self.pki.root, gateway), gateway)
+                self._links[gateway] = conn
+                conn.connect().result(10)
+                if enterprise in relays:
+                    continue  # one gateway per enterprise carries its actuators' commands
+                relays.add(enterprise)
+                subscribed, _ = conn.subscribe(
+                    f"park/{enterprise}/commands/+",
+                    mqtt.QoS.AT_LEAST_ONCE,
+                    callback=functools.partial(self._on_command, conn),
+                )
+                subscribed.result(10)
+            self._service = mtls_connection(
+                self.host, self.port, self.pki.service("simulator"), f"_simulator-{uuid.uuid4().hex[:6]}"
+            )
+            self._service.connect().result(10)
+            subscribed, _ = self._service.subscribe(CONTROL_TOPIC, mqtt.QoS.AT_LEAST_ONCE, callback=self._on_control)
+            subscribed.result(10)
+        except BaseException:
+            self._disconnect()
+            raise
         self._relay_iot_data()
         self._thread = threading.Thread(target=self._run, name="simulator", daemon=True)
         self._thread.start()
@@ -103,9 +146,15 @@ class Simulator:
         self._halt.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        if self._conn is not None:
-            with contextlib.suppress(Exception):  # the broker may already be gone
-                self._conn.disconnect().result(5)
+        self._disconnect()
+
+    def _disconnect(self) -> None:
+        for conn in [*self._links.values(), self._service]:
+            if conn is not None:
+                with contextlib.suppress(Exception):  # the broker may already be gone
+                    conn.disconnect().result(5)
+        self._links.clear()
+        self._service = None
 
     def _on_control(self, topic: str, payload: bytes, **_: Any) -> None:
         try:
@@ -132,8 +181,9 @@ class Simulator:
             self.failed_devices.clear()
             self.period_s = float(command.get("period_s", 5.0))
 
-    def _on_command(self, topic: str, payload: bytes, **_: Any) -> None:
-        """A simulated actuator executes the command and acknowledges it, unless it was told to fail."""
+    def _on_command(self, conn: Any, topic: str, payload: bytes, **_: Any) -> None:
+        """A simulated actuator executes the command and acknowledges it through its gateway, unless it was
+        told to fail."""
         from awscrt import mqtt
 
         parts = topic.split("/")  # park/<enterprise>/commands/<device>
@@ -149,7 +199,7 @@ class Simulator:
             "status": "ok",
             "detail": f"模拟设备已执行 {order.get('command')}",
         }
-        self._conn.publish(f"park/{enterprise}/acks", json.dumps(ack, ensure_ascii=False), mqtt.QoS.AT_LEAST_ONCE)
+        conn.publish(f"park/{enterprise}/acks", json.dumps(ack, ensure_ascii=False), mqtt.QoS.AT_LEAST_ONCE)
         self.stats["acks"] = self.stats.get("acks", 0) + 1
 
     def _relay_iot_data(self) -> None:
@@ -157,7 +207,7 @@ class Simulator:
 
         from local import moto_patches
 
-        conn = self._conn
+        conn = self._service
 
         def relay(topic: str, payload: bytes) -> None:
             with contextlib.suppress(Exception):  # the broker may be stopping
@@ -183,7 +233,7 @@ class Simulator:
                 for s in sensors
             ]
             payload = json.dumps({"gateway_id": gateway, "seq": seq, "readings": readings}, separators=(",", ":"))
-            self._conn.publish(f"park/{enterprise}/telemetry", payload, mqtt.QoS.AT_LEAST_ONCE)
+            self._links[gateway].publish(f"park/{enterprise}/telemetry", payload, mqtt.QoS.AT_LEAST_ONCE)
             self.stats["messages"] += 1
             self.stats["readings"] += len(readings)
 

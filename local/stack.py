@@ -1,8 +1,10 @@
 """`make run`: the whole system on one machine over moto, in one process, stopped cleanly by Ctrl-C/SIGTERM.
 
 moto (Step Functions execution on) · every resource from the catalogue · Lambdas in-process ·
-amqtt on 127.0.0.1:1883 + rule bridge · SQS pollers · schedules · REST API on 127.0.0.1:8000 ·
-seeded demo park · simulator publishing telemetry. Writes .local/stack.json and .local/tokens.json.
+amqtt on 127.0.0.1:8883 (MQTT over TLS, client certificates of the local CA) + rule bridge · SQS pollers ·
+schedules · REST API on 127.0.0.1:8000 · seeded demo park with one certificate per gateway in
+.local/devices/ · simulator publishing telemetry as those gateways. Writes .local/stack.json and
+.local/tokens.json.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Stack:
     parts: list[tuple[str, Any]] = field(default_factory=list)
     provisioned: Any = None
     seeded: Any = None
+    pki: Any = None  # local.pki.Pki: the device CA and certificates under .local/devices/
 
     def add(self, name: str, part: Any) -> Any:
         self.parts.append((name, part))
@@ -90,8 +93,8 @@ def _tokens(issuer: Any, seeded: Any) -> dict[str, str]:
     return tokens
 
 
-def start(api_port: int = 8000, mqtt_port: int = 1883, simulate: bool = True, quiet: bool = False) -> Stack:
-    """Bring everything up; the caller owns `stack.stop()`."""
+def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, quiet: bool = False) -> Stack:
+    """Bring everything up; the caller owns `stack.stop()`. `mqtt_port` is the broker's TLS listener."""
     from local import env
 
     env.configure(stage="local")
@@ -114,16 +117,19 @@ def start(api_port: int = 8000, mqtt_port: int = 1883, simulate: bool = True, qu
         stack.provisioned = provision()
         import app as chalice_app
         from local import seed
+        from local.pki import Pki
 
-        stack.seeded = seed.seed()
+        stack.pki = Pki.load_or_create(STATE / "devices")
+        stack.seeded = seed.seed(pki=stack.pki)
         from local.broker import BrokerThread
 
-        broker = stack.add("mqtt broker", BrokerThread(port=mqtt_port))
+        broker = stack.add("mqtt broker", BrokerThread(stack.pki, port=mqtt_port))
         broker.start()
         broker.wait_ready()
         from local.bridge import RuleBridge
 
-        stack.add("rule bridge", RuleBridge(stack.provisioned.rules, port=mqtt_port)).start()
+        bridge = RuleBridge(stack.provisioned.rules, stack.pki.service("rule-bridge"), port=mqtt_port)
+        stack.add("rule bridge", bridge).start()
         from local.poller import SqsPoller
         from local.scheduler import Scheduler
 
@@ -134,7 +140,7 @@ def start(api_port: int = 8000, mqtt_port: int = 1883, simulate: bool = True, qu
         if simulate:
             from local.simulator import Simulator
 
-            stack.add("simulator", Simulator(stack.seeded, port=mqtt_port)).start()
+            stack.add("simulator", Simulator(stack.seeded, stack.pki, port=mqtt_port)).start()
         stack.tokens = _tokens(issuer, stack.seeded)
         (STATE / "tokens.json").write_text(json.dumps(stack.tokens, indent=2, ensure_ascii=False))
         (STATE / "stack.json").write_text(
@@ -142,7 +148,9 @@ def start(api_port: int = 8000, mqtt_port: int = 1883, simulate: bool = True, qu
                 {
                     "pid": os.getpid(),
                     "api": f"http://127.0.0.1:{api_port}",
-                    "mqtt": f"127.0.0.1:{mqtt_port}",
+                    "mqtt": f"127.0.0.1:{mqtt_port}",  # TLS, client certificates
+                    "devices": str(stack.pki.root),
+                    "gateways": {**stack.seeded.gateway_enterprise, **stack.seeded.actuator_gateways},
                     "moto": stack.moto_url,
                     "env": {
                         k: v
@@ -164,7 +172,8 @@ def banner(stack: Stack) -> str:
     lines = [
         "chempark-safety embedded stack is running (Ctrl-C stops everything)",
         f"  REST API      http://127.0.0.1:{stack.api_port}   (GET /health, GET /openapi.json)",
-        f"  MQTT broker   127.0.0.1:{stack.mqtt_port}   (topic park/<enterprise_id>/telemetry)",
+        f"  MQTT broker   127.0.0.1:{stack.mqtt_port}   (MQTT over TLS; park/<enterprise_id>/telemetry)",
+        f"  device certs  {stack.pki.root}/<gateway_id>/cert.pem, key.pem   (CA {stack.pki.ca})",
         f"  moto (AWS)    {stack.moto_url}",
         f"  demo park     {len(seeded.enterprise_ids)} enterprises, {seeded.installations} installations, "
         f"{seeded.sensors} sensors, {seeded.cameras} cameras",
@@ -201,14 +210,21 @@ def _status(stack: Stack) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--api-port", type=int, default=8000)
-    parser.add_argument("--mqtt-port", type=int, default=1883)
+    parser.add_argument(
+        "--mqtts-port",
+        "--mqtt-port",
+        dest="mqtts_port",
+        type=int,
+        default=8883,
+        help="the broker's MQTT-over-TLS listener (there is no plain-text one)",
+    )
     parser.add_argument("--no-simulator", action="store_true")
     parser.add_argument("--status-every", type=float, default=30.0)
     args = parser.parse_args()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stack = start(args.api_port, args.mqtt_port, simulate=not args.no_simulator)
+    stack = start(args.api_port, args.mqtts_port, simulate=not args.no_simulator)
     print(banner(stack), flush=True)
     try:
         while not stop.wait(args.status_every):

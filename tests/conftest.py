@@ -63,13 +63,22 @@ def fresh_stack(moto_server: str) -> Any:
 
 
 @pytest.fixture(scope="session")
-def mqtt_broker() -> Iterator[Any]:
-    """One MQTT broker per test process (tests.support.start_broker); each test attaches its own clients."""
+def mqtt_broker(device_pki: Any) -> Iterator[Any]:
+    """One MQTT broker per test process (tests.support.start_broker, TLS with `device_pki`'s certificates);
+    each test attaches its own clients."""
     from tests.support import start_broker
 
-    broker = start_broker()
+    broker = start_broker(device_pki)
     yield broker
     broker.stop()
+
+
+@pytest.fixture(scope="session")
+def device_pki(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A device CA of this test process (local/pki.py), in a temporary directory."""
+    from local.pki import Pki
+
+    return Pki.load_or_create(tmp_path_factory.mktemp("devices"))
 
 
 @pytest.fixture(scope="session")

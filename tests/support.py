@@ -1,5 +1,6 @@
 """Test helpers: a small park, telemetry batches, what SNS published (SMS and topic messages), one way to wait
-for asynchronous work, and a real MQTT broker with the rule bridge in front of the moto stack."""
+for asynchronous work, and a real MQTT broker (TLS, client certificates of a test CA) with the rule bridge in
+front of the moto stack."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class Park:
     tag: str  # chlorine detector, H 1 ppm / HH 2 ppm (explicit limits)
     temp_tag: str  # temperature, H 60 / HH 80
     manager_phone: str
+    gateway: str  # the registered gateway both tags report through (`gw-<enterprise>`)
 
 
 def make_park(api: Any, trend: bool = False, on_delay_s: int = 0) -> Park:
@@ -49,6 +51,9 @@ def make_park(api: Any, trend: bool = False, on_delay_s: int = 0) -> Park:
             "inventory": [{"chemical": "氯", "quantity_t": 20}],
         },
     ).json["id"]
+    gateway = gateway_of(eid)
+    r = api.post("/gateways", role="park_admin", json={"id": gateway, "enterprise_id": eid, "name": "数据采集网关"})
+    assert r.status_code == 201, r.json
     tag = f"{eid}-AT-1"
     r = api.post(
         "/sensors",
@@ -57,6 +62,7 @@ def make_park(api: Any, trend: bool = False, on_delay_s: int = 0) -> Park:
             "id": tag,
             "enterprise_id": eid,
             "installation_id": inst,
+            "gateway_id": gateway,
             "name": "氯气探测器",
             "kind": "toxic",
             "unit": "ppm",
@@ -77,6 +83,7 @@ def make_park(api: Any, trend: bool = False, on_delay_s: int = 0) -> Park:
             "id": temp,
             "enterprise_id": eid,
             "installation_id": inst,
+            "gateway_id": gateway,
             "name": "储罐温度",
             "kind": "temperature",
             "unit": "℃",
@@ -87,15 +94,25 @@ def make_park(api: Any, trend: bool = False, on_delay_s: int = 0) -> Park:
         },
     )
     assert r.status_code == 201, r.json
-    return Park(eid, inst, tag, temp, phone)
+    return Park(eid, inst, tag, temp, phone, gateway)
+
+
+def gateway_of(enterprise_id: str) -> str:
+    """The gateway make_park registers for an enterprise (what `message` sends as by default)."""
+    return f"gw-{enterprise_id}"
 
 
 def message(
-    enterprise_id: str, readings: list[tuple[str, int, Any]] | list[dict[str, Any]], gateway: str = "gw-1", seq: int = 1
+    enterprise_id: str,
+    readings: list[tuple[str, int, Any]] | list[dict[str, Any]],
+    gateway: str | None = None,
+    seq: int = 1,
 ) -> bytes:
+    """What the telemetry rule delivers for a gateway's message (by default the enterprise's make_park gateway)."""
     items = [
         r if isinstance(r, dict) else {"tag_id": r[0], "ts": r[1], "value": r[2], "quality": "good"} for r in readings
     ]
+    gateway = gateway_of(enterprise_id) if gateway is None else gateway
     # what the telemetry_ingest rule hands the queue: the payload plus the topic's enterprise
     return json.dumps(
         {"gateway_id": gateway, "seq": seq, "readings": items, "_topic_enterprise": enterprise_id}
@@ -161,27 +178,94 @@ def wait_for(what: str, probe: Callable[[], Any], timeout: float = 30, every: fl
         time.sleep(every)
 
 
-def start_broker() -> Any:
-    """The tests' MQTT broker (IoT Core's stand-in): plain TCP on a free loopback port; `.port`, `.stop()`.
+def start_broker(pki: Any) -> Any:
+    """The tests' MQTT broker (IoT Core's stand-in): TLS with client certificates of `pki` on a free loopback
+    port; `.port`, `.pki`, `.stop()`.
 
     The one place tests start a broker (the `mqtt_broker` fixture shares it per test process)."""
     from local.broker import BrokerThread
     from local.env import free_port
 
-    broker = BrokerThread(port=free_port())
+    broker = BrokerThread(pki, port=free_port())
     broker.start()
     broker.wait_ready()
     return broker
 
 
 @contextlib.contextmanager
-def mqtt_bridge(rules: list[dict[str, Any]], port: int, flush_s: float = 2.0) -> Iterator[Any]:
-    """The rule bridge subscribed to the broker on `port`, for one test (a second bridge would deliver twice)."""
+def mqtt_bridge(rules: list[dict[str, Any]], broker: Any, flush_s: float = 2.0) -> Iterator[tuple[int, Any]]:
+    """The rule bridge subscribed to `broker` with its own identity, for one test (a second bridge would deliver
+    twice): (port, bridge)."""
     from local.bridge import RuleBridge
 
-    bridge = RuleBridge(rules, port=port, flush_s=flush_s)
+    bridge = RuleBridge(rules, broker.pki.service("rule-bridge"), port=broker.port, flush_s=flush_s)
     bridge.start()
     try:
-        yield bridge
+        yield broker.port, bridge
     finally:
         bridge.stop()
+
+
+class MqttClient:
+    """A paho client over TLS with a certificate (or none): what it was told at CONNACK, what it received."""
+
+    def __init__(
+        self, port: int, client_id: str, creds: Any = None, ca: Any = None, clean_session: bool = True
+    ) -> None:
+        import threading
+
+        import paho.mqtt.client as mqtt
+
+        self.connected = threading.Event()
+        self.closed = threading.Event()
+        self.reason: Any = None
+        self.received: list[tuple[str, bytes]] = []
+        self.granted: dict[int, list[Any]] = {}
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311, clean_session=clean_session
+        )
+        if creds is not None:
+            self.client.tls_set(ca_certs=str(creds.ca), certfile=str(creds.cert), keyfile=str(creds.key))
+        else:
+            self.client.tls_set(ca_certs=str(ca))
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = lambda *a: self.closed.set()
+        self.client.on_message = lambda c, u, m: self.received.append((m.topic, bytes(m.payload)))
+        self.client.on_subscribe = lambda c, u, mid, codes, p: self.granted.__setitem__(mid, list(codes))
+        self.port = port
+
+    def _on_connect(self, c: Any, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+        self.reason = reason
+        if not reason.is_failure:
+            self.connected.set()
+        else:
+            self.closed.set()
+
+    def connect(self, timeout_s: float = 5.0) -> bool:
+        """True when the broker accepted the session; False when it refused or dropped the connection."""
+        try:
+            self.client.connect("127.0.0.1", self.port)
+        except OSError:  # TLS handshake refused (TLS 1.2), or reset
+            return False
+        self.client.loop_start()
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and not self.connected.is_set() and not self.closed.is_set():
+            time.sleep(0.02)
+        return self.connected.is_set() and not self.closed.is_set()
+
+    def subscribe(self, topic_filter: str) -> list[Any]:
+        """The SUBACK's reason codes (a refused filter is a failure code)."""
+        _, mid = self.client.subscribe(topic_filter, qos=1)
+        assert mid is not None, "not connected"
+        deadline = time.monotonic() + 5
+        while mid not in self.granted and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.granted[mid]
+
+    def publish(self, topic: str, payload: bytes | str) -> None:
+        self.client.publish(topic, payload, qos=1).wait_for_publish(5)
+
+    def close(self) -> None:
+        self.client.loop_stop()
+        with contextlib.suppress(Exception):
+            self.client.disconnect()

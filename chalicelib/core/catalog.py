@@ -122,6 +122,28 @@ STATE_MACHINES: tuple[StateMachine, ...] = (
     StateMachine("emergency-response", "emergency_response.asl.json"),
 )
 
+
+@dataclass(frozen=True)
+class DeviceTopics:
+    """What a gateway may do over MQTT, under `park/<its enterprise>/`: the one convention the AWS IoT policy
+    (infra/devices.py) and the embedded broker's ACL (local/mqtt_auth.py) both enforce (docs/device-identity.md).
+
+    A gateway is an IoT thing of type `<prefix>-<thing_type>` whose attribute `enterprise_attribute` names its
+    enterprise; it connects with its certificate, as its thing name (client id), and may publish to
+    `park/<enterprise>/<p>` for each `p` in `publish` (telemetry through Basic Ingest in AWS) and subscribe to,
+    and receive, `park/<enterprise>/<subscribe>/<device>`. infra/devices.py refuses a rule whose device topic
+    is not one of `publish`.
+    """
+
+    thing_type: str = "gateway"
+    enterprise_attribute: str = "enterprise_id"
+    publish: tuple[str, ...] = ("telemetry", "acks")
+    subscribe: str = "commands"
+
+
+DEVICE_TOPICS = DeviceTopics()
+
+
 # PynamoDB models, as "module:Class", imported only by the provisioners and the infra tests.
 TABLE_MODELS: tuple[str, ...] = (
     "chalicelib.audit.store:AuditRecordModel",

@@ -36,15 +36,21 @@ class Caches:
     generation_checked: int = 0  # ms
     states: dict[str, tuple[TagState, int]] = field(default_factory=dict)  # state, loaded at (ms)
     gateways: dict[str, dict[str, Any]] = field(default_factory=dict)  # gateway -> buffer, counters, last write
+    # registered gateway -> its enterprise; None: not registered (kept too, so an unknown id costs one read)
+    owners: dict[str, str | None] = field(default_factory=dict)
 
 
 CONTAINER = Caches()
+
+
+MAX_OWNERS = 10_000  # gateway ids remembered; a flood of made-up ids clears the cache rather than grow it
 
 
 def reset_caches() -> None:
     CONTAINER.profiles.clear()
     CONTAINER.states.clear()
     CONTAINER.gateways.clear()
+    CONTAINER.owners.clear()
 
 
 def profile_of(sensor: dict[str, Any], now: int) -> Profile:
@@ -87,20 +93,40 @@ def profile_of(sensor: dict[str, Any], now: int) -> Profile:
     )
 
 
-def profiles(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, Profile]:
-    """Sensor configurations, re-read when the registry's generation moved (checked every tag_config_ttl_s)."""
-    _profiles = c.profiles
+def _current(c: Caches) -> None:
+    """Forget registry data (sensor profiles, gateway owners) when the configuration generation moved
+    (checked at most every tag_config_ttl_s)."""
     now, ttl = clock.now_ms(), get_settings().tag_config_ttl_s * 1000
     if now - c.generation_checked >= ttl:
         generation, c.generation_checked = registry.config_generation(), now
         if generation != c.generation:
-            _profiles.clear()
+            c.profiles.clear()
+            c.owners.clear()
             c.generation = generation
+
+
+def profiles(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, Profile]:
+    """Sensor configurations, re-read when the registry's generation moved (checked every tag_config_ttl_s)."""
+    _current(c)
+    _profiles, now = c.profiles, clock.now_ms()
     missing = [t for t in tag_ids if t not in _profiles]
     if missing:
         for tag_id, sensor in registry.sensor_profiles(missing).items():
             _profiles[tag_id] = profile_of(sensor, now)
     return {t: _profiles[t] for t in tag_ids if t in _profiles}
+
+
+def owners(gateway_ids: set[str], c: Caches = CONTAINER) -> dict[str, str | None]:
+    """The enterprise each gateway is registered for (None: not registered), cached like the profiles: a
+    lookup per message, one BatchGet for the gateways a container has not seen since the generation moved."""
+    _current(c)
+    missing = [g for g in gateway_ids if g not in c.owners]
+    if missing:
+        if len(c.owners) + len(missing) > MAX_OWNERS:
+            c.owners.clear()
+        found = registry.gateway_enterprises(missing)
+        c.owners.update({g: found.get(g) for g in missing})
+    return {g: c.owners[g] for g in gateway_ids}
 
 
 def states(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, TagState]:

@@ -3,7 +3,8 @@
 Only the enterprise's hour prefixes in the window are read, so a query costs what that enterprise
 produced in those hours; windows are limited to 24 h and to `history_max_bytes` of archive (longer analyses
 belong to Athena over the same prefixes). The archive holds messages as the device sent them: every line is
-checked again by the ingest decoder, as of its receipt, so history serves exactly what ingest accepted.
+checked again by the ingest decoder, as of its receipt, and its gateway against the registry (as ingest
+does, with the same cache), so history serves exactly what ingest accepted.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import orjson
 from chalicelib.core import aws, catalog, errors
 from chalicelib.core.settings import get_settings
 from chalicelib.telemetry import domain
+from chalicelib.telemetry.caches import owners
 
 MAX_WINDOW_MS = 24 * 3600 * 1000
 WINDOW_TOO_LONG = errors.define(
@@ -85,6 +87,9 @@ def _accepted(line: bytes, enterprise_id: str, tag_id: str) -> list[Any]:
     if type(received) is not int:
         return []
     batch = domain.decode_batch([("archive", line)], received, get_settings().max_reading_age_s * 1000)
-    if not batch.messages or batch.messages[0][1] != enterprise_id:
+    if not batch.messages or batch.messages[0][1] != enterprise_id or tag_id not in batch.by_tag:
         return []
-    return list(batch.by_tag.get(tag_id, ()))
+    gateway = batch.messages[0][2]
+    if owners({gateway})[gateway] != enterprise_id:  # quarantined by ingest: unknown or foreign gateway
+        return []
+    return list(batch.by_tag[tag_id])

@@ -1,4 +1,5 @@
-"""Ingest use case: decode and validate an SQS batch, evaluate each tag, commit changes, quarantine the rest.
+"""Ingest use case: decode and validate an SQS batch, check each message's gateway, evaluate each tag, commit
+changes, quarantine the rest.
 
 Tag configurations and quiet states come from the container's caches (`caches`), last values go to the
 gateway snapshots (`snapshots`). DynamoDB is written only for condition changes, one bounded snapshot per
@@ -17,8 +18,9 @@ from chalicelib.core import clock
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.settings import get_settings
 from chalicelib.telemetry import domain, quarantine, snapshots
-from chalicelib.telemetry.caches import CONTAINER, Caches, Profile, profiles, reload, states
-from chalicelib.telemetry.domain import Change, Rejected, TagState
+from chalicelib.telemetry.caches import CONTAINER, Caches, Profile, owners, profiles, reload, states
+from chalicelib.telemetry.domain import Batch, Change, Rejected, TagState
+from chalicelib.telemetry.domain.quarantine import SAMPLE_CHARS
 
 if TYPE_CHECKING:
     from chalicelib.telemetry.domain.wire import Reading
@@ -57,9 +59,10 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
     settings, now = get_settings(), clock.now_ms()
     result = BatchResult()
     batch = domain.decode_batch(records, now, settings.max_reading_age_s * 1000)
-    by_tag, rejected = batch.by_tag, batch.rejected
+    batch, refused = _admitted(records, batch, now, settings.max_reading_age_s * 1000, c)
+    by_tag, rejected = batch.by_tag, batch.rejected + refused
     origin = {tag: batch.origin(tag) for tag in by_tag}
-    result.messages, result.sent = len(records), batch.sent
+    result.messages, result.sent = len(records), batch.sent + sum(item.count for *_, item in refused)
     for gateway_id, (enterprise_id, count) in batch.gateways().items():
         snapshots.gateway(c, enterprise_id, gateway_id)["messages"] += count
     known = profiles(list(by_tag), c)
@@ -111,6 +114,36 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
         },
     )
     return result
+
+
+def _admitted(
+    records: list[tuple[str, bytes]], batch: Batch, now: int, max_age_ms: int, c: Caches
+) -> tuple[Batch, list[tuple[str, str, str, Rejected]]]:
+    """Per message, never per reading: its gateway must be registered for the topic's enterprise (the device
+    policy pins the topic; this holds even when a thing attribute or the registry is wrong). A message from an
+    unknown gateway or another enterprise's is quarantined whole and nothing of it is evaluated. The batch is
+    decoded again without them only then, which is the rare case."""
+    known = owners({g for _, _, g in batch.messages if g}, c)
+    refused = {
+        mid: ("unknown_gateway" if known[g] is None else "foreign_gateway", enterprise, g)
+        for mid, enterprise, g in batch.messages
+        if g and known[g] != enterprise
+    }
+    if not refused:
+        return batch, []
+    logger.warning(
+        "telemetry from a gateway not registered for the topic's enterprise",
+        extra={"refused": [{"gateway_id": g, "enterprise_id": e, "reason": r} for r, e, g in refused.values()]},
+    )
+    out = []
+    for message_id, body in records:
+        if message_id in refused:
+            reason, enterprise, gateway = refused[message_id]
+            carried = domain.decode_batch([(message_id, body)], now, max_age_ms).sent
+            raw = body[:SAMPLE_CHARS].decode(errors="replace")
+            out.append((enterprise, gateway, message_id, Rejected(reason, raw=raw, count=carried)))
+    kept = [r for r in records if r[0] not in refused]
+    return domain.decode_batch(kept, now, max_age_ms), out
 
 
 def _evaluate(

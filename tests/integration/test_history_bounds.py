@@ -26,11 +26,12 @@ def _archive(enterprise_id: str, lines: list[dict[str, Any]], name: str) -> None
 
 
 def test_history_serves_what_ingest_accepted_and_nothing_it_quarantined(api: Any) -> None:
-    park = make_park(api)
+    park, other = make_park(api), make_park(api)
     t, eid = now() - 5_000, park.enterprise_id
 
     def msg(readings: list[Any], **extra: Any) -> dict[str, Any]:
-        return {"gateway_id": "gw-h", "readings": readings, "_topic_enterprise": eid, "received_ms": t + 1000, **extra}
+        base = {"gateway_id": park.gateway, "readings": readings, "_topic_enterprise": eid, "received_ms": t + 1000}
+        return {**base, **extra}
 
     _archive(
         eid,
@@ -39,6 +40,8 @@ def test_history_serves_what_ingest_accepted_and_nothing_it_quarantined(api: Any
             msg([{"tag_id": park.tag, "ts": t + 2, "value": 0.7, "quality": []}]),
             msg([{"tag_id": park.tag, "ts": t + 3, "value": 9.9}], _payload_topic_enterprise="x"),  # forged
             msg([{"tag_id": park.tag, "ts": t - 30 * 86_400_000, "value": 0.1}]),  # too old when it arrived
+            msg([{"tag_id": park.tag, "ts": t + 4, "value": 9.8}], gateway_id="gw-nobody"),  # unknown gateway
+            msg([{"tag_id": park.tag, "ts": t + 5, "value": 9.7}], gateway_id=other.gateway),  # another's gateway
             {"not": "a message"},
         ],
         "a.json",

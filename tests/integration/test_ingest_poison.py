@@ -27,7 +27,7 @@ def _field(good: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(good, good, json_values)
 
 
-def _messages(enterprise: str, tags: list[str]) -> st.SearchStrategy[str]:
+def _messages(enterprise: str, gateway: str, tags: list[str]) -> st.SearchStrategy[str]:
     t = now()
     reading = st.one_of(
         st.fixed_dictionaries(
@@ -48,7 +48,7 @@ def _messages(enterprise: str, tags: list[str]) -> st.SearchStrategy[str]:
             {},
             optional={
                 "_topic_enterprise": _field(st.sampled_from([enterprise, "ent_other"])),
-                "gateway_id": _field(st.just("gw-1")),
+                "gateway_id": _field(st.sampled_from([gateway, "gw-nobody"])),
                 "readings": _field(st.lists(reading, max_size=6)),
                 "_payload_topic_enterprise": json_values,
             },
@@ -84,7 +84,7 @@ def test_any_batch_is_evaluated_or_quarantined_and_good_readings_still_alarm(api
     tags = [park.tag, park.temp_tag]
 
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.lists(_messages(park.enterprise_id, tags), max_size=5))
+    @given(st.lists(_messages(park.enterprise_id, park.gateway, tags), max_size=5))
     def check(bodies: list[str]) -> None:
         fresh = f"{park.enterprise_id}-PT-{next(_n)}"
         created = api.post(
@@ -105,7 +105,7 @@ def test_any_batch_is_evaluated_or_quarantined_and_good_readings_still_alarm(api
         good = json.dumps(
             {
                 "_topic_enterprise": park.enterprise_id,
-                "gateway_id": "gw-1",
+                "gateway_id": park.gateway,
                 "readings": [{"tag_id": fresh, "ts": now(), "value": 2.0}],
             }
         )

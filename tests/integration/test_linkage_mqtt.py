@@ -1,5 +1,6 @@
-"""End to end over real MQTT: iot-data publish -> broker -> simulated actuator -> park/<e>/acks -> rule bridge ->
-SQS command-acks -> poller -> Lambda -> command acked; a device told to fail is left to time out."""
+"""End to end over real MQTT: iot-data publish -> broker -> simulated actuator behind its enterprise's gateway
+(its own certificate) -> park/<e>/acks -> rule bridge -> SQS command-acks -> poller -> Lambda -> command acked;
+a device told to fail is left to time out."""
 
 from __future__ import annotations
 
@@ -18,40 +19,45 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def mqtt_stack(stack: Any, mqtt_broker: Any) -> Iterator[Any]:
+def mqtt_stack(stack: Any, mqtt_broker: Any) -> Iterator[int]:
     from local.poller import SqsPoller
-    from local.simulator import Simulator
 
-    port = mqtt_broker.port
-    with mqtt_bridge(stack.rules, port):
+    with mqtt_bridge(stack.rules, mqtt_broker) as (port, _):
         source = next(s for s in stack.sqs_sources if s.function == stack.functions["command_acks"])
         poller = SqsPoller(source, "us-east-1")
         poller.start()
         try:
-            devices = Simulator(
-                SimpleNamespace(gateways={}, gateway_enterprise={}, leak_tag=""), port=port, period_s=60
-            )
-            devices.start()
-            try:
-                yield devices
-            finally:
-                devices.stop()
+            yield port
         finally:
             poller.stop()
 
 
-def test_commands_reach_simulated_devices_and_their_acks_come_back(api: Any, mqtt_stack: Any) -> None:
+def test_commands_reach_simulated_devices_and_their_acks_come_back(
+    api: Any, mqtt_stack: int, device_pki: Any
+) -> None:
+    from local.simulator import Simulator
+
     site = make_site(api, base_lat=40.0)
-    mqtt_stack.failed_devices.add(site.devices["vent"])  # what {"scenario": "device_failure"} does
-    inc = f"inc_mqtt_{clock.now_ms()}"
-    sent = by_device(service.trigger(site.event(inc))["commands"])
-    assert len(sent) == 4
+    gateway = f"gw-act-{site.park.enterprise_id}"
+    device_pki.gateway(gateway, site.park.enterprise_id)  # the actuators answer through their gateway
+    seeded = SimpleNamespace(
+        gateways={}, gateway_enterprise={}, actuator_gateways={gateway: site.park.enterprise_id}, leak_tag=""
+    )
+    devices = Simulator(seeded, device_pki, port=mqtt_stack, period_s=60)
+    devices.start()
+    try:
+        devices.failed_devices.add(site.devices["vent"])  # what {"scenario": "device_failure"} does
+        inc = f"inc_mqtt_{clock.now_ms()}"
+        sent = by_device(service.trigger(site.event(inc))["commands"])
+        assert len(sent) == 4
 
-    def three_acked() -> dict[str, str] | None:
-        states = {c["device_id"]: c["status"] for c in service.commands_of(inc)}
-        return states if sum(s == "acked" for s in states.values()) == 3 else None
+        def three_acked() -> dict[str, str] | None:
+            states = {c["device_id"]: c["status"] for c in service.commands_of(inc)}
+            return states if sum(s == "acked" for s in states.values()) == 3 else None
 
-    states = wait_for("three acknowledgements", three_acked)
+        states = wait_for("three acknowledgements", three_acked)
+    finally:
+        devices.stop()
     assert states[site.devices["door_near"]] == "acked" and states[site.devices["ptz"]] == "acked"
     assert states[site.devices["vent"]] == "sent"  # the silenced device never answered
-    assert mqtt_stack.stats["acks"] >= 3
+    assert devices.stats["acks"] >= 3

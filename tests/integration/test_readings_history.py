@@ -10,31 +10,33 @@ from typing import Any
 
 import pytest
 
-from tests.support import make_park, mqtt_bridge, now, wait_for
+from tests.support import MqttClient, gateway_of, make_park, mqtt_bridge, now, wait_for
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def archive(stack: Any, mqtt_broker: Any) -> Iterator[Any]:
-    """The rule bridge (Firehose stand-in) behind the broker, with a publisher attached."""
-    import paho.mqtt.client as mqtt
-
-    with mqtt_bridge(stack.rules, mqtt_broker.port, flush_s=0.2) as bridge:
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="history-test", protocol=mqtt.MQTTv311)
-        client.connect("127.0.0.1", mqtt_broker.port)
-        client.loop_start()
+def archive(stack: Any, mqtt_broker: Any, device_pki: Any) -> Iterator[Any]:
+    """The rule bridge (Firehose stand-in) behind a real broker, with a gateway of each enterprise publishing
+    as a real one does (its own certificate, client id = gateway id)."""
+    with mqtt_bridge(stack.rules, mqtt_broker, flush_s=0.2) as (port, bridge):
+        gateways: dict[str, MqttClient] = {}
 
         def publish(enterprise_id: str, readings: list[dict[str, Any]], seq: int) -> None:
-            body = json.dumps({"gateway_id": "gw-history", "seq": seq, "readings": readings})
-            client.publish(f"park/{enterprise_id}/telemetry", body, qos=1).wait_for_publish(10)
+            gateway = gateway_of(enterprise_id)  # make_park's registered gateway
+            if enterprise_id not in gateways:
+                client = MqttClient(port, gateway, device_pki.gateway(gateway, enterprise_id))
+                assert client.connect()
+                gateways[enterprise_id] = client
+            body = json.dumps({"gateway_id": gateway, "seq": seq, "readings": readings})
+            gateways[enterprise_id].publish(f"park/{enterprise_id}/telemetry", body)
 
         bridge.publish = publish
         try:
             yield bridge
         finally:
-            client.loop_stop()
-            client.disconnect()
+            for client in gateways.values():
+                client.close()
 
 
 def _iso(ms: int) -> str:

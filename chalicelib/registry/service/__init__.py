@@ -24,6 +24,7 @@ from chalicelib.registry.service.queries import (
     config_generation,
     contacts_for,
     enterprise_contacts,
+    gateway_enterprises,
     park_contacts,
     sensor_profiles,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "contacts_for",
     "create",
     "enterprise_contacts",
+    "gateway_enterprises",
     "get",
     "get_park",
     "list_page",

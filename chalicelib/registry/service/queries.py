@@ -1,4 +1,5 @@
-"""Registry reads other contexts make: alarm SMS contacts, sensor evaluation profiles, the sensor census."""
+"""Registry reads other contexts make: alarm SMS contacts, sensor evaluation profiles, gateway enterprises,
+the sensor census."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.core.ids import is_id
 from chalicelib.core.lazy import lazy_module
 from chalicelib.registry.service.entities import get_park
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
     from chalicelib.registry import store
 else:
     store = lazy_module("chalicelib.registry.store")
+
 
 
 def enterprise_contacts(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
@@ -59,6 +62,13 @@ def sensor_profiles(tag_ids: list[str]) -> dict[str, dict[str, Any]]:
         sensor["installation_status"] = inst.get("status", "operating")
         sensor["enterprise_name"] = enterprises.get(sensor["enterprise_id"], {}).get("name", "")
     return sensors
+
+
+def gateway_enterprises(gateway_ids: list[str]) -> dict[str, str]:
+    """The enterprise of each registered gateway among `gateway_ids` (one BatchGet; unknown ids are absent).
+    Device input that is no id (`core.ids.ID_PATTERN`) is answered without a read, so it cannot fail one."""
+    keys = sorted({g for g in gateway_ids if is_id(g)})
+    return {g.id: g.enterprise_id for g in store.GatewayModel.batch_get(keys)} if keys else {}
 
 
 def all_sensors() -> list[dict[str, Any]]:
