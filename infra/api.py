@@ -13,14 +13,14 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 from chalice.cdk import Chalice
 
-from chalicelib.core import catalog, observability
-from chalicelib.core.settings import env_names, get_settings
+from chalicelib.core import catalog, observability, settings
+from chalicelib.core.settings import Settings, env_names, get_settings
 from infra.iam import LambdaRoles
 from infra.introspect import AppShape, EventSource, log_group_name
 from infra.storage import Data
 
 ROOT = Path(__file__).resolve().parent.parent
-POOL_ARN_ENV = "CHEMPARK_COGNITO_USER_POOL_ARN"  # read by chalicelib.core.http at import time
+POOL_ARN_ENV = env_names()["cognito_user_pool_arn"]  # read by chalicelib.core.http at import time
 LAMBDA_TIMEOUT_S = 30  # API Gateway gives up at 29 s; event Lambdas stay well inside their queue's visibility
 # Network logs >= 6 months (Cybersecurity Law, art. 21); one year covers the yearly audits.
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
@@ -31,18 +31,22 @@ def load_app(pool_arn: str) -> Any:
     if "app" in sys.modules:
         raise RuntimeError("app.py was imported before the user pool ARN was set")
     os.environ[POOL_ARN_ENV] = pool_arn
+    settings.reset()
     sys.path.insert(0, str(ROOT))
     return importlib.import_module("app").app
 
 
-def runtime_env(data: Data, machines: dict[str, str]) -> dict[str, str]:
-    """Every variable the runtime reads: settings, then each catalogue resource's env var as a token."""
-    settings, names = get_settings(), env_names()
+def deployed_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """The Lambdas' settings: this stage's, Cognito tokens, plus the `settings` CDK context (validated here)."""
+    fields = set(env_names())
+    base = get_settings().model_dump(include=fields)
+    return Settings.model_validate({**base, "auth_mode": "cognito", "log_level": "INFO", **(overrides or {})})
+
+
+def runtime_env(data: Data, machines: dict[str, str], deployed: Settings | None = None) -> dict[str, str]:
+    """Every variable the runtime reads: each setting, then each catalogue resource's env var as a token."""
     env = {
-        names["stage"]: settings.stage,
-        names["resource_prefix"]: settings.resource_prefix,
-        names["auth_mode"]: "cognito",
-        names["log_level"]: "INFO",
+        **(deployed or deployed_settings()).as_env(),
         "POWERTOOLS_SERVICE_NAME": observability.SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": observability.metrics.namespace,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack, Tags
@@ -12,6 +13,13 @@ from chalicelib.core.settings import get_settings
 from infra import alarms, api, auth, iam, rules, storage, workflows
 from infra.introspect import app_shape
 from infra.refs import Refs, known_machines
+
+
+def context_settings(scope: Construct) -> dict[str, Any]:
+    """Setting overrides for the Lambdas from the `settings` CDK context (cdk.json, or `-c settings='{...}'`),
+    e.g. {"iot_data_endpoint": "https://xxxx-ats.iot.cn-north-1.amazonaws.com.cn", "unit_ack_s": 180}."""
+    raw = scope.node.try_get_context("settings") or {}
+    return dict(json.loads(raw) if isinstance(raw, str) else raw)
 
 
 class ChemParkStack(Stack):
@@ -28,7 +36,8 @@ class ChemParkStack(Stack):
         shape = app_shape(api.load_app(users.pool.user_pool_arn))
         machines = known_machines(self)
         roles = iam.build(self, data, shape, list(machines.values()))
-        chalice = api.build(self, data, roles, shape, api.runtime_env(data, machines))
+        deployed = api.deployed_settings(context_settings(self))
+        chalice = api.build(self, data, roles, shape, api.runtime_env(data, machines, deployed))
 
         refs = Refs(self, data, chalice.get_function, machines)
         state_machines = workflows.build(self, refs)

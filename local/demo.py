@@ -83,6 +83,9 @@ def connect() -> Env:
         try:
             if requests.get(data["api"] + "/health", timeout=3).status_code == 200:
                 os.environ.update(data["env"])
+                from chalicelib.core import settings
+
+                settings.reset()  # chalicelib code in this process reads the stack's resources
                 return Env(data["api"], data["moto"], json.loads((STATE / "tokens.json").read_text()))
         except requests.RequestException:
             pass

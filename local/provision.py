@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chalicelib.core import aws, catalog
+from chalicelib.core import aws, catalog, settings
 from chalicelib.core.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -250,9 +250,15 @@ def provision(app_module: str = "app") -> Provisioned:
     _queues(out)
     _topics_and_buckets(out)
 
-    os.environ.update(out.env)  # functions and rules below read what was just created
+    _publish(out.env)  # functions and rules below read what was just created
     _functions(out, roles["lambda"], app_module)
     _state_machines(out, resolve, roles["sfn"])
-    os.environ.update(out.env)
+    _publish(out.env)
     _rules(out, resolve)
     return out
+
+
+def _publish(env: dict[str, str]) -> None:
+    """Hand the resources' names to this process's settings (as infra hands them to the Lambdas)."""
+    os.environ.update(env)
+    settings.reset()

@@ -7,23 +7,18 @@ whatever a crash left behind (at-least-once; SMS are de-duplicated per event and
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
+from chalicelib.alarms import store
 from chalicelib.alarms.domain import ANNUNCIATING
 from chalicelib.alarms.service import EventRecord
 from chalicelib.core import aws, catalog, clock
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.schemas import Priority
 from chalicelib.notify import service as notify
 from chalicelib.registry import service as registry
-
-if TYPE_CHECKING:
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
 
 EVENT_LABEL = {"raised": "报警", "reactivated": "再次报警", "escalated": "报警升级", "renotified": "报警未确认提醒"}
 

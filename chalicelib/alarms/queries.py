@@ -5,21 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.alarms import kpis as kpi_rules
-from chalicelib.alarms import service
+from chalicelib.alarms import service, store
 from chalicelib.alarms.schemas import AlarmFilter
 from chalicelib.core import clock
 from chalicelib.core.clock import to_ms
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.registry import service as registry
 
 if TYPE_CHECKING:
     from pynamodb.expressions.condition import Condition
-
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
 
 
 def _and(*conditions: Any) -> Any:

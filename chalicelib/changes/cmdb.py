@@ -10,20 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from chalicelib.changes import domain
+from chalicelib.changes import domain, store
 from chalicelib.changes.schemas import CIIn, ObservationIn
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import get_or_404, is_conditional_failure, transaction
+from chalicelib.core.store import conditional, get_or_404, transaction
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
-
-    from chalicelib.changes import store
-else:
-    store = lazy_module("chalicelib.changes.store")
 
 FUTURE_TOLERANCE_MS = 5 * 60 * 1000  # discovery clocks drift; an observation further ahead is refused
 RECENT_OBSERVATIONS = 20
@@ -130,14 +125,11 @@ def observe(ci_id: str, body: ObservationIn, who: Identity) -> dict[str, Any]:
             full_snapshot=body.full_snapshot,
             notes=body.notes,
         )
-        try:
+        with conditional():  # another writer came in between: read again
             with transaction() as tx:
                 tx.save(ci)
                 tx.save(entry)
             return public(ci)
-        except Exception as exc:
-            if not is_conditional_failure(exc):
-                raise
     raise errors.CONFLICT(details={"ci_id": ci_id})
 
 
@@ -164,14 +156,11 @@ def release(change_id: str, ci_ids: list[str]) -> None:
         held = held_by(change_id, ci_ids)
         if not held:
             return
-        try:
+        with conditional():
             with transaction() as tx:
                 for ci in held:
                     stage_release(tx, ci, change_id)
             return
-        except Exception as exc:
-            if not is_conditional_failure(exc):
-                raise
     raise errors.CONFLICT(details={"change_id": change_id})
 
 

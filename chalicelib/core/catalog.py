@@ -3,20 +3,14 @@
 Tables are described by their PynamoDB models (listed in TABLE_MODELS); Lambda functions and their
 triggers by the Chalice app itself; IoT rules by iot_rules/*.json; everything else is declared here.
 At run time code asks this module for names, URLs and ARNs, which infra and the local stack pass in
-through the environment variables named here.
+through the environment variables named here (read, like every setting, by core.settings).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from chalicelib.core import errors
-from chalicelib.core.settings import get_settings
-
-MISCONFIGURED = errors.define(
-    "MISCONFIGURED", 500, "服务配置缺失", "A resource environment variable is missing in this deployment."
-)
+from chalicelib.core.settings import MISCONFIGURED, get_settings
 
 
 def resource_name(logical: str) -> str:
@@ -166,7 +160,7 @@ TABLE_MODELS: tuple[str, ...] = (
 
 
 def _lookup(env: str) -> str:
-    value = os.environ.get(env)
+    value = get_settings().resources.get(env)
     if not value:
         raise MISCONFIGURED(details={"env": env})
     return value

@@ -7,7 +7,6 @@ calls the handler with a `Call`, serialises the result and appends the audit rec
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -67,7 +66,7 @@ class Call:
 
 ANONYMOUS = Identity(subject="anonymous", roles=frozenset())
 # Set by infra/ while packaging: every non-public route then sits behind API Gateway's Cognito authorizer.
-_POOL_ARN = os.environ.get("CHEMPARK_COGNITO_USER_POOL_ARN")
+_POOL_ARN = get_settings().cognito_user_pool_arn
 _AUTHORIZER = CognitoUserPoolAuthorizer("cognito", provider_arns=[_POOL_ARN]) if _POOL_ARN else None
 
 

@@ -29,6 +29,9 @@ ALL_ROLES: frozenset[Role] = frozenset(Role)
 ENTERPRISE_ROLES: frozenset[Role] = frozenset({Role.ENTERPRISE_MANAGER})
 ENTERPRISE_CLAIM = "custom:enterprise_id"
 GROUPS_CLAIM = "cognito:groups"
+# The enterprise id stored on park-level records (public zones, park devices, plans, resources, risk, SMS):
+# no enterprise user's scope ever equals it.
+PARK = "_park"
 
 UNBOUND_ACCOUNT = errors.define(
     "UNBOUND_ACCOUNT", 403, "账号未绑定所属企业，请联系园区管理员", "An enterprise role without an enterprise claim."

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.settings import get_settings
-from chalicelib.duty import domain
+from chalicelib.duty import domain, store
 from chalicelib.duty.schemas import RosterIn
-
-if TYPE_CHECKING:
-    from chalicelib.duty import store
-else:
-    store = lazy_module("chalicelib.duty.store")
 
 SHIFTS = "_shifts"
 NOT_ON_ROSTER = errors.define("NOT_ON_ROSTER", 404, "当前时段未排班", "No assignment covers the current shift.")

@@ -3,23 +3,15 @@ from the registry's camera ledger (read through registry.service, never duplicat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from pynamodb.exceptions import PutError, UpdateError
+from typing import Any
 
 from chalicelib.core import clock, errors, ids
-from chalicelib.core.identity import SYSTEM, Identity
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK, SYSTEM, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import get_or_404, is_conditional_failure
-from chalicelib.linkage.domain import PARK
+from chalicelib.core.store import conditional, get_or_404
+from chalicelib.linkage import store
 from chalicelib.linkage.schemas import ActuatorIn
 from chalicelib.registry import service as registry
-
-if TYPE_CHECKING:
-    from chalicelib.linkage import store
-else:
-    store = lazy_module("chalicelib.linkage.store")
 
 PTZ_IN_REGISTRY = errors.define(
     "PTZ_IN_REGISTRY",
@@ -137,12 +129,8 @@ def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
         device_id, enterprise_id=owner, kind=doc["kind"], doc=body.model_dump_json(exclude={"id"}), created_ms=now
     )
     item.updated_ms = now
-    try:
+    with conditional(errors.CONFLICT(f"{device_id} 已存在", details={"id": device_id})):
         item.save(condition=store.ActuatorModel.id.does_not_exist())
-    except PutError as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(f"{device_id} 已存在", details={"id": device_id}) from exc
-        raise
     return _public(item)
 
 
@@ -160,12 +148,8 @@ def replace(device_id: str, body: ActuatorIn, who: Identity) -> dict[str, Any]:
         )
     _check(doc, item.enterprise_id, who)
     item.doc, item.kind, item.updated_ms = body.model_dump_json(exclude={"id"}), doc["kind"], clock.now_ms()
-    try:
+    with conditional(errors.CONFLICT(details={"id": device_id})):
         item.save()
-    except (PutError, UpdateError) as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(details={"id": device_id}) from exc
-        raise
     return _public(item)
 
 

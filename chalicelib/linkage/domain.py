@@ -27,7 +27,6 @@ ACTION_DEVICE = {
 }
 DEFAULT_RADIUS_M = 500.0
 BUILTIN_LEAK = "leak_default"
-PARK = "_park"  # enterprise_id stored for park-level devices and rules
 COMPASS = ("北", "东北", "东", "东南", "南", "西南", "西", "西北")
 
 

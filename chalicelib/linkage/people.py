@@ -9,22 +9,15 @@ A real access-control or UWB system plugs in with `use_locator(...)`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
-
-from pynamodb.exceptions import PutError
+from typing import Any, Protocol
 
 from chalicelib.core import clock, errors
 from chalicelib.core.clock import to_ms
 from chalicelib.core.geo import distance_m
-from chalicelib.core.lazy import lazy_module
-from chalicelib.core.store import is_conditional_failure
+from chalicelib.core.store import conditional
 from chalicelib.emergency.plume import point_in_ring
+from chalicelib.linkage import store
 from chalicelib.linkage.schemas import PositionIn
-
-if TYPE_CHECKING:
-    from chalicelib.linkage import store
-else:
-    store = lazy_module("chalicelib.linkage.store")
 
 MAX_AGE_MS = 3600 * 1000  # a position older than an hour says nothing about where the person is now
 FUTURE_SLACK_MS = 5 * 60 * 1000  # device clocks drift; beyond this a timestamp is wrong, not early
@@ -117,10 +110,8 @@ def report(body: PositionIn) -> dict[str, Any]:
         ts=ts,
         received_ms=now,
     )
-    try:
+    with conditional() as write:
         item.save(condition=store.PositionModel.person_id.does_not_exist() | (store.PositionModel.ts < ts))
-    except PutError as exc:
-        if is_conditional_failure(exc):
-            return {"person_id": body.person_id, "accepted": False, "reason": "older_than_latest"}
-        raise
+    if write.failed:
+        return {"person_id": body.person_id, "accepted": False, "reason": "older_than_latest"}
     return {"person_id": body.person_id, "accepted": True, "reason": None}

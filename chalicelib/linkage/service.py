@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from chalicelib.core import aws, catalog, clock, errors
+from chalicelib.core.identity import PARK
 from chalicelib.core.observability import logger
 from chalicelib.linkage import commands, devices, domain, evacuation, rules
 
@@ -168,7 +169,7 @@ def _highlight(ev: dict[str, Any], sent: list[dict[str, Any]]) -> dict[str, Any]
     attributes = {
         "kind": "incident_highlight",
         "incident_id": ev["incident_id"],
-        "enterprise_id": ev["enterprise_id"] or domain.PARK,
+        "enterprise_id": ev["enterprise_id"] or PARK,
         "drill": "true" if ev["drill"] else "false",
     }
     reply = aws.client("sns").publish(

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from chalicelib.core import aws, catalog, clock
+from chalicelib.core.identity import PARK
 from chalicelib.core.observability import logger
 from chalicelib.core.schemas import Priority
 from chalicelib.notify.service import Recipient, send_sms
@@ -74,12 +75,12 @@ def send(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) 
     try:
         if channel == "sms":
             people = recipients(audience, doc)
-            sent = sum(sms(f"{ref}:{audience}", r, text, doc.get("enterprise_id") or "_park") for r in people)
+            sent = sum(sms(f"{ref}:{audience}", r, text, doc.get("enterprise_id") or PARK) for r in people)
             result["ref"] = f"{sent}/{len(people)} sent"
         elif channel in ("app", "sns"):
             result["ref"] = _sns(channel, audience, text, ref, doc)
         elif channel in PARK_DEVICES:
-            topic = f"park/{doc.get('enterprise_id') or '_park'}/commands/{PARK_DEVICES[channel]}"
+            topic = f"park/{doc.get('enterprise_id') or PARK}/commands/{PARK_DEVICES[channel]}"
             aws.client("iot-data").publish(
                 topic=topic,
                 qos=1,

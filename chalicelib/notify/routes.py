@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chalice import Blueprint
 from pydantic import Field
 
 from chalicelib.core.http import Call, route
-from chalicelib.core.identity import Role
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK, Role
 from chalicelib.core.pagination import PageQuery, decode_cursor, encode_cursor
 from chalicelib.core.schemas import Schema, Window
+from chalicelib.notify import store
 from chalicelib.notify.service import mask
-
-if TYPE_CHECKING:
-    from chalicelib.notify import store
-else:
-    store = lazy_module("chalicelib.notify.store")
 
 bp = Blueprint(__name__)
 
@@ -54,7 +47,7 @@ class SmsPage(Schema):
 def list_sms(call: Call) -> SmsPage:
     """短信发送记录（报警、汇总、预警、疏散）；手机号脱敏显示。"""
     q: SmsQuery = call.query
-    scope = call.identity.scope(q.enterprise_id) or "_park"
+    scope = call.identity.scope(q.enterprise_id) or PARK
     lo, hi = q.from_ or 0, q.to or 2**53
     results = store.SmsLogModel.by_enterprise.query(
         scope,

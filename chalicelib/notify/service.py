@@ -8,23 +8,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import is_conditional_failure
-from chalicelib.notify import channels
-
-if TYPE_CHECKING:
-    from chalicelib.notify import store
-else:
-    store = lazy_module("chalicelib.notify.store")
+from chalicelib.core.store import conditional
+from chalicelib.notify import channels, store
 
 
 @dataclass(frozen=True)
@@ -38,17 +33,15 @@ def mask(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
-def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = "_park") -> bool:
+def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = PARK) -> bool:
     """Send once per (ref, phone): a retried dispatch does not text the same person twice."""
     entry = store.SmsLogModel(
         ref, recipient.phone, ts=clock.now_ms(), text=text, kind=kind, enterprise_id=enterprise_id
     )
-    try:
+    with conditional() as claim:
         entry.save(condition=store.SmsLogModel.ref.does_not_exist())
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            return False
-        raise
+    if claim.failed:
+        return False
     try:
         entry.update(actions=[store.SmsLogModel.message_id.set(channels.sms().send(recipient.phone, text))])
     except Exception:
@@ -86,12 +79,9 @@ def alarm_sms(
                 {r.phone: {"name": r.name, "phone": r.phone, "min_priority": r.min_priority.value} for r in wanted}
             )
             window.recipients = orjson.dumps(list(known.values())).decode()
-        try:
+        with conditional():
             window.save()
             break
-        except Exception as exc:
-            if not is_conditional_failure(exc):
-                raise
     else:
         flooded = False  # could not record the window: better one SMS too many than one too few
     if flooded:
@@ -120,12 +110,10 @@ def send_digests(area_labels: dict[str, str] | None = None) -> int:
             (area_labels or {}).get(window.area, window.area), backlog, settings.digest_every_s // 60 or 1
         )
         window.backlog, window.last_digest_ms = "[]", now
-        try:
+        with conditional() as write:
             window.save()
-        except Exception as exc:
-            if is_conditional_failure(exc):
-                continue  # an alarm just joined the backlog: the next run sends it
-            raise
+        if write.failed:
+            continue  # an alarm just joined the backlog: the next run sends it
         for r in recipients:
             send_sms(
                 f"digest:{window.area}:{now}",
@@ -137,7 +125,7 @@ def send_digests(area_labels: dict[str, str] | None = None) -> int:
     return sent
 
 
-def record_exercise(ref: str, recipient: Recipient, text: str, enterprise_id: str = "_park") -> bool:
+def record_exercise(ref: str, recipient: Recipient, text: str, enterprise_id: str = PARK) -> bool:
     """Exercise mode (演练): the message is logged as it would have gone out, and sent to nobody."""
     entry = store.SmsLogModel(
         ref,
@@ -148,10 +136,6 @@ def record_exercise(ref: str, recipient: Recipient, text: str, enterprise_id: st
         enterprise_id=enterprise_id,
         message_id="exercise:not-sent",
     )
-    try:
+    with conditional() as claim:
         entry.save(condition=store.SmsLogModel.ref.does_not_exist())
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            return False
-        raise
-    return True
+    return not claim.failed

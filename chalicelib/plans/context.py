@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.core.identity import PARK
 from chalicelib.plans import domain
 
 RESOURCE_RADIUS_M = 3000  # resources shown with an alarm: within 3 km of the sensor ...
@@ -25,7 +26,7 @@ def alarm_plans(alarm: dict[str, Any], sensor: dict[str, Any], installation: dic
     level = domain.level_for_alarm(alarm.get("priority"), (installation or {}).get("grade"))
     plans = service.applicable_plans(types, enterprise_id, installation_id)
     selected = next((p for p in plans if level in p["levels"]), None)
-    owners = [domain.PARK_OWNER, *([enterprise_id] if enterprise_id else [])]
+    owners = [PARK, *([enterprise_id] if enterprise_id else [])]
     location = sensor["location"]
     near = resources.nearest_among(
         location["lat"], location["lon"], RESOURCE_COUNT, None, RESOURCE_RADIUS_M, owners=owners

@@ -7,7 +7,6 @@ from typing import Any
 
 from chalicelib.core import errors
 
-PARK_OWNER = "_park"
 ACCIDENT_TYPES = ("leak", "fire", "explosion", "poisoning", "other")
 ACCIDENT_LABEL = {"leak": "泄漏", "fire": "火灾", "explosion": "爆炸", "poisoning": "中毒", "other": "其他"}
 LEVELS = ("I", "II", "III", "IV")  # 响应分级：Ⅰ级最高

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import PutError
 
 from chalicelib.core import aws, catalog, clock, ids
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import is_conditional_failure, transaction
-from chalicelib.resources import domain, service
-
-if TYPE_CHECKING:
-    from chalicelib.resources import store
-else:
-    store = lazy_module("chalicelib.resources.store")
+from chalicelib.core.store import conditional, transaction
+from chalicelib.resources import domain, service, store
 
 
 def park_today() -> date:
@@ -75,13 +68,9 @@ def _raise(reminder_id: str, supply: dict[str, Any], reason: str, doc: dict[str,
         seen_ms=now,
         doc=orjson.dumps(doc).decode(),
     )
-    try:
+    with conditional() as claim:
         item.save(condition=store.ReminderModel.id.does_not_exist())
-    except PutError as exc:
-        if is_conditional_failure(exc):
-            return None
-        raise
-    return item
+    return None if claim.failed else item
 
 
 def _publish(item: store.ReminderModel, now: int) -> int:

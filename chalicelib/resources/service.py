@@ -4,40 +4,21 @@ from __future__ import annotations
 
 import functools
 import operator
-import os
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import PutError, TransactWriteError
 
 from chalicelib.core import clock, errors, geo, ids
-from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
-from chalicelib.core.observability import logger
+from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import get_or_404, is_conditional_failure, transaction
+from chalicelib.core.settings import get_settings
+from chalicelib.core.store import conditional, get_or_404, transaction
 from chalicelib.registry import service as registry
-from chalicelib.resources import domain
+from chalicelib.resources import domain, store
 from chalicelib.resources.schemas import ResourceIn
 
-if TYPE_CHECKING:
-    from chalicelib.resources import store
-else:
-    store = lazy_module("chalicelib.resources.store")
-
-EXPIRY_WARN_ENV = "CHEMPARK_SUPPLY_EXPIRY_WARN_DAYS"
 _RETRIES = 5  # concurrent writers of one resource (an operator and a dispatch) retry this many times
-
-
-def expiry_warn_days() -> int:
-    """Days before expiry a supply is reminded (default 30); read per call so an operator change applies."""
-    raw = os.environ.get(EXPIRY_WARN_ENV, "").strip()
-    try:
-        return max(0, int(raw)) if raw else domain.DEFAULT_EXPIRY_WARN_DAYS
-    except ValueError:  # a typo in the setting must not stop the reminders
-        logger.warning("invalid supply expiry warning days, using the default", extra={"value": raw})
-        return domain.DEFAULT_EXPIRY_WARN_DAYS
 
 
 def public(item: store.ResourceModel) -> dict[str, Any]:
@@ -53,13 +34,13 @@ def _load(resource_id: str) -> store.ResourceModel:
 def load(resource_id: str, who: Identity) -> store.ResourceModel:
     """The resource if the caller may see it; another enterprise's answers NOT_FOUND (existence not revealed)."""
     item = _load(resource_id)
-    if item.owner != domain.PARK_OWNER and not who.can_see(item.owner):
+    if item.owner != PARK and not who.can_see(item.owner):
         raise errors.NOT_FOUND(details={"resource_id": resource_id})
     return item
 
 
 def _writable(item: store.ResourceModel, who: Identity) -> store.ResourceModel:
-    if item.owner == domain.PARK_OWNER and who.is_enterprise_scoped:
+    if item.owner == PARK and who.is_enterprise_scoped:
         raise domain.PARK_RESOURCE_READ_ONLY(details={"resource_id": item.id})
     return item
 
@@ -93,14 +74,9 @@ def _doc(body: ResourceIn) -> dict[str, Any]:
 
 
 def _commit(item: store.ResourceModel, entry: store.ResourceHistoryModel, new: bool = False) -> None:
-    try:
-        with transaction() as tx:
-            tx.save(item, condition=store.ResourceModel.id.does_not_exist() if new else None)
-            tx.save(entry)
-    except (PutError, TransactWriteError) as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(details={"resource_id": item.id}) from exc
-        raise
+    with conditional(errors.CONFLICT(details={"resource_id": item.id})), transaction() as tx:
+        tx.save(item, condition=store.ResourceModel.id.does_not_exist() if new else None)
+        tx.save(entry)
 
 
 def create(body: ResourceIn, who: Identity) -> dict[str, Any]:
@@ -244,4 +220,4 @@ def sweep_reminders() -> dict[str, int]:
     """The daily supply reminder sweep (see reminders.run)."""
     from chalicelib.resources import reminders
 
-    return reminders.run(expiry_warn_days())
+    return reminders.run(get_settings().supply_expiry_warn_days)

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.alarms import service as alarms
 from chalicelib.core import aws, catalog, clock
-from chalicelib.core.identity import SYSTEM, Identity
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK, SYSTEM, Identity
 from chalicelib.registry import service as registry
-from chalicelib.risk import domain
-
-if TYPE_CHECKING:
-    from chalicelib.risk import store
-else:
-    store = lazy_module("chalicelib.risk.store")
-
-PARK = "_park"
+from chalicelib.risk import domain, store
 
 
 def _row(scope: str) -> store.RiskModel | None:

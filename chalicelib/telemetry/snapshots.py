@@ -12,15 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from chalicelib.core.lazy import lazy_module
+from chalicelib.telemetry import store
 from chalicelib.telemetry.caches import CONTAINER, Caches
 from chalicelib.telemetry.domain import Rejected
 
 if TYPE_CHECKING:
-    from chalicelib.telemetry import store
     from chalicelib.telemetry.domain.wire import Reading
-else:
-    store = lazy_module("chalicelib.telemetry.store")
 
 
 def gateway(c: Caches, enterprise_id: str, gateway_id: str) -> dict[str, Any]:

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.alarms import dispatch
 from chalicelib.alarms import service as alarms
 from chalicelib.core import clock
-from chalicelib.core.lazy import lazy_module
 from chalicelib.registry import service as registry
-from chalicelib.telemetry import caches, domain
-
-if TYPE_CHECKING:
-    from chalicelib.telemetry import store
-else:
-    store = lazy_module("chalicelib.telemetry.store")
+from chalicelib.telemetry import caches, domain, store
 
 
 def last_seen() -> dict[str, int]:

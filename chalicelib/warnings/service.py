@@ -9,24 +9,17 @@ escalated step instead.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import PutError
 
 from chalicelib.core import clock, errors, ids, workflows
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import get_or_404, is_conditional_failure
-from chalicelib.warnings import domain
+from chalicelib.core.store import conditional, get_or_404
+from chalicelib.warnings import domain, store
 from chalicelib.warnings.domain import Status
-
-if TYPE_CHECKING:
-    from chalicelib.warnings import store
-else:
-    store = lazy_module("chalicelib.warnings.store")
 
 MACHINE = "warning-verification"
 
@@ -67,12 +60,9 @@ def update(warning_id: str, change: Any, **fields: Any) -> dict[str, Any]:
         item = load(warning_id)
         doc = item.data()
         change(doc)
-        try:
+        with conditional():  # another writer came in between: read again
             save(item, doc, **fields)
             return doc
-        except PutError as exc:
-            if not is_conditional_failure(exc):
-                raise
     raise errors.CONFLICT(details={"warning_id": warning_id})
 
 
@@ -125,11 +115,9 @@ def from_alarm(message: dict[str, Any]) -> str | None:
         return None
     slot = f"tag:{alarm['tag_id']}"
     candidate = ids.new_id("wrn")
-    try:
+    with conditional() as claim:
         store.SlotModel(slot, warning_id=candidate).save(condition=store.SlotModel.key.does_not_exist())
-    except PutError as exc:
-        if not is_conditional_failure(exc):
-            raise
+    if claim.failed:
         return _join(store.SlotModel.get(slot, consistent_read=True).warning_id, alarm, priority)
     label = alarm.get("condition_label", alarm["condition"])
     create(
@@ -163,12 +151,10 @@ def _join(warning_id: str, alarm: dict[str, Any], priority: Priority) -> str:
         doc["alarm_ids"].append(alarm["id"])
         if priority.rank > Priority(doc["priority"]).rank:
             doc["priority"] = priority.value
-        try:
+        with conditional() as write:
             save(item, doc)
-        except PutError as exc:
-            if is_conditional_failure(exc):
-                continue
-            raise
+        if write.failed:
+            continue
         event(
             warning_id,
             "alarm_linked",
@@ -228,11 +214,9 @@ def complete_step(
             time.sleep(0.2)
             continue
         doc.update(record)
-        try:
+        with conditional() as write:
             save(item, doc, awaiting=None, token=None)
-        except PutError as exc:
-            if not is_conditional_failure(exc):
-                raise
+        if write.failed:
             continue  # someone moved first: re-check the step on the fresh record
         try:
             workflows.resume(token, output)

@@ -11,6 +11,7 @@ from chalice.utils import to_cfn_resource_name
 from chalicelib.core import catalog
 from chalicelib.core.http import ROUTES
 from chalicelib.core.identity import ENTERPRISE_CLAIM, Role
+from chalicelib.core.settings import env_names
 from tests.infra.cfn import PREFIX, ROOT, as_list, functions, of_type, ref_id, target
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("infra")]
@@ -178,6 +179,7 @@ def test_functions_get_every_runtime_variable(resources: dict[str, Any]) -> None
     kinds = {"QUEUE": "AWS::SQS::Queue", "TOPIC": "AWS::SNS::Topic", "BUCKET": "AWS::S3::Bucket"}
     wanted = {q.env for q in catalog.QUEUES} | {t.env for t in catalog.TOPICS} | {b.env for b in catalog.BUCKETS}
     wanted |= {m.env for m in catalog.STATE_MACHINES}
+    wanted |= set(env_names().values())  # every setting, explicitly (core.settings.Settings.as_env)
     for fid, fn in functions(resources).items():
         env = fn["Properties"]["Environment"]["Variables"]
         assert env["CHEMPARK_STAGE"] == "prod" and env["CHEMPARK_RESOURCE_PREFIX"] == PREFIX, fid

@@ -1,4 +1,4 @@
-"""Change management rules (6.2.4): request checks, declared vs observed, quarters, limits, duties."""
+"""Change management rules (6.2.4): request checks, declared vs observed, quarters, duties (limits: test_settings)."""
 
 from __future__ import annotations
 
@@ -103,16 +103,6 @@ def test_a_malformed_quarter_is_a_validation_error_naming_the_field(text):
         domain.parse_quarter(text, 8)
     assert caught.value.code == "VALIDATION_FAILED"
     assert caught.value.details["errors"][0]["field"] == "query.quarter"
-
-
-def test_limits_come_from_defaults_overridden_by_env():
-    assert domain.limits({}) == domain.DEFAULT_LIMITS_S
-    got = domain.limits({"CHEMPARK_CHANGE_APPROVAL_S": "2", "CHEMPARK_CHANGE_REVIEW_S": " "})
-    assert got["approval_s"] == 2 and got["review_s"] == domain.DEFAULT_LIMITS_S["review_s"]
-    for bad in ("0", "-5", "soon"):
-        with pytest.raises(errors.AppError) as caught:
-            domain.limits({"CHEMPARK_CHANGE_TEST_S": bad})
-        assert caught.value.code == "CHANGE_LIMIT_INVALID"
 
 
 def test_separation_of_duties():

@@ -4,14 +4,14 @@ linkage and evacuation, dispatch, unit acknowledgements, stand-down, archive), d
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from chalicelib.core import aws, catalog
+from tests.settings_env import setenv_fixture  # noqa: F401 (the `setenv` fixture)
 from tests.support import make_park, sms_to
 
 FIRE_STATION = {"name": "园区消防站", "role": "消防救援", "phone": "13922220001", "min_level": "IV"}
@@ -19,10 +19,8 @@ MEDICAL = {"name": "园区医疗点", "role": "医疗救护", "phone": "13922220
 
 
 @pytest.fixture
-def fast_acks() -> Iterator[None]:
-    os.environ["CHEMPARK_UNIT_ACK_S"] = "2"
-    yield
-    os.environ.pop("CHEMPARK_UNIT_ACK_S", None)
+def fast_acks(setenv: Callable[[str, str], None]) -> None:
+    setenv("CHEMPARK_UNIT_ACK_S", "2")
 
 
 def wait_for(what: str, probe: Callable[[], Any], timeout: float = 40) -> Any:

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.alarms import domain
+from chalicelib.alarms import domain, store
 from chalicelib.alarms.domain import Alarm, Event, Outcome
 from chalicelib.alarms.service.reads import load
 from chalicelib.alarms.service.records import Contended, EventRecord, to_alarm
 from chalicelib.alarms.service.staging import Staged
 from chalicelib.core import clock, errors
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
-
-if TYPE_CHECKING:
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
 
 
 def act(alarm_id: str, who: Identity, action: str, **kw: Any) -> tuple[Alarm, list[EventRecord]]:

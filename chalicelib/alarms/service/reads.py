@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
+from chalicelib.alarms import store
 from chalicelib.alarms.domain import Alarm
 from chalicelib.alarms.service.records import to_alarm
 from chalicelib.core import errors
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.store import get_or_404
-
-if TYPE_CHECKING:
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
 
 
 def load(alarm_id: str, who: Identity) -> tuple[store.AlarmModel, Alarm]:

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
-from chalicelib.alarms import domain
+from chalicelib.alarms import domain, store
 from chalicelib.alarms.domain import Alarm
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.schemas import Priority
-
-if TYPE_CHECKING:
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
 
 
 class Contended(Exception):

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import orjson
 
-from chalicelib.alarms import domain
+from chalicelib.alarms import domain, store
 from chalicelib.alarms.domain import Alarm
 from chalicelib.alarms.service.records import EventRecord, TagContext, to_alarm
 from chalicelib.alarms.service.staging import Staged
 from chalicelib.core import clock, ids
-from chalicelib.core.lazy import lazy_module
 from chalicelib.telemetry.domain import Change, Cond, TagState
-
-if TYPE_CHECKING:
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
 
 
 def state_from_item(item: store.TagStateModel) -> TagState:

@@ -2,9 +2,7 @@
 
 from chalicelib.changes.domain.changes import (
     CI_LOCKED,
-    DEFAULT_LIMITS_S,
     FINAL,
-    LIMIT_ENV,
     MAX_ITEMS,
     NO_EFFECT,
     OUTCOME_LABEL,
@@ -20,7 +18,6 @@ from chalicelib.changes.domain.changes import (
     check_actor,
     check_notes,
     check_request,
-    limits,
 )
 from chalicelib.changes.domain.cmdb import (
     KIND_LABEL,
@@ -40,10 +37,8 @@ from chalicelib.changes.domain.cmdb import (
 
 __all__ = [
     "CI_LOCKED",
-    "DEFAULT_LIMITS_S",
     "FINAL",
     "KIND_LABEL",
-    "LIMIT_ENV",
     "MAX_ITEMS",
     "NO_EFFECT",
     "OUTCOME_LABEL",
@@ -67,7 +62,6 @@ __all__ = [
     "check_request",
     "diff",
     "field_error",
-    "limits",
     "parse_quarter",
     "planned",
     "quarter_of",

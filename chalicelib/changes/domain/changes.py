@@ -25,9 +25,6 @@ CI_LOCKED = errors.define(
 NO_EFFECT = errors.define(
     "CHANGE_NO_EFFECT", 422, "变更申请未改变任何已登记配置", "Every proposed value equals the declared one."
 )
-LIMIT_INVALID = errors.define(
-    "CHANGE_LIMIT_INVALID", 500, "变更流程时限配置无效", "A CHEMPARK_CHANGE_*_S variable is not a positive integer."
-)
 
 
 class Step(StrEnum):
@@ -72,36 +69,7 @@ STEP_LABEL = {"approval": "审批", "test": "测试", "implementation": "实施"
 OUTCOME_LABEL = {"completed": "已完成", "rejected": "已驳回", "rolled_back": "已回退", "expired": "已超时"}
 FINAL = frozenset({Status.COMPLETED, Status.REJECTED, Status.ROLLED_BACK, Status.EXPIRED, Status.FAILED})
 
-# Workflow limits in seconds (the ASL input `limits`). Approval, test and implementation end the change when
-# they run out (expired, expired, rollback); review and rollback only remind every period, because a change
-# that is live or half-undone must not be abandoned by a timer. Override with CHEMPARK_CHANGE_<NAME>.
-DEFAULT_LIMITS_S: dict[str, int] = {
-    "approval_s": 3 * 86400,
-    "test_s": 7 * 86400,
-    "implementation_s": 7 * 86400,
-    "review_s": 86400,
-    "rollback_s": 4 * 3600,
-}
-LIMIT_ENV = {name: f"CHEMPARK_CHANGE_{name.upper()}" for name in DEFAULT_LIMITS_S}
 MAX_ITEMS = 20  # CIs per change: completion writes them all in one DynamoDB transaction (<= 100 items)
-
-
-def limits(env: Mapping[str, str]) -> dict[str, int]:
-    """The workflow limits: defaults, each overridable by its environment variable."""
-    out = {}
-    for name, default in DEFAULT_LIMITS_S.items():
-        raw = env.get(LIMIT_ENV[name])
-        if raw is None or raw.strip() == "":
-            out[name] = default
-            continue
-        try:
-            value = int(raw)
-        except ValueError:
-            value = 0
-        if value <= 0:
-            raise LIMIT_INVALID(details={"env": LIMIT_ENV[name], "value": raw})
-        out[name] = value
-    return out
 
 
 def awaiting_status(step: str) -> Status:

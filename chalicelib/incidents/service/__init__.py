@@ -6,9 +6,7 @@ commander's instructions and unit acknowledgements (command).
 
 from chalicelib.incidents.service.command import instruct, instruction_status, instructions, unit_ack
 from chalicelib.incidents.service.lifecycle import (
-    ACK_S,
     MACHINE,
-    STANDDOWN_REMIND_S,
     activate,
     intake,
     limits,
@@ -17,9 +15,7 @@ from chalicelib.incidents.service.lifecycle import (
 from chalicelib.incidents.service.records import load, log, replay, search, update
 
 __all__ = [
-    "ACK_S",
     "MACHINE",
-    "STANDDOWN_REMIND_S",
     "activate",
     "instruct",
     "instruction_status",

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
-from chalicelib.core.store import is_conditional_failure
-from chalicelib.incidents import domain
+from chalicelib.core.store import conditional
+from chalicelib.incidents import domain, store
 from chalicelib.incidents.domain import Status
 from chalicelib.incidents.service.records import load, log, update
-
-if TYPE_CHECKING:
-    from chalicelib.incidents import store
-else:
-    store = lazy_module("chalicelib.incidents.store")
 
 
 def instruct(
@@ -69,12 +63,10 @@ def instruction_status(
         if feedback:
             doc["feedback"].append({"by": who.subject, "at": clock.now_ms(), "text": feedback, "status": status})
         item.status, item.doc = status, orjson.dumps(doc).decode()
-        try:
+        with conditional() as write:
             item.save()
-        except PutError as exc:
-            if is_conditional_failure(exc):
-                continue
-            raise
+        if write.failed:
+            continue
         log(
             incident_id,
             "instruction",

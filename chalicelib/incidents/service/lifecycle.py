@@ -3,34 +3,24 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from chalicelib.core import clock, errors, ids, workflows
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
-from chalicelib.incidents import domain
+from chalicelib.core.settings import get_settings
+from chalicelib.incidents import domain, store
 from chalicelib.incidents.domain import Status
 from chalicelib.incidents.service.records import load, log, update
 
-if TYPE_CHECKING:
-    from chalicelib.incidents import store
-else:
-    store = lazy_module("chalicelib.incidents.store")
-
 MACHINE = "emergency-response"
-ACK_S = 300  # units acknowledge the call-out within 5 minutes (env CHEMPARK_UNIT_ACK_S)
-STANDDOWN_REMIND_S = 1800  # the commander is reminded of an open incident every 30 min
 
 
 def limits() -> dict[str, int]:
-    import os
-
-    return {
-        "ack_s": int(os.environ.get("CHEMPARK_UNIT_ACK_S", ACK_S)),
-        "standdown_s": int(os.environ.get("CHEMPARK_STANDDOWN_REMIND_S", STANDDOWN_REMIND_S)),
-    }
+    """The response workflow's timers: units' acknowledgement, stand-down reminders (Settings)."""
+    settings = get_settings()
+    return {"ack_s": settings.unit_ack_s, "standdown_s": settings.standdown_remind_s}
 
 
 def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str, Any]] | None = None) -> dict[str, Any]:

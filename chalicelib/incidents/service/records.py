@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import PutError
 
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
-from chalicelib.core.store import get_or_404, is_conditional_failure
-
-if TYPE_CHECKING:
-    from chalicelib.incidents import store
-else:
-    store = lazy_module("chalicelib.incidents.store")
+from chalicelib.core.store import conditional, get_or_404
+from chalicelib.incidents import store
 
 
 def log(incident_id: str, kind: str, actor: str = "system", text: str = "", **details: Any) -> None:
@@ -53,12 +47,9 @@ def update(incident_id: str, change: Any, **fields: Any) -> dict[str, Any]:
                 if k not in ("id", "enterprise_id", "status", "created_ms", "awaiting_stand_down")
             }
         ).decode()
-        try:
+        with conditional():  # another writer came in between: read again
             item.save()
             return item.data()
-        except PutError as exc:
-            if not is_conditional_failure(exc):
-                raise
     raise errors.CONFLICT(details={"incident_id": incident_id})
 
 

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
-from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import is_conditional_failure
-from chalicelib.registry import domain, gb28181
-
-if TYPE_CHECKING:
-    from chalicelib.registry import store
-else:
-    store = lazy_module("chalicelib.registry.store")
-PARK_SCOPE = "_park"  # enterprise_id stored for park-level records (public zones)
+from chalicelib.core.store import conditional
+from chalicelib.registry import domain, gb28181, store
 
 IN_USE = errors.define("IN_USE", 409, "仍有关联对象，无法删除", "Delete the sensors/cameras that reference it first.")
 
@@ -50,7 +43,7 @@ def _visible_enterprise(item: Any, kind: Kind) -> str | None:
     if kind is ENTERPRISE:
         return item.id
     value = getattr(item, "enterprise_id", None)
-    return None if value == PARK_SCOPE else value
+    return None if value == PARK else value
 
 
 def load(kind: Kind, entity_id: str, who: Identity) -> Any:
@@ -128,7 +121,7 @@ def _prepare(kind: Kind, doc: dict[str, Any]) -> dict[str, Any]:
 def _keys(kind: Kind, doc: dict[str, Any]) -> dict[str, Any]:
     keys: dict[str, Any] = {}
     if kind.scoped:
-        keys["enterprise_id"] = doc.get("enterprise_id") or PARK_SCOPE
+        keys["enterprise_id"] = doc.get("enterprise_id") or PARK
     if kind is SENSOR:
         keys["installation_id"] = doc.get("installation_id")
     return keys
@@ -143,16 +136,12 @@ def create(kind: Kind, body: BaseModel, who: Identity) -> dict[str, Any]:
             load(ENTERPRISE, enterprise_id, who)
         elif who.is_enterprise_scoped:
             raise errors.ENTERPRISE_SCOPE(details={"field": "body.enterprise_id"})
-        _check_refs(doc, enterprise_id or PARK_SCOPE, who)
+        _check_refs(doc, enterprise_id or PARK, who)
     entity_id = doc.pop("id", None) or ids.new_id(kind.prefix or kind.name[:3])
     doc = _prepare(kind, {**doc, "id": entity_id})
     doc.pop("id", None)
-    try:
+    with conditional(errors.CONFLICT(f"{entity_id} 已存在", details={"id": entity_id})):
         item = store.save_new(kind.model, entity_id, doc, clock.now_ms(), **_keys(kind, doc))
-    except PutError as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(f"{entity_id} 已存在", details={"id": entity_id}) from exc
-        raise
     store.bump_generation()
     return item.data()
 
@@ -161,18 +150,14 @@ def replace(kind: Kind, entity_id: str, body: BaseModel, who: Identity) -> dict[
     item = load(kind, entity_id, who)
     doc = body.model_dump(mode="json")
     doc.pop("id", None)
-    if kind.scoped and (doc.get("enterprise_id") or PARK_SCOPE) != getattr(item, "enterprise_id", None):
+    if kind.scoped and (doc.get("enterprise_id") or PARK) != getattr(item, "enterprise_id", None):
         raise domain.IMMUTABLE_FIELD(details={"field": "body.enterprise_id"})
     if kind.scoped:
-        _check_refs(doc, getattr(item, "enterprise_id", PARK_SCOPE), who)
+        _check_refs(doc, getattr(item, "enterprise_id", PARK), who)
     doc = _prepare(kind, {**doc, "id": entity_id})
     doc.pop("id", None)
-    try:
+    with conditional(errors.CONFLICT(details={"id": entity_id})):
         saved = store.save_existing(item, doc, clock.now_ms(), **_keys(kind, doc)).data()
-    except (PutError, UpdateError) as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(details={"id": entity_id}) from exc
-        raise
     store.bump_generation()
     return saved
 

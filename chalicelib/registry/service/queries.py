@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.core.lazy import lazy_module
+from chalicelib.registry import store
 from chalicelib.registry.service.entities import get_park
-
-if TYPE_CHECKING:
-    from chalicelib.registry import store
-else:
-    store = lazy_module("chalicelib.registry.store")
 
 
 def enterprise_contacts(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
