@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -12,6 +12,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.audit import domain, store
 from chalicelib.core import clock, errors, ids
+from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import conditional, transaction
 
@@ -19,22 +20,6 @@ AUDIT_CONTENDED = errors.define(
     "AUDIT_CONTENDED", 503, "审计日志写入繁忙，请重试", "Too many concurrent appends lost the race for the chain head."
 )
 MAX_ATTEMPTS = 12
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """What happened: who (actor, role, enterprise), did what (action) to what (target), with which result."""
-
-    actor: str
-    action: str
-    result: str = "ok"
-    target: str = ""
-    role: str = ""
-    enterprise_id: str = ""
-    status: int = 0
-    request_id: str = ""
-    source_ip: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 def _head() -> tuple[int, str]:

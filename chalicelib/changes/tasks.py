@@ -12,7 +12,8 @@ from typing import Any
 import orjson
 
 from chalicelib.changes import cmdb, domain, service, store
-from chalicelib.core import aws, catalog, clock, errors
+from chalicelib.core import auditing, aws, catalog, clock, errors
+from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional, transaction
@@ -131,8 +132,6 @@ def _close(change_id: str, outcome: domain.Outcome) -> store.ChangeModel:
 
 def archive(change_id: str, outcome: str) -> None:
     """Close the change, file its final record (all steps) in the reports bucket, append the audit record."""
-    from chalicelib.audit.service import AuditEntry, append
-
     item = _close(change_id, domain.Outcome(outcome))
     closed_ms, key = int(item.closed_ms or 0), str(item.report_key)
     service.event(change_id, "archived", key=f"{closed_ms:013d}#archived", outcome=item.outcome, report_key=key)
@@ -149,7 +148,7 @@ def archive(change_id: str, outcome: str) -> None:
     )
     if item.audit_seq is None:
         details = {"outcome": item.outcome, "report_key": key, "title": item.title, "requester": item.requester}
-        entry = append(
+        entry = auditing.record(
             AuditEntry(actor="system", role="system", action="changes.archive", target=change_id, details=details)
         )
         item.update(actions=[store.ChangeModel.audit_seq.set(entry["seq"])], add_version_condition=False)

@@ -16,7 +16,8 @@ import orjson
 from chalice import Blueprint, CognitoUserPoolAuthorizer, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.core import errors, ids
+from chalicelib.core import auditing, errors, ids
+from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.identity import Identity, Role, from_claims
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
@@ -155,10 +156,8 @@ def _audit(
     request_id: str,
     source_ip: str,
 ) -> None:
-    from chalicelib.audit.service import AuditEntry, append
-
     try:
-        append(
+        auditing.record(
             AuditEntry(
                 actor=identity.subject,
                 role=identity.role,

@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.settings import get_settings
-from chalicelib.duty import domain, store
+from chalicelib.duty import domain, ports, store
 from chalicelib.duty.schemas import RosterIn
 
 SHIFTS = "_shifts"
@@ -111,8 +111,10 @@ def escalation_chain(now_ms: int | None = None) -> list[list[dict[str, Any]]]:
     return [now["officers"], [now["supervisor"]], [now["safety_head"]]]
 
 
-def create_handover(who: Identity, notes: str, open_warnings: list[str], open_alarms: list[str]) -> dict[str, Any]:
+def create_handover(who: Identity, notes: str) -> dict[str, Any]:
+    """Hand the shift over, naming what stays open: warnings not closed, alarms not acknowledged (duty.ports)."""
     now = current()
+    open_warnings, open_alarms = ports.carried_over()
     doc = {
         "from_shift": f"{now['date']}/{now['shift_id']}",
         "to_shift": now["next_shift_id"],

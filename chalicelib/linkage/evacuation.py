@@ -19,6 +19,7 @@ from chalicelib.core.observability import logger
 from chalicelib.core.schemas import Priority
 from chalicelib.core.store import conditional
 from chalicelib.linkage import domain, people, store
+from chalicelib.notify import service as notify
 
 EVACUATION_NOT_FOUND = errors.define(
     "EVACUATION_NOT_FOUND", 404, "该事件未发起人员疏散", "No evacuation was started for this incident."
@@ -36,11 +37,8 @@ class LiveChannel:
     """Real people: SMS via notify.publication (logged, once per incident and phone) and an app push."""
 
     def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]:
-        from chalicelib.notify import publication
-        from chalicelib.notify.service import Recipient
-
-        recipient = Recipient(person["name"], person["phone"], Priority.URGENT)
-        sent = publication.sms(ref, recipient, text, person.get("enterprise_id") or PARK, kind="evacuation")
+        recipient = notify.Recipient(person["name"], person["phone"], Priority.URGENT)
+        sent = notify.send_sms(ref, recipient, text, "evacuation", person.get("enterprise_id") or PARK)
         return {"ok": True, "sent": sent}  # False: this phone already had this incident's text
 
     def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]:
@@ -156,10 +154,8 @@ def _rows(incident_id: str) -> tuple[dict[str, Any], list[Any]]:
 
 def summary(incident_id: str, counts_only: bool = False) -> dict[str, Any]:
     """Notified vs acknowledged; `people` lists each notice with the phone masked."""
-    from chalicelib.notify.service import mask
-
     head, rows = _rows(incident_id)
-    listed = [{**r.data(), "phone": mask(orjson.loads(r.doc)["phone"])} for r in rows]
+    listed = [{**r.data(), "phone": notify.mask(orjson.loads(r.doc)["phone"])} for r in rows]
     out = {
         "incident_id": incident_id,
         "drill": bool(head.get("drill")),

@@ -15,7 +15,7 @@ from chalicelib.core import clock, errors
 from chalicelib.core.clock import to_ms
 from chalicelib.core.geo import distance_m
 from chalicelib.core.store import conditional
-from chalicelib.emergency.plume import point_in_ring
+from chalicelib.emergency.service import point_in_ring
 from chalicelib.linkage import store
 from chalicelib.linkage.schemas import PositionIn
 

@@ -7,12 +7,11 @@ from typing import Any
 import orjson
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.alarms import context as alarm_context
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import conditional, get_or_404, transaction
-from chalicelib.plans import context, domain, store
+from chalicelib.plans import domain, store
 from chalicelib.plans.schemas import PlanIn, PlanRevisionIn
 from chalicelib.registry import service as registry
 
@@ -221,7 +220,3 @@ def select_for(
     if chosen is None:
         raise domain.NO_APPLICABLE_PLAN(details={"accident_type": accident_type, "level": level})
     return {**chosen, "notify": domain.recipients(chosen, level) if level else chosen["notifications"]}
-
-
-# The alarm context (5.1.1-3) shows the plans that apply and the nearest resources through this port.
-alarm_context.use_plans_provider(context.alarm_plans)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.core import errors
-from chalicelib.core.identity import PARK
+from chalicelib.core.identity import PARK, Identity
 
 KINDS = ("team", "expert", "equipment", "supply", "vehicle", "medical_point", "shelter")
 KIND_LABEL = {
@@ -49,6 +49,17 @@ def owner_of(enterprise_id: str | None) -> str:
 
 def enterprise_of(owner: str) -> str | None:
     return None if owner == PARK else owner
+
+
+def view(data: dict[str, Any], owner: str) -> dict[str, Any]:
+    """A resource as the API and other contexts see it: its document, `enterprise_id`, `owner` ("park" or the id)."""
+    enterprise_id = enterprise_of(owner)
+    return {**data, "enterprise_id": enterprise_id, "owner": enterprise_id or "park"}
+
+
+def owners_for(who: Identity, enterprise_id: str | None) -> list[str] | None:
+    """Owners a query may return; naming another enterprise is refused (403 ENTERPRISE_SCOPE)."""
+    return visible_owners(who.enterprise_id, who.scope(enterprise_id) if enterprise_id else None)
 
 
 def visible_owners(caller_enterprise: str | None, requested: str | None) -> list[str] | None:

@@ -13,7 +13,7 @@ from chalicelib.core.observability import logger
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional, transaction
-from chalicelib.resources import domain, service, store
+from chalicelib.resources import domain, store
 
 
 def park_today() -> date:
@@ -24,7 +24,10 @@ def park_today() -> date:
 def run(warn_days: int, today: date | None = None) -> dict[str, int]:
     """Raise what is newly due, keep what is still due (no second notice), resolve what no longer is."""
     today, now = today or park_today(), clock.now_ms()
-    supplies = [service.public(i) for i in store.scan_all(store.ResourceModel, store.ResourceModel.kind == "supply")]
+    supplies = [
+        domain.view(i.data(), i.owner)
+        for i in store.scan_all(store.ResourceModel, store.ResourceModel.kind == "supply")
+    ]
     open_now = {r.id: r for r in store.scan_all(store.ReminderModel, store.ReminderModel.status == "open")}
     counts = {"raised": 0, "kept": 0, "resolved": 0, "published": 0}
     due_ids: set[str] = set()
@@ -123,7 +126,7 @@ def public(item: store.ReminderModel) -> dict[str, Any]:
 def list_page(
     who: Identity, enterprise_id: str | None, status: str, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    owners = service.owners_for(who, enterprise_id)
+    owners = domain.owners_for(who, enterprise_id)
     condition = None if status == "all" else store.ReminderModel.status == status
     items, last = store.page(store.ReminderModel, owners, condition, limit, decode_cursor(cursor))
     return [public(i) for i in items], encode_cursor(last)

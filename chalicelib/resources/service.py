@@ -15,16 +15,18 @@ from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional, get_or_404, transaction
 from chalicelib.registry import service as registry
-from chalicelib.resources import domain, store
+from chalicelib.resources import domain, reminders, store
 from chalicelib.resources.schemas import ResourceIn
 
+PARK_LOCATION_UNSET = errors.define(
+    "PARK_LOCATION_UNSET", 404, "未提供坐标且园区位置未配置", "GET /resources/nearest without lat/lon needs PUT /park."
+)
 _RETRIES = 5  # concurrent writers of one resource (an operator and a dispatch) retry this many times
 
 
 def public(item: store.ResourceModel) -> dict[str, Any]:
     """The resource as the API and other contexts see it."""
-    enterprise_id = domain.enterprise_of(item.owner)
-    return {**item.data(), "enterprise_id": enterprise_id, "owner": enterprise_id or "park"}
+    return domain.view(item.data(), item.owner)
 
 
 def _load(resource_id: str) -> store.ResourceModel:
@@ -45,9 +47,7 @@ def _writable(item: store.ResourceModel, who: Identity) -> store.ResourceModel:
     return item
 
 
-def owners_for(who: Identity, enterprise_id: str | None) -> list[str] | None:
-    """Owners a query may return; naming another enterprise is refused (403 ENTERPRISE_SCOPE)."""
-    return domain.visible_owners(who.enterprise_id, who.scope(enterprise_id) if enterprise_id else None)
+owners_for = domain.owners_for
 
 
 def get(resource_id: str, who: Identity) -> dict[str, Any]:
@@ -184,6 +184,18 @@ def nearest_among(
     return [{**r, "distance_m": round(d, 1)} for d, r in ranked]
 
 
+def nearest_visible(
+    who: Identity, lat: float | None, lon: float | None, n: int, kinds: list[str] | None, within_m: float | None
+) -> list[dict[str, Any]]:
+    """GET /resources/nearest: the caller's resources nearest a point, or the park's location when none is given."""
+    if lat is None or lon is None:
+        park = registry.get_park()
+        if park is None:
+            raise PARK_LOCATION_UNSET()
+        lat, lon = park["location"]["lat"], park["location"]["lon"]
+    return nearest_among(lat, lon, n, kinds, within_m, owners_for(who, None))
+
+
 def nearest(
     lat: float, lon: float, n: int = 5, kinds: list[str] | None = None, within_m: float | None = None
 ) -> list[dict[str, Any]]:
@@ -217,7 +229,8 @@ def set_status(resource_id: str, status: str, incident_id: str | None) -> dict[s
 
 
 def sweep_reminders() -> dict[str, int]:
-    """The daily supply reminder sweep (see reminders.run)."""
-    from chalicelib.resources import reminders
-
+    """The daily supply reminder sweep (see reminders.run), warning `supply_expiry_warn_days` ahead."""
     return reminders.run(get_settings().supply_expiry_warn_days)
+
+
+reminders_page = reminders.list_page

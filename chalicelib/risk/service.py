@@ -1,7 +1,11 @@
-"""Dynamic risk use cases: recompute on alarm change, roll up to enterprise and park, read views."""
+"""Dynamic risk use cases: recompute on alarm events, roll up to enterprise and park, read views.
+
+The alarm context tells `on_alarm_events` of every dispatched event (an `alarms.ports` subscriber wired by
+chalicelib.bootstrap): risk follows the alarms, the alarms never call risk."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -10,6 +14,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.alarms import service as alarms
 from chalicelib.core import aws, catalog, clock
 from chalicelib.core.identity import PARK, SYSTEM, Identity
+from chalicelib.core.observability import logger
 from chalicelib.registry import service as registry
 from chalicelib.risk import domain, store
 
@@ -59,6 +64,15 @@ def _store(scope: str, enterprise_id: str, name: str, level: str, static: str, r
             },
         )
     return changed
+
+
+def on_alarm_events(events: Sequence[alarms.EventRecord]) -> None:
+    """Recompute each installation the events concern, once per batch; one failure does not stop the rest."""
+    for installation_id in dict.fromkeys(e.alarm["installation_id"] for e in events if e.alarm.get("installation_id")):
+        try:
+            recompute_installation(installation_id)
+        except Exception:  # risk is derived and recomputed on the next change; never block notification
+            logger.exception("risk recompute failed", extra={"installation_id": installation_id})
 
 
 def recompute_installation(installation_id: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from chalicelib.alarms import dispatch
 from chalicelib.alarms import service as alarms
 from chalicelib.core import clock
 from chalicelib.registry import service as registry
@@ -45,7 +44,7 @@ def sweep() -> dict[str, Any]:
     raised = 0
     if stale:
         profiles = caches.profiles([s["id"] for s in stale])
-        states = alarms.load_states([s["id"] for s in stale])
+        states = caches.load_states([s["id"] for s in stale])
         for sensor in stale:
             profile, state = profiles.get(sensor["id"]), states[sensor["id"]]
             if profile is None:
@@ -54,7 +53,7 @@ def sweep() -> dict[str, Any]:
             if change is None:
                 continue
             try:
-                dispatch.dispatch(alarms.commit(profile.context, state, [change]))
+                alarms.dispatch(alarms.commit(profile.context, state, [change]))
                 raised += 1
             except alarms.Contended:
                 continue  # a reading arrived meanwhile: the next sweep decides again

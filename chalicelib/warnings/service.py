@@ -18,6 +18,7 @@ from chalicelib.core.identity import Identity
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional, get_or_404
+from chalicelib.registry import service as registry
 from chalicelib.warnings import domain, store
 from chalicelib.warnings.domain import Status
 
@@ -170,8 +171,6 @@ def _join(warning_id: str, alarm: dict[str, Any], priority: Priority) -> str:
 def report(body: Any, who: Identity) -> dict[str, Any]:
     """A manual report (phone call, patrol, enterprise) enters the same verification workflow."""
     who.ensure_can_write(body.enterprise_id)
-    from chalicelib.registry import service as registry
-
     enterprise = registry.get(registry.ENTERPRISE, body.enterprise_id, who)
     installation = registry.get(registry.INSTALLATION, body.installation_id, who) if body.installation_id else None
     return create(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.core import catalog
-from local.provision import PLACEHOLDER
+from chalicelib.core.catalog import PLACEHOLDER
 
 ASL_DIR = Path(__file__).resolve().parents[2] / "stepfunctions"
 ASL_FILES = sorted(ASL_DIR.glob("*.asl.json"))

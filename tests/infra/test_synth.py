@@ -233,7 +233,7 @@ def test_archive_layout_is_what_history_reads(resources: dict[str, Any]) -> None
 
 
 def _streams(text: str) -> list[str]:
-    from local.provision import PLACEHOLDER
+    from chalicelib.core.catalog import PLACEHOLDER
 
     return [m.group(2) for m in PLACEHOLDER.finditer(text) if m.group(1) == "stream"]
 

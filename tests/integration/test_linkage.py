@@ -10,10 +10,10 @@ import orjson
 import pytest
 
 from chalicelib.core import aws, clock
+from chalicelib.core.catalog import rule_files
 from chalicelib.linkage import service
 from local.bridge import compile_rule
 from local.poller import sqs_event
-from local.provision import rule_files
 from tests.integration.linkage_support import by_device, make_site, offset, published
 from tests.settings_env import setenv_fixture  # noqa: F401 (the `setenv` fixture)
 from tests.support import TopicTap, make_park

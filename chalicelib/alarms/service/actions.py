@@ -9,8 +9,9 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.alarms import domain, store
 from chalicelib.alarms.domain import Alarm, Event, Outcome
+from chalicelib.alarms.schemas import EventRecord
 from chalicelib.alarms.service.reads import load
-from chalicelib.alarms.service.records import Contended, EventRecord, to_alarm
+from chalicelib.alarms.service.records import Contended, to_alarm
 from chalicelib.alarms.service.staging import Staged
 from chalicelib.core import clock, errors
 from chalicelib.core.identity import Identity

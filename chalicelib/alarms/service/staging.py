@@ -13,7 +13,8 @@ import orjson
 
 from chalicelib.alarms import store
 from chalicelib.alarms.domain import Alarm, Event, Outcome
-from chalicelib.alarms.service.records import Contended, EventRecord, alarm_item, public
+from chalicelib.alarms.schemas import EventRecord
+from chalicelib.alarms.service.records import Contended, alarm_item, public
 from chalicelib.core.store import conditional, transaction
 
 

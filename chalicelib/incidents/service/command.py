@@ -10,8 +10,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.store import conditional
-from chalicelib.incidents import domain, store
-from chalicelib.incidents.domain import Status
+from chalicelib.incidents import domain, messaging, store
 from chalicelib.incidents.service.records import load, log, update
 
 
@@ -20,10 +19,7 @@ def instruct(
 ) -> dict[str, Any]:
     """Issue an instruction (5.2.2-3): recorded, sent to its recipients (drills: recorded only)."""
     incident = load(incident_id, who).data()
-    if incident["status"] != Status.ACTIVE.value:
-        raise domain.INCIDENT_STATE(details={"status": incident["status"], "action": "instruct"})
-    from chalicelib.incidents import messaging
-
+    domain.require_status(incident["status"], "instruct")
     instruction_id, now = ids.new_id("ins"), clock.now_ms()
     doc = {
         "recipients": recipients,
@@ -46,6 +42,12 @@ def instruct(
         delivered=sent,
     )
     return {**doc, "id": instruction_id, "incident_id": incident_id, "status": "issued"}
+
+
+def situation(incident_id: str, who: Identity, text: str) -> None:
+    """A situation report from the scene (现场态势), kept in the command log while the response is active."""
+    domain.require_status(load(incident_id, who).status, "situation")
+    log(incident_id, "situation", who.subject, text)
 
 
 def instruction_status(

@@ -8,11 +8,14 @@ from typing import Any
 import orjson
 
 from chalicelib.core import clock, errors, ids, workflows
-from chalicelib.core.identity import Identity
+from chalicelib.core.identity import SYSTEM, Identity
 from chalicelib.core.settings import get_settings
 from chalicelib.incidents import domain, store
 from chalicelib.incidents.domain import Status
 from chalicelib.incidents.service.records import load, log, update
+from chalicelib.plans import service as plans
+from chalicelib.registry import service as registry
+from chalicelib.warnings import service as warnings
 
 MACHINE = "emergency-response"
 
@@ -27,11 +30,8 @@ def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str,
     """Record time, place, type, phenomenon and reporter (6.4.2-1), from a phone report or a confirmed warning."""
     doc: dict[str, Any] = body.model_dump(mode="json", exclude_none=True)
     if body.warning_id:
-        from chalicelib.warnings import service as warnings
-
         w = warnings.load(body.warning_id, who).data()
-        if (w.get("verification") or {}).get("outcome") != "confirmed":
-            raise domain.INCIDENT_STATE(details={"warning_id": body.warning_id, "reason": "warning not confirmed"})
+        domain.require_confirmed(w)
         doc = {**_from_warning(w), **body.model_dump(mode="json", exclude_unset=True)}  # what the caller set wins
     for field in ("place", "enterprise_id"):
         if not doc.get(field):
@@ -71,9 +71,6 @@ def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str,
 
 
 def _from_warning(w: dict[str, Any]) -> dict[str, Any]:
-    from chalicelib.core.identity import SYSTEM
-    from chalicelib.registry import service as registry
-
     place = None
     if w.get("installation_id"):
         inst = registry.get(registry.INSTALLATION, w["installation_id"], SYSTEM)
@@ -98,11 +95,8 @@ def _from_warning(w: dict[str, Any]) -> dict[str, Any]:
 
 def activate(incident_id: str, who: Identity) -> dict[str, Any]:
     """One click: pick the plan for this type and level, then start the response workflow (5.2.2-2)."""
-    from chalicelib.plans import service as plans
-
     item = load(incident_id, who)
-    if item.status != Status.REPORTED.value:
-        raise domain.INCIDENT_STATE(details={"status": item.status, "action": "activate"})
+    domain.require_status(item.status, "activate", Status.REPORTED)
     doc = item.data()
     plan = plans.select_plan(doc["type"], doc["level"], item.enterprise_id, doc.get("installation_id"))
 
@@ -130,8 +124,7 @@ def stand_down(incident_id: str, who: Identity, summary: str) -> dict[str, Any]:
     deadline = time.monotonic() + 10
     while True:
         item = load(incident_id, who)
-        if item.status != Status.ACTIVE.value:
-            raise domain.INCIDENT_STATE(details={"status": item.status, "action": "stand_down"})
+        domain.require_status(item.status, "stand_down")
         token = item.token
         if not token:
             if time.monotonic() > deadline:

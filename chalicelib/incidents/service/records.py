@@ -6,10 +6,10 @@ from typing import Any
 
 import orjson
 
-from chalicelib.core import clock, errors, ids
+from chalicelib.core import aws, catalog, clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.store import conditional, get_or_404
-from chalicelib.incidents import store
+from chalicelib.incidents import domain, store
 
 
 def log(incident_id: str, kind: str, actor: str = "system", text: str = "", **details: Any) -> None:
@@ -51,6 +51,14 @@ def update(incident_id: str, change: Any, **fields: Any) -> dict[str, Any]:
             item.save()
             return item.data()
     raise errors.CONFLICT(details={"incident_id": incident_id})
+
+
+def archived_report(incident_id: str, who: Identity) -> dict[str, Any]:
+    """The archive of a stood-down incident: its keys, review metrics and the zh-CN report (from S3)."""
+    incident = load(incident_id, who).data()
+    keys = domain.require_archive(incident)
+    body = aws.client("s3").get_object(Bucket=catalog.bucket_name("reports"), Key=keys["report"])["Body"]
+    return {"archive": keys, "metrics": incident.get("metrics"), "report": body.read().decode()}
 
 
 def replay(incident_id: str) -> list[dict[str, Any]]:

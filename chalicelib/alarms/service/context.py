@@ -1,33 +1,28 @@
 """Linkage context of an alarm (5.1.1-3): cameras, nearby environment readings, hazard data, plans.
 
-Plans and resources come through a port the emergency context fills (`use_plans_provider`).
+Plans and resources, and the latest readings, come through `alarms.ports` (wired by chalicelib.bootstrap).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from chalicelib.alarms import service
+from chalicelib.alarms import ports
+from chalicelib.alarms.ports import PORTS
+from chalicelib.alarms.service.reads import load
+from chalicelib.alarms.service.records import public
 from chalicelib.core.geo import nearest
 from chalicelib.core.identity import Identity
 from chalicelib.registry import service as registry
-from chalicelib.telemetry import snapshots
 
-PlansProvider = Callable[[dict[str, Any], dict[str, Any], dict[str, Any] | None], dict[str, Any]]
-_plans: PlansProvider | None = None
 CAMERA_RADIUS_M = 1000
 ENVIRONMENT_RADIUS_M = 2000
 
 
-def use_plans_provider(provider: PlansProvider) -> None:
-    """The emergency context registers how to find applicable plans and nearest resources."""
-    global _plans
-    _plans = provider
-
-
-def build(alarm_id: str, who: Identity) -> dict[str, Any]:
-    _, alarm = service.load(alarm_id, who)
+def linkage_context(alarm_id: str, who: Identity) -> dict[str, Any]:
+    """Cameras and environment sensors near the alarm's sensor with their readings, the installation's
+    hazards, and (through the plans port) applicable plans and the nearest resources."""
+    _, alarm = load(alarm_id, who)
     sensor = registry.get(registry.SENSOR, alarm.tag_id, who)
     lat, lon = sensor["location"]["lat"], sensor["location"]["lon"]
     installation = registry.get(registry.INSTALLATION, alarm.installation_id, who) if alarm.installation_id else None
@@ -40,15 +35,15 @@ def build(alarm_id: str, who: Identity) -> dict[str, Any]:
         env, lat, lon, lambda s: (s["location"]["lat"], s["location"]["lon"]), limit=10, within_m=ENVIRONMENT_RADIUS_M
     )
     nearby = [s for _, s in near_env] + [sensor]
-    current = snapshots.last_values([s["id"] for s in nearby], {s["enterprise_id"] for s in nearby})
-    public = service.public(alarm)
+    current = ports.last_values()([s["id"] for s in nearby], {s["enterprise_id"] for s in nearby})
+    view = public(alarm)
     plans = (
-        _plans(public, sensor, installation)
-        if _plans
+        PORTS.plans(view, sensor, installation)
+        if PORTS.plans
         else {"plans": [], "resources": [], "note": "应急预案与资源模块未提供数据"}
     )
     return {
-        "alarm": public,
+        "alarm": view,
         "sensor": {**sensor, "current": current.get(sensor["id"])},
         "cameras": [
             {
