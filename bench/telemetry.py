@@ -32,7 +32,7 @@ def _value(i: int, step: int, rng: random.Random) -> float:
 
 def _message(tags: list[str], ts: int, rng: random.Random, step: int = 0, gateway: str = "gw-1") -> bytes:
     readings = [{"tag_id": t, "ts": ts, "value": _value(i, step, rng), "quality": "good"} for i, t in enumerate(tags)]
-    return orjson.dumps({"gateway_id": gateway, "seq": ts, "readings": readings, "enterprise_id": "ent_bench"})
+    return orjson.dumps({"gateway_id": gateway, "seq": ts, "readings": readings, "_topic_enterprise": "ent_bench"})
 
 
 def cpu_ratio(reps: int = 400) -> dict[str, Any]:
@@ -185,7 +185,7 @@ def steady_state(
                         {
                             "gateway_id": gw,
                             "seq": step,
-                            "enterprise_id": ent,
+                            "_topic_enterprise": ent,
                             "readings": [
                                 {"tag_id": t, "ts": fake.now_ms(), "value": _value(i, step, rng), "quality": "good"}
                                 for i, t in enumerate(gw_tags)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cw
@@ -40,8 +40,14 @@ def _alarm(
 
 
 def build(
-    scope: Construct, data: Data, chalice: Chalice, function_ids: Iterable[str], machines: dict[str, sfn.StateMachine]
+    scope: Construct,
+    data: Data,
+    chalice: Chalice,
+    function_ids: Iterable[str],
+    machines: dict[str, sfn.StateMachine],
+    other_functions: Mapping[str, str] | None = None,
 ) -> sns.Topic:
+    """`other_functions`: functions outside the Chalice app (the oidc authorizer), id -> function name."""
     # Infra-only topic (not in the catalogue): the runtime never publishes to it; operators subscribe.
     topic = sns.Topic(
         scope,
@@ -62,14 +68,15 @@ def build(
             action,
             f"Messages in the dead-letter queue {spec.dlq_name}: inspect and replay.",
         )
-    for fid in function_ids:
-        # Ref of the SAM function is its generated name: the FunctionName dimension of AWS/Lambda metrics.
+    # Ref of a SAM function is its generated name: the FunctionName dimension of AWS/Lambda metrics.
+    names = {fid: chalice.get_resource(fid).ref for fid in function_ids} | dict(other_functions or {})
+    for fid, function_name in names.items():
         metric = cw.Metric(
             namespace="AWS/Lambda",
             metric_name="Errors",
             statistic="Sum",
             period=_PERIOD,
-            dimensions_map={"FunctionName": chalice.get_resource(fid).ref},
+            dimensions_map={"FunctionName": function_name},
         )
         _alarm(
             scope,

@@ -12,41 +12,45 @@ from typing import Any
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 from chalice.cdk import Chalice
+from constructs import Node
 
 from chalicelib.core import catalog, observability, settings
-from chalicelib.core.settings import Settings, env_names, get_settings
+from chalicelib.core.settings import PACKAGING, Settings, env_names
 from infra.iam import LambdaRoles
 from infra.introspect import AppShape, EventSource, log_group_name
 from infra.storage import Data
 
 ROOT = Path(__file__).resolve().parent.parent
-POOL_ARN_ENV = env_names()["cognito_user_pool_arn"]  # read by chalicelib.core.http at import time
 LAMBDA_TIMEOUT_S = 30  # API Gateway gives up at 29 s; event Lambdas stay well inside their queue's visibility
 # Network logs >= 6 months (Cybersecurity Law, art. 21); one year covers the yearly audits.
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 
 
-def load_app(pool_arn: str) -> Any:
-    """Import app.py with the user pool's ARN set, so every non-public route gets the Cognito authorizer."""
+def load_app(app_settings: dict[str, Any]) -> Any:
+    """Import app.py with the auth settings of the stack (the user pool's ARN, or the oidc authorizer's URI)
+    in the environment, so every non-public route declares the stack's authorizer (chalicelib.core.authn)."""
     if "app" in sys.modules:
-        raise RuntimeError("app.py was imported before the user pool ARN was set")
-    os.environ[POOL_ARN_ENV] = pool_arn
+        raise RuntimeError("app.py was imported before the stack's authorizer was known")
+    names = env_names()
+    for name, value in app_settings.items():
+        os.environ[names[name]] = str(value)
     settings.reset()
     sys.path.insert(0, str(ROOT))
     return importlib.import_module("app").app
 
 
-def deployed_settings(overrides: dict[str, Any] | None = None) -> Settings:
-    """The Lambdas' settings: this stage's, Cognito tokens, plus the `settings` CDK context (validated here)."""
-    fields = set(env_names())
-    base = get_settings().model_dump(include=fields)
-    return Settings.model_validate({**base, "auth_mode": "cognito", "log_level": "INFO", **(overrides or {})})
+def deployed_settings(node: Node, auth_mode: str) -> Settings:
+    """The Lambdas' settings: this stage's, the stack's auth mode, and any setting given as a CDK context key of
+    its own name (`-c unit_ack_s=180`, `-c iot_data_endpoint=https://...`), validated here as at run time."""
+    given = {n: v for n in env_names() if n not in PACKAGING and (v := node.try_get_context(n)) not in (None, "")}
+    base = settings.get_settings().model_dump(include=set(env_names()) - PACKAGING)
+    return Settings.model_validate({**base, "log_level": "INFO", **given, "auth_mode": auth_mode})
 
 
-def runtime_env(data: Data, machines: dict[str, str], deployed: Settings | None = None) -> dict[str, str]:
+def runtime_env(data: Data, machines: dict[str, str], deployed: Settings) -> dict[str, str]:
     """Every variable the runtime reads: each setting, then each catalogue resource's env var as a token."""
     env = {
-        **(deployed or deployed_settings()).as_env(),
+        **deployed.as_env(),
         "POWERTOOLS_SERVICE_NAME": observability.SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": observability.metrics.namespace,
     }

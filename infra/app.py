@@ -12,6 +12,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WHEELHOUSE = ROOT / ".cache" / "wheelhouse"  # `make wheelhouse`: manylinux wheels of requirements.txt
@@ -42,7 +43,9 @@ def configure_stage(stage: str) -> None:
 
     os.environ["CHEMPARK_STAGE"] = stage
     os.environ["CHEMPARK_RESOURCE_PREFIX"] = f"chempark-{stage}"
-    os.environ.pop("CHEMPARK_COGNITO_USER_POOL_ARN", None)  # set from the stack's own user pool
+    names = settings.env_names()
+    for name in ("auth_mode", "cognito_user_pool_arn", "oidc_authorizer_uri", "oidc_authorizer_ttl_s"):
+        os.environ.pop(names[name], None)  # set from the stack's own authorizer (infra/auth.py)
     settings.reset()
 
 
@@ -100,7 +103,11 @@ def main() -> Path:
     app = cdk.App(outdir=None if os.environ.get("CDK_OUTDIR") else str(ROOT / "cdk.out"))
     stage = app.node.try_get_context("stage") or DEFAULT_STAGE
     configure_stage(stage)
+    from infra import nag
     from infra.stack import ChemParkStack
+
+    if nag.enabled(app):
+        nag.enable(app)
 
     account, region = os.environ.get("CDK_DEFAULT_ACCOUNT"), os.environ.get("CDK_DEFAULT_REGION")
     env = cdk.Environment(account=account, region=region) if account and region else None
@@ -118,15 +125,26 @@ def main() -> Path:
                 stack_name=f"chempark-{stage}",
                 description=f"chempark-safety serverless backend ({stage})",
             )
-            assembly = app.synth()
+            outdir = synthesize(app)
         finally:
             os.chdir(cwd)
         prune_chalice_cache()
-    print(
-        f"synthesized chempark-{stage} into {assembly.directory} in {time.perf_counter() - started:.1f} s",
-        file=sys.stderr,
-    )
-    return Path(assembly.directory)
+    print(f"synthesized chempark-{stage} into {outdir} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return outdir
+
+
+def synthesize(app: Any) -> Path:
+    """`app.synth()`; with cdk-nag on, an error-level finding still leaves the whole assembly for the tests."""
+    from infra import nag
+
+    try:
+        return Path(app.synth().directory)
+    except RuntimeError as exc:
+        # CDK writes every template and the validation report, then raises: the report is the test's to read.
+        if not (nag.enabled(app) and "ValidationFailed" in str(exc)):
+            raise
+        print(f"cdk-nag findings: see {Path(app.outdir) / nag.REPORT}", file=sys.stderr)
+        return Path(app.outdir)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from constructs import Construct
 
 from chalicelib.core import observability
 from infra.introspect import AppShape, log_group_name
-from infra.storage import Data
+from infra.storage import Data, table_arns
 
 METRICS_NAMESPACE = observability.metrics.namespace  # Powertools EMF namespace of the runtime
 COMMAND_TOPICS = "park/*/commands/*"  # device commands: park/{enterprise_id}/commands/{device_id}
@@ -72,7 +72,7 @@ def _common(stack: Stack, data: Data, machines: list[str]) -> list[iam.PolicySta
             arn
             for spec, table in data.tables.values()
             if spec.append_only == append_only
-            for arn in (table.table_arn, f"{table.table_arn}/index/*")
+            for arn in table_arns(spec, table)
         ]
         if arns:
             out.append(_stmt(_READ + _WRITE + ([] if append_only else _REMOVE), arns))

@@ -16,7 +16,7 @@ from aws_cdk import aws_lambda as lambda_
 from chalice.utils import to_cfn_resource_name as camel
 
 from chalicelib.core import catalog
-from infra.storage import Data
+from infra.storage import Data, table_arns
 
 
 def machine_arn(stack: Stack, name: str) -> str:
@@ -67,8 +67,7 @@ class Refs:
         if kind == "topic":
             return [self.data.topics[logical].topic_arn]
         if kind == "table":
-            arn = self.data.tables[logical][1].table_arn
-            return [arn, f"{arn}/index/*"]
+            return table_arns(*self.data.tables[logical])
         if kind == "bucket":
             arn = self.data.buckets[logical].bucket_arn
             return [arn, f"{arn}/*"]

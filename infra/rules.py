@@ -34,8 +34,10 @@ ACTION_PERMISSIONS: dict[str, list[str]] = {
 }
 # The archive layout chalicelib/telemetry/history.py reads and local/bridge.py writes:
 # `enterprise_id=<id>/YYYY/MM/DD/HH/`. One enterprise's hour is one prefix, so a history query lists only
-# what that enterprise produced then. The enterprise comes from the rule SQL (`topic(2) AS enterprise_id`).
+# what that enterprise produced then. The enterprise comes from the rule SQL (`topic(2) AS _topic_enterprise`):
+# the partition key is named after the prefix, the JSON field it is read from is the rule's alias.
 PARTITION_KEY = "enterprise_id"
+PARTITION_FIELD = "_topic_enterprise"
 _HOUR = "!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/!{timestamp:HH}/"
 ARCHIVE_PREFIX = f"{PARTITION_KEY}=!{{partitionKeyFromQuery:{PARTITION_KEY}}}/{_HOUR}"
 _FROM = re.compile(r"\bFROM\s+'([^']+)'", re.IGNORECASE)
@@ -92,7 +94,7 @@ def _stream(scope: Construct, refs: Refs, logical: str) -> firehose.CfnDeliveryS
                     firehose.CfnDeliveryStream.ProcessorProperty(
                         type="MetadataExtraction",
                         parameters=[
-                            _param("MetadataExtractionQuery", f"{{{PARTITION_KEY}:.{PARTITION_KEY}}}"),
+                            _param("MetadataExtractionQuery", f"{{{PARTITION_KEY}:.{PARTITION_FIELD}}}"),
                             _param("JsonParsingEngine", "JQ-1.6"),
                         ],
                     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack, Tags
@@ -10,20 +9,14 @@ from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
 from chalicelib.core.settings import get_settings
-from infra import alarms, api, auth, iam, rules, storage, workflows
+from infra import alarms, api, auth, gateway, iam, nag, rules, storage, workflows
 from infra.introspect import app_shape
 from infra.refs import Refs, known_machines
 
 
-def context_settings(scope: Construct) -> dict[str, Any]:
-    """Setting overrides for the Lambdas from the `settings` CDK context (cdk.json, or `-c settings='{...}'`),
-    e.g. {"iot_data_endpoint": "https://xxxx-ats.iot.cn-north-1.amazonaws.com.cn", "unit_ack_s": 180}."""
-    raw = scope.node.try_get_context("settings") or {}
-    return dict(json.loads(raw) if isinstance(raw, str) else raw)
-
-
 class ChemParkStack(Stack):
-    """Build order matters only in Python: the user pool ARN must exist before app.py is imported."""
+    """Build order matters only in Python: the authorizer (user pool ARN or oidc function URI) must be known
+    before app.py is imported, and the oidc authorizer runs from the Chalice package built after that."""
 
     def __init__(self, scope: Construct, cid: str, **kwargs: Any) -> None:
         super().__init__(scope, cid, **kwargs)
@@ -32,26 +25,33 @@ class ChemParkStack(Stack):
         Tags.of(self).add("stage", settings.stage)
 
         data = storage.build(self)
-        users = auth.build(self)
-        shape = app_shape(api.load_app(users.pool.user_pool_arn))
+        users = auth.build(self, auth.Options.from_context(self.node))
+        shape = app_shape(api.load_app(users.app_settings))
         machines = known_machines(self)
         roles = iam.build(self, data, shape, list(machines.values()))
-        deployed = api.deployed_settings(context_settings(self))
+        deployed = api.deployed_settings(self.node, users.mode)
         chalice = api.build(self, data, roles, shape, api.runtime_env(data, machines, deployed))
+        gateway.apply(chalice, *gateway.throttling(self.node))
+        extra_functions = {}
+        if users.authorizer is not None:
+            extra_functions["OidcAuthorizer"] = users.authorizer.attach(chalice).function_name
 
         refs = Refs(self, data, chalice.get_function, machines)
         state_machines = workflows.build(self, refs)
         topic_rules = rules.build(self, refs)
-        ops_topic = alarms.build(self, data, chalice, shape.function_ids, state_machines)
+        ops_topic = alarms.build(self, data, chalice, shape.function_ids, state_machines, extra_functions)
+        nag.acknowledge_iam_wildcards(self)
 
+        token = "Cognito ID token" if users.pool is not None else f"{users.mode.upper()} token"
         CfnOutput(
             self,
             "ApiUrl",
             value=chalice.sam_template.get_output("EndpointURL").value,
-            description="REST API base URL (Cognito ID token in Authorization)",
+            description=f"REST API base URL ({token} in Authorization)",
         )
-        CfnOutput(self, "UserPoolId", value=users.pool.user_pool_id)
-        CfnOutput(self, "UserPoolClientId", value=users.client.user_pool_client_id)
+        if users.pool is not None and users.client is not None:
+            CfnOutput(self, "UserPoolId", value=users.pool.user_pool_id)
+            CfnOutput(self, "UserPoolClientId", value=users.client.user_pool_client_id)
         CfnOutput(self, "OpsAlarmTopicArn", value=ops_topic.topic_arn)
         for stem, rule in topic_rules.items():
             CfnOutput(

@@ -15,10 +15,15 @@ from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
 from chalicelib.core import catalog
+from infra import nag
 from infra.introspect import TableSpec, tables
 
 _TYPES = {"S": ddb.AttributeType.STRING, "N": ddb.AttributeType.NUMBER, "B": ddb.AttributeType.BINARY}
 DLQ_RETENTION = Duration.days(14)  # the SQS maximum: time to look at and replay what failed
+# S3 access logs are delivered under a bucket policy, not the legacy LogDeliveryWrite ACL (which would need
+# ACLs on a bucket that enforces bucket-owner ownership). Context must be set before a scope has children.
+ACCESS_LOGS_BY_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
+ACCESS_LOG_DAYS = 400  # network logs >= 6 months (Cybersecurity Law, art. 21), covering a yearly audit
 
 
 @dataclass
@@ -30,6 +35,7 @@ class Data:
     queues: dict[str, tuple[catalog.Queue, sqs.Queue, sqs.Queue]] = field(default_factory=dict)  # (spec, main, dlq)
     topics: dict[str, sns.Topic] = field(default_factory=dict)
     buckets: dict[str, s3.Bucket] = field(default_factory=dict)
+    access_logs: s3.Bucket | None = None  # infra-only: server access logs of the catalogue buckets
 
     def queue_of(self, name: str | None, arn: str | None = None) -> tuple[catalog.Queue, sqs.Queue, sqs.Queue]:
         """The catalogue queue a Chalice event source names (by queue name, or by an ARN ending in it)."""
@@ -53,6 +59,12 @@ class Data:
             if catalog.resource_name(logical) == wanted:
                 return topic
         raise LookupError(f"event source topic {wanted!r} is not in catalog.TOPICS")
+
+
+def table_arns(spec: TableSpec, table: ddb.Table) -> list[str]:
+    """The table and each of its indexes by name: a grant reaches what the model declares, not `index/*`."""
+    indexes = [*spec.schema["global_secondary_indexes"], *spec.schema["local_secondary_indexes"]]
+    return [table.table_arn, *(f"{table.table_arn}/index/{i['index_name']}" for i in indexes)]
 
 
 def _key_attr(spec: TableSpec, key_schema: list[dict[str, str]], key_type: str) -> ddb.Attribute | None:
@@ -123,7 +135,34 @@ def _queue(scope: Construct, spec: catalog.Queue) -> tuple[sqs.Queue, sqs.Queue]
     return main, dlq
 
 
-def _bucket(scope: Construct, spec: catalog.Bucket) -> s3.Bucket:
+def _access_logs(scope: Construct) -> s3.Bucket:
+    """Infra-only bucket for S3 server access logs: who read or wrote which archive object or report."""
+    bucket = s3.Bucket(
+        scope,
+        "AccessLogsBucket",
+        bucket_name=f"{catalog.resource_name('access-logs')}-{Aws.ACCOUNT_ID}-{Aws.REGION}",
+        encryption=s3.BucketEncryption.S3_MANAGED,  # log delivery writes only to SSE-S3 buckets
+        enforce_ssl=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        lifecycle_rules=[
+            s3.LifecycleRule(
+                id="expire",
+                expiration=Duration.days(ACCESS_LOG_DAYS),
+                abort_incomplete_multipart_upload_after=Duration.days(7),
+            )
+        ],
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    nag.acknowledge(
+        bucket.node.default_child,
+        "AwsSolutions-S1",
+        "This is the access-log bucket: logging its own access would log every log delivery, a loop.",
+    )
+    return bucket
+
+
+def _bucket(scope: Construct, spec: catalog.Bucket, access_logs: s3.Bucket) -> s3.Bucket:
     rules = []
     if spec.expire_days:
         rules.append(
@@ -146,11 +185,16 @@ def _bucket(scope: Construct, spec: catalog.Bucket) -> s3.Bucket:
         block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         lifecycle_rules=rules or None,
+        server_access_logs_bucket=access_logs,
+        server_access_logs_prefix=f"{spec.logical}/",
         removal_policy=RemovalPolicy.RETAIN,
     )
 
 
 def build(scope: Construct) -> Data:
+    """Call first on a fresh stack: it sets the S3 feature flag its access-log bucket relies on."""
+    if scope.node.try_get_context(ACCESS_LOGS_BY_POLICY) is None:
+        scope.node.set_context(ACCESS_LOGS_BY_POLICY, True)
     key = kms.Key(
         scope,
         "TopicsKey",
@@ -181,6 +225,7 @@ def build(scope: Construct) -> Data:
             master_key=key,
             enforce_ssl=True,
         )
+    data.access_logs = _access_logs(scope)
     for bucket in catalog.BUCKETS:
-        data.buckets[bucket.logical] = _bucket(scope, bucket)
+        data.buckets[bucket.logical] = _bucket(scope, bucket, data.access_logs)
     return data

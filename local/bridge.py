@@ -97,7 +97,9 @@ class CompiledRule:
                 return None
         out = dict(payload) if self.select_all else {}
         for name, fn in self.projections:
-            out[name] = fn(payload, topic, client_id)
+            value = fn(payload, topic, client_id)
+            if value is not UNDEFINED:  # IoT SQL leaves an Undefined result (an absent field) out
+                out[name] = value
         return out
 
 
@@ -106,9 +108,21 @@ def _topic_segment(n: int) -> Projection:
     return lambda p, t, c: (t.split("/") + [None] * n)[n - 1]
 
 
+UNDEFINED = object()  # IoT SQL's Undefined: a projection that yields it adds no key to the output
+
+
 def _field_of(path: str) -> Projection:
-    """`<field>`: the payload's (dotted) field, None when absent."""
-    return lambda p, t, c: _field(p, path)
+    """`<field>`: the payload's (dotted) field (JSON null included); Undefined when absent."""
+
+    def get(p: dict[str, Any], t: str, c: str) -> Any:
+        doc: Any = p
+        for key in path.split("."):
+            if not isinstance(doc, dict) or key not in doc:
+                return UNDEFINED
+            doc = doc[key]
+        return doc
+
+    return get
 
 
 def compile_rule(rule: dict[str, Any]) -> CompiledRule:
@@ -247,7 +261,7 @@ class RuleBridge:
                     if "sqs" in action:
                         sends[action["sqs"]["queueUrl"]].append((rule.name, topic, raw, body))
                     elif "firehose" in action:
-                        partition = str(doc.get("enterprise_id") or "_unknown")
+                        partition = str(doc.get("_topic_enterprise") or "_unknown")
                         self._archive[action["firehose"]["deliveryStreamName"]].append((partition, body.encode()))
         for url, items in sends.items():
             self._send(url, items)

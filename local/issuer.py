@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from chalicelib.core.identity import ENTERPRISE_CLAIM, GROUPS_CLAIM, PARK_SCOPE, SCOPE_CLAIM
 
 ISSUER = "https://auth.chempark.local"
 AUDIENCE = "chempark-api"
@@ -54,17 +57,23 @@ class Issuer:
         ttl_s: int = 12 * 3600,
         audience: str = AUDIENCE,
         issuer: str = ISSUER,
+        park_scope: bool | None = None,
     ) -> str:
+        """A Cognito-shaped ID token. Park-level users (no enterprise) carry the explicit park scope claim,
+        as the user pool sets it; `park_scope=False` leaves it out (tests of the refusal)."""
         now = int(time.time())
-        claims = {
+        claims: dict[str, Any] = {
             "sub": subject,
             "name": name or subject,
-            "cognito:groups": roles,
+            GROUPS_CLAIM: roles,
+            "token_use": "id",
             "iss": issuer,
             "aud": audience,
             "iat": now,
             "exp": now + ttl_s,
         }
         if enterprise_id:
-            claims["custom:enterprise_id"] = enterprise_id
+            claims[ENTERPRISE_CLAIM] = enterprise_id
+        if park_scope if park_scope is not None else not enterprise_id:
+            claims[SCOPE_CLAIM] = PARK_SCOPE
         return jwt.encode(claims, self.private_pem, algorithm="RS256")

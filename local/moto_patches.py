@@ -9,7 +9,9 @@
 * DynamoDB: moto's backend is not thread-safe, and a cancelled transaction restores a copy of every
   table taken when it began, wiping what other threads wrote meanwhile; we serialize item operations,
   which gives conditional writes and transactions the atomicity DynamoDB guarantees (and the alarm
-  engine's optimistic locking relies on).
+  engine's optimistic locking relies on). That copy is also a deep copy of every table a transaction
+  touches, so each transaction cost grew with the table (half a second per audited request once the audit
+  table held a few thousand records); we keep an undo log of the touched items instead.
 * Step Functions: optionally make Wait states and retry intervals instant (`fast_waits`), for tests.
 """
 
@@ -140,6 +142,60 @@ def _patch_dynamodb() -> None:
         setattr(models.DynamoDBBackend, name, serialized(getattr(models.DynamoDBBackend, name)))
 
 
+class _TablesNotCopied:
+    """Stands in for the `copy` module inside moto's DynamoDB backend: tables are not deep-copied (the undo
+    log in `_transact_with_undo_log` restores what a cancelled transaction wrote), anything else is."""
+
+    def __init__(self, real: Any, table_type: type) -> None:
+        self._real, self._table_type = real, table_type
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        return value if isinstance(value, self._table_type) else self._real.deepcopy(value, memo)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def _patch_dynamodb_transactions() -> None:
+    import copy
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models.table import Table
+
+    original = models.DynamoDBBackend.transact_write_items
+    models.copy = _TablesNotCopied(copy, Table)  # type: ignore[assignment]
+
+    def transact_with_undo_log(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        undo: list[tuple[Any, Any, Any, Any]] = []
+        whole: dict[str, Any] = {}
+        for item in transact_items:
+            op = next(iter(item.values())) if item else {}
+            table = self.tables.get(op.get("TableName")) if isinstance(op, dict) else None
+            if table is None:
+                continue
+            try:
+                key = op["Item"] if "Item" in op else op["Key"]
+                hash_key, range_key = self.get_keys_value(table, key)
+            except Exception:  # a malformed operation: fall back to a copy of its table, as moto does
+                whole.setdefault(table.name, copy.deepcopy(table))
+                continue
+            undo.append((table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table, hash_key, range_key, before in reversed(undo):
+                bucket = table.items[hash_key] if range_key is not None else table.items
+                slot = range_key if range_key is not None else hash_key
+                if before is None:
+                    bucket.pop(slot, None)
+                else:
+                    bucket[slot] = before
+            self.tables.update(whole)
+            raise
+
+    models.DynamoDBBackend.transact_write_items = transact_with_undo_log  # type: ignore[method-assign]
+
+
 def fast_waits() -> None:
     """Make Step Functions Wait states and Retry intervals return at once (tests compress time)."""
     from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
@@ -154,5 +210,6 @@ def apply() -> None:
         return
     _patch_lambda()
     _patch_sqs()
+    _patch_dynamodb_transactions()  # before the lock wraps transact_write_items
     _patch_dynamodb()
     _applied = True

@@ -95,7 +95,10 @@ def message(
     items = [
         r if isinstance(r, dict) else {"tag_id": r[0], "ts": r[1], "value": r[2], "quality": "good"} for r in readings
     ]
-    return json.dumps({"gateway_id": gateway, "seq": seq, "readings": items, "enterprise_id": enterprise_id}).encode()
+    # what the telemetry_ingest rule hands the queue: the payload plus the topic's enterprise
+    return json.dumps(
+        {"gateway_id": gateway, "seq": seq, "readings": items, "_topic_enterprise": enterprise_id}
+    ).encode()
 
 
 def batch(*bodies: bytes) -> list[tuple[str, bytes]]:

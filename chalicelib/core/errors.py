@@ -73,11 +73,23 @@ CONFLICT = define("CONFLICT", 409, "资源已存在或已被并发修改", "A un
 STATE_CONFLICT = define(
     "STATE_CONFLICT", 409, "当前状态不允许此操作", "The resource's state does not allow the operation."
 )
+PAYLOAD_TOO_LARGE = define(
+    "PAYLOAD_TOO_LARGE", 413, "请求体过大", "The body exceeds API Gateway's 10 MB; answered by the gateway."
+)
 UNSUPPORTED_MEDIA_TYPE = define(
     "UNSUPPORTED_MEDIA_TYPE", 415, "不支持的请求内容类型，请使用 application/json", "Content-Type is not JSON."
 )
 VALIDATION_FAILED = define("VALIDATION_FAILED", 422, "请求参数校验失败", "details.errors names each field at fault.")
+THROTTLED = define(
+    "THROTTLED",
+    429,
+    "请求过于频繁，请稍后重试",
+    "The stage's rate or burst limit was exceeded; answered by API Gateway. Retry with backoff.",
+)
 INTERNAL = define("INTERNAL", 500, "服务内部错误，请稍后重试", "Unexpected failure; the request id is logged.")
 DEPENDENCY_UNAVAILABLE = define(
     "DEPENDENCY_UNAVAILABLE", 503, "依赖服务暂不可用", "A backing AWS service did not answer."
+)
+UPSTREAM_TIMEOUT = define(
+    "UPSTREAM_TIMEOUT", 504, "服务响应超时，请稍后重试", "The API function did not answer within API Gateway's 29 s."
 )

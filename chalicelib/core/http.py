@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from chalice import Blueprint, CognitoUserPoolAuthorizer, Response
+from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.core import auditing, errors, ids
+from chalicelib.core import auditing, authn, errors, ids
 from chalicelib.core.auditing import AuditEntry
-from chalicelib.core.identity import Identity, Role, from_claims
+from chalicelib.core.identity import Identity, Role
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 
@@ -66,9 +66,8 @@ class Call:
 
 
 ANONYMOUS = Identity(subject="anonymous", roles=frozenset())
-# Set by infra/ while packaging: every non-public route then sits behind API Gateway's Cognito authorizer.
-_POOL_ARN = get_settings().cognito_user_pool_arn
-_AUTHORIZER = CognitoUserPoolAuthorizer("cognito", provider_arns=[_POOL_ARN]) if _POOL_ARN else None
+# Set by infra/ while packaging: every non-public route then sits behind the stack's authorizer.
+_AUTHORIZER = authn.gateway_authorizer(get_settings())
 
 
 def json_default(value: Any) -> Any:
@@ -102,15 +101,7 @@ def validation_error(exc: ValidationError, location: str) -> errors.AppError:
 
 
 def _authenticate(request: Any) -> Identity:
-    settings = get_settings()
-    if settings.auth_mode == "cognito":
-        claims = ((request.context or {}).get("authorizer") or {}).get("claims")
-        if not claims:
-            raise errors.UNAUTHENTICATED(details={"reason": "no authorizer claims"})
-        return from_claims(claims)
-    from chalicelib.core.tokens import bearer, verify_local
-
-    return from_claims(verify_local(bearer(request.headers), settings))
+    return authn.identify(request.headers, request.context, get_settings())
 
 
 def _parse_query(spec: RouteSpec, request: Any) -> Any:

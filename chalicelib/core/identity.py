@@ -32,9 +32,34 @@ GROUPS_CLAIM = "cognito:groups"
 # The enterprise id stored on park-level records (public zones, park devices, plans, resources, risk, SMS):
 # no enterprise user's scope ever equals it.
 PARK = "_park"
+# Tenancy is never implied by a missing claim: an account is either bound to one enterprise
+# (ENTERPRISE_CLAIM) or explicitly park-wide (SCOPE_CLAIM = PARK_SCOPE). A token with neither is refused,
+# so an account created without its enterprise cannot silently see every enterprise (issue 10, finding 14).
+SCOPE_CLAIM = "custom:scope"
+PARK_SCOPE = "park"
+
+
+@dataclass(frozen=True)
+class ClaimNames:
+    """Which token claim carries each part of an Identity (Cognito and the local issuer by default)."""
+
+    subject: str = "sub"
+    groups: str = GROUPS_CLAIM
+    enterprise: str = ENTERPRISE_CLAIM
+    scope: str = SCOPE_CLAIM
+    name: str = "name"
+
+
+COGNITO_CLAIMS = ClaimNames()
 
 UNBOUND_ACCOUNT = errors.define(
     "UNBOUND_ACCOUNT", 403, "账号未绑定所属企业，请联系园区管理员", "An enterprise role without an enterprise claim."
+)
+ACCOUNT_SCOPE_INVALID = errors.define(
+    "ACCOUNT_SCOPE_INVALID",
+    403,
+    "账号未声明权限范围（园区级或所属企业），请联系园区管理员",
+    "The token names neither an enterprise nor the park scope, both, or an unknown scope value.",
 )
 
 
@@ -80,7 +105,7 @@ class Identity:
 SYSTEM = Identity(subject="system", roles=frozenset({Role.PARK_ADMIN}), name="系统")
 
 
-def _groups(raw: Any) -> list[str]:
+def group_names(raw: Any) -> list[str]:
     # API Gateway flattens the Cognito groups array into "[a b]" or "a,b"; local tokens carry a list.
     if isinstance(raw, str):
         return [g for g in raw.strip("[]").replace(",", " ").split() if g]
@@ -89,14 +114,26 @@ def _groups(raw: Any) -> list[str]:
     return []
 
 
-def from_claims(claims: Mapping[str, Any]) -> Identity:
-    """Build an Identity from verified token claims (local issuer or the Cognito authorizer)."""
-    subject = str(claims.get("sub") or "")
+def from_claims(claims: Mapping[str, Any], names: ClaimNames = COGNITO_CLAIMS) -> Identity:
+    """Build an Identity from verified token claims (local issuer, Cognito or an OIDC provider).
+
+    Refuses what would widen a caller's reach by accident: an enterprise role without its enterprise
+    (UNBOUND_ACCOUNT), and any account that is neither bound to an enterprise nor explicitly park-wide,
+    or claims both (ACCOUNT_SCOPE_INVALID).
+    """
+    subject = str(claims.get(names.subject) or "")
     if not subject:
-        raise errors.UNAUTHENTICATED(details={"reason": "missing sub"})
-    roles = frozenset(Role(g) for g in _groups(claims.get(GROUPS_CLAIM)) if g in Role._value2member_map_)
-    enterprise_id = claims.get(ENTERPRISE_CLAIM) or None
+        raise errors.UNAUTHENTICATED(details={"reason": f"missing {names.subject}"})
+    roles = frozenset(Role(g) for g in group_names(claims.get(names.groups)) if g in Role._value2member_map_)
+    enterprise_id = str(claims.get(names.enterprise) or "") or None
+    scope = str(claims.get(names.scope) or "") or None
     if roles & ENTERPRISE_ROLES and not enterprise_id:
         raise UNBOUND_ACCOUNT()
-    name = str(claims.get("name") or claims.get("cognito:username") or subject)
+    if scope not in (None, PARK_SCOPE):
+        raise ACCOUNT_SCOPE_INVALID(details={"reason": "unknown scope", "claim": names.scope})
+    if enterprise_id and scope == PARK_SCOPE:
+        raise ACCOUNT_SCOPE_INVALID(details={"reason": "both enterprise and park scope", "claim": names.scope})
+    if not enterprise_id and scope != PARK_SCOPE:
+        raise ACCOUNT_SCOPE_INVALID(details={"reason": "no enterprise and no park scope", "claim": names.scope})
+    name = str(claims.get(names.name) or claims.get("cognito:username") or subject)
     return Identity(subject=subject, roles=roles, enterprise_id=enterprise_id, name=name)

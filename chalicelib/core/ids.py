@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
+from typing import TypeGuard
 
 from chalicelib.core import clock
+
+# Client-chosen ids (tags, gateways, enterprises): what a DynamoDB key, an MQTT topic level and a URL path
+# segment all take safely.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+_ID = re.compile(ID_PATTERN)
+
+
+def is_id(value: object) -> TypeGuard[str]:
+    """True for a string of the client-chosen id form (`ID_PATTERN`)."""
+    return type(value) is str and _ID.fullmatch(value) is not None
+
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 

@@ -27,6 +27,8 @@ RESOURCE_KINDS = ("QUEUE", "TOPIC", "BUCKET", "SM")
 # Change-approval step limits (6.2.4-2). Approval, test and implementation end the change when they run out
 # (expired, expired, rollback); review and rollback only remind every period, because a change that is live
 # or half-undone must not be abandoned by a timer.
+# Read while infra/ packages the app (which authorizer every route declares, core.authn), not by a Lambda.
+PACKAGING = frozenset({"cognito_user_pool_arn", "oidc_authorizer_uri", "oidc_authorizer_ttl_s"})
 CHANGE_LIMITS = (
     "change_approval_s",
     "change_test_s",
@@ -43,12 +45,25 @@ class Settings(BaseModel):
     resource_prefix: str = "chempark-local"
     region: str = "us-east-1"
     version: str = __version__
-    auth_mode: Literal["local", "cognito"] = "local"
+    # local: the embedded issuer's RS256 tokens, verified here; cognito: API Gateway's Cognito authorizer;
+    # oidc: the Lambda authorizer (core.authorizer) over any OIDC provider's JWKS (docs/adr/0003).
+    auth_mode: Literal["local", "cognito", "oidc"] = "local"
     jwt_issuer: str = "https://auth.chempark.local"
     jwt_audience: str = "chempark-api"
     jwt_public_key: str = ""
-    # Set while infra/ packages the app: every non-public route then gets API Gateway's Cognito authorizer.
+    # Set by infra/ while packaging, so every non-public route gets the authorizer of the stack's mode.
     cognito_user_pool_arn: str = ""
+    oidc_authorizer_uri: str = ""  # API Gateway's invocation URI of the oidc authorizer function
+    oidc_authorizer_ttl_s: int = Field(default=300, ge=0, le=3600)  # API Gateway's cache of an Allow
+    # oidc mode: the provider and how its claims map onto an Identity (core.identity.ClaimNames).
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_jwks_url: str = ""  # default: <issuer>/.well-known/jwks.json
+    oidc_subject_claim: str = "sub"
+    oidc_groups_claim: str = "groups"
+    oidc_enterprise_claim: str = "enterprise_id"
+    oidc_scope_claim: str = "chempark_scope"
+    oidc_name_claim: str = "name"
     log_level: str = "INFO"
     trace_disabled: bool = False  # POWERTOOLS_TRACE_DISABLED (the local stack turns X-Ray off)
     lambda_function_name: str = ""  # set by Lambda itself: tracing starts only inside a Lambda
@@ -59,6 +74,8 @@ class Settings(BaseModel):
     max_reading_age_s: int = Field(default=7 * 24 * 3600, ge=60)
     # At most one last-value snapshot per gateway per period (docs/telemetry.md explains the bound).
     snapshot_every_s: int = Field(default=300, ge=1)
+    # Readings history: the most archive bytes one request may read (a larger window answers WINDOW_TOO_LARGE).
+    history_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     tag_config_ttl_s: int = Field(default=15, ge=0)  # registry changes reach the evaluator within this
     tag_state_ttl_s: int = Field(default=300, ge=0)  # a quiet cached tag state is trusted this long
     # Alarm management (ISA-18.2): unacknowledged alarms escalate, then are re-notified.
@@ -101,9 +118,11 @@ class Settings(BaseModel):
         return value
 
     def as_env(self) -> dict[str, str]:
-        """Every deployable setting as the environment variables `get_settings` reads back (for infra/)."""
+        """Every runtime setting as the environment variables `get_settings` reads back (what infra/ deploys)."""
         out = {}
         for name, var in _ENV.items():
+            if name in PACKAGING:
+                continue
             value = getattr(self, name)
             out[var] = ("true" if value else "false") if isinstance(value, bool) else str(value)
         return out
@@ -117,11 +136,22 @@ _ENV = {
     "jwt_audience": "CHEMPARK_JWT_AUDIENCE",
     "jwt_public_key": "CHEMPARK_JWT_PUBLIC_KEY",
     "cognito_user_pool_arn": "CHEMPARK_COGNITO_USER_POOL_ARN",
+    "oidc_authorizer_uri": "CHEMPARK_OIDC_AUTHORIZER_URI",
+    "oidc_authorizer_ttl_s": "CHEMPARK_OIDC_AUTHORIZER_TTL_S",
+    "oidc_issuer": "CHEMPARK_OIDC_ISSUER",
+    "oidc_audience": "CHEMPARK_OIDC_AUDIENCE",
+    "oidc_jwks_url": "CHEMPARK_OIDC_JWKS_URL",
+    "oidc_subject_claim": "CHEMPARK_OIDC_SUBJECT_CLAIM",
+    "oidc_groups_claim": "CHEMPARK_OIDC_GROUPS_CLAIM",
+    "oidc_enterprise_claim": "CHEMPARK_OIDC_ENTERPRISE_CLAIM",
+    "oidc_scope_claim": "CHEMPARK_OIDC_SCOPE_CLAIM",
+    "oidc_name_claim": "CHEMPARK_OIDC_NAME_CLAIM",
     "log_level": "POWERTOOLS_LOG_LEVEL",
     "trace_disabled": "POWERTOOLS_TRACE_DISABLED",
     "iot_data_endpoint": "CHEMPARK_IOT_DATA_ENDPOINT",
     "max_reading_age_s": "CHEMPARK_MAX_READING_AGE_S",
     "snapshot_every_s": "CHEMPARK_SNAPSHOT_EVERY_S",
+    "history_max_bytes": "CHEMPARK_HISTORY_MAX_BYTES",
     "tag_config_ttl_s": "CHEMPARK_TAG_CONFIG_TTL_S",
     "tag_state_ttl_s": "CHEMPARK_TAG_STATE_TTL_S",
     "alarm_escalate_after_s": "CHEMPARK_ALARM_ESCALATE_AFTER_S",

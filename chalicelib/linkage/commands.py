@@ -92,7 +92,7 @@ def acknowledge(command_id: str, status: str, detail: str, enterprise_id: str | 
         item = store.CommandModel.get(command_id, consistent_read=True)
     except DoesNotExist:
         return "unknown"
-    if enterprise_id and enterprise_id != item.enterprise_id:
+    if enterprise_id != item.enterprise_id:
         # The topic names the sender's enterprise (the device policy pins it): a device cannot ack another's command.
         logger.warning("ack from another enterprise", extra={"command_id": command_id, "from": enterprise_id})
         return "foreign"
@@ -108,18 +108,22 @@ def acknowledge(command_id: str, status: str, detail: str, enterprise_id: str | 
 
 
 def handle_acks(records: list[tuple[str, str]]) -> list[str]:
-    """SQS batch of rule outputs `{command_id, status, detail, enterprise_id}`; returns the ids to retry.
-    A malformed or unknown acknowledgement is logged and dropped: retrying it could never succeed."""
+    """SQS batch of rule outputs `{command_id, status, detail, _topic_enterprise}`; returns the ids to retry.
+    A malformed, forged or unknown acknowledgement is logged and dropped: retrying it could never succeed.
+    The enterprise is the topic's (iot_rules/command_acks.json); a payload that carried that key is forged."""
     retry = []
     for message_id, body in records:
         try:
             doc = orjson.loads(body)
             command_id, status = str(doc["command_id"]), str(doc.get("status", "ok"))
+            sender = doc["_topic_enterprise"]
+            if "_payload_topic_enterprise" in doc or not isinstance(sender, str):
+                raise TypeError("reserved key in the payload")
         except (orjson.JSONDecodeError, KeyError, TypeError):
-            logger.warning("malformed command ack", extra={"message_id": message_id})
+            logger.warning("malformed or forged command ack", extra={"message_id": message_id})
             continue
         try:
-            outcome = acknowledge(command_id, status, str(doc.get("detail") or ""), doc.get("enterprise_id"))
+            outcome = acknowledge(command_id, status, str(doc.get("detail") or ""), sender)
             logger.info("command ack", extra={"command_id": command_id, "outcome": outcome})
         except Exception:
             logger.exception("command ack failed", extra={"message_id": message_id})

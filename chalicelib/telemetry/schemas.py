@@ -11,20 +11,31 @@ from chalicelib.core.schemas import Schema, Strict, Window
 
 
 class QuarantineQuery(PageQuery, Window):
-    enterprise_id: str | None = Field(default=None, description="企业；园区用户可用 _unknown 查看无法识别企业的消息")
-    reason: str | None = None
+    enterprise_id: str | None = Field(
+        default=None, description="企业；园区用户不填则列出全部企业（最新在前），_unknown 为无法识别企业的消息"
+    )
+    reason: str | None = Field(default=None, description="只列出含此原因的消息，如 unknown_tag、ts_out_of_range")
     from_: datetime | None = Field(default=None, alias="from")
     to: datetime | None = None
 
 
+class QuarantineSample(Schema):
+    reason: str
+    tag_id: str
+    raw: str = Field(description="被拒读数或消息的 JSON（截断至 500 字符）")
+
+
 class QuarantineItem(Schema):
+    """One refused message: the readings it lost, by reason, with a few samples."""
+
     enterprise_id: str
     received_ms: int
-    reason: str
     gateway_id: str
-    tag_id: str
     message_id: str
-    raw: str
+    reason: str = Field(description="出现最多的原因")
+    reasons: dict[str, int] = Field(description="原因 -> 被拒读数条数")
+    rejected: int = Field(description="该消息被拒的读数条数（整条消息被拒时为其全部读数）")
+    samples: list[QuarantineSample] = Field(description="至多 5 条样本")
 
 
 class QuarantinePage(Schema):

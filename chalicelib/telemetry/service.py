@@ -11,33 +11,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from chalicelib.alarms import dispatch
 from chalicelib.alarms import service as alarms
-from chalicelib.core import clock, ids
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core import clock
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.settings import get_settings
-from chalicelib.telemetry import domain, snapshots
+from chalicelib.telemetry import domain, quarantine, snapshots
 from chalicelib.telemetry.caches import CONTAINER, Caches, Profile, profiles, reload, states
 from chalicelib.telemetry.domain import Change, Rejected, TagState
 
 if TYPE_CHECKING:
-    from chalicelib.telemetry import store
     from chalicelib.telemetry.domain.wire import Reading
-else:
-    store = lazy_module("chalicelib.telemetry.store")
-
-QUARANTINE_DAYS = 30
 
 
 @dataclass
 class BatchResult:
+    """What became of a batch: every reading sent is evaluated, quarantined or set aside (out of service)."""
+
     messages: int = 0
-    readings: int = 0
+    sent: int = 0  # readings received (a message that is not a list of readings counts as one)
     evaluated: int = 0
     quarantined: int = 0
+    set_aside: int = 0  # readings of out-of-service sensors: archived by the rule, not evaluated
     alarm_events: int = 0
     retry: list[str] = field(default_factory=list)  # SQS message ids to hand back (batchItemFailures)
 
@@ -64,29 +59,26 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
     batch = domain.decode_batch(records, now, settings.max_reading_age_s * 1000)
     by_tag, rejected = batch.by_tag, batch.rejected
     origin = {tag: batch.origin(tag) for tag in by_tag}
-    result.messages, result.readings = len(records), batch.readings
+    result.messages, result.sent = len(records), batch.sent
     for gateway_id, (enterprise_id, count) in batch.gateways().items():
         snapshots.gateway(c, enterprise_id, gateway_id)["messages"] += count
     known = profiles(list(by_tag), c)
     for tag_id in list(by_tag):
-        profile, (enterprise_id, gateway_id, mids) = known.get(tag_id), origin[tag_id]
+        profile, enterprise_id = known.get(tag_id), origin[tag_id][0]
         reason = (
             "unknown_tag"
             if profile is None
             else ("foreign_tag" if profile.config.enterprise_id != enterprise_id else None)
         )
         if reason is not None:
-            rejected += [
-                (enterprise_id, gateway_id, next(iter(mids)), Rejected(reason, tag_id, _raw(r)))
-                for r in by_tag.pop(tag_id)
-            ]
+            rejected += _refused(reason, tag_id, by_tag.pop(tag_id), origin[tag_id])
         elif not profile.in_service:  # type: ignore[union-attr]
-            del by_tag[tag_id]  # archived by the rule, not evaluated (out of service)
+            result.set_aside += len(by_tag.pop(tag_id))  # archived by the rule, not evaluated (out of service)
     for tag_id, readings in by_tag.items():
         snapshots.buffer(c, origin[tag_id][0], origin[tag_id][1], tag_id, readings)
     events: list[alarms.EventRecord] = []
     current = states(list(by_tag), c)
-    changed = domain.evaluate_batch(by_tag, {t: (known[t].config, current[t]) for t in by_tag})
+    changed = _evaluate(by_tag, known, current, origin, rejected, c)
     result.evaluated = sum(len(r) for r in by_tag.values())
     for tag_id, changes in changed.items():
         try:
@@ -101,19 +93,19 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
             dispatch.dispatch(events)
         except Exception:  # committed events stay pending: the minute sweep dispatches them
             logger.exception("dispatch failed; left to the sweep", extra={"events": len(events)})
-    result.quarantined = len(rejected)
-    _quarantine(rejected, now)
+    result.quarantined = sum(item.count for *_, item in rejected)
+    quarantine.record(rejected, now)
     snapshots.write(c, now, settings.snapshot_every_s * 1000, rejected)
     result.retry = sorted(set(result.retry))
     metrics.add_metric(name="TelemetryMessages", unit="Count", value=result.messages)
-    metrics.add_metric(name="TelemetryReadings", unit="Count", value=result.readings)
+    metrics.add_metric(name="TelemetryReadings", unit="Count", value=result.sent)
     if result.quarantined:
         metrics.add_metric(name="TelemetryQuarantined", unit="Count", value=result.quarantined)
     logger.info(
         "telemetry batch",
         extra={
             "messages": result.messages,
-            "readings": result.readings,
+            "readings": result.sent,
             "quarantined": result.quarantined,
             "alarm_events": result.alarm_events,
         },
@@ -121,26 +113,41 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
     return result
 
 
+def _evaluate(
+    by_tag: dict[str, Sequence[Reading]],
+    known: dict[str, Profile],
+    current: dict[str, TagState],
+    origin: dict[str, tuple[str, str, set[str]]],
+    rejected: list[tuple[str, str, str, Rejected]],
+    c: Caches,
+) -> dict[str, list[Change]]:
+    """All tags at once; should that ever raise, tag by tag, so one tag's readings cannot fail the batch
+    (they are quarantined as evaluation_failed and the error is logged for the operations team)."""
+    try:
+        return domain.evaluate_batch(by_tag, {t: (known[t].config, current[t]) for t in by_tag})
+    except Exception:
+        logger.exception("batch evaluation failed; evaluating tag by tag", extra={"tags": len(by_tag)})
+    changed: dict[str, list[Change]] = {}
+    for tag_id in list(by_tag):
+        c.states.pop(tag_id, None)
+        try:
+            state = states([tag_id], c)[tag_id]
+            current[tag_id] = state
+            changed.update(domain.evaluate_batch({tag_id: by_tag[tag_id]}, {tag_id: (known[tag_id].config, state)}))
+        except Exception:
+            logger.exception("evaluation failed; readings quarantined", extra={"tag_id": tag_id})
+            metrics.add_metric(name="TelemetryEvaluationFailed", unit="Count", value=1)
+            c.states.pop(tag_id, None)
+            rejected += _refused("evaluation_failed", tag_id, by_tag.pop(tag_id), origin[tag_id])
+    return changed
+
+
+def _refused(
+    reason: str, tag_id: str, readings: Sequence[Reading], origin: tuple[str, str, set[str]]
+) -> list[tuple[str, str, str, Rejected]]:
+    enterprise_id, gateway_id, mids = origin
+    return [(enterprise_id, gateway_id, next(iter(mids)), Rejected(reason, tag_id, _raw(r))) for r in readings]
+
+
 def _raw(r: Reading) -> dict[str, Any]:
     return {"tag_id": r.tag_id, "ts": r.ts, "value": r.value, "quality": r.quality}
-
-
-def _quarantine(rejected: list[tuple[str, str, str, Rejected]], now: int) -> None:
-    if not rejected:
-        return
-    with store.QuarantineModel.batch_write() as batch:
-        for enterprise_id, gateway_id, message_id, item in rejected:
-            raw = item.raw if isinstance(item.raw, str) else orjson.dumps(item.raw, default=str).decode()
-            batch.save(
-                store.QuarantineModel(
-                    enterprise_id or "_unknown",
-                    f"{now:013d}#{ids.ulid()}",
-                    received_ms=now,
-                    reason=item.reason,
-                    gateway_id=gateway_id,
-                    tag_id=item.tag_id or "",
-                    message_id=message_id,
-                    raw=raw[:2000],
-                    expires=now // 1000 + QUARANTINE_DAYS * 86400,
-                )
-            )

@@ -48,9 +48,9 @@ def buffer(c: Caches, enterprise_id: str, gateway_id: str, tag_id: str, readings
 
 def write(c: Caches, now: int, every_ms: int, rejected: list[tuple[str, str, str, Rejected]]) -> None:
     """Bounded last-value policy: each gateway's snapshot is rewritten at most once per period."""
-    for enterprise_id, gateway_id, _, _ in rejected:
+    for enterprise_id, gateway_id, _, item in rejected:
         if gateway_id in c.gateways and c.gateways[gateway_id]["enterprise"] == enterprise_id:
-            c.gateways[gateway_id]["quarantined"] += 1
+            c.gateways[gateway_id]["quarantined"] += item.count
     for gateway_id, gw in c.gateways.items():
         if now - gw["last_write"] < every_ms or not gw["tags"]:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -40,16 +40,32 @@ class GatewaySnapshotModel(Model):
         return orjson.loads(self.tags)
 
 
+class QuarantineByDay(GlobalSecondaryIndex["QuarantineModel"]):
+    """Every enterprise's quarantine, one partition per day: the park-wide view, newest first."""
+
+    class Meta:
+        index_name = "by_day"
+        projection = AllProjection()
+
+    day = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+
+
 class QuarantineModel(Model):
-    """Rejected messages and readings with the reason (kept 30 days: `expires` is the TTL attribute)."""
+    """One row per refused message (bounded): reasons with counts and a few samples, kept 30 days (TTL)."""
 
     Meta = meta("quarantine")
-    enterprise_id = UnicodeAttribute(hash_key=True)  # "_unknown" when the message named none
-    key = UnicodeAttribute(range_key=True)  # received ms (13 digits) # ulid
+    enterprise_id = UnicodeAttribute(hash_key=True)  # "_unknown" when the message named no valid enterprise
+    key = UnicodeAttribute(range_key=True)  # received ms (13 digits) # SQS message id
+    day = UnicodeAttribute()  # YYYY-MM-DD (UTC) of receipt
     received_ms = NumberAttribute()
-    reason = UnicodeAttribute()
+    reason = UnicodeAttribute()  # the most frequent reason
+    reasons = UnicodeAttribute(default="{}")  # JSON: reason -> refused readings
+    reason_codes = UnicodeSetAttribute()  # the reasons, for the reason filter
+    rejected = NumberAttribute(default=1)  # readings refused (a message refused whole counts its readings)
     gateway_id = UnicodeAttribute(default="")
-    tag_id = UnicodeAttribute(default="")
     message_id = UnicodeAttribute(default="")
-    raw = UnicodeAttribute(default="")
-    expires = NumberAttribute()
+    samples = UnicodeAttribute(default="[]")  # JSON: up to 5 {reason, tag_id, raw}
+    expires = TTLAttribute()
+
+    by_day = QuarantineByDay()

@@ -20,12 +20,13 @@ SYNTH_TIMEOUT_S = 600
 _DROP = ("CHEMPARK_", "AWS_ENDPOINT_URL", "MOTO_", "AWS_PROFILE", "CDK_OUTDIR", "CDK_CONTEXT_JSON")
 
 
-def synth_env(outdir: Path) -> dict[str, str]:
+def synth_env(outdir: Path, context: dict[str, str] | None = None) -> dict[str, str]:
+    """`context`: CDK context on top of the stage (e.g. {"nag": "1"} runs cdk-nag in the synth)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_DROP)}
     env.update(
         {
             "CDK_OUTDIR": str(outdir),
-            "CDK_CONTEXT_JSON": json.dumps({"stage": STAGE}),
+            "CDK_CONTEXT_JSON": json.dumps({"stage": STAGE, **(context or {})}),
             "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
             "AWS_DEFAULT_REGION": "us-east-1",
             # No package index, ever: chalice's `pip download` may only read the wheelhouse.
@@ -36,11 +37,13 @@ def synth_env(outdir: Path) -> dict[str, str]:
     return env
 
 
-def run_synth(script: list[str], outdir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_synth(
+    script: list[str], outdir: Path, cwd: Path, context: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, *script],
         cwd=cwd,
-        env=synth_env(outdir),
+        env=synth_env(outdir, context),
         capture_output=True,
         text=True,
         timeout=SYNTH_TIMEOUT_S,

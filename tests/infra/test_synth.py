@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,8 +11,8 @@ from chalice.utils import to_cfn_resource_name
 
 from chalicelib.core import catalog
 from chalicelib.core.http import ROUTES
-from chalicelib.core.identity import ENTERPRISE_CLAIM, Role
-from chalicelib.core.settings import env_names
+from chalicelib.core.identity import ENTERPRISE_CLAIM, PARK_SCOPE, SCOPE_CLAIM, Role
+from chalicelib.core.settings import PACKAGING, env_names
 from tests.infra.cfn import PREFIX, ROOT, as_list, functions, of_type, ref_id, target
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("infra")]
@@ -102,6 +103,16 @@ def test_tables_are_on_demand_with_pitr_and_sse(resources: dict[str, Any]) -> No
         assert p["TableName"].startswith(f"{PREFIX}-"), tid
 
 
+def test_quarantine_expires_by_ttl(resources: dict[str, Any]) -> None:
+    """Quarantine rows are kept 30 days: the table has DynamoDB TTL on the model's TTLAttribute."""
+    table = next(
+        t["Properties"]
+        for t in of_type(resources, "AWS::DynamoDB::Table").values()
+        if t["Properties"]["TableName"].endswith("-quarantine")
+    )
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
+
+
 def test_topics_use_a_customer_managed_key(resources: dict[str, Any]) -> None:
     keys = of_type(resources, "AWS::KMS::Key")
     topics = of_type(resources, "AWS::SNS::Topic")
@@ -116,7 +127,8 @@ def test_queues_and_buckets_are_encrypted_and_private(resources: dict[str, Any])
     for qid, queue in of_type(resources, "AWS::SQS::Queue").items():
         assert queue["Properties"]["SqsManagedSseEnabled"] is True, qid
     buckets = of_type(resources, "AWS::S3::Bucket")
-    assert len(buckets) == len(catalog.BUCKETS)
+    (access_logs,) = (bid for bid, b in buckets.items() if "access-logs" in json.dumps(b["Properties"]["BucketName"]))
+    assert len(buckets) == len(catalog.BUCKETS) + 1  # the catalogue's, and the infra-only access-log bucket
     ssl_enforced = {
         ref_id(p["Properties"]["Bucket"])
         for p in of_type(resources, "AWS::S3::BucketPolicy").values()
@@ -130,9 +142,14 @@ def test_queues_and_buckets_are_encrypted_and_private(resources: dict[str, Any])
     for bid, bucket in buckets.items():
         p = bucket["Properties"]
         assert p["BucketEncryption"]["ServerSideEncryptionConfiguration"], bid
-        assert p["VersioningConfiguration"]["Status"] == "Enabled", bid
         assert all(p["PublicAccessBlockConfiguration"].values()), bid
         assert bid in ssl_enforced, bid
+        if bid == access_logs:  # network logs are kept >= 6 months (Cybersecurity Law, art. 21)
+            assert p["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"] >= 183
+            continue
+        # Every read and write of an archive object or a report is logged.
+        assert ref_id(p["LoggingConfiguration"]["DestinationBucketName"]) == access_logs, bid
+        assert p["VersioningConfiguration"]["Status"] == "Enabled", bid
         seen_expiry += [
             r["ExpirationInDays"]
             for r in p.get("LifecycleConfiguration", {}).get("Rules", [])
@@ -158,7 +175,7 @@ def test_api_has_cognito_authorizer_except_on_public_routes(resources: dict[str,
     assert {"/health", "/openapi.json"} <= {s.path for s in ROUTES if s.public}
 
 
-def test_user_pool_has_a_group_per_role_and_the_enterprise_claim(resources: dict[str, Any]) -> None:
+def test_user_pool_has_a_group_per_role_and_the_tenancy_claims(resources: dict[str, Any]) -> None:
     (pool,) = of_type(resources, "AWS::Cognito::UserPool").values()
     p = pool["Properties"]
     assert p["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True  # no self sign-up
@@ -166,20 +183,28 @@ def test_user_pool_has_a_group_per_role_and_the_enterprise_claim(resources: dict
     assert policy["MinimumLength"] >= 12 and all(
         policy[k] for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols")
     )
-    attribute = ENTERPRISE_CLAIM.removeprefix("custom:")
-    assert any(a["Name"] == attribute for a in p["Schema"])
+    schema = {a["Name"]: a for a in p["Schema"]}
+    for claim in (ENTERPRISE_CLAIM, SCOPE_CLAIM):
+        assert schema[claim.removeprefix("custom:")]["AttributeDataType"] == "String"
+    assert int(schema[SCOPE_CLAIM.removeprefix("custom:")]["StringAttributeConstraints"]["MinLength"]) <= len(
+        PARK_SCOPE
+    )
+    assert p["UserPoolTier"] == "PLUS"  # threat protection (cdk-nag AwsSolutions-COG8)
+    assert p["UserPoolAddOns"]["AdvancedSecurityMode"] == "ENFORCED"
     groups = {g["Properties"]["GroupName"] for g in of_type(resources, "AWS::Cognito::UserPoolGroup").values()}
     assert groups == {r.value for r in Role}
     (client,) = of_type(resources, "AWS::Cognito::UserPoolClient").values()
-    assert ENTERPRISE_CLAIM in client["Properties"]["ReadAttributes"]
-    assert ENTERPRISE_CLAIM not in client["Properties"]["WriteAttributes"]  # users cannot change tenancy
+    for claim in (ENTERPRISE_CLAIM, SCOPE_CLAIM):  # in the ID token, never writable by the user: tenancy
+        assert claim in client["Properties"]["ReadAttributes"]
+        assert claim not in client["Properties"]["WriteAttributes"]
 
 
 def test_functions_get_every_runtime_variable(resources: dict[str, Any]) -> None:
     kinds = {"QUEUE": "AWS::SQS::Queue", "TOPIC": "AWS::SNS::Topic", "BUCKET": "AWS::S3::Bucket"}
     wanted = {q.env for q in catalog.QUEUES} | {t.env for t in catalog.TOPICS} | {b.env for b in catalog.BUCKETS}
     wanted |= {m.env for m in catalog.STATE_MACHINES}
-    wanted |= set(env_names().values())  # every setting, explicitly (core.settings.Settings.as_env)
+    # every runtime setting, explicitly (core.settings.Settings.as_env); packaging-only ones stay out
+    wanted |= {var for name, var in env_names().items() if name not in PACKAGING}
     for fid, fn in functions(resources).items():
         env = fn["Properties"]["Environment"]["Variables"]
         assert env["CHEMPARK_STAGE"] == "prod" and env["CHEMPARK_RESOURCE_PREFIX"] == PREFIX, fid
@@ -224,7 +249,8 @@ def test_archive_layout_is_what_history_reads(resources: dict[str, Any]) -> None
             for proc in dest["ProcessingConfiguration"]["Processors"]
             for p in proc["Parameters"]
         }
-        assert query["MetadataExtractionQuery"] == "{enterprise_id:.enterprise_id}"
+        # the partition is read from the rule's alias, which no payload key can set (iot_rules/telemetry_ingest.json)
+        assert query["MetadataExtractionQuery"] == "{enterprise_id:._topic_enterprise}"
         rendered = dest["Prefix"].replace("!{partitionKeyFromQuery:enterprise_id}", "E1")
         for token, fmt in (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H")):
             rendered = rendered.replace(f"!{{timestamp:{token}}}", at.strftime(fmt))

@@ -44,6 +44,14 @@ def deliver_ack(stack: Any, topic: str, ack: dict[str, Any]) -> dict[str, Any]:
     return orjson.loads(reply["Payload"].read())
 
 
+def ack_body(command: dict[str, Any], status: str, **payload: Any) -> str:
+    """What the command_acks rule hands the queue for a device's answer on its own ack topic."""
+    stored = next(c for c in service.commands_of(command["incident_id"]) if c["command_id"] == command["command_id"])
+    owner = stored["topic"].split("/")[1]  # park/{owner}/commands/{device}: the device answers on park/{owner}/acks
+    body = {"command_id": command["command_id"], "status": status, **payload, "_topic_enterprise": owner}
+    return orjson.dumps(body).decode()
+
+
 def test_leak_with_the_builtin_rule_commands_the_devices_around_the_source(api: Any, site: Any) -> None:
     screen = TopicTap("screen-events")
     lat, lon = offset(site.lat, site.lon, 0, -250)
@@ -100,6 +108,9 @@ def test_acks_through_the_rule_and_sqs_handler_mark_commands_acked_or_failed(api
     deliver_ack(stack, f"park/{eid}/acks", {"command_id": bad, "status": "error", "detail": "电机故障"})
     # Another enterprise's device cannot acknowledge this enterprise's command; junk is dropped, not retried.
     deliver_ack(stack, "park/ent_other/acks", {"command_id": sent[d["vent"]]["command_id"], "status": "ok"})
+    # ... nor by naming this enterprise in its payload: the rule marks the reserved key and the ack is dropped.
+    forged = {"command_id": sent[d["vent"]]["command_id"], "status": "ok", "_topic_enterprise": eid}
+    assert deliver_ack(stack, "park/ent_other/acks", forged) == {"batchItemFailures": []}
     assert deliver_ack(stack, f"park/{eid}/acks", {"status": "ok"}) == {"batchItemFailures": []}
 
     listed = by_device(api.get(f"/linkage/commands?incident_id={inc}", role="park_admin").json["items"])
@@ -115,16 +126,14 @@ def test_commands_without_ack_time_out_after_the_sweep(api: Any, site: Any, sete
     inc = incident()
     with clock.use(frozen):
         sent = by_device(service.trigger(site.event(inc))["commands"])
-        door = sent[site.devices["door_near"]]["command_id"]
-        service.handle_acks([("m1", orjson.dumps({"command_id": door, "status": "ok"}).decode())])
+        service.handle_acks([("m1", ack_body(sent[site.devices["door_near"]], "ok"))])
         frozen.advance(29)
         service.sweep_timeouts()
         assert {c["status"] for c in service.commands_of(inc)} == {"sent", "acked"}
         frozen.advance(2)
         assert service.sweep_timeouts()["timed_out"] >= 3
         frozen.advance(5)  # a late acknowledgement still records that the device did it
-        vent = sent[site.devices["vent"]]["command_id"]
-        service.handle_acks([("m2", orjson.dumps({"command_id": vent, "status": "ok"}).decode())])
+        service.handle_acks([("m2", ack_body(sent[site.devices["vent"]], "ok"))])
     states = {c["device_id"]: c for c in service.commands_of(inc)}
     assert states[site.devices["door_near"]]["status"] == "acked"
     assert states[site.devices["exit"]]["status"] == "timeout"

@@ -16,13 +16,13 @@ DAY = 86_400_000
 
 
 def _message(enterprise: str, readings: list[object], gateway: str = "g") -> bytes:
-    return orjson.dumps({"gateway_id": gateway, "enterprise_id": enterprise, "readings": readings})
+    return orjson.dumps({"gateway_id": gateway, "_topic_enterprise": enterprise, "readings": readings})
 
 
 def test_decode_groups_by_tag_and_names_what_it_rejects():
     now = T0
     body = (
-        b'{"gateway_id":"g","enterprise_id":"e","readings":['
+        b'{"gateway_id":"g","_topic_enterprise":"e","readings":['
         b'{"tag_id":"a","ts":%d,"value":1.5},{"tag_id":"a","ts":%d,"value":2},'
         b'{"tag_id":"b","ts":%d,"value":"x"},{"tag_id":"c","ts":%d,"value":null,"quality":"bad"},'
         b'{"tag_id":"d","ts":1,"value":1}]}' % (now, now + 1, now, now)

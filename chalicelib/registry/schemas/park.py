@@ -6,10 +6,11 @@ from datetime import datetime
 
 from pydantic import ConfigDict, Field
 
+from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schemas import Contact, Location, Strict
 
-ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+ID = ID_PATTERN
 
 
 class ParkIn(Strict):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from chalicelib.core.ids import is_id
 from chalicelib.core.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -31,25 +32,34 @@ _TAG, _TS = attrgetter("tag_id"), attrgetter("ts")
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """A reading or message that goes to quarantine, with the reason code."""
+    """A reading or message that goes to quarantine, with the reason code; `count` readings it stands for
+    (a message refused as a whole stands for every reading it carried)."""
 
     reason: str
     tag_id: str | None = None
     raw: Any = None
+    count: int = 1
+
+
+def _is_tag(tag: Any) -> bool:
+    return type(tag) is str and 0 < len(tag) <= wire.MAX_ID
 
 
 def reject_reason(r: Any, oldest: int, newest: int) -> Rejected:
-    """Why a reading failed validation (the slow path, for readings already known to be bad)."""
+    """Why a reading failed validation (the slow path, for readings already known to be bad). Total: any
+    JSON value in any field gives a reason, never an exception."""
     if type(r) is not dict:
         return Rejected("reading_not_object", raw=r)
     tag, ts, value, quality = r.get("tag_id"), r.get("ts"), r.get("value"), r.get("quality", "good")
     if type(tag) is not str or not tag:
         return Rejected("missing_tag_id", raw=r)
+    if len(tag) > wire.MAX_ID:
+        return Rejected("invalid_tag_id", raw=r)
     if type(ts) is not int:
         return Rejected("ts_not_epoch_ms", tag, r)
     if not oldest <= ts <= newest:
         return Rejected("ts_out_of_range", tag, r)
-    if quality not in QUALITIES:
+    if type(quality) is not str or quality not in QUALITIES:
         return Rejected("invalid_quality", tag, r)
     if type(value) is float or type(value) is int:  # a number that got here is infinite, nan or too large
         return Rejected("value_not_finite", tag, r)
@@ -62,6 +72,8 @@ def typed(body: bytes, oldest: int, newest: int) -> tuple[str, str, list[Reading
     try:
         message = wire.decode(body)
     except wire.Invalid:
+        return None
+    if message.claim is not wire.UNSET or not (is_id(message.enterprise_id) and is_id(message.gateway_id)):
         return None
     rows = message.readings
     if rows:
@@ -79,8 +91,8 @@ def rows_checked(readings: list[Any], oldest: int, newest: int) -> tuple[list[Re
         try:
             tag, ts, value = r["tag_id"], r["ts"], r["value"]
             quality = r.get("quality", "good")
-            ok = type(ts) is int and oldest <= ts <= newest and quality in QUALITIES
-            ok = ok and type(tag) is str and bool(tag) and (type(value) is float or type(value) is int)
+            ok = type(ts) is int and oldest <= ts <= newest and type(quality) is str and quality in QUALITIES
+            ok = ok and _is_tag(tag) and (type(value) is float or type(value) is int)
             if ok:  # as the typed decoder does: a float, finite (an int too large for a float is refused)
                 value = float(value)
                 ok = math.isfinite(value)
@@ -101,8 +113,7 @@ def _bad_without_value(r: Any, oldest: int, newest: int) -> bool:
         type(r) is dict
         and r.get("quality") == "bad"
         and r.get("value") is None
-        and type(r.get("tag_id")) is str
-        and bool(r.get("tag_id"))
+        and _is_tag(r.get("tag_id"))
         and type(r.get("ts")) is int
         and oldest <= r["ts"] <= newest
     )
@@ -114,6 +125,7 @@ class Batch:
 
     by_tag: dict[str, Sequence[Reading]] = field(default_factory=dict)
     messages: list[tuple[str, str, str]] = field(default_factory=list)  # (message id, enterprise, gateway)
+    sent: int = 0  # readings received (a message that is not a reading list counts as one)
     rejected: list[tuple[str, str, str, Rejected]] = field(default_factory=list)  # enterprise, gateway, msg, what
     readings: int = 0
     first: int = 0  # the message the first group came from: its tags are by_tag's that no later group holds
@@ -170,14 +182,21 @@ class Batch:
 
 
 def _header(doc: Any) -> tuple[str, str, list[Any] | None, Rejected | None]:
-    """(enterprise, gateway, readings, message-level rejection)."""
+    """(enterprise, gateway, readings, message-level rejection). A refused message's rejection counts
+    every reading it carried, so that readings sent = evaluated + quarantined."""
     if type(doc) is not dict:
         return "", "", None, Rejected("message_not_object", raw=doc)
-    enterprise_id, gateway_id, readings = doc.get("enterprise_id"), doc.get("gateway_id"), doc.get("readings")
-    if type(enterprise_id) is not str or not enterprise_id:
-        return "", "", None, Rejected("missing_enterprise", raw=doc)
+    enterprise_id, gateway_id = doc.get(wire.TOPIC_ENTERPRISE), doc.get("gateway_id")
+    readings = doc.get("readings")
+    count = len(readings) if type(readings) is list else 1
+    if not is_id(enterprise_id):
+        return "", "", None, Rejected("missing_enterprise", raw=doc, count=count)
+    if wire.PAYLOAD_CLAIM in doc:  # the payload carried the key the rule sets from the topic: forged
+        return enterprise_id, "", None, Rejected("reserved_key", raw=doc, count=count)
     if type(gateway_id) is not str or not gateway_id:
-        return enterprise_id, "", None, Rejected("missing_gateway_id", raw=doc)
+        return enterprise_id, "", None, Rejected("missing_gateway_id", raw=doc, count=count)
+    if not is_id(gateway_id):
+        return enterprise_id, "", None, Rejected("invalid_gateway_id", raw=doc, count=count)
     if type(readings) is not list:
         return enterprise_id, gateway_id, None, Rejected("readings_not_list", raw=doc)
     return enterprise_id, gateway_id, readings, None
@@ -194,19 +213,24 @@ def decode_batch(records: list[tuple[str, bytes]], now_ms: int, max_age_ms: int)
         if fast is not None:
             enterprise_id, gateway_id, rows, tags = fast
             out.messages.append((message_id, enterprise_id, gateway_id))
+            out.sent += len(rows)
             out.add(len(out.messages) - 1, rows, tags)
             continue
         try:
             doc = orjson.loads(body)
         except orjson.JSONDecodeError:
             raw = body[:2000].decode(errors="replace")
+            out.sent += 1
             out.rejected.append(("", "", message_id, Rejected("invalid_json", raw=raw)))
             continue
         enterprise_id, gateway_id, readings, problem = _header(doc)
         out.messages.append((message_id, enterprise_id, gateway_id))
         if problem is not None or readings is None:
-            out.rejected.append((enterprise_id, gateway_id, message_id, problem or Rejected("readings_not_list")))
+            problem = problem or Rejected("readings_not_list")
+            out.sent += problem.count
+            out.rejected.append((enterprise_id, gateway_id, message_id, problem))
             continue
+        out.sent += len(readings)
         rows, refused = rows_checked(readings, oldest, newest)
         out.rejected += [(enterprise_id, gateway_id, message_id, why) for why in refused]
         out.add(len(out.messages) - 1, rows, [r.tag_id for r in rows])

@@ -11,11 +11,18 @@ that path refuses (tests/unit/test_decode.py compares both on random input).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
-NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+# Field names the IoT rule adds (iot_rules/telemetry_ingest.json). The topic's enterprise is trusted (the
+# device policy restricts topics); the claim key is present only when the payload itself carried the
+# topic key, whichever of the two an IoT SQL engine lets win, so such a message is refused.
+TOPIC_ENTERPRISE = "_topic_enterprise"
+PAYLOAD_CLAIM = "_payload_topic_enterprise"
+MAX_ID = 64  # longest tag, gateway or enterprise id (core.ids.ID_PATTERN)
+
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID)]
 
 
 class Reading(msgspec.Struct, frozen=True, gc=False):
@@ -29,12 +36,14 @@ class Reading(msgspec.Struct, frozen=True, gc=False):
 
 
 class Message(msgspec.Struct, gc=False):
-    """`{gateway_id, seq, readings}` plus `enterprise_id`, which the IoT rule sets from the topic."""
+    """`{gateway_id, seq, readings}` plus the topic's enterprise, which the IoT rule adds."""
 
-    enterprise_id: NonEmpty
+    enterprise_id: NonEmpty = msgspec.field(name=TOPIC_ENTERPRISE)
     gateway_id: NonEmpty
     readings: list[Reading]
+    claim: Any = msgspec.field(default=msgspec.UNSET, name=PAYLOAD_CLAIM)
 
 
+UNSET = msgspec.UNSET  # `claim` when the payload did not carry the reserved key
 Invalid = msgspec.DecodeError  # also raised for a type or constraint that does not hold (ValidationError)
 decode = msgspec.json.Decoder(Message).decode
