@@ -15,7 +15,9 @@ from typing import Any
 import orjson
 
 from chalicelib.core import aws, catalog, errors
+from chalicelib.core.identity import Identity
 from chalicelib.core.settings import get_settings
+from chalicelib.registry import service as registry
 from chalicelib.telemetry import domain
 
 MAX_WINDOW_MS = 24 * 3600 * 1000
@@ -38,6 +40,13 @@ def hours(start_ms: int, end_ms: int) -> list[str]:
         out.append(cursor.strftime("%Y/%m/%d/%H/"))
         cursor += timedelta(hours=1)
     return out
+
+
+def sensor_readings(sensor_id: str, who: Identity, start_ms: int, end_ms: int, limit: int) -> dict[str, Any]:
+    """GET /sensors/{id}/readings: the sensor (tenancy-checked in the registry) with its points in the window."""
+    sensor = registry.get(registry.SENSOR, sensor_id, who)
+    points, truncated = readings(sensor["enterprise_id"], sensor_id, start_ms, end_ms, limit)
+    return {"tag_id": sensor_id, "unit": sensor["unit"], "points": points, "truncated": truncated}
 
 
 def readings(

@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.alarms import service as alarms
 from chalicelib.core import clock
+from chalicelib.core.identity import Identity
 from chalicelib.registry import service as registry
 from chalicelib.telemetry import caches, domain, store
 
@@ -58,6 +59,12 @@ def sweep() -> dict[str, Any]:
             except alarms.Contended:
                 continue  # a reading arrived meanwhile: the next sweep decides again
     return {"stale_raised": raised, "online": online_rates(totals)}
+
+
+def online(who: Identity, enterprise_id: str | None) -> dict[str, dict[str, Any]]:
+    """The online rate per enterprise the caller may see (all, or the one named)."""
+    totals, _ = census(clock.now_ms(), who.scope(enterprise_id))
+    return online_rates(totals)
 
 
 def online_rates(totals: dict[str, list[int]]) -> dict[str, dict[str, Any]]:
