@@ -12,7 +12,7 @@ use (core.aws), never here. No other module fills a port.
 | alarms.ports plans                    | plans.context.alarm_plans (plans, resources)  |
 | alarms.ports last_values              | telemetry.snapshots.last_values               |
 | alarms.ports subscribers              | risk.service.on_alarm_events                  |
-| duty.ports open_warnings / unacked    | warnings.queries.open_ids, alarms.unacked_ids |
+| duty.ports open_warnings / unacked    | warnings.service.open_ids, alarms.unacked_ids |
 | incidents.ports last_values           | telemetry.snapshots.last_values               |
 | linkage.ports nearest_resources       | resources.service.nearest                     |
 """
@@ -31,7 +31,7 @@ from chalicelib.plans import context as plan_context
 from chalicelib.resources import service as resources
 from chalicelib.risk import service as risk
 from chalicelib.telemetry import snapshots
-from chalicelib.warnings import queries as warnings
+from chalicelib.warnings import service as warnings
 
 
 def wire() -> None:

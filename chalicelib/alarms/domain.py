@@ -197,7 +197,7 @@ def shelve(alarm: Alarm, now: int, duration_s: int, reason: str) -> Outcome:
         raise INVALID_TRANSITION(details={"state": alarm.state, "action": "shelve"})
     if not 0 < duration_s <= MAX_SHELVE_S:
         raise errors.VALIDATION_FAILED(
-            errors=[{"field": "body.duration_s", "message": f"1-{MAX_SHELVE_S}", "type": "range"}]
+            errors=[{"field": "duration_s", "message": f"1-{MAX_SHELVE_S}", "type": "range"}]
         )
     a = replace(alarm, shelved_until=now + duration_s * 1000, shelve_reason=reason, last_change_ms=now)
     return Outcome(a, (Event.SHELVED,))

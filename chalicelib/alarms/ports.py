@@ -11,11 +11,16 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from chalicelib.alarms.schemas import EventRecord
+from chalicelib.registry import service as registry
 
 
 class PlansForAlarm(Protocol):
     def __call__(
-        self, alarm: Mapping[str, Any], sensor: Mapping[str, Any], installation: Mapping[str, Any] | None, /
+        self,
+        alarm: Mapping[str, Any],
+        sensor: registry.SensorView,
+        installation: registry.InstallationView | None,
+        /,
     ) -> dict[str, Any]:
         """Applicable plans (`plans`, `plan_basis`) and the nearest emergency `resources` for one alarm."""
 

@@ -48,15 +48,13 @@ def alarm_kpis(call: Call) -> dict[str, Any]:
 @route(bp, "/alarms/{alarm_id}", roles=ALL_ROLES, response=AlarmDetail)
 def get_alarm(call: Call, alarm_id: str) -> AlarmDetail:
     """报警详情与完整历史。"""
-    _, alarm = service.load(alarm_id, call.identity)
-    return AlarmDetail(alarm=AlarmOut.model_validate(service.public(alarm)), history=service.history(alarm_id))
+    return AlarmDetail.model_validate(service.detail(alarm_id, call.identity))
 
 
 def _act(call: Call, alarm_id: str, action: str, **kw: Any) -> AlarmOut:
     call.target = alarm_id
-    alarm, events = service.act(alarm_id, call.identity, action, **kw)
+    alarm = service.act(alarm_id, call.identity, action, **kw)
     call.audit_details = {"state": alarm.state.value, **{k: v for k, v in kw.items() if v is not None}}
-    service.dispatch(events)
     return AlarmOut.model_validate(service.public(alarm))
 
 

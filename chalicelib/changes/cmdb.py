@@ -65,7 +65,7 @@ def load_many(ci_ids: list[str]) -> dict[str, store.CIModel]:
 
 def create(body: CIIn, who: Identity) -> dict[str, Any]:
     """Register a CI with its baseline configuration (asset registration, audited by the route)."""
-    problems = domain.check_attributes(body.declared, "body.declared")
+    problems = domain.check_attributes(body.declared, "declared")
     if problems:
         raise errors.VALIDATION_FAILED(f"请求参数校验失败：{problems[0]['field']}", errors=problems)
     now, ci_id = clock.now_ms(), ids.new_id("ci")
@@ -96,11 +96,11 @@ def detail(ci_id: str) -> dict[str, Any]:
 
 def observe(ci_id: str, body: ObservationIn, who: Identity) -> dict[str, Any]:
     """Record what is running (discovery or an engineer). An older observation never hides a newer one."""
-    problems = domain.check_attributes(body.attributes, "body.attributes")
+    problems = domain.check_attributes(body.attributes, "attributes")
     now = clock.now_ms()
     at = clock.to_ms(body.observed_at) if body.observed_at else now
     if at > now + FUTURE_TOLERANCE_MS:
-        problems.append(domain.field_error("body.observed_at", "观测时间不能晚于当前时间"))
+        problems.append(domain.field_error("observed_at", "观测时间不能晚于当前时间"))
     if problems:
         raise errors.VALIDATION_FAILED(f"请求参数校验失败：{problems[0]['field']}", errors=problems)
     for _ in range(8):

@@ -91,7 +91,7 @@ def _items(body: ChangeIn, cis: dict[str, Any]) -> list[dict[str, Any]]:
     for n, item in enumerate(body.items):
         ci = cis.get(item.ci_id)
         if ci is None:
-            field = f"body.items.{n}.ci_id"
+            field = f"items.{n}.ci_id"
             problem = domain.field_error(field, f"配置项 {item.ci_id} 不存在", "reference")
             raise errors.VALIDATION_FAILED(f"请求参数校验失败：{field}", errors=[problem])
         before, after = domain.planned(ci.declared_map(), item.attributes)

@@ -90,6 +90,27 @@ def error_response(error: errors.AppError, request_id: str) -> Response:
     return json_response(error.body(request_id), error.status, request_id)
 
 
+def _where(spec: RouteSpec) -> Callable[[str], str]:
+    """Where a field a service or domain rule names came from: the body or the query model that declares it
+    (by name or alias); otherwise the route's body, else its query. Paths already located stay as they are."""
+
+    def names(model: type[BaseModel] | None) -> set[str]:
+        fields = model.model_fields if model is not None else {}
+        return set(fields) | {f.alias for f in fields.values() if f.alias}
+
+    body, query = names(spec.body), names(spec.query)
+
+    def where(field: str) -> str:
+        head = field.split(".", 1)[0]
+        if head in ("body", "query", "path"):
+            return field
+        if head in body or (head not in query and spec.body is not None):
+            return f"body.{field}"
+        return f"query.{field}" if spec.query is not None or head in query else field
+
+    return where
+
+
 def validation_error(exc: ValidationError, location: str) -> errors.AppError:
     """A pydantic error as VALIDATION_FAILED whose details name every field at fault."""
     items = []
@@ -189,6 +210,7 @@ def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], param
         response = result if isinstance(result, Response) else json_response(result, spec.status, request_id)
         outcome, status = "ok", response.status_code
     except errors.AppError as exc:
+        exc = exc.located(_where(spec))
         response, outcome, status = error_response(exc, request_id), exc.code, exc.status
     except ValidationError as exc:  # a model built inside the service rejected a value
         err = validation_error(exc, "body")

@@ -43,7 +43,7 @@ def put_roster(body: RosterIn) -> dict[str, Any]:
     for i, a in enumerate(body.assignments):
         if a.shift_id not in known:
             raise errors.VALIDATION_FAILED(
-                errors=[{"field": f"body.assignments.{i}.shift_id", "message": "未定义的班次", "type": "reference"}]
+                errors=[{"field": f"assignments.{i}.shift_id", "message": "未定义的班次", "type": "reference"}]
             )
     now = clock.now_ms()
     with store.AssignmentModel.batch_write() as batch:

@@ -29,7 +29,7 @@ REGISTRY_DEVICE = errors.define(
 
 def _reference_error(field: str, message: str) -> errors.AppError:
     return errors.VALIDATION_FAILED(
-        f"请求参数校验失败：body.{field}", errors=[{"field": f"body.{field}", "message": message, "type": "reference"}]
+        f"请求参数校验失败：{field}", errors=[{"field": f"{field}", "message": message, "type": "reference"}]
     )
 
 
@@ -98,7 +98,7 @@ def list_page(
 
 def _check(doc: dict[str, Any], owner: str, who: Identity) -> None:
     if doc["kind"] == "ptz_camera":
-        raise PTZ_IN_REGISTRY(details={"field": "body.kind"})
+        raise PTZ_IN_REGISTRY(details={"field": "kind"})
     for field, kind in (("installation_id", registry.INSTALLATION), ("zone_id", registry.ZONE)):
         ref = doc.get(field)
         if not ref:
@@ -121,7 +121,7 @@ def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
         except errors.AppError:
             raise _reference_error("enterprise_id", f"企业 {owner} 不存在") from None
     elif who.is_enterprise_scoped:
-        raise errors.ENTERPRISE_SCOPE(details={"field": "body.enterprise_id"})
+        raise errors.ENTERPRISE_SCOPE(details={"field": "enterprise_id"})
     _check(doc, owner, who)
     device_id = doc.pop("id", None) or ids.new_id("dev")
     now = clock.now_ms()
@@ -143,8 +143,8 @@ def replace(device_id: str, body: ActuatorIn, who: Identity) -> dict[str, Any]:
     doc = body.model_dump(mode="json")
     if (doc.get("enterprise_id") or PARK) != item.enterprise_id:
         raise errors.VALIDATION_FAILED(
-            "请求参数校验失败：body.enterprise_id",
-            errors=[{"field": "body.enterprise_id", "message": "所属企业不可修改", "type": "immutable"}],
+            "请求参数校验失败：enterprise_id",
+            errors=[{"field": "enterprise_id", "message": "所属企业不可修改", "type": "immutable"}],
         )
     _check(doc, item.enterprise_id, who)
     item.doc, item.kind, item.updated_ms = body.model_dump_json(exclude={"id"}), doc["kind"], clock.now_ms()

@@ -94,8 +94,8 @@ def report(body: PositionIn) -> dict[str, Any]:
     ts, now = to_ms(body.ts), clock.now_ms()
     if ts > now + FUTURE_SLACK_MS:
         raise errors.VALIDATION_FAILED(
-            "请求参数校验失败：body.ts",
-            errors=[{"field": "body.ts", "message": "定位时间晚于当前时间", "type": "future"}],
+            "请求参数校验失败：ts",
+            errors=[{"field": "ts", "message": "定位时间晚于当前时间", "type": "future"}],
         )
     if ts < now - MAX_AGE_MS:
         return {"person_id": body.person_id, "accepted": False, "reason": "stale"}

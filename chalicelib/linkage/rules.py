@@ -25,8 +25,8 @@ RULE_BUILTIN = errors.define(
 
 def _reference(field: str, message: str) -> errors.AppError:
     return errors.VALIDATION_FAILED(
-        f"请求参数校验失败：body.scope.{field}",
-        errors=[{"field": f"body.scope.{field}", "message": message, "type": "reference"}],
+        f"请求参数校验失败：scope.{field}",
+        errors=[{"field": f"scope.{field}", "message": message, "type": "reference"}],
     )
 
 

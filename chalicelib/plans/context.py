@@ -9,6 +9,7 @@ from typing import Any
 
 from chalicelib.core.identity import PARK
 from chalicelib.plans import domain, service
+from chalicelib.registry import service as registry
 from chalicelib.resources import service as resources
 
 RESOURCE_RADIUS_M = 3000  # resources shown with an alarm: within 3 km of the sensor ...
@@ -16,7 +17,7 @@ RESOURCE_COUNT = 5  # ... the nearest five
 
 
 def alarm_plans(
-    alarm: Mapping[str, Any], sensor: Mapping[str, Any], installation: Mapping[str, Any] | None
+    alarm: Mapping[str, Any], sensor: registry.SensorView, installation: registry.InstallationView | None
 ) -> dict[str, Any]:
     """Applicable plans (best first, the selected one marked) and the nearest resources for one alarm.
 
@@ -25,14 +26,13 @@ def alarm_plans(
     resources are shown: whoever may read the alarm may read those, and no other enterprise's.
     """
     enterprise_id, installation_id = alarm.get("enterprise_id"), alarm.get("installation_id")
-    types = domain.accident_types_for(sensor.get("kind"))
-    level = domain.level_for_alarm(alarm.get("priority"), (installation or {}).get("grade"))
+    types = domain.accident_types_for(sensor.kind)
+    level = domain.level_for_alarm(alarm.get("priority"), installation.grade if installation else None)
     plans = service.applicable_plans(types, enterprise_id, installation_id)
     selected = next((p for p in plans if level in p["levels"]), None)
     owners = [PARK, *([enterprise_id] if enterprise_id else [])]
-    location = sensor["location"]
     near = resources.nearest_among(
-        location["lat"], location["lon"], RESOURCE_COUNT, None, RESOURCE_RADIUS_M, owners=owners
+        sensor.location.lat, sensor.location.lon, RESOURCE_COUNT, None, RESOURCE_RADIUS_M, owners=owners
     )
     return {
         "plan_basis": {"accident_types": types, "suggested_level": level},

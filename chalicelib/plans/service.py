@@ -71,17 +71,17 @@ def _check_scope(body: PlanIn, who: Identity) -> None:
     """The owner must be the caller's to write and exist; installations must be that enterprise's."""
     if body.enterprise_id is None:
         if who.is_enterprise_scoped:
-            raise domain.PARK_PLAN_READ_ONLY(details={"field": "body.enterprise_id"})
+            raise domain.PARK_PLAN_READ_ONLY(details={"field": "enterprise_id"})
         return
     who.ensure_can_write(body.enterprise_id)
-    registry.get(registry.ENTERPRISE, body.enterprise_id, who)
+    registry.enterprise(body.enterprise_id, who)  # the owner must exist
     for n, installation_id in enumerate(body.installation_ids):
         try:
-            installation = registry.get(registry.INSTALLATION, installation_id, who)
+            installation = registry.installation(installation_id, who)
         except errors.AppError:
-            raise _invalid(f"body.installation_ids.{n}", f"重大危险源单元 {installation_id} 不存在") from None
-        if installation["enterprise_id"] != body.enterprise_id:
-            raise _invalid(f"body.installation_ids.{n}", "该单元不属于预案所属企业")
+            raise _invalid(f"installation_ids.{n}", f"重大危险源单元 {installation_id} 不存在") from None
+        if installation.enterprise_id != body.enterprise_id:
+            raise _invalid(f"installation_ids.{n}", "该单元不属于预案所属企业")
 
 
 def _apply(head: store.PlanModel, doc: dict[str, Any], version: int, now: int, by: str, note: str) -> Any:
@@ -114,8 +114,8 @@ def revise(plan_id: str, body: PlanRevisionIn, who: Identity) -> dict[str, Any]:
     head = _writable(load(plan_id, who), who)
     if (body.enterprise_id or PARK) != head.owner:
         raise errors.VALIDATION_FAILED(
-            "请求参数校验失败：body.enterprise_id",
-            errors=[{"field": "body.enterprise_id", "message": "预案所属单位不可修改", "type": "immutable"}],
+            "请求参数校验失败：enterprise_id",
+            errors=[{"field": "enterprise_id", "message": "预案所属单位不可修改", "type": "immutable"}],
         )
     _check_scope(body, who)
     doc = body.model_dump(mode="json", exclude={"note"})
@@ -212,10 +212,10 @@ def select_for(
     """GET /plans/select: the caller's scope; an omitted type or level matches any."""
     scoped = who.scope(enterprise_id)
     if installation_id:
-        installation = registry.get(registry.INSTALLATION, installation_id, who)
-        if scoped is not None and installation["enterprise_id"] != scoped:
-            raise _invalid("query.installation_id", "该单元不属于 enterprise_id 指定的企业")
-        scoped = installation["enterprise_id"]
+        installation = registry.installation(installation_id, who)
+        if scoped is not None and installation.enterprise_id != scoped:
+            raise _invalid("installation_id", "该单元不属于 enterprise_id 指定的企业")
+        scoped = installation.enterprise_id
     chosen = domain.select(_candidates(scoped), accident_type, level, scoped, installation_id)
     if chosen is None:
         raise domain.NO_APPLICABLE_PLAN(details={"accident_type": accident_type, "level": level})

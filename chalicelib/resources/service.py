@@ -68,7 +68,7 @@ def _doc(body: ResourceIn) -> dict[str, Any]:
     if body.kind == "supply" and production and shelf_life:
         derived = domain.expiry_date(date.fromisoformat(production), shelf_life).isoformat()
         if details.get("expiry_date") not in (None, derived):
-            raise _invalid("body.details.expiry_date", f"与生产日期+保质期不一致，应为 {derived}", "consistency")
+            raise _invalid("details.expiry_date", f"与生产日期+保质期不一致，应为 {derived}", "consistency")
         details["expiry_date"] = derived
     return data
 
@@ -83,9 +83,9 @@ def create(body: ResourceIn, who: Identity) -> dict[str, Any]:
     enterprise_id = body.enterprise_id
     if enterprise_id:
         who.ensure_can_write(enterprise_id)
-        registry.get(registry.ENTERPRISE, enterprise_id, who)  # the owner must exist
+        registry.enterprise(enterprise_id, who)  # the owner must exist
     elif who.is_enterprise_scoped:
-        raise domain.PARK_RESOURCE_READ_ONLY(details={"field": "body.enterprise_id"})
+        raise domain.PARK_RESOURCE_READ_ONLY(details={"field": "enterprise_id"})
     now, resource_id = clock.now_ms(), ids.new_id("res")
     status = str(body.status)
     item = store.ResourceModel(
@@ -105,9 +105,9 @@ def replace(resource_id: str, body: ResourceIn, who: Identity) -> dict[str, Any]
     """Whole replacement; owner and kind are fixed at creation."""
     item = _writable(load(resource_id, who), who)
     if domain.owner_of(body.enterprise_id) != item.owner:
-        raise _invalid("body.enterprise_id", "所属单位创建后不可修改", "immutable")
+        raise _invalid("enterprise_id", "所属单位创建后不可修改", "immutable")
     if str(body.kind) != item.kind:
-        raise _invalid("body.kind", "资源类型创建后不可修改", "immutable")
+        raise _invalid("kind", "资源类型创建后不可修改", "immutable")
     now, before = clock.now_ms(), item.status
     item.doc, item.status, item.updated_ms = orjson.dumps(_doc(body)).decode(), str(body.status), now
     if item.status != "deployed":

@@ -77,29 +77,29 @@ def on_alarm_events(events: Sequence[alarms.EventRecord]) -> None:
 
 def recompute_installation(installation_id: str) -> str:
     """Recompute one installation, then its enterprise and the park; returns the installation's level."""
-    inst = registry.get(registry.INSTALLATION, installation_id, SYSTEM)
+    inst = registry.installation(installation_id, SYSTEM)
     active = [
         domain.ActiveCondition(a.tag_id, a.condition)
         for a in alarms.open_alarms(installation_id)
         if a.active and not a.out_of_service
     ]
-    result = domain.assess_installation(inst.get("grade"), active)
+    result = domain.assess_installation(inst.grade, active)
     _store(
         f"installation:{installation_id}",
-        inst["enterprise_id"],
-        inst["name"],
+        inst.enterprise_id,
+        inst.name,
         result.level,
         result.static_level,
         list(result.reasons),
     )
-    recompute_enterprise(inst["enterprise_id"])
+    recompute_enterprise(inst.enterprise_id)
     return result.level
 
 
 def recompute_enterprise(enterprise_id: str) -> None:
     rows = [r for r in store.RiskModel.by_enterprise.query(enterprise_id) if r.scope.startswith("installation:")]
     level = domain.highest(r.level for r in rows)
-    name = registry.get(registry.ENTERPRISE, enterprise_id, SYSTEM)["name"]
+    name = registry.enterprise(enterprise_id, SYSTEM).name
     hot = [r.name for r in rows if r.level == level and level != "blue"]
     _store(
         f"enterprise:{enterprise_id}",
@@ -150,22 +150,22 @@ def _view(row: store.RiskModel | None, scope: str, fallback: dict[str, Any]) -> 
 
 
 def installation_view(installation_id: str, who: Identity) -> dict[str, Any]:
-    inst = registry.get(registry.INSTALLATION, installation_id, who)
+    inst = registry.installation(installation_id, who)
     open_now = [alarms.public(a) for a in alarms.open_alarms(installation_id)]
     return _view(
         _row(f"installation:{installation_id}"),
         f"installation:{installation_id}",
         {
-            "name": inst["name"],
-            "enterprise_id": inst["enterprise_id"],
-            "grade": inst.get("grade"),
+            "name": inst.name,
+            "enterprise_id": inst.enterprise_id,
+            "grade": inst.grade,
             "active_alarms": [{k: a[k] for k in ("id", "tag_id", "condition", "priority", "state")} for a in open_now],
         },
     )
 
 
 def enterprise_view(enterprise_id: str, who: Identity) -> dict[str, Any]:
-    enterprise = registry.get(registry.ENTERPRISE, enterprise_id, who)
+    enterprise = registry.enterprise(enterprise_id, who)
     parts = [
         _view(r, r.scope, {})
         for r in store.RiskModel.by_enterprise.query(enterprise_id)
@@ -174,7 +174,7 @@ def enterprise_view(enterprise_id: str, who: Identity) -> dict[str, Any]:
     return _view(
         _row(f"enterprise:{enterprise_id}"),
         f"enterprise:{enterprise_id}",
-        {"name": enterprise["name"], "installations": parts},
+        {"name": enterprise.name, "installations": parts},
     )
 
 

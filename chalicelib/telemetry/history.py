@@ -54,7 +54,7 @@ def readings(
 ) -> tuple[list[dict[str, Any]], bool]:
     """Points of one tag in [start, end], time-ordered and de-duplicated; (points, truncated)."""
     if end_ms < start_ms or end_ms - start_ms > MAX_WINDOW_MS:
-        raise WINDOW_TOO_LONG(details={"field": "query.to", "from": start_ms, "to": end_ms})
+        raise WINDOW_TOO_LONG(details={"field": "to", "from": start_ms, "to": end_ms})
     s3, bucket = aws.client("s3"), catalog.bucket_name("telemetry-archive")
     points: dict[int, dict[str, Any]] = {}
     for key in _objects(s3, bucket, enterprise_id, start_ms, end_ms):
@@ -80,7 +80,7 @@ def _objects(s3: Any, bucket: str, enterprise_id: str, start_ms: int, end_ms: in
             for obj in page.get("Contents", []):
                 total += int(obj.get("Size", 0))
                 if total > cap:
-                    raise WINDOW_TOO_LARGE(details={"field": "query.to", "limit_bytes": cap})
+                    raise WINDOW_TOO_LARGE(details={"field": "to", "limit_bytes": cap})
                 keys.append(obj["Key"])
     return keys
 

@@ -8,9 +8,9 @@ from chalicelib.core import clock
 from chalicelib.core.schemas import Priority
 from chalicelib.duty import service as duty
 from chalicelib.notify import service as notify
-from chalicelib.warnings import domain
+from chalicelib.warnings import domain, store
 from chalicelib.warnings.domain import Status
-from chalicelib.warnings.service import event, load, store, update
+from chalicelib.warnings.service.records import event, load, update
 
 
 def _people(level: int) -> list[dict[str, Any]]:

@@ -11,7 +11,16 @@ from chalicelib.alarms.schemas import EventRecord
 from chalicelib.alarms.service.actions import act, transition
 from chalicelib.alarms.service.context import linkage_context
 from chalicelib.alarms.service.outbox import dispatch, redispatch_pending
-from chalicelib.alarms.service.reads import get_alarm, history, kpis, load, open_alarms, search, unacked_ids
+from chalicelib.alarms.service.reads import (
+    detail,
+    get_alarm,
+    history,
+    kpis,
+    load,
+    open_alarms,
+    search,
+    unacked_ids,
+)
 from chalicelib.alarms.service.records import (
     ConditionChange,
     Contended,
@@ -33,6 +42,7 @@ __all__ = [
     "TagContext",
     "act",
     "commit",
+    "detail",
     "dispatch",
     "get_alarm",
     "history",

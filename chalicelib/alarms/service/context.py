@@ -5,6 +5,7 @@ Plans and resources, and the latest readings, come through `alarms.ports` (wired
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from chalicelib.alarms import ports
@@ -23,19 +24,15 @@ def linkage_context(alarm_id: str, who: Identity) -> dict[str, Any]:
     """Cameras and environment sensors near the alarm's sensor with their readings, the installation's
     hazards, and (through the plans port) applicable plans and the nearest resources."""
     _, alarm = load(alarm_id, who)
-    sensor = registry.get(registry.SENSOR, alarm.tag_id, who)
-    lat, lon = sensor["location"]["lat"], sensor["location"]["lon"]
-    installation = registry.get(registry.INSTALLATION, alarm.installation_id, who) if alarm.installation_id else None
-    cameras = _all(registry.CAMERA, who)
-    near_cams = nearest(
-        cameras, lat, lon, lambda c: (c["location"]["lat"], c["location"]["lon"]), limit=5, within_m=CAMERA_RADIUS_M
-    )
-    env = [s for s in _all(registry.SENSOR, who) if s.get("environment") and s["id"] != sensor["id"]]
-    near_env = nearest(
-        env, lat, lon, lambda s: (s["location"]["lat"], s["location"]["lon"]), limit=10, within_m=ENVIRONMENT_RADIUS_M
-    )
+    record = registry.get(registry.SENSOR, alarm.tag_id, who)  # shown whole, as the registry shows it
+    sensor = registry.sensor_view(record)
+    here = (sensor.location.lat, sensor.location.lon)
+    installation = registry.installation(alarm.installation_id, who) if alarm.installation_id else None
+    near_cams = nearest(registry.cameras(who), *here, _where, limit=5, within_m=CAMERA_RADIUS_M)
+    env = [s for s in registry.sensors(who) if s.environment and s.id != sensor.id]
+    near_env = nearest(env, *here, _where, limit=10, within_m=ENVIRONMENT_RADIUS_M)
     nearby = [s for _, s in near_env] + [sensor]
-    current = ports.last_values()([s["id"] for s in nearby], {s["enterprise_id"] for s in nearby})
+    current = ports.last_values()([s.id for s in nearby], {s.enterprise_id for s in nearby})
     view = public(alarm)
     plans = (
         PORTS.plans(view, sensor, installation)
@@ -44,52 +41,42 @@ def linkage_context(alarm_id: str, who: Identity) -> dict[str, Any]:
     )
     return {
         "alarm": view,
-        "sensor": {**sensor, "current": current.get(sensor["id"])},
+        "sensor": {**record, "current": current.get(sensor.id)},
         "cameras": [
             {
-                "id": c["id"],
-                "name": c["name"],
-                "ptz": c.get("ptz", False),
-                "type_label": c.get("type_label"),
+                "id": c.id,
+                "name": c.name,
+                "ptz": c.ptz,
+                "type_label": c.type_label,
                 "distance_m": round(d, 1),
-                "location": c["location"],
+                "location": asdict(c.location),
             }
             for d, c in near_cams
         ],
         "environment": [
             {
-                "id": s["id"],
-                "name": s["name"],
-                "kind": s["kind"],
-                "unit": s["unit"],
+                "id": s.id,
+                "name": s.name,
+                "kind": s.kind,
+                "unit": s.unit,
                 "distance_m": round(d, 1),
-                "current": current.get(s["id"]),
+                "current": current.get(s.id),
             }
             for d, s in near_env
         ],
         "installation": None
         if installation is None
         else {
-            "id": installation["id"],
-            "name": installation["name"],
-            "grade": installation.get("grade"),
-            "major_hazard": installation.get("major_hazard"),
-            "r_value": installation.get("r_value"),
-            "chemicals": [
-                {"chemical": i["chemical"], "cas": i.get("cas"), "quantity_t": i["quantity_t"]}
-                for i in installation.get("inventory", [])
-            ],
+            "id": installation.id,
+            "name": installation.name,
+            "grade": installation.grade,
+            "major_hazard": installation.major_hazard,
+            "r_value": installation.r_value,
+            "chemicals": [asdict(c) for c in installation.chemicals],
         },
         **plans,
     }
 
 
-def _all(kind: registry.Kind, who: Identity) -> list[dict[str, Any]]:
-    """Every visible entity of a kind (cameras and environment sensors are few per park)."""
-    out: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        items, cursor = registry.list_page(kind, who, None, 200, cursor)
-        out += items
-        if not cursor:
-            return out
+def _where(entity: registry.SensorView | registry.CameraView) -> tuple[float, float]:
+    return entity.location.lat, entity.location.lon

@@ -56,7 +56,7 @@ def message(event: EventRecord) -> dict[str, Any]:
     }
 
 
-_contacts: dict[tuple[str, str | None], tuple[int, list[dict[str, Any]]]] = {}
+_contacts: dict[tuple[str, str | None], tuple[int, list[registry.Contact]]] = {}
 CONTACTS_TTL_MS = 60_000
 
 
@@ -66,7 +66,7 @@ def _recipients(enterprise_id: str, installation_id: str | None) -> list[notify.
     cached = _contacts.get(key)
     if cached is None or now - cached[0] > CONTACTS_TTL_MS:
         cached = _contacts[key] = (now, registry.contacts_for(enterprise_id, installation_id))
-    return [notify.Recipient(c["name"], c["phone"], Priority(c.get("min_priority", "high"))) for c in cached[1]]
+    return [notify.Recipient(c.name, c.phone, Priority(c.min_priority)) for c in cached[1]]
 
 
 def dispatch(events: Iterable[EventRecord]) -> None:

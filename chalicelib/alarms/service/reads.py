@@ -31,6 +31,12 @@ def load(alarm_id: str, who: Identity) -> tuple[store.AlarmModel, Alarm]:
     return item, alarm
 
 
+def detail(alarm_id: str, who: Identity) -> dict[str, Any]:
+    """One alarm the caller may see, as the API shows it, with its whole event history."""
+    _, alarm = load(alarm_id, who)
+    return {"alarm": public(alarm), "history": history(alarm_id)}
+
+
 def history(alarm_id: str) -> list[dict[str, Any]]:
     return [
         {"seq": int(e.seq), "ts": int(e.ts), "type": e.type, "by": e.by, **orjson.loads(e.doc)}

@@ -121,7 +121,7 @@ def parse_quarter(text: str, utc_offset_h: int) -> Quarter:
     if not match:
         raise errors.VALIDATION_FAILED(
             "请求参数校验失败：query.quarter",
-            errors=[field_error("query.quarter", "季度格式应为 YYYYQn，例如 2026Q4")],
+            errors=[field_error("quarter", "季度格式应为 YYYYQn，例如 2026Q4")],
         )
     year, q = int(match.group(1)), int(match.group(2))
     tz = zone(utc_offset_h)

@@ -14,11 +14,12 @@ from chalicelib.registry import service as registry
 
 def start_drill(body: DrillIn, who: Identity) -> dict[str, Any]:
     """Report the drill's incident where the scenario happens, then activate its response; returns the incident."""
+    site: registry.InstallationView | registry.EnterpriseView
     if body.installation_id:
-        site = registry.get(registry.INSTALLATION, body.installation_id, who)
+        site = registry.installation(body.installation_id, who)
     else:
-        site = registry.get(registry.ENTERPRISE, body.enterprise_id, who)
-    place = Place(lat=site["location"]["lat"], lon=site["location"]["lon"], text=site["name"])
+        site = registry.enterprise(body.enterprise_id, who)
+    place = Place(lat=site.location.lat, lon=site.location.lon, text=site.name)
     report = IntakeIn(
         type=domain.Type(body.scenario),
         level=body.level,

@@ -36,8 +36,8 @@ def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str,
     for field in ("place", "enterprise_id"):
         if not doc.get(field):
             raise errors.VALIDATION_FAILED(
-                f"请求参数校验失败：body.{field}",
-                errors=[{"field": f"body.{field}", "message": "必填（或提供已确认的 warning_id）", "type": "missing"}],
+                f"请求参数校验失败：{field}",
+                errors=[{"field": f"{field}", "message": "必填（或提供已确认的 warning_id）", "type": "missing"}],
             )
     who.ensure_can_write(doc["enterprise_id"])
     doc.setdefault("level", domain.Level.III.value)
@@ -73,9 +73,9 @@ def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str,
 def _from_warning(w: dict[str, Any]) -> dict[str, Any]:
     place = None
     if w.get("installation_id"):
-        inst = registry.get(registry.INSTALLATION, w["installation_id"], SYSTEM)
-        place = {**inst["location"], "text": inst["name"]}
-        chemical = next((i["chemical"] for i in inst.get("inventory", [])), None)
+        inst = registry.installation(w["installation_id"], SYSTEM)
+        place = {"lat": inst.location.lat, "lon": inst.location.lon, "text": inst.name}
+        chemical = inst.chemicals[0].chemical if inst.chemicals else None
     else:
         chemical = None
     level = domain.WARNING_TO_LEVEL[w["verification"]["level"]].value

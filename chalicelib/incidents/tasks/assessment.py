@@ -23,41 +23,25 @@ def situation(incident_id: str) -> None:
     incident = load(incident_id).data()
     lat, lon = incident["place"]["lat"], incident["place"]["lon"]
 
-    def everything(kind: Any) -> list[dict[str, Any]]:
-        out, cursor = [], None
-        while True:
-            items, cursor = registry.list_page(kind, SYSTEM, None, 200, cursor)
-            out += items
-            if not cursor:
-                return out
-
-    where = lambda e: (e["location"]["lat"], e["location"]["lon"])  # noqa: E731
-    cameras = nearest(everything(registry.CAMERA), lat, lon, where, limit=6, within_m=SITUATION_RADIUS_M)
-    sensors = nearest(everything(registry.SENSOR), lat, lon, where, limit=20, within_m=SITUATION_RADIUS_M)
-    values = ports.last_values()([s["id"] for _, s in sensors], {s["enterprise_id"] for _, s in sensors})
-    hazards = nearest(everything(registry.INSTALLATION), lat, lon, where, limit=10, within_m=HAZARD_RADIUS_M)
+    where = lambda e: (e.location.lat, e.location.lon)  # noqa: E731
+    cameras = nearest(registry.cameras(SYSTEM), lat, lon, where, limit=6, within_m=SITUATION_RADIUS_M)
+    sensors = nearest(registry.sensors(SYSTEM), lat, lon, where, limit=20, within_m=SITUATION_RADIUS_M)
+    values = ports.last_values()([s.id for _, s in sensors], {s.enterprise_id for _, s in sensors})
+    hazards = nearest(registry.installations(SYSTEM), lat, lon, where, limit=10, within_m=HAZARD_RADIUS_M)
     picture: dict[str, Any] = {
         "at": clock.now_ms(),
-        "cameras": [
-            {"id": c["id"], "name": c["name"], "ptz": c.get("ptz"), "distance_m": round(d)} for d, c in cameras
-        ],
+        "cameras": [{"id": c.id, "name": c.name, "ptz": c.ptz, "distance_m": round(d)} for d, c in cameras],
         "sensors": [
-            {
-                "id": s["id"],
-                "name": s["name"],
-                "unit": s["unit"],
-                "distance_m": round(d),
-                "current": values.get(s["id"]),
-            }
+            {"id": s.id, "name": s.name, "unit": s.unit, "distance_m": round(d), "current": values.get(s.id)}
             for d, s in sensors
         ],
         "hazards": [
             {
-                "id": h["id"],
-                "name": h["name"],
-                "grade": h.get("grade"),
+                "id": h.id,
+                "name": h.name,
+                "grade": h.grade,
                 "distance_m": round(d),
-                "chemicals": [i["chemical"] for i in h.get("inventory", [])],
+                "chemicals": [c.chemical for c in h.chemicals],
             }
             for d, h in hazards
         ],

@@ -25,13 +25,16 @@ PARK_DEVICES = {"broadcast": "park-broadcast", "board": "park-board-1"}
 
 def recipients(audience: str, doc: dict[str, Any]) -> list[Recipient]:
     """SMS recipients of an audience: the enterprise's managers and 包保责任人, or the park's managers and duty."""
-    people: list[dict[str, Any]] = []
+    people: list[tuple[str, str]] = []  # (name, phone)
     if audience == "enterprise":
-        people = registry.enterprise_contacts(doc["enterprise_id"], doc.get("installation_id"))
+        people = [
+            (c.name, c.phone) for c in registry.enterprise_contacts(doc["enterprise_id"], doc.get("installation_id"))
+        ]
     elif audience == "park":
-        people = registry.park_contacts() + [p for level in duty.escalation_chain() for p in level]
-    unique = {p["phone"]: p for p in people}
-    return [Recipient(p["name"], p["phone"], Priority.LOW) for p in unique.values()]
+        people = [(c.name, c.phone) for c in registry.park_contacts()]
+        people += [(p["name"], p["phone"]) for level in duty.escalation_chain() for p in level]
+    unique = {phone: name for name, phone in people}
+    return [Recipient(name, phone, Priority.LOW) for phone, name in unique.items()]
 
 
 def _sns(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) -> str:

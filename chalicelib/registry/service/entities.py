@@ -85,6 +85,16 @@ def list_page(
     return [i.data() for i in items], encode_cursor(last)
 
 
+def search(kind: Kind, who: Identity, q: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """A list route's page: scoped as `list_page`, then the query's own filters (`grade`, `kind`) on the page."""
+    items, cursor = list_page(kind, who, q.enterprise_id, q.limit, q.cursor, getattr(q, "installation_id", None))
+    for name in ("grade", "kind"):
+        wanted = getattr(q, name, None)
+        if wanted is not None:
+            items = [i for i in items if i.get(name) == wanted]
+    return items, cursor
+
+
 def _check_refs(doc: dict[str, Any], enterprise_id: str, who: Identity) -> None:
     """References (installation, zone, gateway) must exist, be visible and belong to the same enterprise."""
     for field, kind in (("installation_id", INSTALLATION), ("zone_id", ZONE), ("gateway_id", GATEWAY)):
@@ -95,12 +105,12 @@ def _check_refs(doc: dict[str, Any], enterprise_id: str, who: Identity) -> None:
             item = load(kind, ref, who)
         except errors.AppError as exc:
             raise errors.VALIDATION_FAILED(
-                f"请求参数校验失败：body.{field}",
-                errors=[{"field": f"body.{field}", "message": f"{kind.name} {ref} 不存在", "type": "reference"}],
+                f"请求参数校验失败：{field}",
+                errors=[{"field": f"{field}", "message": f"{kind.name} {ref} 不存在", "type": "reference"}],
             ) from exc
         owner = _visible_enterprise(item, kind)
         if owner is not None and owner != enterprise_id:
-            raise domain.ENTERPRISE_MISMATCH(details={"field": f"body.{field}", "id": ref})
+            raise domain.ENTERPRISE_MISMATCH(details={"field": field, "id": ref})
 
 
 def _prepare(kind: Kind, doc: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +145,7 @@ def create(kind: Kind, body: BaseModel, who: Identity) -> dict[str, Any]:
             who.ensure_can_write(enterprise_id)
             load(ENTERPRISE, enterprise_id, who)
         elif who.is_enterprise_scoped:
-            raise errors.ENTERPRISE_SCOPE(details={"field": "body.enterprise_id"})
+            raise errors.ENTERPRISE_SCOPE(details={"field": "enterprise_id"})
         _check_refs(doc, enterprise_id or PARK, who)
     entity_id = doc.pop("id", None) or ids.new_id(kind.prefix or kind.name[:3])
     doc = _prepare(kind, {**doc, "id": entity_id})
@@ -151,7 +161,7 @@ def replace(kind: Kind, entity_id: str, body: BaseModel, who: Identity) -> dict[
     doc = body.model_dump(mode="json")
     doc.pop("id", None)
     if kind.scoped and (doc.get("enterprise_id") or PARK) != getattr(item, "enterprise_id", None):
-        raise domain.IMMUTABLE_FIELD(details={"field": "body.enterprise_id"})
+        raise domain.IMMUTABLE_FIELD(details={"field": "enterprise_id"})
     if kind.scoped:
         _check_refs(doc, getattr(item, "enterprise_id", PARK), who)
     doc = _prepare(kind, {**doc, "id": entity_id})
@@ -175,6 +185,14 @@ def get_park() -> dict[str, Any] | None:
         return store.ParkModel.get("park").data()
     except DoesNotExist:
         return None
+
+
+def park() -> dict[str, Any]:
+    """The park's record; NOT_FOUND until it is configured (PUT /park)."""
+    found = get_park()
+    if found is None:
+        raise errors.NOT_FOUND(details={"park": "not configured"})
+    return found
 
 
 def put_park(body: BaseModel) -> dict[str, Any]:
