@@ -9,8 +9,8 @@ from chalicelib.alarms.routes import bp as alarm_routes
 from chalicelib.audit.routes import bp as audit_routes
 from chalicelib.changes.handlers import bp as change_handlers
 from chalicelib.changes.routes import bp as change_routes
-from chalicelib.core.http import http_middleware
 from chalicelib.core.observability import lambda_middleware
+from chalicelib.core.responses import http_middleware
 from chalicelib.duty.routes import bp as duty_routes
 from chalicelib.emergency.routes import bp as emergency_routes
 from chalicelib.incidents.handlers import bp as incident_handlers

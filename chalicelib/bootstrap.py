@@ -15,6 +15,7 @@ use (core.aws), never here. No other module fills a port.
 | duty.ports open_warnings / unacked    | warnings.service.open_ids, alarms.unacked_ids |
 | incidents.ports last_values           | telemetry.snapshots.last_values               |
 | linkage.ports nearest_resources       | resources.service.nearest                     |
+| linkage.ports locator                 | linkage.people.ReportedPositions              |
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from chalicelib.audit import service as audit
 from chalicelib.core import auditing
 from chalicelib.duty import ports as duty_ports
 from chalicelib.incidents import ports as incident_ports
+from chalicelib.linkage import people
 from chalicelib.linkage import ports as linkage_ports
 from chalicelib.notify import channels
 from chalicelib.plans import context as plan_context
@@ -43,4 +45,4 @@ def wire() -> None:
     )
     duty_ports.wire(open_warnings=warnings.open_ids, unacked_alarms=alarms.unacked_ids)
     incident_ports.wire(last_values=snapshots.last_values)
-    linkage_ports.wire(nearest_resources=resources.nearest)
+    linkage_ports.wire(nearest_resources=resources.nearest, locator=people.ReportedPositions())

@@ -28,8 +28,6 @@ from typing import Any
 
 _applied = False
 _fast = threading.local()
-# function name -> callable(event, context): overrides for tests; otherwise the Handler string is imported.
-handler_overrides: dict[str, Callable[[Any, Any], Any]] = {}
 invocations: list[tuple[str, float]] = []  # (function name, seconds): cheap counter the stack reports
 
 
@@ -58,7 +56,7 @@ def _invoke_in_process(self: Any, event: Any = None) -> tuple[str, bool, str]:
         event = json.loads(event or "{}")
     started = time.perf_counter()
     try:
-        target = handler_overrides.get(self.function_name) or _resolve(self.handler)
+        target = _resolve(self.handler)
         result = target(event, _context(self))
         return json.dumps(result, default=str), False, ""
     except Exception as exc:  # reported to the caller as a Lambda function error, as AWS does

@@ -67,7 +67,7 @@ def create(body: CIIn, who: Identity) -> dict[str, Any]:
     """Register a CI with its baseline configuration (asset registration, audited by the route)."""
     problems = domain.check_attributes(body.declared, "declared")
     if problems:
-        raise errors.VALIDATION_FAILED(f"请求参数校验失败：{problems[0]['field']}", errors=problems)
+        raise errors.invalid(problems)
     now, ci_id = clock.now_ms(), ids.new_id("ci")
     fields = body.model_dump(exclude={"declared"})
     ci = store.CIModel(
@@ -100,9 +100,9 @@ def observe(ci_id: str, body: ObservationIn, who: Identity) -> dict[str, Any]:
     now = clock.now_ms()
     at = clock.to_ms(body.observed_at) if body.observed_at else now
     if at > now + FUTURE_TOLERANCE_MS:
-        problems.append(domain.field_error("observed_at", "观测时间不能晚于当前时间"))
+        problems.append(errors.field_error("observed_at", "观测时间不能晚于当前时间"))
     if problems:
-        raise errors.VALIDATION_FAILED(f"请求参数校验失败：{problems[0]['field']}", errors=problems)
+        raise errors.invalid(problems)
     for _ in range(8):
         ci = load(ci_id)
         current = ci.observed_map()

@@ -92,8 +92,7 @@ def _items(body: ChangeIn, cis: dict[str, Any]) -> list[dict[str, Any]]:
         ci = cis.get(item.ci_id)
         if ci is None:
             field = f"items.{n}.ci_id"
-            problem = domain.field_error(field, f"配置项 {item.ci_id} 不存在", "reference")
-            raise errors.VALIDATION_FAILED(f"请求参数校验失败：{field}", errors=[problem])
+            raise errors.invalid_field(field, f"配置项 {item.ci_id} 不存在", "reference")
         before, after = domain.planned(ci.declared_map(), item.attributes)
         if not after:
             raise domain.NO_EFFECT(details={"ci_id": item.ci_id})
@@ -119,7 +118,7 @@ def create(body: ChangeIn, who: Identity) -> dict[str, Any]:
     }
     problems = domain.check_request(doc, now)
     if problems:
-        raise errors.VALIDATION_FAILED(f"请求参数校验失败：{problems[0]['field']}", errors=problems)
+        raise errors.invalid(problems)
     change_id, limits = ids.new_id("chg"), workflow_limits()
     for _ in range(5):
         cis = cmdb.load_many([i.ci_id for i in body.items])

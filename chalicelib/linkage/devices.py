@@ -27,12 +27,6 @@ REGISTRY_DEVICE = errors.define(
 )
 
 
-def _reference_error(field: str, message: str) -> errors.AppError:
-    return errors.VALIDATION_FAILED(
-        f"请求参数校验失败：{field}", errors=[{"field": f"{field}", "message": message, "type": "reference"}]
-    )
-
-
 def _camera(camera: dict[str, Any]) -> dict[str, Any]:
     """A registry PTZ camera as an actuator (read-only here)."""
     return {
@@ -106,9 +100,9 @@ def _check(doc: dict[str, Any], owner: str, who: Identity) -> None:
         try:
             target = registry.get(kind, ref, who)
         except errors.AppError:
-            raise _reference_error(field, f"{kind.name} {ref} 不存在") from None
+            raise errors.invalid_field(field, f"{kind.name} {ref} 不存在", "reference") from None
         if (target.get("enterprise_id") or PARK) != owner:
-            raise _reference_error(field, f"{kind.name} {ref} 不属于该设备的企业")
+            raise errors.invalid_field(field, f"{kind.name} {ref} 不属于该设备的企业", "reference")
 
 
 def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
@@ -119,7 +113,7 @@ def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
         try:
             registry.get(registry.ENTERPRISE, owner, who)
         except errors.AppError:
-            raise _reference_error("enterprise_id", f"企业 {owner} 不存在") from None
+            raise errors.invalid_field("enterprise_id", f"企业 {owner} 不存在", "reference") from None
     elif who.is_enterprise_scoped:
         raise errors.ENTERPRISE_SCOPE(details={"field": "enterprise_id"})
     _check(doc, owner, who)
@@ -142,10 +136,7 @@ def replace(device_id: str, body: ActuatorIn, who: Identity) -> dict[str, Any]:
         raise REGISTRY_DEVICE(details={"device_id": device_id}) from None
     doc = body.model_dump(mode="json")
     if (doc.get("enterprise_id") or PARK) != item.enterprise_id:
-        raise errors.VALIDATION_FAILED(
-            "请求参数校验失败：enterprise_id",
-            errors=[{"field": "enterprise_id", "message": "所属企业不可修改", "type": "immutable"}],
-        )
+        raise errors.invalid_field("enterprise_id", "所属企业不可修改", "immutable")
     _check(doc, item.enterprise_id, who)
     item.doc, item.kind, item.updated_ms = body.model_dump_json(exclude={"id"}), doc["kind"], clock.now_ms()
     with conditional(errors.CONFLICT(details={"id": device_id})):

@@ -17,7 +17,6 @@ _ALIASES = {
     **dict(zip(("四级", "三级", "二级", "一级"), LEVELS, strict=True)),
 }
 EVENT_TYPES = ("leak", "fire", "explosion", "poisoning", "alarm")
-DEVICE_KINDS = ("ptz_camera", "door", "evacuation_exit", "ventilation", "broadcast", "board", "other")
 # The device kind each device action addresses (evacuation_push and screen_highlight address people and the console).
 ACTION_DEVICE = {
     "ptz_track": "ptz_camera",

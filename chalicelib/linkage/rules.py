@@ -24,10 +24,7 @@ RULE_BUILTIN = errors.define(
 
 
 def _reference(field: str, message: str) -> errors.AppError:
-    return errors.VALIDATION_FAILED(
-        f"请求参数校验失败：scope.{field}",
-        errors=[{"field": f"scope.{field}", "message": message, "type": "reference"}],
-    )
+    return errors.invalid_field(f"scope.{field}", message, "reference")
 
 
 def ensure_builtin() -> None:

@@ -61,12 +61,6 @@ def _writable(head: store.PlanModel, who: Identity) -> store.PlanModel:
     return head
 
 
-def _invalid(field: str, message: str) -> errors.AppError:
-    return errors.VALIDATION_FAILED(
-        f"请求参数校验失败：{field}", errors=[{"field": field, "message": message, "type": "reference"}]
-    )
-
-
 def _check_scope(body: PlanIn, who: Identity) -> None:
     """The owner must be the caller's to write and exist; installations must be that enterprise's."""
     if body.enterprise_id is None:
@@ -79,9 +73,11 @@ def _check_scope(body: PlanIn, who: Identity) -> None:
         try:
             installation = registry.installation(installation_id, who)
         except errors.AppError:
-            raise _invalid(f"installation_ids.{n}", f"重大危险源单元 {installation_id} 不存在") from None
+            raise errors.invalid_field(
+                f"installation_ids.{n}", f"重大危险源单元 {installation_id} 不存在", "reference"
+            ) from None
         if installation.enterprise_id != body.enterprise_id:
-            raise _invalid(f"installation_ids.{n}", "该单元不属于预案所属企业")
+            raise errors.invalid_field(f"installation_ids.{n}", "该单元不属于预案所属企业", "reference")
 
 
 def _apply(head: store.PlanModel, doc: dict[str, Any], version: int, now: int, by: str, note: str) -> Any:
@@ -113,10 +109,7 @@ def revise(plan_id: str, body: PlanRevisionIn, who: Identity) -> dict[str, Any]:
     """A new version (预案修订); the previous ones stay as written. The owner cannot change."""
     head = _writable(load(plan_id, who), who)
     if (body.enterprise_id or PARK) != head.owner:
-        raise errors.VALIDATION_FAILED(
-            "请求参数校验失败：enterprise_id",
-            errors=[{"field": "enterprise_id", "message": "预案所属单位不可修改", "type": "immutable"}],
-        )
+        raise errors.invalid_field("enterprise_id", "预案所属单位不可修改", "immutable")
     _check_scope(body, who)
     doc = body.model_dump(mode="json", exclude={"note"})
     _commit(head, _apply(head, doc, int(head.current) + 1, clock.now_ms(), who.subject, body.note), new=False)
@@ -185,9 +178,7 @@ def _candidates(enterprise_id: str | None) -> list[dict[str, Any]]:
 
 def _check_value(field: str, value: str | None, allowed: tuple[str, ...]) -> None:
     if value is not None and value not in allowed:
-        raise errors.VALIDATION_FAILED(
-            f"请求参数校验失败：{field}", errors=[{"field": field, "message": f"未知取值 {value}", "type": "enum"}]
-        )
+        raise errors.invalid_field(field, f"未知取值 {value}", "enum")
 
 
 def select_plan(
@@ -214,7 +205,7 @@ def select_for(
     if installation_id:
         installation = registry.installation(installation_id, who)
         if scoped is not None and installation.enterprise_id != scoped:
-            raise _invalid("installation_id", "该单元不属于 enterprise_id 指定的企业")
+            raise errors.invalid_field("installation_id", "该单元不属于 enterprise_id 指定的企业", "reference")
         scoped = installation.enterprise_id
     chosen = domain.select(_candidates(scoped), accident_type, level, scoped, installation_id)
     if chosen is None:

@@ -54,12 +54,6 @@ def get(resource_id: str, who: Identity) -> dict[str, Any]:
     return public(load(resource_id, who))
 
 
-def _invalid(field: str, message: str, kind: str) -> errors.AppError:
-    return errors.VALIDATION_FAILED(
-        f"请求参数校验失败：{field}", errors=[{"field": field, "message": message, "type": kind}]
-    )
-
-
 def _doc(body: ResourceIn) -> dict[str, Any]:
     """The stored document; a supply's expiry date is derived from its shelf life."""
     data = body.model_dump(mode="json", exclude={"kind", "status", "enterprise_id"})
@@ -68,7 +62,7 @@ def _doc(body: ResourceIn) -> dict[str, Any]:
     if body.kind == "supply" and production and shelf_life:
         derived = domain.expiry_date(date.fromisoformat(production), shelf_life).isoformat()
         if details.get("expiry_date") not in (None, derived):
-            raise _invalid("details.expiry_date", f"与生产日期+保质期不一致，应为 {derived}", "consistency")
+            raise errors.invalid_field("details.expiry_date", f"与生产日期+保质期不一致，应为 {derived}", "consistency")
         details["expiry_date"] = derived
     return data
 
@@ -105,9 +99,9 @@ def replace(resource_id: str, body: ResourceIn, who: Identity) -> dict[str, Any]
     """Whole replacement; owner and kind are fixed at creation."""
     item = _writable(load(resource_id, who), who)
     if domain.owner_of(body.enterprise_id) != item.owner:
-        raise _invalid("enterprise_id", "所属单位创建后不可修改", "immutable")
+        raise errors.invalid_field("enterprise_id", "所属单位创建后不可修改", "immutable")
     if str(body.kind) != item.kind:
-        raise _invalid("kind", "资源类型创建后不可修改", "immutable")
+        raise errors.invalid_field("kind", "资源类型创建后不可修改", "immutable")
     now, before = clock.now_ms(), item.status
     item.doc, item.status, item.updated_ms = orjson.dumps(_doc(body)).decode(), str(body.status), now
     if item.status != "deployed":
@@ -206,7 +200,7 @@ def nearest(
 def set_status(resource_id: str, status: str, incident_id: str | None) -> dict[str, Any]:
     """Dispatch (调派) or release a resource for an incident; the change is kept in the resource's history."""
     if status not in domain.STATUSES:
-        raise _invalid("status", f"未知状态 {status}", "enum")
+        raise errors.invalid_field("status", f"未知状态 {status}", "enum")
     for _ in range(_RETRIES):
         item = _load(resource_id)
         domain.check_status_change(item.status, item.incident_id, status, incident_id)

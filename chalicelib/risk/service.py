@@ -121,11 +121,6 @@ def recompute_enterprise(enterprise_id: str) -> None:
     )
 
 
-def ensure_static(installation: dict[str, Any]) -> None:
-    """A new or regraded installation starts at its static level (called after registry writes)."""
-    recompute_installation(installation["id"])
-
-
 def _view(row: store.RiskModel | None, scope: str, fallback: dict[str, Any]) -> dict[str, Any]:
     if row is None:
         return {

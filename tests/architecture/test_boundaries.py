@@ -4,6 +4,8 @@ contents, no context imports another inside a function body, and the composition
 from __future__ import annotations
 
 import ast
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -30,7 +32,7 @@ def _imports(node: ast.AST) -> list[tuple[int, str]]:
 def test_app_is_a_table_of_contents():
     """app.py wires the ports and registers Blueprints: routes and handlers of each context, the kernel's
     middleware, the composition root; nothing else."""
-    kernel = (["chalicelib", "core", "http"], ["chalicelib", "core", "observability"])
+    kernel = (["chalicelib", "core", "responses"], ["chalicelib", "core", "observability"])
     for line, name in _imports(ast.parse((ROOT / "app.py").read_text())):
         parts = name.split(".")
         ok = (
@@ -87,6 +89,7 @@ def test_every_port_is_wired_by_bootstrap(app):
     assert alarms.plans is not None and alarms.last_values is not None and alarms.subscribers
     assert duty.open_warnings is not None and duty.unacked_alarms is not None
     assert incidents.last_values is not None and linkage.nearest_resources is not None
+    assert linkage.locator is not None
     port_modules = sorted(p.relative_to(ROOT / "chalicelib").parts[0] for p in (ROOT / "chalicelib").glob("*/ports.py"))
     assert port_modules == ["alarms", "duty", "incidents", "linkage"], "a new ports.py must be wired (and tested) here"
 
@@ -103,3 +106,29 @@ def test_no_module_fills_another_modules_port_at_import():
                 if name == "wire" or name.startswith("use_"):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} calls {name}")
     assert not offenders, offenders
+
+
+def test_the_context_map_in_the_docs_is_the_import_graph():
+    """docs/architecture.md's "Who calls whom" table names, for every context, exactly the contexts it imports."""
+    import grimp
+
+    graph = grimp.build_graph("chalicelib")
+    actual = {}
+    for context in CONTEXTS:
+        modules = {f"chalicelib.{context}"} | graph.find_descendants(f"chalicelib.{context}")
+        used = {_context_of(i) for m in modules for i in graph.find_modules_directly_imported_by(m)}
+        actual[context] = sorted(c for c in used if c is not None and c != context)
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    documented = {
+        context: sorted(c.strip() for c in calls.split(",")) if calls.strip() != "—" else []
+        for context, calls in re.findall(r"^\| `(\w+)` \| ([^|]+) \|", text, flags=re.M)
+    }
+    assert documented == actual
+
+
+def test_the_layers_in_the_docs_are_the_contract():
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    (layers,) = [c["layers"] for c in contract["contracts"] if c["id"] == "context-map"]
+    documented = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for layer in layers[1:-1]:  # bootstrap and core are drawn by their full names
+        assert layer.replace("chalicelib.", "") in documented, layer

@@ -6,11 +6,9 @@ message names the located field too.
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib.core import errors
-from chalicelib.core.http import RouteSpec, _where
 from chalicelib.core.pagination import PageQuery
+from chalicelib.core.responses import locator
 from chalicelib.core.schemas import Strict
 
 DAY = {"id": "day", "name": "白班", "start": "08:00", "end": "20:00"}
@@ -25,19 +23,15 @@ class _Query(PageQuery):
     quarter: str | None = None
 
 
-def _spec(body: Any, query: Any) -> RouteSpec:
-    return RouteSpec("POST", "/x", frozenset(), body, query, None, 200, True, "x.y", "", "", "x")
-
-
 def test_a_field_is_located_in_the_model_that_declares_it():
-    where = _where(_spec(_Body, _Query))
+    where = locator(_Body, _Query)
     assert where("items.0") == "body.items.0"
     assert where("quarter") == "query.quarter"
     assert where("cursor") == "query.cursor"
     assert where("query.to") == "query.to"  # already located: kept
     assert where("elsewhere") == "body.elsewhere"  # undeclared: the body of a route that has one
-    assert _where(_spec(None, _Query))("elsewhere") == "query.elsewhere"
-    assert _where(_spec(None, None))("elsewhere") == "elsewhere"
+    assert locator(None, _Query)("elsewhere") == "query.elsewhere"
+    assert locator(None, None)("elsewhere") == "elsewhere"
 
 
 def test_located_rewrites_details_and_the_message_only_for_whole_paths():

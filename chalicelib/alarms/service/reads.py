@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from chalicelib.alarms import kpis as kpi_rules
 from chalicelib.alarms import store
 from chalicelib.alarms.domain import Alarm
+from chalicelib.alarms.domain import kpis as kpi_rules
 from chalicelib.alarms.schemas import AlarmFilter
 from chalicelib.alarms.service.records import public, to_alarm
 from chalicelib.core import clock, errors

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.changes.domain.cmdb import check_attributes, field_error, zone
+from chalicelib.changes.domain.cmdb import check_attributes, zone
 from chalicelib.core import errors
 
 WRONG_STEP = errors.define(
@@ -80,32 +80,32 @@ def check_request(request: Mapping[str, Any], now_ms: int) -> list[dict[str, str
     """Field errors of a change request beyond its schema: the rules of 6.2.4-2."""
     problems = []
     if not str(request.get("rollback_plan") or "").strip():
-        problems.append(field_error("rollback_plan", "必须制定回退方案"))
+        problems.append(errors.field_error("rollback_plan", "必须制定回退方案"))
     if not str(request.get("test_plan") or "").strip():
-        problems.append(field_error("test_plan", "必须制定测试方案"))
+        problems.append(errors.field_error("test_plan", "必须制定测试方案"))
     risk = request.get("risk") or {}
     if risk.get("level") == RiskLevel.HIGH and not str(risk.get("mitigation") or "").strip():
-        problems.append(field_error("risk.mitigation", "高风险变更必须填写风险控制措施"))
+        problems.append(errors.field_error("risk.mitigation", "高风险变更必须填写风险控制措施"))
     items = list(request.get("items") or [])
     if not items:
-        problems.append(field_error("items", "至少包含一个配置项"))
+        problems.append(errors.field_error("items", "至少包含一个配置项"))
     if len(items) > MAX_ITEMS:
-        problems.append(field_error("items", f"一次变更最多涉及 {MAX_ITEMS} 个配置项"))
+        problems.append(errors.field_error("items", f"一次变更最多涉及 {MAX_ITEMS} 个配置项"))
     seen: set[str] = set()
     for n, item in enumerate(items):
         if item["ci_id"] in seen:
-            problems.append(field_error(f"items.{n}.ci_id", "同一配置项重复出现"))
+            problems.append(errors.field_error(f"items.{n}.ci_id", "同一配置项重复出现"))
         seen.add(item["ci_id"])
         if not item.get("attributes"):
-            problems.append(field_error(f"items.{n}.attributes", "必须给出拟变更的配置属性"))
+            problems.append(errors.field_error(f"items.{n}.attributes", "必须给出拟变更的配置属性"))
         problems += check_attributes(item.get("attributes") or {}, f"items.{n}.attributes")
     window = request.get("planned_window") or {}
     start, end = window.get("start_ms"), window.get("end_ms")
     if start is not None and end is not None:
         if end <= start:
-            problems.append(field_error("planned_window.end", "计划结束时间必须晚于开始时间"))
+            problems.append(errors.field_error("planned_window.end", "计划结束时间必须晚于开始时间"))
         elif end <= now_ms:
-            problems.append(field_error("planned_window.end", "计划窗口已经结束"))
+            problems.append(errors.field_error("planned_window.end", "计划窗口已经结束"))
     return problems
 
 
@@ -130,6 +130,4 @@ NEGATIVE = {"approval": "reject", "test": "fail", "implementation": "failed", "r
 def check_notes(step: str, answer: str, notes: str) -> None:
     if NEGATIVE.get(step) == answer and not notes.strip():
         field = "comment" if step == Step.APPROVAL else "notes"
-        raise errors.VALIDATION_FAILED(
-            f"请求参数校验失败：{field}", errors=[field_error(field, f"{STEP_LABEL[step]}未通过时必须说明原因")]
-        )
+        raise errors.invalid_field(field, f"{STEP_LABEL[step]}未通过时必须说明原因")

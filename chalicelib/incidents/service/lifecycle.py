@@ -35,10 +35,7 @@ def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str,
         doc = {**_from_warning(w), **body.model_dump(mode="json", exclude_unset=True)}  # what the caller set wins
     for field in ("place", "enterprise_id"):
         if not doc.get(field):
-            raise errors.VALIDATION_FAILED(
-                f"请求参数校验失败：{field}",
-                errors=[{"field": f"{field}", "message": "必填（或提供已确认的 warning_id）", "type": "missing"}],
-            )
+            raise errors.invalid_field(field, "必填（或提供已确认的 warning_id）", "missing")
     who.ensure_can_write(doc["enterprise_id"])
     doc.setdefault("level", domain.Level.III.value)
     doc.setdefault("title", f"{domain.TYPE_LABEL[doc.get('type', 'leak')]}事件")

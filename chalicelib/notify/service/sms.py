@@ -6,8 +6,6 @@ counted in the area's backlog and summarised in the next digest, and every SMS s
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -19,18 +17,8 @@ from chalicelib.core.observability import logger, metrics
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional
-from chalicelib.notify import channels, store
-
-
-@dataclass(frozen=True)
-class Recipient:
-    name: str
-    phone: str
-    min_priority: Priority
-
-
-def mask(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+from chalicelib.notify import channels, domain, store
+from chalicelib.notify.domain import Recipient, mask
 
 
 def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = PARK) -> bool:
@@ -69,9 +57,10 @@ def alarm_sms(
     settings, now = get_settings(), clock.now_ms()
     for _ in range(5):
         window = _window(area)
-        recent = [t for t in orjson.loads(window.recent) if now - t < settings.flood_window_s * 1000] + [now]
-        flooded = len(recent) > settings.flood_threshold
-        window.recent = orjson.dumps(recent[-(settings.flood_threshold * 4) :]).decode()
+        recent, flooded = domain.flood(
+            orjson.loads(window.recent), now, settings.flood_window_s * 1000, settings.flood_threshold
+        )
+        window.recent = orjson.dumps(recent).decode()
         if flooded:
             window.backlog = orjson.dumps([*orjson.loads(window.backlog), summary]).decode()
             known = {r["phone"]: r for r in orjson.loads(window.recipients)}
@@ -92,12 +81,6 @@ def alarm_sms(
     return "sent"
 
 
-def _digest_text(area_label: str, backlog: list[str], minutes: int) -> str:
-    kinds = Counter(item.split("|", 1)[0] for item in backlog)
-    parts = "，".join(f"{k}{n}条" for k, n in kinds.most_common(4))
-    return f"【园区报警汇总】{area_label}报警泛滥：近{minutes}分钟共{len(backlog)}条（{parts}），请立即登录系统处置。"
-
-
 def send_digests(area_labels: dict[str, str] | None = None) -> int:
     """For each area with a backlog and no digest for `digest_every_s`: one digest per recipient."""
     settings, now, sent = get_settings(), clock.now_ms(), 0
@@ -106,7 +89,7 @@ def send_digests(area_labels: dict[str, str] | None = None) -> int:
             continue
         backlog = orjson.loads(window.backlog)
         recipients: list[dict[str, Any]] = orjson.loads(window.recipients)
-        text = _digest_text(
+        text = domain.digest_text(
             (area_labels or {}).get(window.area, window.area), backlog, settings.digest_every_s // 60 or 1
         )
         window.backlog, window.last_digest_ms = "[]", now

@@ -104,10 +104,7 @@ def _check_refs(doc: dict[str, Any], enterprise_id: str, who: Identity) -> None:
         try:
             item = load(kind, ref, who)
         except errors.AppError as exc:
-            raise errors.VALIDATION_FAILED(
-                f"请求参数校验失败：{field}",
-                errors=[{"field": f"{field}", "message": f"{kind.name} {ref} 不存在", "type": "reference"}],
-            ) from exc
+            raise errors.invalid_field(field, f"{kind.name} {ref} 不存在", "reference") from exc
         owner = _visible_enterprise(item, kind)
         if owner is not None and owner != enterprise_id:
             raise domain.ENTERPRISE_MISMATCH(details={"field": field, "id": ref})

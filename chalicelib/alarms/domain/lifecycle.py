@@ -215,15 +215,6 @@ def unshelve(alarm: Alarm, now: int, expired: bool = False) -> Outcome:
     return Outcome(a, tuple(events))
 
 
-def set_suppressed(alarm: Alarm, suppressed: bool, now: int) -> Outcome:
-    if alarm.suppressed == suppressed or alarm.closed:
-        return Outcome(alarm, ())
-    a = replace(alarm, suppressed=suppressed, last_change_ms=now)
-    events = [Event.SUPPRESSED if suppressed else Event.UNSUPPRESSED]
-    _close_if_done(a, now, events)
-    return Outcome(a, tuple(events))
-
-
 def due_for_attention(alarm: Alarm, now: int, escalate_after_ms: int, renotify_after_ms: int) -> Outcome:
     """Unacknowledged too long: escalate priority in place (once per period), or re-notify."""
     if not alarm.annunciated or alarm.acked or not alarm.active:
