@@ -24,9 +24,11 @@ run: setup
 demo: setup
 	$(BIN)/python -m local.demo
 
-## make test: lint, then every test (unit, integration, workflows, infra, architecture)
+## make test: lint and the import contracts (pyproject.toml), then every test (unit, integration, workflows,
+## infra, architecture)
 test: setup wheelhouse
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 test-fast: setup
@@ -34,6 +36,7 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy chalicelib app.py local infra bench
 
 ## Lambda dependencies as manylinux wheels, so `chalice package` (inside CDK synth) runs offline.

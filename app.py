@@ -1,14 +1,16 @@
-"""Chalice app: middleware and one Blueprint per bounded context. No logic lives here."""
+"""Chalice app: the ports wired once (chalicelib.bootstrap), middleware, one Blueprint per bounded context.
+No logic lives here."""
 
 from chalice import Chalice
 
+from chalicelib import bootstrap
 from chalicelib.alarms.handlers import bp as alarm_handlers
 from chalicelib.alarms.routes import bp as alarm_routes
 from chalicelib.audit.routes import bp as audit_routes
 from chalicelib.changes.handlers import bp as change_handlers
 from chalicelib.changes.routes import bp as change_routes
-from chalicelib.core.http import http_middleware
 from chalicelib.core.observability import lambda_middleware
+from chalicelib.core.responses import http_middleware
 from chalicelib.duty.routes import bp as duty_routes
 from chalicelib.emergency.routes import bp as emergency_routes
 from chalicelib.incidents.handlers import bp as incident_handlers
@@ -27,6 +29,7 @@ from chalicelib.telemetry.routes import bp as telemetry_routes
 from chalicelib.warnings.handlers import bp as warning_handlers
 from chalicelib.warnings.routes import bp as warning_routes
 
+bootstrap.wire()
 app = Chalice(app_name="chempark", configure_logs=False)  # the logger is Powertools' (same name)
 app.register_middleware(lambda_middleware, "all")
 app.register_middleware(http_middleware, "http")

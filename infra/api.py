@@ -12,9 +12,10 @@ from typing import Any
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 from chalice.cdk import Chalice
+from constructs import Node
 
 from chalicelib.core import catalog, observability, settings
-from chalicelib.core.settings import env_names
+from chalicelib.core.settings import PACKAGING, Settings, env_names
 from infra.iam import LambdaRoles
 from infra.introspect import AppShape, EventSource, log_group_name
 from infra.storage import Data
@@ -38,14 +39,18 @@ def load_app(app_settings: dict[str, Any]) -> Any:
     return importlib.import_module("app").app
 
 
-def runtime_env(data: Data, machines: dict[str, str], auth_mode: str) -> dict[str, str]:
-    """Every variable the runtime reads: settings, then each catalogue resource's env var as a token."""
-    current, names = settings.get_settings(), env_names()
+def deployed_settings(node: Node, auth_mode: str) -> Settings:
+    """The Lambdas' settings: this stage's, the stack's auth mode, and any setting given as a CDK context key of
+    its own name (`-c unit_ack_s=180`, `-c iot_data_endpoint=https://...`), validated here as at run time."""
+    given = {n: v for n in env_names() if n not in PACKAGING and (v := node.try_get_context(n)) not in (None, "")}
+    base = settings.get_settings().model_dump(include=set(env_names()) - PACKAGING)
+    return Settings.model_validate({**base, "log_level": "INFO", **given, "auth_mode": auth_mode})
+
+
+def runtime_env(data: Data, machines: dict[str, str], deployed: Settings) -> dict[str, str]:
+    """Every variable the runtime reads: each setting, then each catalogue resource's env var as a token."""
     env = {
-        names["stage"]: current.stage,
-        names["resource_prefix"]: current.resource_prefix,
-        names["auth_mode"]: auth_mode,
-        names["log_level"]: "INFO",
+        **deployed.as_env(),
         "POWERTOOLS_SERVICE_NAME": observability.SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": observability.metrics.namespace,
     }

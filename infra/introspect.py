@@ -10,8 +10,8 @@ from typing import Any
 
 from chalice.utils import to_cfn_resource_name
 
+from chalicelib.core.catalog import PLACEHOLDER, table_models
 from chalicelib.core.settings import get_settings
-from local.provision import PLACEHOLDER, table_models
 
 
 def logical_of(name: str) -> str:

@@ -17,9 +17,9 @@ from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
 from chalicelib.core import catalog
+from chalicelib.core.catalog import rule_files, rule_name
 from infra.introspect import cfn_cased, placeholders, substitute
 from infra.refs import Refs
-from local.provision import rule_files, rule_name
 
 # What the rule's role must be allowed for each action kind (a rule action acts as the role).
 ACTION_PERMISSIONS: dict[str, list[str]] = {

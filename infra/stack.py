@@ -29,7 +29,8 @@ class ChemParkStack(Stack):
         shape = app_shape(api.load_app(users.app_settings))
         machines = known_machines(self)
         roles = iam.build(self, data, shape, list(machines.values()))
-        chalice = api.build(self, data, roles, shape, api.runtime_env(data, machines, users.mode))
+        deployed = api.deployed_settings(self.node, users.mode)
+        chalice = api.build(self, data, roles, shape, api.runtime_env(data, machines, deployed))
         gateway.apply(chalice, *gateway.throttling(self.node))
         extra_functions = {}
         if users.authorizer is not None:

@@ -85,6 +85,9 @@ def connect() -> Env:
         try:
             if requests.get(data["api"] + "/health", timeout=3).status_code == 200:
                 os.environ.update(data["env"])
+                from chalicelib.core import settings
+
+                settings.reset()  # chalicelib code in this process reads the stack's resources
                 host, port = data["mqtt"].rsplit(":", 1)
                 tokens = json.loads((STATE / "tokens.json").read_text())
                 devices = Path(data.get("devices") or STATE / "devices")

@@ -1,8 +1,8 @@
 """Provision moto from the catalogue: the same tables, queues, topics, buckets, functions, rules and
 state machines that infra/ declares for AWS (tests/infra proves both sides agree).
 
-Placeholders in iot_rules/*.json and stepfunctions/*.asl.json have the form `${kind.logical[.attr]}`:
-queue.<q>.url|arn, topic.<t>, table.<t>[.arn], bucket.<b>, function.<handler>, role.<r>, sm.<m>, stream.<s>.
+Placeholders in iot_rules/*.json and stepfunctions/*.asl.json (core.catalog.PLACEHOLDER) are resolved to the
+local resources' names, URLs and ARNs.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chalicelib.core import aws, catalog
+from chalicelib.core import aws, catalog, settings
 from chalicelib.core.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"
-PLACEHOLDER = re.compile(r"\$\{(\w+)\.([\w-]+)(?:\.(\w+))?\}")
 
 
 @dataclass(frozen=True)
@@ -47,14 +46,6 @@ class Provisioned:
     schedules: list[Schedule] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)  # substituted rule payloads
     state_machines: dict[str, str] = field(default_factory=dict)  # logical -> arn
-
-
-def table_models() -> list[Any]:
-    models = []
-    for path in catalog.TABLE_MODELS:
-        module, _, name = path.partition(":")
-        models.append(getattr(importlib.import_module(module), name))
-    return models
 
 
 def sns_arn(name: str) -> str:
@@ -99,11 +90,11 @@ class Resolver:
         raise ValueError(f"unknown placeholder kind in {match.group(0)}")
 
     def text(self, source: str) -> str:
-        return PLACEHOLDER.sub(self, source)
+        return catalog.PLACEHOLDER.sub(self, source)
 
 
 def _tables() -> None:
-    for model in table_models():
+    for model in catalog.table_models():
         # create_table skips an existing table itself; moto makes tables ACTIVE at once, so nothing to wait for.
         model.create_table(billing_mode="PAY_PER_REQUEST")
 
@@ -223,22 +214,14 @@ def _state_machines(out: Provisioned, resolve: Resolver, role_arn: str) -> None:
         out.state_machines[machine.logical] = arn
 
 
-def rule_files() -> list[Path]:
-    return sorted((ROOT / "iot_rules").glob("*.json"))
-
-
-def rule_name(path: Path) -> str:
-    """IoT rule names allow only [a-zA-Z0-9_]: `<prefix>_<file stem>` with dashes as underscores."""
-    return f"{catalog.resource_name(path.stem)}".replace("-", "_")
-
-
 def _rules(out: Provisioned, resolve: Resolver) -> None:
     iot = aws.client("iot")
-    for path in rule_files():
+    for path in catalog.rule_files():
         payload = json.loads(resolve.text(path.read_text()))
         body = {k: v for k, v in payload.items() if k not in ("basicIngest", "comment")}
-        iot.create_topic_rule(ruleName=rule_name(path), topicRulePayload=body)
-        out.rules.append({"name": rule_name(path), **payload})
+        name = catalog.rule_name(path)
+        iot.create_topic_rule(ruleName=name, topicRulePayload=body)
+        out.rules.append({"name": name, **payload})
 
 
 def provision(app_module: str = "app") -> Provisioned:
@@ -250,9 +233,15 @@ def provision(app_module: str = "app") -> Provisioned:
     _queues(out)
     _topics_and_buckets(out)
 
-    os.environ.update(out.env)  # functions and rules below read what was just created
+    _publish(out.env)  # functions and rules below read what was just created
     _functions(out, roles["lambda"], app_module)
     _state_machines(out, resolve, roles["sfn"])
-    os.environ.update(out.env)
+    _publish(out.env)
     _rules(out, resolve)
     return out
+
+
+def _publish(env: dict[str, str]) -> None:
+    """Hand the resources' names to this process's settings (as infra hands them to the Lambdas)."""
+    os.environ.update(env)
+    settings.reset()

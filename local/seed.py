@@ -301,7 +301,7 @@ def seed(token: str | None = None, pki: Pki | None = None) -> Seeded:
     from chalice.test import Client
 
     import app as chalice_app
-    from chalicelib.linkage.domain import PARK
+    from chalicelib.core.identity import PARK
     from local.issuer import Issuer
     from local.pki import Pki
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Blueprint, Rate
 
-from chalicelib.alarms import sweeps
+from chalicelib.alarms import service
 
 bp = Blueprint(__name__)
 
@@ -14,4 +14,4 @@ bp = Blueprint(__name__)
 @bp.schedule(Rate(1, unit=Rate.MINUTES), name="alarm_sweep")
 def alarm_sweep(event: Any) -> dict[str, int]:
     """Every minute: time-driven ISA-18.2 transitions and delivery retries."""
-    return sweeps.run()
+    return service.sweep()

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.alarms import context, dispatch, queries, service
+from chalicelib.alarms import service
 from chalicelib.alarms.schemas import (
     AckIn,
     AlarmDetail,
@@ -32,7 +32,7 @@ COMMENTERS = [*OPERATORS, Role.INSPECTOR]
 def list_alarms(call: Call) -> AlarmPage:
     """报警列表（企业、单元、位号、状态、优先级、时间筛选；最新在前）。"""
     q: AlarmFilter = call.query
-    items, cursor = queries.search(call.identity, q)
+    items, cursor = service.search(call.identity, q)
     return AlarmPage(items=[AlarmOut.model_validate(i) for i in items], next_cursor=cursor)
 
 
@@ -42,21 +42,19 @@ def alarm_kpis(call: Call) -> dict[str, Any]:
 
     每10分钟/小时/天报警数、泛滥时段占比、前十报警占比、振荡与陈旧报警数、优先级分布。"""
     q: KpiQuery = call.query
-    return queries.kpis(call.identity, q.enterprise_id, q.area, to_ms(q.from_), to_ms(q.to))
+    return service.kpis(call.identity, q.enterprise_id, q.area, to_ms(q.from_), to_ms(q.to))
 
 
 @route(bp, "/alarms/{alarm_id}", roles=ALL_ROLES, response=AlarmDetail)
 def get_alarm(call: Call, alarm_id: str) -> AlarmDetail:
     """报警详情与完整历史。"""
-    _, alarm = service.load(alarm_id, call.identity)
-    return AlarmDetail(alarm=AlarmOut.model_validate(service.public(alarm)), history=service.history(alarm_id))
+    return AlarmDetail.model_validate(service.detail(alarm_id, call.identity))
 
 
 def _act(call: Call, alarm_id: str, action: str, **kw: Any) -> AlarmOut:
     call.target = alarm_id
-    alarm, events = service.act(alarm_id, call.identity, action, **kw)
+    alarm = service.act(alarm_id, call.identity, action, **kw)
     call.audit_details = {"state": alarm.state.value, **{k: v for k, v in kw.items() if v is not None}}
-    dispatch.dispatch(events)
     return AlarmOut.model_validate(service.public(alarm))
 
 
@@ -93,4 +91,4 @@ def comment_alarm(call: Call, alarm_id: str) -> AlarmOut:
 @route(bp, "/alarms/{alarm_id}/context", roles=ALL_ROLES)
 def alarm_context(call: Call, alarm_id: str) -> dict[str, Any]:
     """报警联动信息：附近摄像机、周边环境读数、危险源化学品与分级、适用预案与最近应急资源。"""
-    return context.build(alarm_id, call.identity)
+    return service.linkage_context(alarm_id, call.identity)

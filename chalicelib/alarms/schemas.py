@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,19 @@ from pydantic import ConfigDict, Field
 from chalicelib.alarms.domain import MAX_SHELVE_S, State
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schemas import Priority, Schema, Strict, Window
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """An alarm event as committed (an outbox entry); what dispatch publishes and subscribers hear of."""
+
+    alarm_id: str
+    seq: int
+    ts: int
+    type: str
+    by: str
+    alarm: dict[str, Any]  # the alarm as the API shows it (service.public) at this event
+    details: dict[str, Any]
 
 
 class AlarmFilter(PageQuery, Window):

@@ -6,10 +6,9 @@ from typing import Any
 
 import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from chalicelib.core.store import meta
+from chalicelib.core.store import gsi, meta
 
 OPEN = "open"
 
@@ -32,17 +31,6 @@ class TagStateModel(Model):
         return orjson.loads(self.alarms)
 
 
-def _gsi(name: str, hash_name: str, range_name: str, keys_only: bool = False) -> type[GlobalSecondaryIndex[Any]]:
-    attrs: dict[str, Any] = {
-        "Meta": type(
-            "Meta", (), {"index_name": name, "projection": KeysOnlyProjection() if keys_only else AllProjection()}
-        ),
-        hash_name: UnicodeAttribute(hash_key=True),
-        range_name: NumberAttribute(range_key=True),
-    }
-    return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)
-
-
 class AlarmModel(Model):
     """One alarm (tag + condition, from activation to closure); `doc` is the domain Alarm."""
 
@@ -59,10 +47,10 @@ class AlarmModel(Model):
     doc = UnicodeAttribute()
     version = VersionAttribute()
 
-    by_enterprise = _gsi("by_enterprise", "enterprise_id", "raised_ms")()
-    by_tag = _gsi("by_tag", "tag_id", "raised_ms")()
-    by_installation = _gsi("by_installation", "installation_id", "raised_ms")()
-    by_open = _gsi("by_open", "open_key", "raised_ms")()
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "raised_ms")
+    by_tag = gsi("by_tag", "tag_id", "raised_ms")
+    by_installation = gsi("by_installation", "installation_id", "raised_ms")
+    by_open = gsi("by_open", "open_key", "raised_ms")
 
 
 class AlarmEventModel(Model):
@@ -79,5 +67,5 @@ class AlarmEventModel(Model):
     pending = UnicodeAttribute(null=True)
     doc = UnicodeAttribute(default="{}")  # priority, state, value, comment, reason...
 
-    by_pending = _gsi("by_pending", "pending", "ts")()
-    by_area = _gsi("by_area", "area", "ts")()
+    by_pending = gsi("by_pending", "pending", "ts")
+    by_area = gsi("by_area", "area", "ts")

@@ -4,43 +4,22 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.audit import domain
+from chalicelib.audit import domain, store
 from chalicelib.core import clock, errors, ids
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import is_conditional_failure, transaction
-
-if TYPE_CHECKING:
-    from chalicelib.audit import store
-else:
-    store = lazy_module("chalicelib.audit.store")
+from chalicelib.core.store import conditional, transaction
 
 AUDIT_CONTENDED = errors.define(
     "AUDIT_CONTENDED", 503, "审计日志写入繁忙，请重试", "Too many concurrent appends lost the race for the chain head."
 )
 MAX_ATTEMPTS = 12
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """What happened: who (actor, role, enterprise), did what (action) to what (target), with which result."""
-
-    actor: str
-    action: str
-    result: str = "ok"
-    target: str = ""
-    role: str = ""
-    enterprise_id: str = ""
-    status: int = 0
-    request_id: str = ""
-    source_ip: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 def _head() -> tuple[int, str]:
@@ -83,15 +62,12 @@ def append(entry: AuditEntry) -> dict[str, Any]:
         head_condition = (
             store.AuditRecordModel.last_seq == last_seq if last_seq else store.AuditRecordModel.chain.does_not_exist()
         )
-        try:
+        with conditional():  # another appender took this sequence number: retry on the new head
             with transaction() as tx:
                 tx.save(item, condition=store.AuditRecordModel.seq.does_not_exist())
                 tx.save(head, condition=head_condition)
             return record
-        except Exception as exc:
-            if not is_conditional_failure(exc):
-                raise
-            time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+        time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
     raise AUDIT_CONTENDED()
 
 

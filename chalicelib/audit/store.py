@@ -6,31 +6,12 @@ from typing import Any
 
 import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.core.store import meta
+from chalicelib.core.store import gsi, meta
 
 CHAIN = "main"
 HEAD = "head"
-
-
-class ByActorIndex(GlobalSecondaryIndex["AuditRecordModel"]):
-    class Meta:
-        index_name = "by_actor"
-        projection = AllProjection()
-
-    actor = UnicodeAttribute(hash_key=True)
-    seq = NumberAttribute(range_key=True)
-
-
-class ByTargetIndex(GlobalSecondaryIndex["AuditRecordModel"]):
-    class Meta:
-        index_name = "by_target"
-        projection = AllProjection()
-
-    target = UnicodeAttribute(hash_key=True)
-    seq = NumberAttribute(range_key=True)
 
 
 class AuditRecordModel(Model):
@@ -57,8 +38,8 @@ class AuditRecordModel(Model):
     last_seq = NumberAttribute(null=True)
     last_hash = UnicodeAttribute(null=True)
 
-    by_actor = ByActorIndex()
-    by_target = ByTargetIndex()
+    by_actor = gsi("by_actor", "actor", "seq")
+    by_target = gsi("by_target", "target", "seq")
 
     def as_record(self) -> dict[str, Any]:
         """The record as the chain hashes it (missing strings read as empty)."""

@@ -10,20 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from chalicelib.changes import domain
+from chalicelib.changes import domain, store
 from chalicelib.changes.schemas import CIIn, ObservationIn
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import get_or_404, is_conditional_failure, transaction
+from chalicelib.core.store import conditional, get_or_404, transaction
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
-
-    from chalicelib.changes import store
-else:
-    store = lazy_module("chalicelib.changes.store")
 
 FUTURE_TOLERANCE_MS = 5 * 60 * 1000  # discovery clocks drift; an observation further ahead is refused
 RECENT_OBSERVATIONS = 20
@@ -70,9 +65,9 @@ def load_many(ci_ids: list[str]) -> dict[str, store.CIModel]:
 
 def create(body: CIIn, who: Identity) -> dict[str, Any]:
     """Register a CI with its baseline configuration (asset registration, audited by the route)."""
-    problems = domain.check_attributes(body.declared, "body.declared")
+    problems = domain.check_attributes(body.declared, "declared")
     if problems:
-        raise errors.VALIDATION_FAILED(f"请求参数校验失败：{problems[0]['field']}", errors=problems)
+        raise errors.invalid(problems)
     now, ci_id = clock.now_ms(), ids.new_id("ci")
     fields = body.model_dump(exclude={"declared"})
     ci = store.CIModel(
@@ -101,13 +96,13 @@ def detail(ci_id: str) -> dict[str, Any]:
 
 def observe(ci_id: str, body: ObservationIn, who: Identity) -> dict[str, Any]:
     """Record what is running (discovery or an engineer). An older observation never hides a newer one."""
-    problems = domain.check_attributes(body.attributes, "body.attributes")
+    problems = domain.check_attributes(body.attributes, "attributes")
     now = clock.now_ms()
     at = clock.to_ms(body.observed_at) if body.observed_at else now
     if at > now + FUTURE_TOLERANCE_MS:
-        problems.append(domain.field_error("body.observed_at", "观测时间不能晚于当前时间"))
+        problems.append(errors.field_error("observed_at", "观测时间不能晚于当前时间"))
     if problems:
-        raise errors.VALIDATION_FAILED(f"请求参数校验失败：{problems[0]['field']}", errors=problems)
+        raise errors.invalid(problems)
     for _ in range(8):
         ci = load(ci_id)
         current = ci.observed_map()
@@ -130,14 +125,11 @@ def observe(ci_id: str, body: ObservationIn, who: Identity) -> dict[str, Any]:
             full_snapshot=body.full_snapshot,
             notes=body.notes,
         )
-        try:
+        with conditional():  # another writer came in between: read again
             with transaction() as tx:
                 tx.save(ci)
                 tx.save(entry)
             return public(ci)
-        except Exception as exc:
-            if not is_conditional_failure(exc):
-                raise
     raise errors.CONFLICT(details={"ci_id": ci_id})
 
 
@@ -164,14 +156,11 @@ def release(change_id: str, ci_ids: list[str]) -> None:
         held = held_by(change_id, ci_ids)
         if not held:
             return
-        try:
+        with conditional():
             with transaction() as tx:
                 for ci in held:
                     stage_release(tx, ci, change_id)
             return
-        except Exception as exc:
-            if not is_conditional_failure(exc):
-                raise
     raise errors.CONFLICT(details={"change_id": change_id})
 
 

@@ -9,17 +9,11 @@ or right after the quarter it covers); "observed in the quarter" comes from the 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from chalicelib.changes import domain
+from chalicelib.changes import domain, store
 from chalicelib.core import clock
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.settings import get_settings
-
-if TYPE_CHECKING:
-    from chalicelib.changes import store
-else:
-    store = lazy_module("chalicelib.changes.store")
 
 
 def _observed_in(quarter: domain.Quarter) -> set[str]:

@@ -8,34 +8,30 @@ is completed once), recording who did what in the timeline, then resuming the wo
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import UpdateError
 
-from chalicelib.changes import cmdb, domain
+from chalicelib.changes import cmdb, domain, store
 from chalicelib.changes.schemas import ChangeIn
 from chalicelib.core import clock, errors, ids, workflows
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import get_or_404, is_conditional_failure, transaction
+from chalicelib.core.settings import CHANGE_LIMITS, get_settings
+from chalicelib.core.store import conditional, get_or_404, transaction
 
 if TYPE_CHECKING:
     from pynamodb.expressions.update import Action
-
-    from chalicelib.changes import store
-else:
-    store = lazy_module("chalicelib.changes.store")
 
 MACHINE = "change-approval"
 
 
 def workflow_limits() -> dict[str, int]:
-    """Step limits (seconds): domain.DEFAULT_LIMITS_S, overridden by CHEMPARK_CHANGE_<NAME>_S."""
-    return domain.limits(os.environ)
+    """Step limits in seconds, as the workflow input names them (`approval_s`...): Settings.change_*_s."""
+    settings = get_settings()
+    return {name.removeprefix("change_"): getattr(settings, name) for name in CHANGE_LIMITS}
 
 
 def event(change_id: str, action: str, actor: str = "system", key: str | None = None, **details: Any) -> None:
@@ -44,11 +40,11 @@ def event(change_id: str, action: str, actor: str = "system", key: str | None = 
     entry = store.ChangeEventModel(
         change_id, key or store.event_key(now), ts=now, action=action, actor=actor, doc=orjson.dumps(details).decode()
     )
-    try:
+    if key is None:
         entry.save(condition=store.ChangeEventModel.key.does_not_exist())
-    except PutError as exc:
-        if not (key and is_conditional_failure(exc)):
-            raise
+        return
+    with conditional():  # a retried task: the entry is already there
+        entry.save(condition=store.ChangeEventModel.key.does_not_exist())
 
 
 def timeline(change_id: str) -> list[dict[str, Any]]:
@@ -84,12 +80,9 @@ def update(change_id: str, fn: Callable[[store.ChangeModel], None]) -> store.Cha
         item = load(change_id)
         fn(item)
         item.updated_ms = clock.now_ms()
-        try:
+        with conditional():  # another writer came in between: read again
             item.save()
             return item
-        except PutError as exc:
-            if not is_conditional_failure(exc):
-                raise
     raise errors.CONFLICT(details={"change_id": change_id})
 
 
@@ -98,9 +91,8 @@ def _items(body: ChangeIn, cis: dict[str, Any]) -> list[dict[str, Any]]:
     for n, item in enumerate(body.items):
         ci = cis.get(item.ci_id)
         if ci is None:
-            field = f"body.items.{n}.ci_id"
-            problem = domain.field_error(field, f"配置项 {item.ci_id} 不存在", "reference")
-            raise errors.VALIDATION_FAILED(f"请求参数校验失败：{field}", errors=[problem])
+            field = f"items.{n}.ci_id"
+            raise errors.invalid_field(field, f"配置项 {item.ci_id} 不存在", "reference")
         before, after = domain.planned(ci.declared_map(), item.attributes)
         if not after:
             raise domain.NO_EFFECT(details={"ci_id": item.ci_id})
@@ -126,7 +118,7 @@ def create(body: ChangeIn, who: Identity) -> dict[str, Any]:
     }
     problems = domain.check_request(doc, now)
     if problems:
-        raise errors.VALIDATION_FAILED(f"请求参数校验失败：{problems[0]['field']}", errors=problems)
+        raise errors.invalid(problems)
     change_id, limits = ids.new_id("chg"), workflow_limits()
     for _ in range(5):
         cis = cmdb.load_many([i.ci_id for i in body.items])
@@ -143,15 +135,12 @@ def create(body: ChangeIn, who: Identity) -> dict[str, Any]:
             created_ms=now,
             updated_ms=now,
         )
-        try:
-            with transaction() as tx:
-                tx.save(item, condition=store.ChangeModel.id.does_not_exist())
-                for ci in cis.values():
-                    cmdb.stage_lock(tx, ci, change_id, who.subject, body.title)
+        with conditional() as write, transaction() as tx:
+            tx.save(item, condition=store.ChangeModel.id.does_not_exist())
+            for ci in cis.values():
+                cmdb.stage_lock(tx, ci, change_id, who.subject, body.title)
+        if not write.failed:
             break
-        except Exception as exc:
-            if not is_conditional_failure(exc):
-                raise
     else:
         raise errors.CONFLICT(details={"change_id": change_id})
     event(change_id, "submitted", who.subject, title=body.title, risk=doc["risk"]["level"])
@@ -203,15 +192,11 @@ def complete_step(change_id: str, step: str, who: Identity, answer: str, notes: 
     actions: list[Action] = [model.awaiting.remove(), model.token.remove(), model.updated_ms.set(clock.now_ms())]
     if step == domain.Step.IMPLEMENTATION:
         actions.append(model.implementer.set(who.subject))
-    try:
+    with conditional(domain.WRONG_STEP(details={"step": step, "reason": "completed concurrently"})):
         # The condition, not the version, decides: only the stored token's holder completes the step.
         item.update(
             actions=actions, condition=(model.awaiting == step) & (model.token == token), add_version_condition=False
         )
-    except UpdateError as exc:
-        if is_conditional_failure(exc):
-            raise domain.WRONG_STEP(details={"step": step, "reason": "completed concurrently"}) from exc
-        raise
     key = {"approval": "decision", "rollback": "done"}.get(step, "result")
     value: Any = True if step == domain.Step.ROLLBACK else answer
     # Recorded before resuming so the timeline keeps the order in which things happened.

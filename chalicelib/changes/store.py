@@ -6,20 +6,10 @@ from typing import Any
 
 import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.core import ids
-from chalicelib.core.store import meta
-
-
-def _gsi(name: str, hash_name: str, range_name: str) -> type[GlobalSecondaryIndex[Any]]:
-    attrs: dict[str, Any] = {
-        "Meta": type("Meta", (), {"index_name": name, "projection": AllProjection()}),
-        hash_name: UnicodeAttribute(hash_key=True),
-        range_name: NumberAttribute(range_key=True),
-    }
-    return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)
+from chalicelib.core.store import gsi, meta
 
 
 def event_key(ts: int) -> str:
@@ -69,7 +59,7 @@ class CIHistoryModel(Model):
     change_id = UnicodeAttribute(null=True)
     doc = UnicodeAttribute(default="{}")
 
-    by_type = _gsi("by_type", "type", "ts")()
+    by_type = gsi("by_type", "type", "ts")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -101,8 +91,8 @@ class ChangeModel(Model):
     audit_seq = NumberAttribute(null=True)  # the archive's audit record, once appended
     version = VersionAttribute()
 
-    by_status = _gsi("by_status", "status", "created_ms")()
-    by_outcome = _gsi("by_outcome", "outcome", "closed_ms")()
+    by_status = gsi("by_status", "status", "created_ms")
+    by_outcome = gsi("by_outcome", "outcome", "closed_ms")
 
     def doc_map(self) -> dict[str, Any]:
         return orjson.loads(self.doc)

@@ -7,21 +7,16 @@ change once and appends its audit record once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
-from chalicelib.changes import cmdb, domain, service
-from chalicelib.core import aws, catalog, clock, errors
-from chalicelib.core.lazy import lazy_module
+from chalicelib.changes import cmdb, domain, service, store
+from chalicelib.core import auditing, aws, catalog, clock, errors
+from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import is_conditional_failure, transaction
-
-if TYPE_CHECKING:
-    from chalicelib.changes import store
-else:
-    store = lazy_module("chalicelib.changes.store")
+from chalicelib.core.store import conditional, transaction
 
 # Who must act on each step (notified on the notifications topic; the routes enforce the same roles).
 ACTORS = {
@@ -89,21 +84,18 @@ def complete(change_id: str) -> None:
         if item.status == domain.Status.COMPLETED:
             return
         items, people = item.doc_map()["items"], _people(service.timeline(change_id))
-        try:
-            with transaction() as tx:
-                for entry in items:
-                    cmdb.stage_apply(tx, entry, change_id, item.implementer or "system", people)
-                tx.update(
-                    item,
-                    actions=[
-                        store.ChangeModel.status.set(domain.Status.COMPLETED.value),
-                        store.ChangeModel.updated_ms.set(clock.now_ms()),
-                    ],
-                )
+        with conditional() as write, transaction() as tx:
+            for entry in items:
+                cmdb.stage_apply(tx, entry, change_id, item.implementer or "system", people)
+            tx.update(
+                item,
+                actions=[
+                    store.ChangeModel.status.set(domain.Status.COMPLETED.value),
+                    store.ChangeModel.updated_ms.set(clock.now_ms()),
+                ],
+            )
+        if not write.failed:
             break
-        except Exception as exc:
-            if not is_conditional_failure(exc):
-                raise
     else:
         raise errors.CONFLICT(details={"change_id": change_id})
     service.event(change_id, "applied", items=[{"ci_id": i["ci_id"], "after": i["after"]} for i in items])
@@ -118,33 +110,28 @@ def _close(change_id: str, outcome: domain.Outcome) -> store.ChangeModel:
             return item
         key = domain.archive_key(change_id, int(item.created_ms), get_settings().park_utc_offset_h)
         now, ci_ids = clock.now_ms(), [i["ci_id"] for i in item.doc_map()["items"]]
-        try:
-            with transaction() as tx:
-                tx.update(
-                    item,
-                    actions=[
-                        model.status.set(outcome.value),
-                        model.outcome.set(outcome.value),
-                        model.closed_ms.set(now),
-                        model.report_key.set(key),
-                        model.updated_ms.set(now),
-                        model.awaiting.remove(),
-                        model.token.remove(),
-                    ],
-                )
-                for ci in cmdb.held_by(change_id, ci_ids):
-                    cmdb.stage_release(tx, ci, change_id)
+        with conditional() as write, transaction() as tx:
+            tx.update(
+                item,
+                actions=[
+                    model.status.set(outcome.value),
+                    model.outcome.set(outcome.value),
+                    model.closed_ms.set(now),
+                    model.report_key.set(key),
+                    model.updated_ms.set(now),
+                    model.awaiting.remove(),
+                    model.token.remove(),
+                ],
+            )
+            for ci in cmdb.held_by(change_id, ci_ids):
+                cmdb.stage_release(tx, ci, change_id)
+        if not write.failed:
             return service.load(change_id)
-        except Exception as exc:
-            if not is_conditional_failure(exc):
-                raise
     raise errors.CONFLICT(details={"change_id": change_id})
 
 
 def archive(change_id: str, outcome: str) -> None:
     """Close the change, file its final record (all steps) in the reports bucket, append the audit record."""
-    from chalicelib.audit.service import AuditEntry, append
-
     item = _close(change_id, domain.Outcome(outcome))
     closed_ms, key = int(item.closed_ms or 0), str(item.report_key)
     service.event(change_id, "archived", key=f"{closed_ms:013d}#archived", outcome=item.outcome, report_key=key)
@@ -161,7 +148,7 @@ def archive(change_id: str, outcome: str) -> None:
     )
     if item.audit_seq is None:
         details = {"outcome": item.outcome, "report_key": key, "title": item.title, "requester": item.requester}
-        entry = append(
+        entry = auditing.record(
             AuditEntry(actor="system", role="system", action="changes.archive", target=change_id, details=details)
         )
         item.update(actions=[store.ChangeModel.audit_seq.set(entry["seq"])], add_version_condition=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import cache
 from typing import Any
@@ -19,12 +18,13 @@ def client(service: str) -> Any:
 
         from chalicelib.core.settings import get_settings
 
+        settings = get_settings()
         config = Config(retries={"max_attempts": 4, "mode": "standard"}, connect_timeout=3, read_timeout=10)
         extra = {}
-        # iot-data needs the account's own endpoint in AWS (infra passes it); locally AWS_ENDPOINT_URL covers it.
-        if service == "iot-data" and os.environ.get("CHEMPARK_IOT_DATA_ENDPOINT"):
-            extra["endpoint_url"] = os.environ["CHEMPARK_IOT_DATA_ENDPOINT"]
-        return boto3.client(service, region_name=get_settings().region, config=config, **extra)
+        # iot-data may need the account's own endpoint (Settings.iot_data_endpoint); locally AWS_ENDPOINT_URL.
+        if service == "iot-data" and settings.iot_data_endpoint:
+            extra["endpoint_url"] = settings.iot_data_endpoint
+        return boto3.client(service, region_name=settings.region, config=config, **extra)
 
 
 def reset() -> None:

@@ -1,22 +1,27 @@
 """The resource catalogue: the one source infra/ (CDK) and local/ (moto) both provision from.
 
 Tables are described by their PynamoDB models (listed in TABLE_MODELS); Lambda functions and their
-triggers by the Chalice app itself; IoT rules by iot_rules/*.json; everything else is declared here.
+triggers by the Chalice app itself; IoT rules by iot_rules/*.json (`rule_files`, named by `rule_name`);
+workflows by stepfunctions/*.asl.json; everything else is declared here. IoT rules and workflows name
+resources with `${kind.logical[.attr]}` placeholders (PLACEHOLDER) that local/ and infra/ resolve.
 At run time code asks this module for names, URLs and ARNs, which infra and the local stack pass in
-through the environment variables named here.
+through the environment variables named here (read, like every setting, by core.settings).
 """
 
 from __future__ import annotations
 
-import os
+import importlib
+import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from chalicelib.core import errors
-from chalicelib.core.settings import get_settings
+from chalicelib.core.settings import MISCONFIGURED, get_settings
 
-MISCONFIGURED = errors.define(
-    "MISCONFIGURED", 500, "服务配置缺失", "A resource environment variable is missing in this deployment."
-)
+REPO = Path(__file__).resolve().parents[2]  # iot_rules/ and stepfunctions/ (read by local/ and infra/ only)
+# `${kind.logical[.attr]}`: queue.<q>.url|arn, topic.<t>, table.<t>[.arn], bucket.<b>, function.<handler>,
+# role.<r>, sm.<m>, stream.<s>.
+PLACEHOLDER = re.compile(r"\$\{(\w+)\.([\w-]+)(?:\.(\w+))?\}")
 
 
 def resource_name(logical: str) -> str:
@@ -187,8 +192,27 @@ TABLE_MODELS: tuple[str, ...] = (
 )
 
 
+def table_models() -> list[Any]:
+    """The PynamoDB model classes of TABLE_MODELS (imported here: the provisioners and the infra tests)."""
+    models = []
+    for path in TABLE_MODELS:
+        module, _, name = path.partition(":")
+        models.append(getattr(importlib.import_module(module), name))
+    return models
+
+
+def rule_files() -> list[Path]:
+    """One JSON per IoT topic rule (SQL, actions, errorAction), in name order."""
+    return sorted((REPO / "iot_rules").glob("*.json"))
+
+
+def rule_name(path: Path) -> str:
+    """IoT rule names allow only [a-zA-Z0-9_]: `<prefix>_<file stem>` with dashes as underscores."""
+    return f"{resource_name(path.stem)}".replace("-", "_")
+
+
 def _lookup(env: str) -> str:
-    value = os.environ.get(env)
+    value = get_settings().resources.get(env)
     if not value:
         raise MISCONFIGURED(details={"env": env})
     return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +42,43 @@ class AppError(Exception):
 
     def body(self, request_id: str) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "details": self.details, "request_id": request_id}
+
+    def located(self, where: Callable[[str], str]) -> AppError:
+        """The same error with each field path (`details.field`, `details.errors[].field`) replaced by
+        `where(path)`, and the message naming the new path. Domain rules name fields as the input does
+        (`items.0.ci_id`); the HTTP layer adds where the input came from (`body.items.0.ci_id`)."""
+        details, renamed = dict(self.details), {}
+        if isinstance(details.get("field"), str):
+            renamed[details["field"]] = details["field"] = where(details["field"])
+        if isinstance(details.get("errors"), list):
+            details["errors"] = [_relocated(item, where, renamed) for item in details["errors"]]
+        message = self.message
+        for old, new in renamed.items():
+            if old != new:  # "请求参数校验失败：items.0.ci_id" -> "...：body.items.0.ci_id" (a whole path only)
+                message = re.sub(f"：{re.escape(old)}(?![\\w.\\[])", "：" + new.replace("\\", "\\\\"), message, count=1)
+        return AppError(self.error, message, details)
+
+
+def _relocated(item: Any, where: Callable[[str], str], renamed: dict[str, str]) -> Any:
+    if not (isinstance(item, dict) and isinstance(item.get("field"), str)):
+        return item
+    renamed[item["field"]] = where(item["field"])
+    return {**item, "field": renamed[item["field"]]}
+
+
+def field_error(field: str, message: str, kind: str = "value_error") -> dict[str, str]:
+    """One entry of VALIDATION_FAILED's details.errors. `field` is a path in the input (`items.0.ci_id`)."""
+    return {"field": field, "message": message, "type": kind}
+
+
+def invalid(problems: list[dict[str, str]]) -> AppError:
+    """VALIDATION_FAILED naming every field at fault (the message names the first)."""
+    return VALIDATION_FAILED(f"请求参数校验失败：{problems[0]['field']}", errors=problems)
+
+
+def invalid_field(field: str, message: str, kind: str = "value_error") -> AppError:
+    """VALIDATION_FAILED for one field."""
+    return invalid([field_error(field, message, kind)])
 
 
 def define(code: str, status: int, message: str, description: str = "") -> ErrorCode:

@@ -2,7 +2,8 @@
 
 A context's routes.py registers its handlers with `route(...)`. The wrapper authenticates the bearer
 token, checks the route's roles, validates the query and body with pydantic (422 naming the field),
-calls the handler with a `Call`, serialises the result and appends the audit record.
+calls the handler with a `Call`, serialises the result (core.responses) and records the audit entry
+through the kernel's audit port (core.auditing).
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import orjson
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.core import authn, errors, ids
+from chalicelib.core import auditing, authn, errors, ids
+from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.identity import Identity, Role
 from chalicelib.core.observability import logger
+from chalicelib.core.responses import error_response, json_response, locator, validation_error
 from chalicelib.core.settings import get_settings
 
 PUBLIC: frozenset[Role] = frozenset()  # marker: the route takes no token (health, API docs)
@@ -69,36 +72,6 @@ ANONYMOUS = Identity(subject="anonymous", roles=frozenset())
 _AUTHORIZER = authn.gateway_authorizer(get_settings())
 
 
-def json_default(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, set | frozenset):
-        return sorted(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def json_response(body: Any, status: int = 200, request_id: str = "") -> Response:
-    headers: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8"}
-    if request_id:
-        headers["X-Request-Id"] = request_id
-    payload = orjson.dumps(body, default=json_default).decode() if body is not None else ""
-    return Response(body=payload, status_code=status, headers=headers)
-
-
-def error_response(error: errors.AppError, request_id: str) -> Response:
-    return json_response(error.body(request_id), error.status, request_id)
-
-
-def validation_error(exc: ValidationError, location: str) -> errors.AppError:
-    """A pydantic error as VALIDATION_FAILED whose details name every field at fault."""
-    items = []
-    for e in exc.errors(include_url=False, include_input=False):
-        path = ".".join(str(p) for p in (location, *e["loc"]) if p != "")
-        items.append({"field": path, "message": e["msg"], "type": e["type"]})
-    first = items[0]["field"] if items else location
-    return errors.VALIDATION_FAILED(f"请求参数校验失败：{first}", errors=items)
-
-
 def _authenticate(request: Any) -> Identity:
     return authn.identify(request.headers, request.context, get_settings())
 
@@ -146,10 +119,8 @@ def _audit(
     request_id: str,
     source_ip: str,
 ) -> None:
-    from chalicelib.audit.service import AuditEntry, append
-
     try:
-        append(
+        auditing.record(
             AuditEntry(
                 actor=identity.subject,
                 role=identity.role,
@@ -190,6 +161,7 @@ def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], param
         response = result if isinstance(result, Response) else json_response(result, spec.status, request_id)
         outcome, status = "ok", response.status_code
     except errors.AppError as exc:
+        exc = exc.located(locator(spec.body, spec.query))
         response, outcome, status = error_response(exc, request_id), exc.code, exc.status
     except ValidationError as exc:  # a model built inside the service rejected a value
         err = validation_error(exc, "body")
@@ -261,20 +233,3 @@ def route(
         return handler
 
     return decorate
-
-
-def http_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
-    """Give responses produced outside our routes (Chalice's 404/405/415/500) the one error shape."""
-    response = get_response(event)
-    body = response.body
-    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
-        request_id = (getattr(event, "context", None) or {}).get("requestId") or ids.ulid()
-        by_status = {
-            404: errors.ROUTE_NOT_FOUND,
-            405: errors.METHOD_NOT_ALLOWED,
-            415: errors.UNSUPPORTED_MEDIA_TYPE,
-            400: errors.BAD_REQUEST,
-        }
-        err = by_status.get(response.status_code, errors.INTERNAL)(details={"reason": body.get("Message", "")})
-        return error_response(err, request_id)
-    return response

@@ -29,6 +29,9 @@ ALL_ROLES: frozenset[Role] = frozenset(Role)
 ENTERPRISE_ROLES: frozenset[Role] = frozenset({Role.ENTERPRISE_MANAGER})
 ENTERPRISE_CLAIM = "custom:enterprise_id"
 GROUPS_CLAIM = "cognito:groups"
+# The enterprise id stored on park-level records (public zones, park devices, plans, resources, risk, SMS):
+# no enterprise user's scope ever equals it.
+PARK = "_park"
 # Tenancy is never implied by a missing claim: an account is either bound to one enterprise
 # (ENTERPRISE_CLAIM) or explicitly park-wide (SCOPE_CLAIM = PARK_SCOPE). A token with neither is refused,
 # so an account created without its enterprise cannot silently see every enterprise (issue 10, finding 14).

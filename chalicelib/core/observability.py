@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
+
+from chalicelib.core.settings import get_settings
 
 SERVICE = "chempark"
 logger = Logger(service=SERVICE)
@@ -20,7 +21,8 @@ def tracer() -> Any:
     Creating a Powertools Tracer imports the X-Ray SDK (about 120 ms of its own); doing it lazily keeps
     `import app` near the floor of `import boto3` and costs nothing locally, where tracing is off.
     """
-    if not os.environ.get("AWS_LAMBDA_FUNCTION_NAME") or os.environ.get("POWERTOOLS_TRACE_DISABLED") == "true":
+    settings = get_settings()
+    if not settings.lambda_function_name or settings.trace_disabled:
         return None
     from aws_lambda_powertools import Tracer
 

@@ -1,14 +1,41 @@
-"""Process settings read once from the environment (Lambda env vars in AWS, the local stack's env locally)."""
+"""Process settings read once from the environment (Lambda env vars in AWS, the local stack's env locally).
+
+`Settings` is the only reader of environment variables in chalicelib (a test enforces it): every knob is a
+validated field here, infra/ passes each one to the Lambdas (`as_env`), and a bad value fails loudly as
+MISCONFIGURED naming the variable instead of being read differently in each module.
+"""
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
 from chalicelib import __version__
+from chalicelib.core import errors
+
+MISCONFIGURED = errors.define(
+    "MISCONFIGURED",
+    500,
+    "服务配置缺失",
+    "A setting or resource environment variable is missing or invalid in this deployment.",
+)
+# Catalogue resources (core.catalog) are passed as CHEMPARK_<KIND>_<LOGICAL>_<ATTR>, e.g. CHEMPARK_QUEUE_TELEMETRY_URL.
+RESOURCE_KINDS = ("QUEUE", "TOPIC", "BUCKET", "SM")
+# Change-approval step limits (6.2.4-2). Approval, test and implementation end the change when they run out
+# (expired, expired, rollback); review and rollback only remind every period, because a change that is live
+# or half-undone must not be abandoned by a timer.
+# Read while infra/ packages the app (which authorizer every route declares, core.authn), not by a Lambda.
+PACKAGING = frozenset({"cognito_user_pool_arn", "oidc_authorizer_uri", "oidc_authorizer_ttl_s"})
+CHANGE_LIMITS = (
+    "change_approval_s",
+    "change_test_s",
+    "change_implementation_s",
+    "change_review_s",
+    "change_rollback_s",
+)
 
 
 class Settings(BaseModel):
@@ -38,6 +65,11 @@ class Settings(BaseModel):
     oidc_scope_claim: str = "chempark_scope"
     oidc_name_claim: str = "name"
     log_level: str = "INFO"
+    trace_disabled: bool = False  # POWERTOOLS_TRACE_DISABLED (the local stack turns X-Ray off)
+    lambda_function_name: str = ""  # set by Lambda itself: tracing starts only inside a Lambda
+    # The account's iot-data endpoint for device commands; empty: boto3's regional default (AWS_ENDPOINT_URL
+    # locally). infra/ passes the `iot_data_endpoint` CDK context value when one is given.
+    iot_data_endpoint: str = ""
     # Telemetry ingest (5.1.1-1): how late a reading may be before it is quarantined as stale history.
     max_reading_age_s: int = Field(default=7 * 24 * 3600, ge=60)
     # At most one last-value snapshot per gateway per period (docs/telemetry.md explains the bound).
@@ -62,6 +94,38 @@ class Settings(BaseModel):
     approval_s: int = Field(default=900, ge=1)  # publication approval, reminded every period
     tracking_s: int = Field(default=3600, ge=1)  # feedback reminder period until the risk is lifted
     park_utc_offset_h: int = Field(default=8, ge=-12, le=14)  # duty shifts are in park local time (UTC+8)
+    # Change approval (6.2.4-2), see CHANGE_LIMITS; the workflow gets them in its input.
+    change_approval_s: int = Field(default=3 * 86400, ge=1)
+    change_test_s: int = Field(default=7 * 86400, ge=1)
+    change_implementation_s: int = Field(default=7 * 86400, ge=1)
+    change_review_s: int = Field(default=86400, ge=1)
+    change_rollback_s: int = Field(default=4 * 3600, ge=1)
+    # Emergency response (5.2.2): units acknowledge the call-out within this; the commander is reminded of
+    # an open incident every standdown period.
+    unit_ack_s: int = Field(default=300, ge=1)
+    standdown_remind_s: int = Field(default=1800, ge=1)
+    command_timeout_s: int = Field(default=60, ge=1)  # a device acknowledges a linkage command within this
+    supply_expiry_warn_days: int = Field(default=30, ge=0)  # 临近保质期提醒：到期前 30 天起 (5.2.1-2)
+    # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
+    resources: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator(*CHANGE_LIMITS, mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: Any, info: ValidationInfo) -> Any:
+        """An empty change limit means its default (as operators left it in the console)."""
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[str(info.field_name)].default
+        return value
+
+    def as_env(self) -> dict[str, str]:
+        """Every runtime setting as the environment variables `get_settings` reads back (what infra/ deploys)."""
+        out = {}
+        for name, var in _ENV.items():
+            if name in PACKAGING:
+                continue
+            value = getattr(self, name)
+            out[var] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        return out
 
 
 _ENV = {
@@ -83,6 +147,8 @@ _ENV = {
     "oidc_scope_claim": "CHEMPARK_OIDC_SCOPE_CLAIM",
     "oidc_name_claim": "CHEMPARK_OIDC_NAME_CLAIM",
     "log_level": "POWERTOOLS_LOG_LEVEL",
+    "trace_disabled": "POWERTOOLS_TRACE_DISABLED",
+    "iot_data_endpoint": "CHEMPARK_IOT_DATA_ENDPOINT",
     "max_reading_age_s": "CHEMPARK_MAX_READING_AGE_S",
     "snapshot_every_s": "CHEMPARK_SNAPSHOT_EVERY_S",
     "history_max_bytes": "CHEMPARK_HISTORY_MAX_BYTES",
@@ -102,7 +168,14 @@ _ENV = {
     "approval_s": "CHEMPARK_APPROVAL_S",
     "tracking_s": "CHEMPARK_TRACKING_S",
     "park_utc_offset_h": "CHEMPARK_PARK_UTC_OFFSET_H",
+    **{name: f"CHEMPARK_{name.upper()}" for name in CHANGE_LIMITS},
+    "unit_ack_s": "CHEMPARK_UNIT_ACK_S",
+    "standdown_remind_s": "CHEMPARK_STANDDOWN_REMIND_S",
+    "command_timeout_s": "CHEMPARK_COMMAND_TIMEOUT_S",
+    "supply_expiry_warn_days": "CHEMPARK_SUPPLY_EXPIRY_WARN_DAYS",
 }
+# Set by the platform, never by a deployment: the Lambda runtime owns these names.
+_PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}
 
 
 def env_names() -> dict[str, str]:
@@ -110,17 +183,33 @@ def env_names() -> dict[str, str]:
     return dict(_ENV)
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    values: dict[str, str] = {name: os.environ[var] for name, var in _ENV.items() if var in os.environ}
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+def _read() -> dict[str, Any]:
+    env = os.environ
+    values: dict[str, Any] = {name: env[var] for name, var in {**_ENV, **_PLATFORM_ENV}.items() if var in env}
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
     if region:
         values["region"] = region
-    key_file = os.environ.get("CHEMPARK_JWT_PUBLIC_KEY_FILE")
+    key_file = env.get("CHEMPARK_JWT_PUBLIC_KEY_FILE")
     if key_file and "jwt_public_key" not in values:
         with open(key_file, encoding="utf-8") as handle:
             values["jwt_public_key"] = handle.read()
-    return Settings.model_validate(values)
+    values["resources"] = {k: v for k, v in env.items() if _is_resource(k)}
+    return values
+
+
+def _is_resource(var: str) -> bool:
+    parts = var.split("_")
+    return len(parts) >= 4 and parts[0] == "CHEMPARK" and parts[1] in RESOURCE_KINDS
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    try:
+        return Settings.model_validate(_read())
+    except ValidationError as exc:  # not a request's fault: never answered as a 422 on the body
+        names = {**_ENV, **_PLATFORM_ENV}
+        bad = sorted({names.get(str(e["loc"][0]), str(e["loc"][0])) for e in exc.errors() if e["loc"]})
+        raise MISCONFIGURED(details={"env": bad, "reason": str(exc.errors()[0]["msg"])}) from None
 
 
 def reset() -> None:

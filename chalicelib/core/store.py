@@ -1,11 +1,16 @@
-"""Store helpers shared by every context's PynamoDB models: table naming, lookups, conditional failures."""
+"""Store helpers shared by every context's PynamoDB models: table naming, indexes, lookups, conditional writes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.attributes import Attribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 
 from chalicelib.core import errors
 from chalicelib.core.catalog import resource_name
@@ -35,6 +40,25 @@ def meta(logical: str, append_only: bool = False) -> MetaProtocol:
     return cast("MetaProtocol", Meta)
 
 
+def gsi(
+    name: str,
+    hash_key: str,
+    range_key: str | None = None,
+    range_type: type[Attribute[Any]] = NumberAttribute,
+    keys_only: bool = False,
+) -> GlobalSecondaryIndex[Any]:
+    """A global secondary index named `name` on a string hash key and an optional range key (a number,
+    e.g. a time in ms, unless `range_type` says otherwise); every attribute is projected unless `keys_only`."""
+    projection = KeysOnlyProjection() if keys_only else AllProjection()
+    attrs: dict[str, Any] = {
+        "Meta": type("Meta", (), {"index_name": name, "projection": projection}),
+        hash_key: UnicodeAttribute(hash_key=True),
+    }
+    if range_key is not None:
+        attrs[range_key] = range_type(range_key=True)
+    return cast("GlobalSecondaryIndex[Any]", type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)())
+
+
 def get_or_404(model: type[M], hash_key: Any, range_key: Any = None, field: str = "id") -> M:
     """The item, read consistently; NOT_FOUND naming it under `field` (e.g. "plan_id") when it is absent."""
     try:
@@ -45,13 +69,39 @@ def get_or_404(model: type[M], hash_key: Any, range_key: Any = None, field: str 
 
 
 def is_conditional_failure(exc: Exception) -> bool:
-    """True when a put/update/transaction failed only because its condition did not hold."""
+    """True when a put/update/delete/transaction failed only because its condition did not hold."""
     if isinstance(exc, TransactWriteError):
         reasons = exc.cancellation_reasons or []
         return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
-    if isinstance(exc, PutError | UpdateError):
+    if isinstance(exc, PutError | UpdateError | DeleteError):
         return exc.cause_response_code == "ConditionalCheckFailedException"
     return False
+
+
+@dataclass
+class Write:
+    """What `conditional()` saw: `failed` is True when the write's condition did not hold."""
+
+    failed: bool = False
+
+
+@contextmanager
+def conditional(error: Exception | None = None) -> Iterator[Write]:
+    """A conditional write (a condition, a version check or a transaction) whose condition may not hold.
+
+    With `error`, a failed condition raises it (e.g. CONFLICT naming the item); without, it is swallowed and
+    reported as `write.failed`, so a caller can retry, skip or answer "already done". Any other failure
+    propagates unchanged.
+    """
+    write = Write()
+    try:
+        yield write
+    except (PutError, UpdateError, DeleteError, TransactWriteError) as exc:
+        if not is_conditional_failure(exc):
+            raise
+        if error is not None:
+            raise error from exc
+        write.failed = True
 
 
 def transaction() -> TransactWrite:

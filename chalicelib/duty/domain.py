@@ -36,7 +36,7 @@ def check_shifts(shifts: list[Shift]) -> None:
     if any(n != 1 for n in minutes):
         gap = next(i for i, n in enumerate(minutes) if n != 1)
         kind = "gap" if minutes[gap] == 0 else "overlap"
-        raise INVALID_ROSTER(details={"field": "body.shifts", "reason": kind, "at": f"{gap // 60:02d}:{gap % 60:02d}"})
+        raise INVALID_ROSTER(details={"field": "shifts", "reason": kind, "at": f"{gap // 60:02d}:{gap % 60:02d}"})
 
 
 def shift_at(shifts: list[Shift], moment: datetime) -> tuple[Shift, date]:

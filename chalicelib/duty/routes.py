@@ -38,11 +38,7 @@ def current_duty(call: Call) -> CurrentOut:
 @route(bp, "/duty/handovers", "POST", roles=ON_DUTY, body=HandoverIn, response=HandoverOut, status=201)
 def create_handover(call: Call) -> Any:
     """交班：记录交接事项，并带出未闭环的预警与未确认的报警。"""
-    from chalicelib.alarms.service import open_alarms
-    from chalicelib.warnings.queries import open_ids
-
-    unacked = [a.id for a in open_alarms() if a.annunciated and not a.acked]
-    handover = service.create_handover(call.identity, call.body.notes, open_ids(), unacked)
+    handover = service.create_handover(call.identity, call.body.notes)
     call.target = handover["id"]
     return json_response(HandoverOut.model_validate(handover), 201, call.request_id)
 

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.settings import get_settings
-from chalicelib.duty import domain
+from chalicelib.duty import domain, ports, store
 from chalicelib.duty.schemas import RosterIn
-
-if TYPE_CHECKING:
-    from chalicelib.duty import store
-else:
-    store = lazy_module("chalicelib.duty.store")
 
 SHIFTS = "_shifts"
 NOT_ON_ROSTER = errors.define("NOT_ON_ROSTER", 404, "当前时段未排班", "No assignment covers the current shift.")
@@ -49,7 +43,7 @@ def put_roster(body: RosterIn) -> dict[str, Any]:
     for i, a in enumerate(body.assignments):
         if a.shift_id not in known:
             raise errors.VALIDATION_FAILED(
-                errors=[{"field": f"body.assignments.{i}.shift_id", "message": "未定义的班次", "type": "reference"}]
+                errors=[{"field": f"assignments.{i}.shift_id", "message": "未定义的班次", "type": "reference"}]
             )
     now = clock.now_ms()
     with store.AssignmentModel.batch_write() as batch:
@@ -117,8 +111,10 @@ def escalation_chain(now_ms: int | None = None) -> list[list[dict[str, Any]]]:
     return [now["officers"], [now["supervisor"]], [now["safety_head"]]]
 
 
-def create_handover(who: Identity, notes: str, open_warnings: list[str], open_alarms: list[str]) -> dict[str, Any]:
+def create_handover(who: Identity, notes: str) -> dict[str, Any]:
+    """Hand the shift over, naming what stays open: warnings not closed, alarms not acknowledged (duty.ports)."""
     now = current()
+    open_warnings, open_alarms = ports.carried_over()
     doc = {
         "from_shift": f"{now['date']}/{now['shift_id']}",
         "to_shift": now["next_shift_id"],

@@ -54,6 +54,26 @@ INSTRUCTION_FLOW = ("issued", "received", "executing", "done")
 INSTRUCTION_LABEL = {"issued": "已下达", "received": "已接收", "executing": "执行中", "done": "已完成"}
 
 
+def require_status(status: str, action: str, wanted: Status = Status.ACTIVE) -> None:
+    """An action allowed only in one status (instructions, situation, release: while the response is active)."""
+    if status != wanted.value:
+        raise INCIDENT_STATE(details={"status": status, "action": action})
+
+
+def require_archive(incident: Mapping[str, Any]) -> dict[str, str]:
+    """The archive keys of an incident; its report exists only once the response was stood down and archived."""
+    keys = incident.get("archive")
+    if not keys:
+        raise INCIDENT_STATE(details={"status": incident["status"], "action": "report"})
+    return dict(keys)
+
+
+def require_confirmed(warning: Mapping[str, Any]) -> None:
+    """Only a warning verified as real becomes an incident."""
+    if (warning.get("verification") or {}).get("outcome") != "confirmed":
+        raise INCIDENT_STATE(details={"warning_id": warning["id"], "reason": "warning not confirmed"})
+
+
 def advance(current: str, new: str) -> None:
     """Instruction status only moves forward (a repeated report of the same status is allowed)."""
     if INSTRUCTION_FLOW.index(new) < INSTRUCTION_FLOW.index(current):

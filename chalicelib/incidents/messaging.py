@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core.schemas import Priority
-from chalicelib.notify import publication
-from chalicelib.notify.service import Recipient, record_exercise
+from chalicelib.notify import service as notifications
 
 DRILL = "【演练】"
 
@@ -23,9 +22,9 @@ def notify(ref: str, recipients: list[dict[str, Any]], text: str, incident: dict
     for r in recipients:
         if not r.get("phone") or r.get("name") in unreachable:
             continue  # injected fault: this person cannot be reached
-        person = Recipient(r["name"], r["phone"], Priority.LOW)
+        person = notifications.Recipient(r["name"], r["phone"], Priority.LOW)
         if drill:
-            sent += record_exercise(f"{ref}:{r['phone']}", person, body, incident["enterprise_id"])
+            sent += notifications.record_exercise(f"{ref}:{r['phone']}", person, body, incident["enterprise_id"])
         else:
-            sent += publication.sms(f"{ref}:{r['phone']}", person, body, incident["enterprise_id"], kind="command")
+            sent += notifications.send_sms(f"{ref}:{r['phone']}", person, body, "command", incident["enterprise_id"])
     return sent

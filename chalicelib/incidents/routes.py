@@ -7,10 +7,9 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.core import aws, catalog
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
-from chalicelib.incidents import domain, service
+from chalicelib.incidents import service
 from chalicelib.incidents.schemas import (
     DrillIn,
     IncidentFilter,
@@ -89,10 +88,7 @@ def instruction_feedback(call: Call, incident_id: str, instruction_id: str) -> d
 def situation_update(call: Call, incident_id: str) -> Any:
     """现场态势更新（记入指挥记录）。"""
     call.target = incident_id
-    incident = service.load(incident_id, call.identity)
-    if incident.status != domain.Status.ACTIVE.value:
-        raise domain.INCIDENT_STATE(details={"status": incident.status, "action": "situation"})
-    service.log(incident_id, "situation", call.identity.subject, call.body.text)
+    service.situation(incident_id, call.identity, call.body.text)
     return json_response({"ok": True}, 201, call.request_id)
 
 
@@ -106,11 +102,9 @@ def unit_ack(call: Call, incident_id: str) -> dict[str, Any]:
 @route(bp, "/incidents/{incident_id}/releases", "POST", roles=COMMAND, body=ReleaseIn, status=201)
 def release_information(call: Call, incident_id: str) -> Any:
     """信息发布：经审批后多渠道发布（复用预警发布流程）。"""
-    from chalicelib.incidents import release
-
     call.target = incident_id
     return json_response(
-        release.start(incident_id, call.identity, call.body.level, call.body.impact), 201, call.request_id
+        service.release(incident_id, call.identity, call.body.level, call.body.impact), 201, call.request_id
     )
 
 
@@ -131,41 +125,14 @@ def replay(call: Call, incident_id: str) -> dict[str, Any]:
 @route(bp, "/incidents/{incident_id}/report", roles=ALL_ROLES, audit=True)
 def archive_report(call: Call, incident_id: str) -> dict[str, Any]:
     """应急指挥档案 / 演练复盘报告（终止响应后生成）。"""
-    incident = service.load(incident_id, call.identity).data()
-    keys = incident.get("archive")
-    if not keys:
-        raise domain.INCIDENT_STATE(details={"status": incident["status"], "action": "report"})
-    s3, bucket = aws.client("s3"), catalog.bucket_name("reports")
-    report = s3.get_object(Bucket=bucket, Key=keys["report"])["Body"].read().decode()
+    report = service.archived_report(incident_id, call.identity)
     call.target = incident_id
-    return {"archive": keys, "metrics": incident.get("metrics"), "report": report}
+    return report
 
 
 @route(bp, "/drills", "POST", roles=COMMAND, body=DrillIn, response=IncidentOut, status=201)
 def start_drill(call: Call) -> Any:
     """启动应急演练（演练模式：所有消息标记【演练】且不真实发送），可注入设备故障、人员失联。"""
-    from chalicelib.incidents.schemas import IntakeIn, Place
-    from chalicelib.registry import service as registry
-
-    body: DrillIn = call.body
-    if body.installation_id:
-        inst = registry.get(registry.INSTALLATION, body.installation_id, call.identity)
-        place = Place(lat=inst["location"]["lat"], lon=inst["location"]["lon"], text=inst["name"])
-    else:
-        enterprise = registry.get(registry.ENTERPRISE, body.enterprise_id, call.identity)
-        place = Place(lat=enterprise["location"]["lat"], lon=enterprise["location"]["lon"], text=enterprise["name"])
-    intake = IntakeIn(
-        type=domain.Type(body.scenario),
-        level=body.level,
-        title=f"{domain.TYPE_LABEL[body.scenario]}演练",
-        phenomenon="演练场景",
-        place=place,
-        enterprise_id=body.enterprise_id,
-        installation_id=body.installation_id,
-        reporter=call.identity.name,
-        chemical=body.chemical,
-        release_rate_kg_s=body.release_rate_kg_s,
-    )
-    incident = service.intake(intake, call.identity, drill=True, faults=body.faults)
+    incident = service.start_drill(call.body, call.identity)
     call.target = incident["id"]
-    return json_response(_out(service.activate(incident["id"], call.identity)), 201, call.request_id)
+    return json_response(_out(incident), 201, call.request_id)

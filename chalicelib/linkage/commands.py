@@ -3,31 +3,17 @@ acknowledgements from `park/{enterprise_id}/acks`, and the timeout sweep. In a d
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import aws, clock
-from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.observability import logger, metrics
-from chalicelib.core.store import is_conditional_failure
-from chalicelib.linkage import domain
-from chalicelib.linkage.domain import PARK
-
-if TYPE_CHECKING:
-    from chalicelib.linkage import store
-else:
-    store = lazy_module("chalicelib.linkage.store")
-
-DEFAULT_TIMEOUT_S = 60
-
-
-def timeout_s() -> int:
-    """How long a device has to acknowledge a command (env CHEMPARK_COMMAND_TIMEOUT_S, default 60 s)."""
-    return int(os.environ.get("CHEMPARK_COMMAND_TIMEOUT_S", DEFAULT_TIMEOUT_S))
+from chalicelib.core.settings import get_settings
+from chalicelib.core.store import conditional
+from chalicelib.linkage import domain, store
 
 
 def topic(enterprise_id: str | None, device_id: str) -> str:
@@ -71,11 +57,9 @@ def send(event: dict[str, Any], device: dict[str, Any], action: dict[str, Any], 
         pending=store.PENDING if (not drill or fault) else None,
         doc=orjson.dumps(doc).decode(),
     )
-    try:
+    with conditional() as first:
         item.save(condition=store.CommandModel.command_id.does_not_exist())
-    except PutError as exc:
-        if not is_conditional_failure(exc):
-            raise
+    if first.failed:
         return {**store.CommandModel.get(command_id, consistent_read=True).data(), "duplicate": True}
     if drill:
         return item.data()
@@ -97,13 +81,9 @@ def _finish(item: Any, status: str, detail: str, allowed: tuple[str, ...], acked
     ]
     if acked:
         actions.append(store.CommandModel.acked_ms.set(clock.now_ms()))
-    try:
+    with conditional() as write:
         item.update(actions=actions, condition=store.CommandModel.status.is_in(*allowed))
-    except UpdateError as exc:
-        if is_conditional_failure(exc):
-            return False
-        raise
-    return True
+    return not write.failed
 
 
 def acknowledge(command_id: str, status: str, detail: str, enterprise_id: str | None) -> str:
@@ -152,8 +132,8 @@ def handle_acks(records: list[tuple[str, str]]) -> list[str]:
 
 
 def sweep_timeouts() -> dict[str, int]:
-    """Commands still unacknowledged `timeout_s()` after sending become `timeout` (the minute schedule)."""
-    limit = timeout_s()
+    """Commands still unacknowledged `command_timeout_s` after sending become `timeout` (the minute schedule)."""
+    limit = get_settings().command_timeout_s
     cutoff = clock.now_ms() - limit * 1000
     timed_out = 0
     for item in store.CommandModel.by_pending.query(store.PENDING, store.CommandModel.sent_ms <= cutoff):

@@ -3,23 +3,15 @@ from the registry's camera ledger (read through registry.service, never duplicat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from pynamodb.exceptions import PutError, UpdateError
+from typing import Any
 
 from chalicelib.core import clock, errors, ids
-from chalicelib.core.identity import SYSTEM, Identity
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK, SYSTEM, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import get_or_404, is_conditional_failure
-from chalicelib.linkage.domain import PARK
+from chalicelib.core.store import conditional, get_or_404
+from chalicelib.linkage import store
 from chalicelib.linkage.schemas import ActuatorIn
 from chalicelib.registry import service as registry
-
-if TYPE_CHECKING:
-    from chalicelib.linkage import store
-else:
-    store = lazy_module("chalicelib.linkage.store")
 
 PTZ_IN_REGISTRY = errors.define(
     "PTZ_IN_REGISTRY",
@@ -33,12 +25,6 @@ REGISTRY_DEVICE = errors.define(
     "该设备来自摄像机台账，请通过 /cameras 修改或删除",
     "A PTZ camera is edited in the registry.",
 )
-
-
-def _reference_error(field: str, message: str) -> errors.AppError:
-    return errors.VALIDATION_FAILED(
-        f"请求参数校验失败：body.{field}", errors=[{"field": f"body.{field}", "message": message, "type": "reference"}]
-    )
 
 
 def _camera(camera: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +92,7 @@ def list_page(
 
 def _check(doc: dict[str, Any], owner: str, who: Identity) -> None:
     if doc["kind"] == "ptz_camera":
-        raise PTZ_IN_REGISTRY(details={"field": "body.kind"})
+        raise PTZ_IN_REGISTRY(details={"field": "kind"})
     for field, kind in (("installation_id", registry.INSTALLATION), ("zone_id", registry.ZONE)):
         ref = doc.get(field)
         if not ref:
@@ -114,9 +100,9 @@ def _check(doc: dict[str, Any], owner: str, who: Identity) -> None:
         try:
             target = registry.get(kind, ref, who)
         except errors.AppError:
-            raise _reference_error(field, f"{kind.name} {ref} 不存在") from None
+            raise errors.invalid_field(field, f"{kind.name} {ref} 不存在", "reference") from None
         if (target.get("enterprise_id") or PARK) != owner:
-            raise _reference_error(field, f"{kind.name} {ref} 不属于该设备的企业")
+            raise errors.invalid_field(field, f"{kind.name} {ref} 不属于该设备的企业", "reference")
 
 
 def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
@@ -127,9 +113,9 @@ def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
         try:
             registry.get(registry.ENTERPRISE, owner, who)
         except errors.AppError:
-            raise _reference_error("enterprise_id", f"企业 {owner} 不存在") from None
+            raise errors.invalid_field("enterprise_id", f"企业 {owner} 不存在", "reference") from None
     elif who.is_enterprise_scoped:
-        raise errors.ENTERPRISE_SCOPE(details={"field": "body.enterprise_id"})
+        raise errors.ENTERPRISE_SCOPE(details={"field": "enterprise_id"})
     _check(doc, owner, who)
     device_id = doc.pop("id", None) or ids.new_id("dev")
     now = clock.now_ms()
@@ -137,12 +123,8 @@ def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
         device_id, enterprise_id=owner, kind=doc["kind"], doc=body.model_dump_json(exclude={"id"}), created_ms=now
     )
     item.updated_ms = now
-    try:
+    with conditional(errors.CONFLICT(f"{device_id} 已存在", details={"id": device_id})):
         item.save(condition=store.ActuatorModel.id.does_not_exist())
-    except PutError as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(f"{device_id} 已存在", details={"id": device_id}) from exc
-        raise
     return _public(item)
 
 
@@ -154,18 +136,11 @@ def replace(device_id: str, body: ActuatorIn, who: Identity) -> dict[str, Any]:
         raise REGISTRY_DEVICE(details={"device_id": device_id}) from None
     doc = body.model_dump(mode="json")
     if (doc.get("enterprise_id") or PARK) != item.enterprise_id:
-        raise errors.VALIDATION_FAILED(
-            "请求参数校验失败：body.enterprise_id",
-            errors=[{"field": "body.enterprise_id", "message": "所属企业不可修改", "type": "immutable"}],
-        )
+        raise errors.invalid_field("enterprise_id", "所属企业不可修改", "immutable")
     _check(doc, item.enterprise_id, who)
     item.doc, item.kind, item.updated_ms = body.model_dump_json(exclude={"id"}), doc["kind"], clock.now_ms()
-    try:
+    with conditional(errors.CONFLICT(details={"id": device_id})):
         item.save()
-    except (PutError, UpdateError) as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(details={"id": device_id}) from exc
-        raise
     return _public(item)
 
 

@@ -17,7 +17,6 @@ _ALIASES = {
     **dict(zip(("四级", "三级", "二级", "一级"), LEVELS, strict=True)),
 }
 EVENT_TYPES = ("leak", "fire", "explosion", "poisoning", "alarm")
-DEVICE_KINDS = ("ptz_camera", "door", "evacuation_exit", "ventilation", "broadcast", "board", "other")
 # The device kind each device action addresses (evacuation_push and screen_highlight address people and the console).
 ACTION_DEVICE = {
     "ptz_track": "ptz_camera",
@@ -27,7 +26,6 @@ ACTION_DEVICE = {
 }
 DEFAULT_RADIUS_M = 500.0
 BUILTIN_LEAK = "leak_default"
-PARK = "_park"  # enterprise_id stored for park-level devices and rules
 COMPASS = ("北", "东北", "东", "东南", "南", "西南", "西", "西北")
 
 

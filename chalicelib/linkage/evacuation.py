@@ -8,23 +8,18 @@ only records the text on the person's notice: no SMS, no topic message, nothing 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import orjson
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import aws, catalog, clock, errors
-from chalicelib.core.identity import Identity, Role
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK, Identity, Role
 from chalicelib.core.observability import logger
 from chalicelib.core.schemas import Priority
-from chalicelib.core.store import is_conditional_failure
-from chalicelib.linkage import domain, people
-
-if TYPE_CHECKING:
-    from chalicelib.linkage import store
-else:
-    store = lazy_module("chalicelib.linkage.store")
+from chalicelib.core.store import conditional
+from chalicelib.linkage import domain, people, store
+from chalicelib.notify import service as notify
 
 EVACUATION_NOT_FOUND = errors.define(
     "EVACUATION_NOT_FOUND", 404, "该事件未发起人员疏散", "No evacuation was started for this incident."
@@ -42,11 +37,8 @@ class LiveChannel:
     """Real people: SMS via notify.publication (logged, once per incident and phone) and an app push."""
 
     def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]:
-        from chalicelib.notify import publication
-        from chalicelib.notify.service import Recipient
-
-        recipient = Recipient(person["name"], person["phone"], Priority.URGENT)
-        sent = publication.sms(ref, recipient, text, person.get("enterprise_id") or domain.PARK, kind="evacuation")
+        recipient = notify.Recipient(person["name"], person["phone"], Priority.URGENT)
+        sent = notify.send_sms(ref, recipient, text, "evacuation", person.get("enterprise_id") or PARK)
         return {"ok": True, "sent": sent}  # False: this phone already had this incident's text
 
     def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]:
@@ -102,11 +94,8 @@ def _deliver(channel: MobileChannel, incident_id: str, person: dict[str, Any], t
 
 def _header(incident_id: str, doc: dict[str, Any]) -> None:
     item = store.EvacueeModel(incident_id, store.HEADER, notified_ms=clock.now_ms(), doc=orjson.dumps(doc).decode())
-    try:
+    with conditional():  # already started: the first run's header stays
         item.save(condition=store.EvacueeModel.person_id.does_not_exist())
-    except PutError as exc:
-        if not is_conditional_failure(exc):
-            raise
 
 
 def evacuate(
@@ -143,12 +132,10 @@ def evacuate(
             item = store.EvacueeModel(incident_id, person["person_id"], notified_ms=clock.now_ms())
             doc.update(reasons=reasons, text=text, drill=drill, channels={})
             item.doc = orjson.dumps(doc).decode()
-            try:
+            with conditional() as claim:
                 item.save(condition=store.EvacueeModel.person_id.does_not_exist())
-            except PutError as exc:
-                if is_conditional_failure(exc):
-                    continue  # a concurrent run claimed this person and notifies them
-                raise
+            if claim.failed:
+                continue  # a concurrent run claimed this person and notifies them
         if all((doc["channels"].get(c) or {}).get("ok") for c in ("sms", "app")):
             continue
         doc["channels"] = _deliver(channel, incident_id, person, doc["text"], doc["channels"])
@@ -167,10 +154,8 @@ def _rows(incident_id: str) -> tuple[dict[str, Any], list[Any]]:
 
 def summary(incident_id: str, counts_only: bool = False) -> dict[str, Any]:
     """Notified vs acknowledged; `people` lists each notice with the phone masked."""
-    from chalicelib.notify.service import mask
-
     head, rows = _rows(incident_id)
-    listed = [{**r.data(), "phone": mask(orjson.loads(r.doc)["phone"])} for r in rows]
+    listed = [{**r.data(), "phone": notify.mask(orjson.loads(r.doc)["phone"])} for r in rows]
     out = {
         "incident_id": incident_id,
         "drill": bool(head.get("drill")),

@@ -3,40 +3,24 @@
 The default adapter keeps the latest position each person reported through POST /people/positions
 (access gates, location badges, the mobile app); positions older than an hour are ignored. The duty
 roster's people sit in the control room, not in the plants: they count only if they report positions.
-A real access-control or UWB system plugs in with `use_locator(...)`.
+A real access-control or UWB system plugs in as `linkage.ports.Locator`, wired in chalicelib/bootstrap.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
-
-from pynamodb.exceptions import PutError
+from typing import Any
 
 from chalicelib.core import clock, errors
 from chalicelib.core.clock import to_ms
 from chalicelib.core.geo import distance_m
-from chalicelib.core.lazy import lazy_module
-from chalicelib.core.store import is_conditional_failure
-from chalicelib.emergency.plume import point_in_ring
+from chalicelib.core.store import conditional
+from chalicelib.emergency.service import point_in_ring
+from chalicelib.linkage import ports, store
+from chalicelib.linkage.ports import Center
 from chalicelib.linkage.schemas import PositionIn
-
-if TYPE_CHECKING:
-    from chalicelib.linkage import store
-else:
-    store = lazy_module("chalicelib.linkage.store")
 
 MAX_AGE_MS = 3600 * 1000  # a position older than an hour says nothing about where the person is now
 FUTURE_SLACK_MS = 5 * 60 * 1000  # device clocks drift; beyond this a timestamp is wrong, not early
-
-Center = Sequence[float] | dict[str, float]
-
-
-class Locator(Protocol):
-    def people_in(
-        self, zone_ring: list[list[float]], isolation_center: Center | None, isolation_radius_m: float
-    ) -> list[dict[str, Any]]:
-        """People whose position is inside the ring or within the radius of the centre."""
 
 
 def _latlon(center: Center) -> tuple[float, float]:
@@ -46,7 +30,7 @@ def _latlon(center: Center) -> tuple[float, float]:
 
 
 class ReportedPositions:
-    """The latest self-reported position per person (the positions table)."""
+    """The latest self-reported position per person (the positions table): the default `linkage.ports.Locator`."""
 
     def people_in(
         self, zone_ring: list[list[float]], isolation_center: Center | None, isolation_radius_m: float
@@ -79,31 +63,19 @@ class ReportedPositions:
         return sorted(found, key=lambda p: p["person_id"])
 
 
-_locator: Locator = ReportedPositions()
-
-
-def use_locator(locator: Locator) -> None:
-    """Swap the people-location adapter (an access-control system, a fake in tests)."""
-    global _locator
-    _locator = locator
-
-
 def people_in(
     zone_ring: list[list[float]], isolation_center: Center | None, isolation_radius_m: float
 ) -> list[dict[str, Any]]:
     """People inside the zone ring ([[lon, lat], ...]) or the isolation circle (centre as (lat, lon) or
     {"lat", "lon"}), each with `reasons` ("zone", "isolation") and distance to the centre."""
-    return _locator.people_in(zone_ring, isolation_center, isolation_radius_m)
+    return ports.locator().people_in(zone_ring, isolation_center, isolation_radius_m)
 
 
 def report(body: PositionIn) -> dict[str, Any]:
     """Keep the latest position per person; an older or stale report is acknowledged and ignored."""
     ts, now = to_ms(body.ts), clock.now_ms()
     if ts > now + FUTURE_SLACK_MS:
-        raise errors.VALIDATION_FAILED(
-            "请求参数校验失败：body.ts",
-            errors=[{"field": "body.ts", "message": "定位时间晚于当前时间", "type": "future"}],
-        )
+        raise errors.invalid_field("ts", "定位时间晚于当前时间", "future")
     if ts < now - MAX_AGE_MS:
         return {"person_id": body.person_id, "accepted": False, "reason": "stale"}
     item = store.PositionModel(
@@ -117,10 +89,8 @@ def report(body: PositionIn) -> dict[str, Any]:
         ts=ts,
         received_ms=now,
     )
-    try:
+    with conditional() as write:
         item.save(condition=store.PositionModel.person_id.does_not_exist() | (store.PositionModel.ts < ts))
-    except PutError as exc:
-        if is_conditional_failure(exc):
-            return {"person_id": body.person_id, "accepted": False, "reason": "older_than_latest"}
-        raise
+    if write.failed:
+        return {"person_id": body.person_id, "accepted": False, "reason": "older_than_latest"}
     return {"person_id": body.person_id, "accepted": True, "reason": None}

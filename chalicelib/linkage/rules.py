@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
-from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
-from chalicelib.core.store import is_conditional_failure
-from chalicelib.linkage import domain
-from chalicelib.linkage.domain import BUILTIN_LEAK, PARK
+from chalicelib.core.identity import PARK, Identity
+from chalicelib.core.store import conditional
+from chalicelib.linkage import domain, store
+from chalicelib.linkage.domain import BUILTIN_LEAK
 from chalicelib.linkage.schemas import LinkageRuleIn
 from chalicelib.registry import service as registry
-
-if TYPE_CHECKING:
-    from chalicelib.linkage import store
-else:
-    store = lazy_module("chalicelib.linkage.store")
 
 RULE_BUILTIN = errors.define(
     "LINKAGE_RULE_BUILTIN",
@@ -30,10 +24,7 @@ RULE_BUILTIN = errors.define(
 
 
 def _reference(field: str, message: str) -> errors.AppError:
-    return errors.VALIDATION_FAILED(
-        f"请求参数校验失败：body.scope.{field}",
-        errors=[{"field": f"body.scope.{field}", "message": message, "type": "reference"}],
-    )
+    return errors.invalid_field(f"scope.{field}", message, "reference")
 
 
 def ensure_builtin() -> None:
@@ -43,11 +34,8 @@ def ensure_builtin() -> None:
     item = store.LinkageRuleModel(
         BUILTIN_LEAK, enterprise_id=PARK, doc=_encode({**doc, "builtin": True}), created_ms=now, updated_ms=now
     )
-    try:
+    with conditional():  # another container created it first
         item.save(condition=store.LinkageRuleModel.id.does_not_exist())
-    except PutError as exc:
-        if not is_conditional_failure(exc):
-            raise
 
 
 def _all() -> list[Any]:
@@ -132,12 +120,8 @@ def replace(rule_id: str, body: LinkageRuleIn, who: Identity) -> dict[str, Any]:
     builtin = bool(item.data().get("builtin"))
     item.enterprise_id = _owner(doc, who)
     item.doc, item.updated_ms = _encode({**doc, "builtin": builtin}), clock.now_ms()
-    try:
+    with conditional(errors.CONFLICT(details={"rule_id": rule_id})):
         item.save()
-    except (PutError, UpdateError) as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(details={"rule_id": rule_id}) from exc
-        raise
     return _public(item)
 
 

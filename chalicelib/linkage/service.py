@@ -10,31 +10,23 @@ from the command screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from chalicelib.core import aws, catalog, clock, errors
+from chalicelib.core.identity import PARK, SYSTEM
 from chalicelib.core.observability import logger
-from chalicelib.linkage import commands, devices, domain, evacuation, rules
+from chalicelib.linkage import commands, devices, domain, evacuation, ports, rules
 
 LINKAGE_EVENT_INVALID = errors.define(
     "LINKAGE_EVENT_INVALID", 422, "联动事件参数无效", "trigger() got an event without a known type, level or source."
 )
-ResourcesProvider = Callable[[float, float, int], list[dict[str, Any]]]
-_resources: ResourcesProvider | None = None
 NEAREST_RESOURCES = 10
 
 # The SQS and schedule handlers and the routes reach these through this module.
 handle_acks = commands.handle_acks
 sweep_timeouts = commands.sweep_timeouts
-
-
-def use_resources_provider(provider: ResourcesProvider) -> None:
-    """Replace how the nearest emergency resources are found `(lat, lon, n) -> [...]` (default: resources.service)."""
-    global _resources
-    _resources = provider
 
 
 def _normalise(event: dict[str, Any]) -> dict[str, Any]:
@@ -113,16 +105,9 @@ def trigger(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _resources_nearest(lat: float, lon: float, n: int) -> list[dict[str, Any]]:
-    from chalicelib.resources import service as resources
-
-    return resources.nearest(lat, lon, n)
-
-
 def _nearest_resources(ev: dict[str, Any]) -> list[dict[str, Any]]:
-    provider = _resources or _resources_nearest
     try:
-        return provider(ev["source"]["lat"], ev["source"]["lon"], NEAREST_RESOURCES)
+        return ports.nearest_resources()(ev["source"]["lat"], ev["source"]["lon"], NEAREST_RESOURCES)
     except Exception:  # the screen still shows the incident without them
         logger.exception("nearest resources unavailable")
         return []
@@ -168,7 +153,7 @@ def _highlight(ev: dict[str, Any], sent: list[dict[str, Any]]) -> dict[str, Any]
     attributes = {
         "kind": "incident_highlight",
         "incident_id": ev["incident_id"],
-        "enterprise_id": ev["enterprise_id"] or domain.PARK,
+        "enterprise_id": ev["enterprise_id"] or PARK,
         "drill": "true" if ev["drill"] else "false",
     }
     reply = aws.client("sns").publish(
@@ -185,6 +170,4 @@ def _highlight(ev: dict[str, Any], sent: list[dict[str, Any]]) -> dict[str, Any]
 
 def commands_of(incident_id: str) -> list[dict[str, Any]]:
     """Every command of an incident (the incidents context's view of the linkage)."""
-    from chalicelib.core.identity import SYSTEM
-
     return commands.search(SYSTEM, incident_id, None, None, 500)

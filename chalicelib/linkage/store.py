@@ -6,10 +6,9 @@ from typing import Any
 
 import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.core.store import meta
+from chalicelib.core.store import gsi, meta
 
 PENDING = "1"  # CommandModel.pending while a device owes an acknowledgement (sparse index)
 HEADER = "#"  # EvacueeModel range key of the incident's evacuation header
@@ -25,15 +24,6 @@ def _document(item: Any) -> dict[str, Any]:
     }
 
 
-class ActuatorsByEnterprise(GlobalSecondaryIndex["ActuatorModel"]):
-    class Meta:
-        index_name = "by_enterprise"
-        projection = AllProjection()
-
-    enterprise_id = UnicodeAttribute(hash_key=True)
-    id = UnicodeAttribute(range_key=True)
-
-
 class ActuatorModel(Model):
     """A device that receives linkage commands; `enterprise_id` is "_park" for park-level devices."""
 
@@ -45,7 +35,7 @@ class ActuatorModel(Model):
     version = VersionAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
-    by_enterprise = ActuatorsByEnterprise()
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "id", UnicodeAttribute)
 
     def data(self) -> dict[str, Any]:
         return _document(self)
@@ -66,33 +56,6 @@ class LinkageRuleModel(Model):
         return _document(self)
 
 
-class CommandsByIncident(GlobalSecondaryIndex["CommandModel"]):
-    class Meta:
-        index_name = "by_incident"
-        projection = AllProjection()
-
-    incident_id = UnicodeAttribute(hash_key=True)
-    sent_ms = NumberAttribute(range_key=True)
-
-
-class CommandsByEnterprise(GlobalSecondaryIndex["CommandModel"]):
-    class Meta:
-        index_name = "by_enterprise"
-        projection = AllProjection()
-
-    enterprise_id = UnicodeAttribute(hash_key=True)
-    sent_ms = NumberAttribute(range_key=True)
-
-
-class CommandsPending(GlobalSecondaryIndex["CommandModel"]):
-    class Meta:
-        index_name = "by_pending"
-        projection = AllProjection()
-
-    pending = UnicodeAttribute(hash_key=True)
-    sent_ms = NumberAttribute(range_key=True)
-
-
 class CommandModel(Model):
     """One command to one device: sent -> acked | failed | timeout, or `simulated` in a drill."""
 
@@ -109,9 +72,9 @@ class CommandModel(Model):
     detail = UnicodeAttribute(default="")
     version = VersionAttribute()
 
-    by_incident = CommandsByIncident()
-    by_enterprise = CommandsByEnterprise()
-    by_pending = CommandsPending()
+    by_incident = gsi("by_incident", "incident_id", "sent_ms")
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "sent_ms")
+    by_pending = gsi("by_pending", "pending", "sent_ms")
 
     def data(self) -> dict[str, Any]:
         doc = orjson.loads(self.doc)

@@ -1,4 +1,7 @@
-"""Channel ports and their adapters. SMS goes through SNS by default; China regions plug in their own."""
+"""The SMS channel port of the notify context and its SNS adapter.
+
+chalicelib.bootstrap plugs in `SnsSms` (SNS direct-to-phone); SNS cannot send SMS in the China regions, where a
+domestic provider's adapter implementing `SmsChannel` is wired instead."""
 
 from __future__ import annotations
 
@@ -28,14 +31,16 @@ class SnsSms:
         return str(reply["MessageId"])
 
 
-_sms: SmsChannel = SnsSms()
+_sms: SmsChannel | None = None
 
 
 def sms() -> SmsChannel:
+    if _sms is None:
+        raise RuntimeError("no SMS channel: chalicelib.bootstrap.wire() must run first (app.py does)")
     return _sms
 
 
 def use_sms(channel: SmsChannel) -> None:
-    """Swap the SMS adapter (a domestic provider in China regions, a fake in tests)."""
+    """Plug in the SMS adapter (chalicelib.bootstrap; a domestic provider in China regions, a fake in tests)."""
     global _sms
     _sms = channel

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.core.store import meta
-
-
-class ByEnterprise(GlobalSecondaryIndex["SmsLogModel"]):
-    class Meta:
-        index_name = "by_enterprise"
-        projection = AllProjection()
-
-    enterprise_id = UnicodeAttribute(hash_key=True)
-    ts = NumberAttribute(range_key=True)
+from chalicelib.core.identity import PARK
+from chalicelib.core.store import gsi, meta
 
 
 class SmsLogModel(Model):
@@ -26,9 +17,9 @@ class SmsLogModel(Model):
     text = UnicodeAttribute()
     message_id = UnicodeAttribute(default="")
     kind = UnicodeAttribute(default="alarm")  # alarm | digest | warning | evacuation | drill
-    enterprise_id = UnicodeAttribute(default="_park")
+    enterprise_id = UnicodeAttribute(default=PARK)
 
-    by_enterprise = ByEnterprise()
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "ts")
 
 
 class FloodWindowModel(Model):

@@ -1,34 +1,38 @@
-"""What an alarm's linkage context (5.1.1-3) gets from plans and resources: applicable plans, nearest resources."""
+"""What an alarm's linkage context (5.1.1-3) gets from plans and resources: applicable plans, nearest resources.
+
+`alarm_plans` implements `alarms.ports.PlansForAlarm`; chalicelib.bootstrap plugs it in."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.plans import domain
+from chalicelib.core.identity import PARK
+from chalicelib.plans import domain, service
+from chalicelib.registry import service as registry
+from chalicelib.resources import service as resources
 
 RESOURCE_RADIUS_M = 3000  # resources shown with an alarm: within 3 km of the sensor ...
 RESOURCE_COUNT = 5  # ... the nearest five
 
 
-def alarm_plans(alarm: dict[str, Any], sensor: dict[str, Any], installation: dict[str, Any] | None) -> dict[str, Any]:
-    """The provider registered with `alarms.context.use_plans_provider`.
+def alarm_plans(
+    alarm: Mapping[str, Any], sensor: registry.SensorView, installation: registry.InstallationView | None
+) -> dict[str, Any]:
+    """Applicable plans (best first, the selected one marked) and the nearest resources for one alarm.
 
     Accident types come from the sensor kind and the suggested level from the alarm priority and the
     installation grade (see plans.domain). Only the park's and the alarm's own enterprise's plans and
     resources are shown: whoever may read the alarm may read those, and no other enterprise's.
     """
-    from chalicelib.plans import service
-    from chalicelib.resources import service as resources
-
     enterprise_id, installation_id = alarm.get("enterprise_id"), alarm.get("installation_id")
-    types = domain.accident_types_for(sensor.get("kind"))
-    level = domain.level_for_alarm(alarm.get("priority"), (installation or {}).get("grade"))
+    types = domain.accident_types_for(sensor.kind)
+    level = domain.level_for_alarm(alarm.get("priority"), installation.grade if installation else None)
     plans = service.applicable_plans(types, enterprise_id, installation_id)
     selected = next((p for p in plans if level in p["levels"]), None)
-    owners = [domain.PARK_OWNER, *([enterprise_id] if enterprise_id else [])]
-    location = sensor["location"]
+    owners = [PARK, *([enterprise_id] if enterprise_id else [])]
     near = resources.nearest_among(
-        location["lat"], location["lon"], RESOURCE_COUNT, None, RESOURCE_RADIUS_M, owners=owners
+        sensor.location.lat, sensor.location.lon, RESOURCE_COUNT, None, RESOURCE_RADIUS_M, owners=owners
     )
     return {
         "plan_basis": {"accident_types": types, "suggested_level": level},

@@ -7,11 +7,8 @@ from typing import Any
 
 from chalicelib.core import errors
 
-PARK_OWNER = "_park"
 ACCIDENT_TYPES = ("leak", "fire", "explosion", "poisoning", "other")
-ACCIDENT_LABEL = {"leak": "泄漏", "fire": "火灾", "explosion": "爆炸", "poisoning": "中毒", "other": "其他"}
 LEVELS = ("I", "II", "III", "IV")  # 响应分级：Ⅰ级最高
-LEVEL_LABEL = {"I": "Ⅰ级（特别重大）", "II": "Ⅱ级（重大）", "III": "Ⅲ级（较大）", "IV": "Ⅳ级（一般）"}
 SCOPE_LABEL = {2: "installation", 1: "enterprise", 0: "park"}
 
 # Accident types an alarm of each sensor kind points to (what its plans must cover). Gas detectors see a

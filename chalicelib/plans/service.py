@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.alarms import context as alarm_context
 from chalicelib.core import clock, errors, ids
-from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import get_or_404, is_conditional_failure, transaction
-from chalicelib.plans import context, domain
+from chalicelib.core.store import conditional, get_or_404, transaction
+from chalicelib.plans import domain, store
 from chalicelib.plans.schemas import PlanIn, PlanRevisionIn
 from chalicelib.registry import service as registry
-
-if TYPE_CHECKING:
-    from chalicelib.plans import store
-else:
-    store = lazy_module("chalicelib.plans.store")
 
 
 def _shape(head: store.PlanModel, doc: dict[str, Any], version: int, at: int, by: str, note: str) -> dict[str, Any]:
@@ -56,39 +49,35 @@ def _load(plan_id: str) -> store.PlanModel:
 def load(plan_id: str, who: Identity) -> store.PlanModel:
     """The plan if the caller may see it; another enterprise's plan answers NOT_FOUND."""
     head = _load(plan_id)
-    if head.owner != domain.PARK_OWNER and not who.can_see(head.owner):
+    if head.owner != PARK and not who.can_see(head.owner):
         raise errors.NOT_FOUND(details={"plan_id": plan_id})
     return head
 
 
 def _writable(head: store.PlanModel, who: Identity) -> store.PlanModel:
-    if head.owner == domain.PARK_OWNER and who.is_enterprise_scoped:
+    if head.owner == PARK and who.is_enterprise_scoped:
         raise domain.PARK_PLAN_READ_ONLY(details={"plan_id": head.id})
     domain.ensure_active({"plan_id": head.id, "status": head.status})
     return head
-
-
-def _invalid(field: str, message: str) -> errors.AppError:
-    return errors.VALIDATION_FAILED(
-        f"请求参数校验失败：{field}", errors=[{"field": field, "message": message, "type": "reference"}]
-    )
 
 
 def _check_scope(body: PlanIn, who: Identity) -> None:
     """The owner must be the caller's to write and exist; installations must be that enterprise's."""
     if body.enterprise_id is None:
         if who.is_enterprise_scoped:
-            raise domain.PARK_PLAN_READ_ONLY(details={"field": "body.enterprise_id"})
+            raise domain.PARK_PLAN_READ_ONLY(details={"field": "enterprise_id"})
         return
     who.ensure_can_write(body.enterprise_id)
-    registry.get(registry.ENTERPRISE, body.enterprise_id, who)
+    registry.enterprise(body.enterprise_id, who)  # the owner must exist
     for n, installation_id in enumerate(body.installation_ids):
         try:
-            installation = registry.get(registry.INSTALLATION, installation_id, who)
+            installation = registry.installation(installation_id, who)
         except errors.AppError:
-            raise _invalid(f"body.installation_ids.{n}", f"重大危险源单元 {installation_id} 不存在") from None
-        if installation["enterprise_id"] != body.enterprise_id:
-            raise _invalid(f"body.installation_ids.{n}", "该单元不属于预案所属企业")
+            raise errors.invalid_field(
+                f"installation_ids.{n}", f"重大危险源单元 {installation_id} 不存在", "reference"
+            ) from None
+        if installation.enterprise_id != body.enterprise_id:
+            raise errors.invalid_field(f"installation_ids.{n}", "该单元不属于预案所属企业", "reference")
 
 
 def _apply(head: store.PlanModel, doc: dict[str, Any], version: int, now: int, by: str, note: str) -> Any:
@@ -99,21 +88,19 @@ def _apply(head: store.PlanModel, doc: dict[str, Any], version: int, now: int, b
 
 
 def _commit(head: store.PlanModel, version: Any, new: bool) -> None:
-    try:
-        with transaction() as tx:
-            tx.save(head, condition=store.PlanModel.id.does_not_exist() if new else None)
-            tx.save(version, condition=store.PlanVersionModel.version.does_not_exist())
-    except (PutError, TransactWriteError) as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT("预案已被并发修订，请刷新后重试", details={"plan_id": head.id}) from exc
-        raise
+    with (
+        conditional(errors.CONFLICT("预案已被并发修订，请刷新后重试", details={"plan_id": head.id})),
+        transaction() as tx,
+    ):
+        tx.save(head, condition=store.PlanModel.id.does_not_exist() if new else None)
+        tx.save(version, condition=store.PlanVersionModel.version.does_not_exist())
 
 
 def create(body: PlanIn, who: Identity) -> dict[str, Any]:
     """Version 1 of a new plan (预案录入)."""
     _check_scope(body, who)
     now, doc = clock.now_ms(), body.model_dump(mode="json")
-    head = store.PlanModel(ids.new_id("pln"), owner=body.enterprise_id or domain.PARK_OWNER, created_ms=now)
+    head = store.PlanModel(ids.new_id("pln"), owner=body.enterprise_id or PARK, created_ms=now)
     _commit(head, _apply(head, doc, 1, now, who.subject, "初版"), new=True)
     return current_of(head)
 
@@ -121,11 +108,8 @@ def create(body: PlanIn, who: Identity) -> dict[str, Any]:
 def revise(plan_id: str, body: PlanRevisionIn, who: Identity) -> dict[str, Any]:
     """A new version (预案修订); the previous ones stay as written. The owner cannot change."""
     head = _writable(load(plan_id, who), who)
-    if (body.enterprise_id or domain.PARK_OWNER) != head.owner:
-        raise errors.VALIDATION_FAILED(
-            "请求参数校验失败：body.enterprise_id",
-            errors=[{"field": "body.enterprise_id", "message": "预案所属单位不可修改", "type": "immutable"}],
-        )
+    if (body.enterprise_id or PARK) != head.owner:
+        raise errors.invalid_field("enterprise_id", "预案所属单位不可修改", "immutable")
     _check_scope(body, who)
     doc = body.model_dump(mode="json", exclude={"note"})
     _commit(head, _apply(head, doc, int(head.current) + 1, clock.now_ms(), who.subject, body.note), new=False)
@@ -136,12 +120,8 @@ def retire(plan_id: str, reason: str, who: Identity) -> dict[str, Any]:
     """Retire (废止) a plan: it stays readable with its history and is never selected again."""
     head = _writable(load(plan_id, who), who)
     head.status, head.retired_ms, head.retired_reason = "retired", clock.now_ms(), reason
-    try:
+    with conditional(errors.CONFLICT(details={"plan_id": plan_id})):
         head.save()
-    except PutError as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(details={"plan_id": plan_id}) from exc
-        raise
     return current_of(head)
 
 
@@ -174,7 +154,7 @@ def _owners(who: Identity, enterprise_id: str | None) -> list[str] | None:
     """Owners a list may show: the one named (if the caller may), else the park's and the caller's own."""
     if enterprise_id:
         return [who.scope(enterprise_id) or enterprise_id]
-    return None if who.enterprise_id is None else [domain.PARK_OWNER, who.enterprise_id]
+    return None if who.enterprise_id is None else [PARK, who.enterprise_id]
 
 
 def list_page(who: Identity, q: Any) -> tuple[list[dict[str, Any]], str | None]:
@@ -192,15 +172,13 @@ def list_page(who: Identity, q: Any) -> tuple[list[dict[str, Any]], str | None]:
 
 
 def _candidates(enterprise_id: str | None) -> list[dict[str, Any]]:
-    owners = [domain.PARK_OWNER, *([enterprise_id] if enterprise_id else [])]
+    owners = [PARK, *([enterprise_id] if enterprise_id else [])]
     return [current_of(h) for h in store.heads(owners, store.PlanModel.status == "active")]
 
 
 def _check_value(field: str, value: str | None, allowed: tuple[str, ...]) -> None:
     if value is not None and value not in allowed:
-        raise errors.VALIDATION_FAILED(
-            f"请求参数校验失败：{field}", errors=[{"field": field, "message": f"未知取值 {value}", "type": "enum"}]
-        )
+        raise errors.invalid_field(field, f"未知取值 {value}", "enum")
 
 
 def select_plan(
@@ -225,15 +203,11 @@ def select_for(
     """GET /plans/select: the caller's scope; an omitted type or level matches any."""
     scoped = who.scope(enterprise_id)
     if installation_id:
-        installation = registry.get(registry.INSTALLATION, installation_id, who)
-        if scoped is not None and installation["enterprise_id"] != scoped:
-            raise _invalid("query.installation_id", "该单元不属于 enterprise_id 指定的企业")
-        scoped = installation["enterprise_id"]
+        installation = registry.installation(installation_id, who)
+        if scoped is not None and installation.enterprise_id != scoped:
+            raise errors.invalid_field("installation_id", "该单元不属于 enterprise_id 指定的企业", "reference")
+        scoped = installation.enterprise_id
     chosen = domain.select(_candidates(scoped), accident_type, level, scoped, installation_id)
     if chosen is None:
         raise domain.NO_APPLICABLE_PLAN(details={"accident_type": accident_type, "level": level})
     return {**chosen, "notify": domain.recipients(chosen, level) if level else chosen["notifications"]}
-
-
-# The alarm context (5.1.1-3) shows the plans that apply and the nearest resources through this port.
-alarm_context.use_plans_provider(context.alarm_plans)

@@ -7,19 +7,9 @@ from typing import Any
 import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, VersionAttribute
 from pynamodb.expressions.condition import Condition
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.core.store import meta
-
-
-class ByOwner(GlobalSecondaryIndex[Any]):
-    class Meta:
-        index_name = "by_owner"
-        projection = AllProjection()
-
-    owner = UnicodeAttribute(hash_key=True)
-    id = UnicodeAttribute(range_key=True)
+from chalicelib.core.store import gsi, meta
 
 
 class PlanModel(Model):
@@ -44,7 +34,7 @@ class PlanModel(Model):
     retired_reason = UnicodeAttribute(null=True)
     lock = VersionAttribute()
 
-    by_owner = ByOwner()
+    by_owner = gsi("by_owner", "owner", "id", UnicodeAttribute)
 
 
 class PlanVersionModel(Model):

@@ -41,7 +41,7 @@ ORDER = ("ll", "l", "h", "hh")
 def check_unit(kind: str, unit: str) -> None:
     allowed = UNITS.get(kind)
     if allowed is not None and unit not in allowed:
-        raise UNIT_MISMATCH(details={"field": "body.unit", "kind": kind, "allowed": sorted(allowed)})
+        raise UNIT_MISMATCH(details={"field": "unit", "kind": kind, "allowed": sorted(allowed)})
 
 
 def resolve_limits(
@@ -54,7 +54,7 @@ def resolve_limits(
         try:
             setpoints = gb50493.default_setpoints(kind, gas, unit)
         except errors.AppError as exc:
-            exc.details["field"] = "body." + str(exc.details.get("field", "limits"))
+            exc.details["field"] = str(exc.details.get("field", "limits"))
             raise
         return {"ll": setpoints.ll, "l": setpoints.l, "h": setpoints.h, "hh": setpoints.hh}, setpoints.source
     return dict.fromkeys(ORDER), "未设置"
@@ -65,19 +65,15 @@ def check_limits(limits: Mapping[str, float | None], deadband: float) -> None:
     present = [(k, limits[k]) for k in ORDER if limits.get(k) is not None]
     for (lo_name, lo), (hi_name, hi) in itertools.pairwise(present):
         if not lo < hi:  # type: ignore[operator]
-            raise INVALID_LIMITS(
-                details={"field": f"body.limits.{hi_name}", "reason": f"{lo_name} must be < {hi_name}"}
-            )
+            raise INVALID_LIMITS(details={"field": f"limits.{hi_name}", "reason": f"{lo_name} must be < {hi_name}"})
     values = [v for _, v in present]
     if deadband and len(values) >= 2 and deadband >= max(b - a for a, b in itertools.pairwise(values)):  # type: ignore[operator]
-        raise INVALID_LIMITS(
-            details={"field": "body.deadband", "reason": "deadband larger than the gap between limits"}
-        )
+        raise INVALID_LIMITS(details={"field": "deadband", "reason": "deadband larger than the gap between limits"})
 
 
-def _body_field(field: str) -> str:
-    """gb18218 names fields `lines[i].x`; the API names them as pydantic does, `body.inventory.i.x`."""
-    return "body." + re.sub(r"^lines\[(\d+)\]", r"inventory.\1", field)
+def _inventory_field(field: str) -> str:
+    """gb18218 names fields `lines[i].x`; an installation names them as pydantic does, `inventory.i.x`."""
+    return re.sub(r"^lines\[(\d+)\]", r"inventory.\1", field)
 
 
 def assess_installation(inventory: list[Mapping[str, Any]], exposed_people: int) -> dict[str, Any]:
@@ -94,10 +90,10 @@ def assess_installation(inventory: list[Mapping[str, Any]], exposed_people: int)
         )
     except errors.AppError as exc:
         if "field" in exc.details:
-            exc.details["field"] = _body_field(exc.details["field"])
+            exc.details["field"] = _inventory_field(exc.details["field"])
         for item in exc.details.get("errors", []):
             if "field" in item:
-                item["field"] = _body_field(item["field"])
+                item["field"] = _inventory_field(item["field"])
         raise
     lines = [
         {

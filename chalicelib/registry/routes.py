@@ -42,14 +42,7 @@ def crud(
     plural = kind.name + "s"
 
     def list_(call: Call) -> Page[Any]:
-        q = call.query
-        items, cursor = service.list_page(
-            kind, call.identity, q.enterprise_id, q.limit, q.cursor, installation_id=getattr(q, "installation_id", None)
-        )
-        for name in ("grade", "kind"):
-            wanted = getattr(q, name, None)
-            if wanted is not None:
-                items = [i for i in items if i.get(name) == wanted]
+        items, cursor = service.search(kind, call.identity, call.query)
         return Page[out](items=[out.model_validate(i) for i in items], next_cursor=cursor)  # type: ignore[valid-type]
 
     def create(call: Call) -> Any:
@@ -111,12 +104,7 @@ crud("/gateways", "gateway_id", service.GATEWAY, s.GatewayIn, s.GatewayOut, s.En
 @route(bp, "/park", roles=ALL_ROLES, response=s.ParkOut)
 def get_park(call: Call) -> Any:
     """园区信息与园区指定管理人员。"""
-    from chalicelib.core import errors
-
-    park = service.get_park()
-    if park is None:
-        raise errors.NOT_FOUND(details={"park": "not configured"})
-    return s.ParkOut.model_validate(park)
+    return s.ParkOut.model_validate(service.park())
 
 
 @route(bp, "/park", "PUT", roles=ADMIN, body=s.ParkIn, response=s.ParkOut)

@@ -6,28 +6,9 @@ from typing import Any
 
 import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.core.store import meta
-
-
-class ByEnterprise(GlobalSecondaryIndex[Any]):
-    class Meta:
-        index_name = "by_enterprise"
-        projection = AllProjection()
-
-    enterprise_id = UnicodeAttribute(hash_key=True)
-    id = UnicodeAttribute(range_key=True)
-
-
-class ByInstallation(GlobalSecondaryIndex[Any]):
-    class Meta:
-        index_name = "by_installation"
-        projection = AllProjection()
-
-    installation_id = UnicodeAttribute(hash_key=True)
-    id = UnicodeAttribute(range_key=True)
+from chalicelib.core.store import gsi, meta
 
 
 class DocModel(Model):
@@ -79,33 +60,33 @@ class EnterpriseModel(DocModel):
 class ZoneModel(DocModel):
     Meta = meta("zones")
     enterprise_id = UnicodeAttribute()
-    by_enterprise = ByEnterprise()
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "id", UnicodeAttribute)
 
 
 class InstallationModel(DocModel):
     Meta = meta("installations")
     enterprise_id = UnicodeAttribute()
-    by_enterprise = ByEnterprise()
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "id", UnicodeAttribute)
 
 
 class SensorModel(DocModel):
     Meta = meta("sensors")
     enterprise_id = UnicodeAttribute()
     installation_id = UnicodeAttribute(null=True)
-    by_enterprise = ByEnterprise()
-    by_installation = ByInstallation()
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "id", UnicodeAttribute)
+    by_installation = gsi("by_installation", "installation_id", "id", UnicodeAttribute)
 
 
 class CameraModel(DocModel):
     Meta = meta("cameras")
     enterprise_id = UnicodeAttribute()
-    by_enterprise = ByEnterprise()
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "id", UnicodeAttribute)
 
 
 class GatewayModel(DocModel):
     Meta = meta("gateways")
     enterprise_id = UnicodeAttribute()
-    by_enterprise = ByEnterprise()
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "id", UnicodeAttribute)
 
 
 def save_new(model: type[DocModel], entity_id: str, doc: dict[str, Any], now_ms: int, **keys: Any) -> DocModel:

@@ -7,9 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.core import errors
-
-PARK_OWNER = "_park"  # stored owner of park-level resources (the same marker the registry uses)
-DEFAULT_EXPIRY_WARN_DAYS = 30  # 临近保质期提醒：到期前 30 天起
+from chalicelib.core.identity import PARK, Identity
 
 KINDS = ("team", "expert", "equipment", "supply", "vehicle", "medical_point", "shelter")
 KIND_LABEL = {
@@ -46,11 +44,22 @@ RESOURCE_DEPLOYED_ELSEWHERE = errors.define(
 
 
 def owner_of(enterprise_id: str | None) -> str:
-    return enterprise_id or PARK_OWNER
+    return enterprise_id or PARK
 
 
 def enterprise_of(owner: str) -> str | None:
-    return None if owner == PARK_OWNER else owner
+    return None if owner == PARK else owner
+
+
+def view(data: dict[str, Any], owner: str) -> dict[str, Any]:
+    """A resource as the API and other contexts see it: its document, `enterprise_id`, `owner` ("park" or the id)."""
+    enterprise_id = enterprise_of(owner)
+    return {**data, "enterprise_id": enterprise_id, "owner": enterprise_id or "park"}
+
+
+def owners_for(who: Identity, enterprise_id: str | None) -> list[str] | None:
+    """Owners a query may return; naming another enterprise is refused (403 ENTERPRISE_SCOPE)."""
+    return visible_owners(who.enterprise_id, who.scope(enterprise_id) if enterprise_id else None)
 
 
 def visible_owners(caller_enterprise: str | None, requested: str | None) -> list[str] | None:
@@ -62,7 +71,7 @@ def visible_owners(caller_enterprise: str | None, requested: str | None) -> list
         return [requested]
     if caller_enterprise is None:
         return None
-    return [PARK_OWNER, caller_enterprise]
+    return [PARK, caller_enterprise]
 
 
 def check_status_change(current: str, current_incident: str | None, new: str, incident_id: str | None) -> None:

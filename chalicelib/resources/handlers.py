@@ -6,12 +6,12 @@ from typing import Any
 
 from chalice import Blueprint, Rate
 
+from chalicelib.resources import service
+
 bp = Blueprint(__name__)
 
 
 @bp.schedule(Rate(1, unit=Rate.DAYS), name="resource_sweep")
 def resource_sweep(event: Any) -> dict[str, int]:
     """Every day: remind supplies near expiry or past their wear threshold, once per resource and reason."""
-    from chalicelib.resources import service
-
     return service.sweep_reminders()

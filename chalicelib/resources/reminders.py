@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import PutError
 
 from chalicelib.core import aws, catalog, clock, ids
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import is_conditional_failure, transaction
-from chalicelib.resources import domain, service
-
-if TYPE_CHECKING:
-    from chalicelib.resources import store
-else:
-    store = lazy_module("chalicelib.resources.store")
+from chalicelib.core.store import conditional, transaction
+from chalicelib.resources import domain, store
 
 
 def park_today() -> date:
@@ -31,7 +24,10 @@ def park_today() -> date:
 def run(warn_days: int, today: date | None = None) -> dict[str, int]:
     """Raise what is newly due, keep what is still due (no second notice), resolve what no longer is."""
     today, now = today or park_today(), clock.now_ms()
-    supplies = [service.public(i) for i in store.scan_all(store.ResourceModel, store.ResourceModel.kind == "supply")]
+    supplies = [
+        domain.view(i.data(), i.owner)
+        for i in store.scan_all(store.ResourceModel, store.ResourceModel.kind == "supply")
+    ]
     open_now = {r.id: r for r in store.scan_all(store.ReminderModel, store.ReminderModel.status == "open")}
     counts = {"raised": 0, "kept": 0, "resolved": 0, "published": 0}
     due_ids: set[str] = set()
@@ -75,13 +71,9 @@ def _raise(reminder_id: str, supply: dict[str, Any], reason: str, doc: dict[str,
         seen_ms=now,
         doc=orjson.dumps(doc).decode(),
     )
-    try:
+    with conditional() as claim:
         item.save(condition=store.ReminderModel.id.does_not_exist())
-    except PutError as exc:
-        if is_conditional_failure(exc):
-            return None
-        raise
-    return item
+    return None if claim.failed else item
 
 
 def _publish(item: store.ReminderModel, now: int) -> int:
@@ -134,7 +126,7 @@ def public(item: store.ReminderModel) -> dict[str, Any]:
 def list_page(
     who: Identity, enterprise_id: str | None, status: str, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    owners = service.owners_for(who, enterprise_id)
+    owners = domain.owners_for(who, enterprise_id)
     condition = None if status == "all" else store.ReminderModel.status == status
     items, last = store.page(store.ReminderModel, owners, condition, limit, decode_cursor(cursor))
     return [public(i) for i in items], encode_cursor(last)

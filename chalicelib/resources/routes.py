@@ -6,19 +6,14 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.core import errors
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
 from chalicelib.core.pagination import Page
-from chalicelib.resources import reminders, service
 from chalicelib.resources import schemas as s
+from chalicelib.resources import service
 
 bp = Blueprint(__name__)
 WRITERS = [Role.PARK_ADMIN, Role.COMMANDER, Role.ENTERPRISE_MANAGER]
-
-PARK_LOCATION_UNSET = errors.define(
-    "PARK_LOCATION_UNSET", 404, "未提供坐标且园区位置未配置", "GET /resources/nearest without lat/lon needs PUT /park."
-)
 
 
 @route(bp, "/resources", roles=ALL_ROLES, query=s.ResourceFilter, response=Page[s.ResourceOut])
@@ -48,17 +43,8 @@ def resources_geojson(call: Call) -> dict[str, Any]:
 def nearest_resources(call: Call) -> s.NearestOut:
     """距离最近的应急资源（由近及远，可限定类型与半径；不填坐标时以园区位置为原点）。"""
     q: s.NearestQuery = call.query
-    lat, lon = q.lat, q.lon
-    if lat is None or lon is None:
-        from chalicelib.registry import service as registry
-
-        park = registry.get_park()
-        if park is None:
-            raise PARK_LOCATION_UNSET()
-        lat, lon = park["location"]["lat"], park["location"]["lon"]
     kinds = [k for k in (q.kind or "").split(",") if k] or None
-    owners = service.owners_for(call.identity, None)
-    items = service.nearest_among(lat, lon, q.n, kinds, q.within_m, owners)
+    items = service.nearest_visible(call.identity, q.lat, q.lon, q.n, kinds, q.within_m)
     return s.NearestOut(items=[s.NearResourceOut.model_validate(i) for i in items])
 
 
@@ -66,7 +52,7 @@ def nearest_resources(call: Call) -> s.NearestOut:
 def list_reminders(call: Call) -> Page[s.ReminderOut]:
     """物资临期与损耗提醒（每日巡检生成；默认仅未处理的）。"""
     q: s.ReminderFilter = call.query
-    items, cursor = reminders.list_page(call.identity, q.enterprise_id, q.status, q.limit, q.cursor)
+    items, cursor = service.reminders_page(call.identity, q.enterprise_id, q.status, q.limit, q.cursor)
     return Page[s.ReminderOut](items=[s.ReminderOut.model_validate(i) for i in items], next_cursor=cursor)
 
 

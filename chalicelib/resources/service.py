@@ -4,46 +4,29 @@ from __future__ import annotations
 
 import functools
 import operator
-import os
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import PutError, TransactWriteError
 
 from chalicelib.core import clock, errors, geo, ids
-from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
-from chalicelib.core.observability import logger
+from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import get_or_404, is_conditional_failure, transaction
+from chalicelib.core.settings import get_settings
+from chalicelib.core.store import conditional, get_or_404, transaction
 from chalicelib.registry import service as registry
-from chalicelib.resources import domain
+from chalicelib.resources import domain, reminders, store
 from chalicelib.resources.schemas import ResourceIn
 
-if TYPE_CHECKING:
-    from chalicelib.resources import store
-else:
-    store = lazy_module("chalicelib.resources.store")
-
-EXPIRY_WARN_ENV = "CHEMPARK_SUPPLY_EXPIRY_WARN_DAYS"
+PARK_LOCATION_UNSET = errors.define(
+    "PARK_LOCATION_UNSET", 404, "未提供坐标且园区位置未配置", "GET /resources/nearest without lat/lon needs PUT /park."
+)
 _RETRIES = 5  # concurrent writers of one resource (an operator and a dispatch) retry this many times
-
-
-def expiry_warn_days() -> int:
-    """Days before expiry a supply is reminded (default 30); read per call so an operator change applies."""
-    raw = os.environ.get(EXPIRY_WARN_ENV, "").strip()
-    try:
-        return max(0, int(raw)) if raw else domain.DEFAULT_EXPIRY_WARN_DAYS
-    except ValueError:  # a typo in the setting must not stop the reminders
-        logger.warning("invalid supply expiry warning days, using the default", extra={"value": raw})
-        return domain.DEFAULT_EXPIRY_WARN_DAYS
 
 
 def public(item: store.ResourceModel) -> dict[str, Any]:
     """The resource as the API and other contexts see it."""
-    enterprise_id = domain.enterprise_of(item.owner)
-    return {**item.data(), "enterprise_id": enterprise_id, "owner": enterprise_id or "park"}
+    return domain.view(item.data(), item.owner)
 
 
 def _load(resource_id: str) -> store.ResourceModel:
@@ -53,30 +36,22 @@ def _load(resource_id: str) -> store.ResourceModel:
 def load(resource_id: str, who: Identity) -> store.ResourceModel:
     """The resource if the caller may see it; another enterprise's answers NOT_FOUND (existence not revealed)."""
     item = _load(resource_id)
-    if item.owner != domain.PARK_OWNER and not who.can_see(item.owner):
+    if item.owner != PARK and not who.can_see(item.owner):
         raise errors.NOT_FOUND(details={"resource_id": resource_id})
     return item
 
 
 def _writable(item: store.ResourceModel, who: Identity) -> store.ResourceModel:
-    if item.owner == domain.PARK_OWNER and who.is_enterprise_scoped:
+    if item.owner == PARK and who.is_enterprise_scoped:
         raise domain.PARK_RESOURCE_READ_ONLY(details={"resource_id": item.id})
     return item
 
 
-def owners_for(who: Identity, enterprise_id: str | None) -> list[str] | None:
-    """Owners a query may return; naming another enterprise is refused (403 ENTERPRISE_SCOPE)."""
-    return domain.visible_owners(who.enterprise_id, who.scope(enterprise_id) if enterprise_id else None)
+owners_for = domain.owners_for
 
 
 def get(resource_id: str, who: Identity) -> dict[str, Any]:
     return public(load(resource_id, who))
-
-
-def _invalid(field: str, message: str, kind: str) -> errors.AppError:
-    return errors.VALIDATION_FAILED(
-        f"请求参数校验失败：{field}", errors=[{"field": field, "message": message, "type": kind}]
-    )
 
 
 def _doc(body: ResourceIn) -> dict[str, Any]:
@@ -87,29 +62,24 @@ def _doc(body: ResourceIn) -> dict[str, Any]:
     if body.kind == "supply" and production and shelf_life:
         derived = domain.expiry_date(date.fromisoformat(production), shelf_life).isoformat()
         if details.get("expiry_date") not in (None, derived):
-            raise _invalid("body.details.expiry_date", f"与生产日期+保质期不一致，应为 {derived}", "consistency")
+            raise errors.invalid_field("details.expiry_date", f"与生产日期+保质期不一致，应为 {derived}", "consistency")
         details["expiry_date"] = derived
     return data
 
 
 def _commit(item: store.ResourceModel, entry: store.ResourceHistoryModel, new: bool = False) -> None:
-    try:
-        with transaction() as tx:
-            tx.save(item, condition=store.ResourceModel.id.does_not_exist() if new else None)
-            tx.save(entry)
-    except (PutError, TransactWriteError) as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(details={"resource_id": item.id}) from exc
-        raise
+    with conditional(errors.CONFLICT(details={"resource_id": item.id})), transaction() as tx:
+        tx.save(item, condition=store.ResourceModel.id.does_not_exist() if new else None)
+        tx.save(entry)
 
 
 def create(body: ResourceIn, who: Identity) -> dict[str, Any]:
     enterprise_id = body.enterprise_id
     if enterprise_id:
         who.ensure_can_write(enterprise_id)
-        registry.get(registry.ENTERPRISE, enterprise_id, who)  # the owner must exist
+        registry.enterprise(enterprise_id, who)  # the owner must exist
     elif who.is_enterprise_scoped:
-        raise domain.PARK_RESOURCE_READ_ONLY(details={"field": "body.enterprise_id"})
+        raise domain.PARK_RESOURCE_READ_ONLY(details={"field": "enterprise_id"})
     now, resource_id = clock.now_ms(), ids.new_id("res")
     status = str(body.status)
     item = store.ResourceModel(
@@ -129,9 +99,9 @@ def replace(resource_id: str, body: ResourceIn, who: Identity) -> dict[str, Any]
     """Whole replacement; owner and kind are fixed at creation."""
     item = _writable(load(resource_id, who), who)
     if domain.owner_of(body.enterprise_id) != item.owner:
-        raise _invalid("body.enterprise_id", "所属单位创建后不可修改", "immutable")
+        raise errors.invalid_field("enterprise_id", "所属单位创建后不可修改", "immutable")
     if str(body.kind) != item.kind:
-        raise _invalid("body.kind", "资源类型创建后不可修改", "immutable")
+        raise errors.invalid_field("kind", "资源类型创建后不可修改", "immutable")
     now, before = clock.now_ms(), item.status
     item.doc, item.status, item.updated_ms = orjson.dumps(_doc(body)).decode(), str(body.status), now
     if item.status != "deployed":
@@ -208,6 +178,18 @@ def nearest_among(
     return [{**r, "distance_m": round(d, 1)} for d, r in ranked]
 
 
+def nearest_visible(
+    who: Identity, lat: float | None, lon: float | None, n: int, kinds: list[str] | None, within_m: float | None
+) -> list[dict[str, Any]]:
+    """GET /resources/nearest: the caller's resources nearest a point, or the park's location when none is given."""
+    if lat is None or lon is None:
+        park = registry.get_park()
+        if park is None:
+            raise PARK_LOCATION_UNSET()
+        lat, lon = park["location"]["lat"], park["location"]["lon"]
+    return nearest_among(lat, lon, n, kinds, within_m, owners_for(who, None))
+
+
 def nearest(
     lat: float, lon: float, n: int = 5, kinds: list[str] | None = None, within_m: float | None = None
 ) -> list[dict[str, Any]]:
@@ -218,7 +200,7 @@ def nearest(
 def set_status(resource_id: str, status: str, incident_id: str | None) -> dict[str, Any]:
     """Dispatch (调派) or release a resource for an incident; the change is kept in the resource's history."""
     if status not in domain.STATUSES:
-        raise _invalid("status", f"未知状态 {status}", "enum")
+        raise errors.invalid_field("status", f"未知状态 {status}", "enum")
     for _ in range(_RETRIES):
         item = _load(resource_id)
         domain.check_status_change(item.status, item.incident_id, status, incident_id)
@@ -241,7 +223,8 @@ def set_status(resource_id: str, status: str, incident_id: str | None) -> dict[s
 
 
 def sweep_reminders() -> dict[str, int]:
-    """The daily supply reminder sweep (see reminders.run)."""
-    from chalicelib.resources import reminders
+    """The daily supply reminder sweep (see reminders.run), warning `supply_expiry_warn_days` ahead."""
+    return reminders.run(get_settings().supply_expiry_warn_days)
 
-    return reminders.run(expiry_warn_days())
+
+reminders_page = reminders.list_page

@@ -7,20 +7,10 @@ from typing import Any
 import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.expressions.condition import Condition
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.core import ids
-from chalicelib.core.store import meta
-
-
-def _gsi(name: str, hash_name: str, range_attr: Any) -> GlobalSecondaryIndex[Any]:
-    attrs: dict[str, Any] = {
-        "Meta": type("Meta", (), {"index_name": name, "projection": AllProjection()}),
-        hash_name: UnicodeAttribute(hash_key=True),
-        range_attr[0]: range_attr[1],
-    }
-    return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)()
+from chalicelib.core.store import gsi, meta
 
 
 class ResourceModel(Model):
@@ -37,7 +27,7 @@ class ResourceModel(Model):
     updated_ms = NumberAttribute()
     version = VersionAttribute()
 
-    by_owner = _gsi("by_owner", "owner", ("id", UnicodeAttribute(range_key=True)))
+    by_owner = gsi("by_owner", "owner", "id", UnicodeAttribute)
 
     def data(self) -> dict[str, Any]:
         return {
@@ -88,7 +78,7 @@ class ReminderModel(Model):
     resolved_ms = NumberAttribute(null=True)
     doc = UnicodeAttribute(default="{}")  # resource name, message, facts
 
-    by_owner = _gsi("by_owner", "owner", ("raised_ms", NumberAttribute(range_key=True)))
+    by_owner = gsi("by_owner", "owner", "raised_ms")
 
     def data(self) -> dict[str, Any]:
         return {

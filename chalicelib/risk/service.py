@@ -1,25 +1,22 @@
-"""Dynamic risk use cases: recompute on alarm change, roll up to enterprise and park, read views."""
+"""Dynamic risk use cases: recompute on alarm events, roll up to enterprise and park, read views.
+
+The alarm context tells `on_alarm_events` of every dispatched event (an `alarms.ports` subscriber wired by
+chalicelib.bootstrap): risk follows the alarms, the alarms never call risk."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.alarms import service as alarms
 from chalicelib.core import aws, catalog, clock
-from chalicelib.core.identity import SYSTEM, Identity
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK, SYSTEM, Identity
+from chalicelib.core.observability import logger
 from chalicelib.registry import service as registry
-from chalicelib.risk import domain
-
-if TYPE_CHECKING:
-    from chalicelib.risk import store
-else:
-    store = lazy_module("chalicelib.risk.store")
-
-PARK = "_park"
+from chalicelib.risk import domain, store
 
 
 def _row(scope: str) -> store.RiskModel | None:
@@ -69,31 +66,40 @@ def _store(scope: str, enterprise_id: str, name: str, level: str, static: str, r
     return changed
 
 
+def on_alarm_events(events: Sequence[alarms.EventRecord]) -> None:
+    """Recompute each installation the events concern, once per batch; one failure does not stop the rest."""
+    for installation_id in dict.fromkeys(e.alarm["installation_id"] for e in events if e.alarm.get("installation_id")):
+        try:
+            recompute_installation(installation_id)
+        except Exception:  # risk is derived and recomputed on the next change; never block notification
+            logger.exception("risk recompute failed", extra={"installation_id": installation_id})
+
+
 def recompute_installation(installation_id: str) -> str:
     """Recompute one installation, then its enterprise and the park; returns the installation's level."""
-    inst = registry.get(registry.INSTALLATION, installation_id, SYSTEM)
+    inst = registry.installation(installation_id, SYSTEM)
     active = [
         domain.ActiveCondition(a.tag_id, a.condition)
         for a in alarms.open_alarms(installation_id)
         if a.active and not a.out_of_service
     ]
-    result = domain.assess_installation(inst.get("grade"), active)
+    result = domain.assess_installation(inst.grade, active)
     _store(
         f"installation:{installation_id}",
-        inst["enterprise_id"],
-        inst["name"],
+        inst.enterprise_id,
+        inst.name,
         result.level,
         result.static_level,
         list(result.reasons),
     )
-    recompute_enterprise(inst["enterprise_id"])
+    recompute_enterprise(inst.enterprise_id)
     return result.level
 
 
 def recompute_enterprise(enterprise_id: str) -> None:
     rows = [r for r in store.RiskModel.by_enterprise.query(enterprise_id) if r.scope.startswith("installation:")]
     level = domain.highest(r.level for r in rows)
-    name = registry.get(registry.ENTERPRISE, enterprise_id, SYSTEM)["name"]
+    name = registry.enterprise(enterprise_id, SYSTEM).name
     hot = [r.name for r in rows if r.level == level and level != "blue"]
     _store(
         f"enterprise:{enterprise_id}",
@@ -113,11 +119,6 @@ def recompute_enterprise(enterprise_id: str) -> None:
         "blue",
         [f"{r.name}: {domain.LABELS[r.level]}" for r in park_rows if r.level == park_level and park_level != "blue"],
     )
-
-
-def ensure_static(installation: dict[str, Any]) -> None:
-    """A new or regraded installation starts at its static level (called after registry writes)."""
-    recompute_installation(installation["id"])
 
 
 def _view(row: store.RiskModel | None, scope: str, fallback: dict[str, Any]) -> dict[str, Any]:
@@ -144,22 +145,22 @@ def _view(row: store.RiskModel | None, scope: str, fallback: dict[str, Any]) -> 
 
 
 def installation_view(installation_id: str, who: Identity) -> dict[str, Any]:
-    inst = registry.get(registry.INSTALLATION, installation_id, who)
+    inst = registry.installation(installation_id, who)
     open_now = [alarms.public(a) for a in alarms.open_alarms(installation_id)]
     return _view(
         _row(f"installation:{installation_id}"),
         f"installation:{installation_id}",
         {
-            "name": inst["name"],
-            "enterprise_id": inst["enterprise_id"],
-            "grade": inst.get("grade"),
+            "name": inst.name,
+            "enterprise_id": inst.enterprise_id,
+            "grade": inst.grade,
             "active_alarms": [{k: a[k] for k in ("id", "tag_id", "condition", "priority", "state")} for a in open_now],
         },
     )
 
 
 def enterprise_view(enterprise_id: str, who: Identity) -> dict[str, Any]:
-    enterprise = registry.get(registry.ENTERPRISE, enterprise_id, who)
+    enterprise = registry.enterprise(enterprise_id, who)
     parts = [
         _view(r, r.scope, {})
         for r in store.RiskModel.by_enterprise.query(enterprise_id)
@@ -168,7 +169,7 @@ def enterprise_view(enterprise_id: str, who: Identity) -> dict[str, Any]:
     return _view(
         _row(f"enterprise:{enterprise_id}"),
         f"enterprise:{enterprise_id}",
-        {"name": enterprise["name"], "installations": parts},
+        {"name": enterprise.name, "installations": parts},
     )
 
 

@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.core.store import meta
-
-
-class ByEnterprise(GlobalSecondaryIndex["RiskModel"]):
-    class Meta:
-        index_name = "by_enterprise"
-        projection = AllProjection()
-
-    enterprise_id = UnicodeAttribute(hash_key=True)
-    scope = UnicodeAttribute(range_key=True)
+from chalicelib.core.store import gsi, meta
 
 
 class RiskModel(Model):
@@ -31,4 +21,4 @@ class RiskModel(Model):
     since_ms = NumberAttribute()
     updated_ms = NumberAttribute()
 
-    by_enterprise = ByEnterprise()
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "scope", UnicodeAttribute)

@@ -16,7 +16,7 @@ from chalicelib.core import clock
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
 from chalicelib.registry import service as registry
-from chalicelib.telemetry.domain import TagConfig, TagState
+from chalicelib.telemetry.domain import Cond, TagConfig, TagState
 
 
 @dataclass
@@ -129,13 +129,26 @@ def owners(gateway_ids: set[str], c: Caches = CONTAINER) -> dict[str, str | None
     return {g: c.owners[g] for g in gateway_ids}
 
 
+def state_of(stored: alarms.StoredTagState) -> TagState:
+    """The evaluator's state rebuilt from what the alarm engine stored."""
+    conds = {c: Cond.from_dict(d) for c, d in stored.conds.items()}
+    return TagState(
+        stored.tag_id, version=stored.version, last_ts=stored.last_ts, conds=conds, alarms=dict(stored.alarms)
+    )
+
+
+def load_states(tag_ids: list[str]) -> dict[str, TagState]:
+    """Persisted states (tags never written come back fresh), read through the alarm engine that stores them."""
+    return {t: state_of(s) for t, s in alarms.load_states(tag_ids).items()}
+
+
 def states(tag_ids: list[str], c: Caches = CONTAINER) -> dict[str, TagState]:
     """Cached quiet states within their TTL; everything else re-read (keeping the trend's soft state)."""
     _states = c.states
     now, ttl = clock.now_ms(), get_settings().tag_state_ttl_s * 1000
     reload = [t for t in tag_ids if t not in _states or not _states[t][0].quiet or now - _states[t][1] > ttl]
     if reload:
-        for tag_id, fresh in alarms.load_states(reload).items():
+        for tag_id, fresh in load_states(reload).items():
             old = _states.get(tag_id)
             if old is not None:
                 fresh.keep_soft(old[0])

@@ -16,7 +16,9 @@ from typing import Any
 import orjson
 
 from chalicelib.core import aws, catalog, errors
+from chalicelib.core.identity import Identity
 from chalicelib.core.settings import get_settings
+from chalicelib.registry import service as registry
 from chalicelib.telemetry import domain
 from chalicelib.telemetry.caches import owners
 
@@ -42,12 +44,19 @@ def hours(start_ms: int, end_ms: int) -> list[str]:
     return out
 
 
+def sensor_readings(sensor_id: str, who: Identity, start_ms: int, end_ms: int, limit: int) -> dict[str, Any]:
+    """GET /sensors/{id}/readings: the sensor (tenancy-checked in the registry) with its points in the window."""
+    sensor = registry.get(registry.SENSOR, sensor_id, who)
+    points, truncated = readings(sensor["enterprise_id"], sensor_id, start_ms, end_ms, limit)
+    return {"tag_id": sensor_id, "unit": sensor["unit"], "points": points, "truncated": truncated}
+
+
 def readings(
     enterprise_id: str, tag_id: str, start_ms: int, end_ms: int, limit: int
 ) -> tuple[list[dict[str, Any]], bool]:
     """Points of one tag in [start, end], time-ordered and de-duplicated; (points, truncated)."""
     if end_ms < start_ms or end_ms - start_ms > MAX_WINDOW_MS:
-        raise WINDOW_TOO_LONG(details={"field": "query.to", "from": start_ms, "to": end_ms})
+        raise WINDOW_TOO_LONG(details={"field": "to", "from": start_ms, "to": end_ms})
     s3, bucket = aws.client("s3"), catalog.bucket_name("telemetry-archive")
     points: dict[int, dict[str, Any]] = {}
     for key in _objects(s3, bucket, enterprise_id, start_ms, end_ms):
@@ -73,7 +82,7 @@ def _objects(s3: Any, bucket: str, enterprise_id: str, start_ms: int, end_ms: in
             for obj in page.get("Contents", []):
                 total += int(obj.get("Size", 0))
                 if total > cap:
-                    raise WINDOW_TOO_LARGE(details={"field": "query.to", "limit_bytes": cap})
+                    raise WINDOW_TOO_LARGE(details={"field": "to", "limit_bytes": cap})
                 keys.append(obj["Key"])
     return keys
 

@@ -8,23 +8,18 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from chalicelib.core import clock
 from chalicelib.core.clock import to_ms
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.pagination import INVALID_CURSOR, decode_cursor, encode_cursor
+from chalicelib.telemetry import store
 from chalicelib.telemetry.domain import Rejected
 from chalicelib.telemetry.domain.quarantine import summarise
 from chalicelib.telemetry.schemas import QuarantineItem, QuarantinePage, QuarantineQuery
-
-if TYPE_CHECKING:
-    from chalicelib.telemetry import store
-else:
-    store = lazy_module("chalicelib.telemetry.store")
 
 QUARANTINE_DAYS = 30  # kept this long (the table's TTL), and the longest park-wide window
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -6,11 +6,9 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.core import clock
 from chalicelib.core.clock import to_ms
 from chalicelib.core.http import Call, route
 from chalicelib.core.identity import ALL_ROLES, Role
-from chalicelib.registry import service as registry
 from chalicelib.telemetry import history, quarantine, sweeps
 from chalicelib.telemetry.schemas import OnlineQuery, QuarantinePage, QuarantineQuery, ReadingsOut, ReadingsQuery
 
@@ -27,16 +25,13 @@ def list_quarantine(call: Call) -> QuarantinePage:
 @route(bp, "/sensors/{sensor_id}/readings", roles=ALL_ROLES, query=ReadingsQuery, response=ReadingsOut)
 def sensor_readings(call: Call, sensor_id: str) -> ReadingsOut:
     """测点历史读数（来自原始数据归档，单次最长 24 小时）。"""
-    sensor = registry.get(registry.SENSOR, sensor_id, call.identity)
     q: ReadingsQuery = call.query
-    points, truncated = history.readings(sensor["enterprise_id"], sensor_id, to_ms(q.from_), to_ms(q.to), q.limit)
     return ReadingsOut.model_validate(
-        {"tag_id": sensor_id, "unit": sensor["unit"], "points": points, "truncated": truncated}
+        history.sensor_readings(sensor_id, call.identity, to_ms(q.from_), to_ms(q.to), q.limit)
     )
 
 
 @route(bp, "/telemetry/online", roles=ALL_ROLES, query=OnlineQuery)
 def online_rate(call: Call) -> dict[str, Any]:
     """前端感知设备在线率（按企业）。"""
-    totals, _ = sweeps.census(clock.now_ms(), call.identity.scope(call.query.enterprise_id))
-    return {"enterprises": sweeps.online_rates(totals)}
+    return {"enterprises": sweeps.online(call.identity, call.query.enterprise_id)}

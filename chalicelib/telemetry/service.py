@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.alarms import dispatch
 from chalicelib.alarms import service as alarms
 from chalicelib.core import clock
 from chalicelib.core.observability import logger, metrics
@@ -93,7 +92,7 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
     result.alarm_events = len(events)
     if events:
         try:
-            dispatch.dispatch(events)
+            alarms.dispatch(events)
         except Exception:  # committed events stay pending: the minute sweep dispatches them
             logger.exception("dispatch failed; left to the sweep", extra={"events": len(events)})
     result.quarantined = sum(item.count for *_, item in rejected)

@@ -7,20 +7,17 @@ hundred DynamoDB writes per million readings; docs/telemetry.md gives the reason
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from chalicelib.core.lazy import lazy_module
+from chalicelib.telemetry import store
 from chalicelib.telemetry.caches import CONTAINER, Caches
 from chalicelib.telemetry.domain import Rejected
 
 if TYPE_CHECKING:
-    from chalicelib.telemetry import store
     from chalicelib.telemetry.domain.wire import Reading
-else:
-    store = lazy_module("chalicelib.telemetry.store")
 
 
 def gateway(c: Caches, enterprise_id: str, gateway_id: str) -> dict[str, Any]:
@@ -71,8 +68,9 @@ def write(c: Caches, now: int, every_ms: int, rejected: list[tuple[str, str, str
         gw["last_write"], gw["messages"], gw["readings"], gw["quarantined"] = now, 0, 0, 0
 
 
-def last_values(tag_ids: list[str], enterprise_ids: set[str]) -> dict[str, dict[str, Any]]:
-    """Latest known value per tag: this container's buffer over the gateways' snapshots."""
+def last_values(tag_ids: Sequence[str], enterprise_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+    """Latest known value per tag: this container's buffer over the gateways' snapshots (the readings port
+    of the alarm and incident contexts)."""
     wanted = set(tag_ids)
     found: dict[str, dict[str, Any]] = {}
     for enterprise_id in enterprise_ids:

@@ -6,19 +6,9 @@ from typing import Any
 
 import orjson
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UnicodeSetAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.core.store import meta
-
-
-class ByEnterprise(GlobalSecondaryIndex["GatewaySnapshotModel"]):
-    class Meta:
-        index_name = "by_enterprise"
-        projection = AllProjection()
-
-    enterprise_id = UnicodeAttribute(hash_key=True)
-    gateway_id = UnicodeAttribute(range_key=True)
+from chalicelib.core.store import gsi, meta
 
 
 class GatewaySnapshotModel(Model):
@@ -34,21 +24,10 @@ class GatewaySnapshotModel(Model):
     readings = NumberAttribute(default=0)
     quarantined = NumberAttribute(default=0)
 
-    by_enterprise = ByEnterprise()
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "gateway_id", UnicodeAttribute)
 
     def tag_map(self) -> dict[str, list[Any]]:
         return orjson.loads(self.tags)
-
-
-class QuarantineByDay(GlobalSecondaryIndex["QuarantineModel"]):
-    """Every enterprise's quarantine, one partition per day: the park-wide view, newest first."""
-
-    class Meta:
-        index_name = "by_day"
-        projection = AllProjection()
-
-    day = UnicodeAttribute(hash_key=True)
-    key = UnicodeAttribute(range_key=True)
 
 
 class QuarantineModel(Model):
@@ -68,4 +47,5 @@ class QuarantineModel(Model):
     samples = UnicodeAttribute(default="[]")  # JSON: up to 5 {reason, tag_id, raw}
     expires = TTLAttribute()
 
-    by_day = QuarantineByDay()
+    # Every enterprise's quarantine, one partition per day: the park-wide view, newest first.
+    by_day = gsi("by_day", "day", "key", UnicodeAttribute)

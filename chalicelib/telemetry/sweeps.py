@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from chalicelib.alarms import dispatch
 from chalicelib.alarms import service as alarms
 from chalicelib.core import clock
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import Identity
 from chalicelib.registry import service as registry
-from chalicelib.telemetry import caches, domain
-
-if TYPE_CHECKING:
-    from chalicelib.telemetry import store
-else:
-    store = lazy_module("chalicelib.telemetry.store")
+from chalicelib.telemetry import caches, domain, store
 
 
 def last_seen() -> dict[str, int]:
@@ -51,7 +45,7 @@ def sweep() -> dict[str, Any]:
     raised = 0
     if stale:
         profiles = caches.profiles([s["id"] for s in stale])
-        states = alarms.load_states([s["id"] for s in stale])
+        states = caches.load_states([s["id"] for s in stale])
         for sensor in stale:
             profile, state = profiles.get(sensor["id"]), states[sensor["id"]]
             if profile is None:
@@ -60,11 +54,17 @@ def sweep() -> dict[str, Any]:
             if change is None:
                 continue
             try:
-                dispatch.dispatch(alarms.commit(profile.context, state, [change]))
+                alarms.dispatch(alarms.commit(profile.context, state, [change]))
                 raised += 1
             except alarms.Contended:
                 continue  # a reading arrived meanwhile: the next sweep decides again
     return {"stale_raised": raised, "online": online_rates(totals)}
+
+
+def online(who: Identity, enterprise_id: str | None) -> dict[str, dict[str, Any]]:
+    """The online rate per enterprise the caller may see (all, or the one named)."""
+    totals, _ = census(clock.now_ms(), who.scope(enterprise_id))
+    return online_rates(totals)
 
 
 def online_rates(totals: dict[str, list[int]]) -> dict[str, dict[str, Any]]:

@@ -78,6 +78,18 @@ def require_step(status: str, step: str, awaiting: str | None) -> None:
         raise WRONG_STEP(details={"status": status, "step": step, "awaiting": awaiting})
 
 
+def check_four_eyes(doc: Mapping[str, Any], approver: str) -> None:
+    """The person who verified a warning cannot approve its publication (四眼原则)."""
+    if doc.get("verified_by") == approver:
+        raise SAME_PERSON(details={"verified_by": doc["verified_by"]})
+
+
+def require_tracking(status: str) -> None:
+    """Feedback is taken while a published warning is tracked, not before publication nor after closing."""
+    if status != Status.TRACKING.value:
+        raise WRONG_STEP(details={"status": status, "step": "feedback"})
+
+
 def drafts(warning: Mapping[str, Any], drill: bool = False) -> list[dict[str, Any]]:
     """One message per audience, in zh-CN, with the channels the level allows for that audience."""
     level = Level(warning["verification"]["level"])

@@ -6,12 +6,11 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.core import clock, errors
+from chalicelib.core import clock
 from chalicelib.core.clock import to_ms
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
-from chalicelib.warnings import domain, queries, service
-from chalicelib.warnings.domain import Status
+from chalicelib.warnings import service
 from chalicelib.warnings.schemas import (
     ApprovalIn,
     CloseIn,
@@ -32,7 +31,7 @@ RESPONDERS = [Role.ENTERPRISE_MANAGER, Role.DUTY_OFFICER, Role.COMMANDER, Role.I
 
 
 def _out(data: dict[str, Any]) -> WarningOut:
-    return WarningOut.model_validate(queries.public(data))
+    return WarningOut.model_validate(service.public(data))
 
 
 @route(bp, "/warnings", "POST", roles=REPORTERS, body=ReportIn, response=WarningOut, status=201)
@@ -48,7 +47,7 @@ def list_warnings(call: Call) -> dict[str, Any]:
     """预警列表（企业用户仅见本企业；最新在前）。"""
     q: WarningFilter = call.query
     lo, hi = (to_ms(q.from_) if q.from_ else 0), (to_ms(q.to) if q.to else clock.now_ms() + 86_400_000)
-    items, cursor = queries.search(call.identity, q.enterprise_id, q.status, lo, hi, q.limit, q.cursor)
+    items, cursor = service.search(call.identity, q.enterprise_id, q.status, lo, hi, q.limit, q.cursor)
     return {"items": [_out(i) for i in items], "next_cursor": cursor}
 
 
@@ -56,85 +55,30 @@ def list_warnings(call: Call) -> dict[str, Any]:
 def warning_kpis(call: Call) -> dict[str, Any]:
     """预警处置绩效：核实及时率、准确率（确认/误报）、报警到发布用时 (7.3.2-3)。"""
     q: KpiQuery = call.query
-    return queries.kpis(call.identity, q.enterprise_id, to_ms(q.from_), to_ms(q.to))
+    return service.kpis(call.identity, q.enterprise_id, to_ms(q.from_), to_ms(q.to))
 
 
 @route(bp, "/warnings/{warning_id}", roles=ALL_ROLES, response=WarningDetail)
 def get_warning(call: Call, warning_id: str) -> WarningDetail:
     """预警详情与完整时间线（每一步的时间、处理人与内容）。"""
-    return WarningDetail.model_validate(queries.detail(warning_id, call.identity))
+    return WarningDetail.model_validate(service.detail(warning_id, call.identity))
 
 
 @route(bp, "/warnings/{warning_id}/verification", "POST", roles=VERIFIERS, body=VerificationIn, response=WarningOut)
 def verify_warning(call: Call, warning_id: str) -> WarningOut:
     """核实预警：确认（分级与影响研判）或误报（原因）。"""
-    body: VerificationIn = call.body
-    if body.outcome == "confirmed" and body.level is None:
-        raise errors.VALIDATION_FAILED(
-            "请求参数校验失败：body.level",
-            errors=[{"field": "body.level", "message": "确认预警须给出预警级别", "type": "missing"}],
-        )
-    if body.outcome == "false_alarm" and not body.reason:
-        raise errors.VALIDATION_FAILED(
-            "请求参数校验失败：body.reason",
-            errors=[{"field": "body.reason", "message": "误报须说明原因", "type": "missing"}],
-        )
     call.target = warning_id
-    verification = {**body.model_dump(mode="json"), "by": call.identity.subject, "at": clock.now_ms()}
-    record = {
-        "verification": verification,
-        "verified_ms": verification["at"],
-        "verified_by": call.identity.subject,
-        "limit_review": body.suggest_limit_review and body.outcome == "false_alarm",
-    }
-    data = service.complete_step(
-        warning_id,
-        "verification",
-        call.identity,
-        record,
-        {"outcome": body.outcome, "level": verification["level"], "by": call.identity.subject},
-    )
-    service.event(
-        warning_id,
-        "verified",
-        call.identity.subject,
-        outcome=body.outcome,
-        level=verification["level"],
-        impact=body.impact,
-        reason=body.reason,
-        method=body.method,
-    )
-    call.audit_details = {"outcome": body.outcome, "level": verification["level"]}
+    data = service.verify(warning_id, call.identity, call.body)
+    call.audit_details = {"outcome": call.body.outcome, "level": data["verification"]["level"]}
     return _out(data)
 
 
 @route(bp, "/warnings/{warning_id}/approval", "POST", roles=APPROVERS, body=ApprovalIn, response=WarningOut)
 def approve_warning(call: Call, warning_id: str) -> WarningOut:
     """发布审批：批准则按渠道发布；驳回则退回重新拟稿（可附修改后的内容）。核实人不能审批。"""
-    body: ApprovalIn = call.body
     call.target = warning_id
-
-    def four_eyes(doc: dict[str, Any]) -> None:
-        if doc.get("verified_by") == call.identity.subject:
-            raise domain.SAME_PERSON(details={"verified_by": doc["verified_by"]})
-
-    approval = {**body.model_dump(mode="json"), "by": call.identity.subject, "at": clock.now_ms()}
-    data = service.complete_step(
-        warning_id,
-        "approval",
-        call.identity,
-        {"approval": approval},
-        {"decision": body.decision, "by": call.identity.subject},
-        check=four_eyes,
-    )
-    service.event(
-        warning_id,
-        "approved" if body.decision == "approve" else "rejected",
-        call.identity.subject,
-        comment=body.comment,
-        edited=[e.audience for e in body.edits],
-    )
-    call.audit_details = {"decision": body.decision}
+    data = service.approve(warning_id, call.identity, call.body)
+    call.audit_details = {"decision": call.body.decision}
     return _out(data)
 
 
@@ -144,26 +88,11 @@ def approve_warning(call: Call, warning_id: str) -> WarningOut:
 def warning_feedback(call: Call, warning_id: str) -> Any:
     """责任方反馈处置情况（发布后至风险解除前）。"""
     call.target = warning_id
-    item = service.load(warning_id, call.identity)
-    if item.status != Status.TRACKING.value:
-        raise domain.WRONG_STEP(details={"status": item.status, "step": "feedback"})
-    entry = {**call.body.model_dump(mode="json"), "by": call.identity.subject, "at": clock.now_ms()}
-
-    def add(doc: dict[str, Any]) -> None:
-        doc["feedback"] = [*doc.get("feedback", []), entry]
-
-    service.update(warning_id, add)
-    service.event(warning_id, "feedback", call.identity.subject, text=entry["text"], measures=entry["measures"])
-    return json_response(_out(service.load(warning_id).data()), 201, call.request_id)
+    return json_response(_out(service.feedback(warning_id, call.identity, call.body)), 201, call.request_id)
 
 
 @route(bp, "/warnings/{warning_id}/close", "POST", roles=VERIFIERS, body=CloseIn, response=WarningOut)
 def close_warning(call: Call, warning_id: str) -> WarningOut:
     """风险解除，关闭预警（闭环）。"""
     call.target = warning_id
-    closure = {"reason": call.body.reason, "by": call.identity.subject, "at": clock.now_ms()}
-    data = service.complete_step(
-        warning_id, "tracking", call.identity, {"closure": closure}, {"closed": True, "by": call.identity.subject}
-    )
-    service.event(warning_id, "close_requested", call.identity.subject, reason=call.body.reason)
-    return _out(data)
+    return _out(service.close(warning_id, call.identity, call.body.reason))

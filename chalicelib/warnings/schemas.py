@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schemas import Location, Priority, Schema, Strict, Window
@@ -38,10 +39,15 @@ class ReportIn(Strict):
 
 
 class VerificationIn(Strict):
+    # A confirmed warning carries its level, a false alarm its reason: the validators below name the field.
     outcome: Literal["confirmed", "false_alarm"]
-    level: Level | None = Field(default=None, description="confirmed 时必填：red|orange|yellow|blue")
+    level: Level | None = Field(
+        default=None, validate_default=True, description="confirmed 时必填：red|orange|yellow|blue"
+    )
     impact: str = Field(default="", max_length=1000, description="影响范围与研判")
-    reason: str = Field(default="", max_length=1000, description="误报原因（false_alarm 时必填）")
+    reason: str = Field(
+        default="", max_length=1000, validate_default=True, description="误报原因（false_alarm 时必填）"
+    )
     suggest_limit_review: bool = Field(default=False, description="误报时建议复核该测点报警限值")
     method: list[Literal["video", "trend", "correlation", "enterprise_call", "site"]] = Field(
         default_factory=list, description="核实手段 (6.3.2-2)"
@@ -59,6 +65,20 @@ class VerificationIn(Strict):
             ]
         },
     )
+
+    @field_validator("level")
+    @classmethod
+    def _level_when_confirmed(cls, level: Level | None, info: ValidationInfo) -> Level | None:
+        if level is None and info.data.get("outcome") == "confirmed":
+            raise PydanticCustomError("missing", "确认预警须给出预警级别")
+        return level
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_when_false_alarm(cls, reason: str, info: ValidationInfo) -> str:
+        if not reason and info.data.get("outcome") == "false_alarm":
+            raise PydanticCustomError("missing", "误报须说明原因")
+        return reason
 
 
 class Edit(Strict):

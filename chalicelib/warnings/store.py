@@ -6,19 +6,9 @@ from typing import Any
 
 import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.core.store import meta
-
-
-class ByEnterprise(GlobalSecondaryIndex["WarningModel"]):
-    class Meta:
-        index_name = "by_enterprise"
-        projection = AllProjection()
-
-    enterprise_id = UnicodeAttribute(hash_key=True)
-    created_ms = NumberAttribute(range_key=True)
+from chalicelib.core.store import gsi, meta
 
 
 class WarningModel(Model):
@@ -32,7 +22,7 @@ class WarningModel(Model):
     doc = UnicodeAttribute()
     version = VersionAttribute()
 
-    by_enterprise = ByEnterprise()
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "created_ms")
 
     def data(self) -> dict[str, Any]:
         return {

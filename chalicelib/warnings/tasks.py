@@ -7,11 +7,10 @@ from typing import Any
 from chalicelib.core import clock
 from chalicelib.core.schemas import Priority
 from chalicelib.duty import service as duty
-from chalicelib.notify import publication
-from chalicelib.notify.service import Recipient
-from chalicelib.warnings import domain
+from chalicelib.notify import service as notify
+from chalicelib.warnings import domain, store
 from chalicelib.warnings.domain import Status
-from chalicelib.warnings.service import event, load, store, update
+from chalicelib.warnings.service.records import event, load, update
 
 
 def _people(level: int) -> list[dict[str, Any]]:
@@ -45,10 +44,11 @@ def assign(warning_id: str, level: int, reminder: bool = False) -> None:
         f"请尽快登录系统核实（编号 {warning_id[-6:]}）。"
     )
     for p in people:
-        publication.sms(
+        notify.send_sms(
             f"{warning_id}:assign:{level}:{doc.get('assigned_ms')}",
-            Recipient(p["name"], p["phone"], Priority.LOW),
+            notify.Recipient(p["name"], p["phone"], Priority.LOW),
             text,
+            "warning",
             doc["enterprise_id"],
         )
 
@@ -78,7 +78,7 @@ def publish(warning_id: str) -> None:
     """Send every approved draft on its channels (5.2.3-3); results per channel go on the record."""
     doc = load(warning_id).data()
     results = [
-        publication.send(channel, d["audience"], d["text"], warning_id, doc)
+        notify.publish(channel, d["audience"], d["text"], warning_id, doc)
         for d in doc["drafts"]
         for channel in d["channels"]
     ]

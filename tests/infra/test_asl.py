@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from chalicelib.core import catalog
+from chalicelib.core.catalog import PLACEHOLDER
 from local import moto_patches
-from local.provision import PLACEHOLDER
 
 ASL_DIR = Path(__file__).resolve().parents[2] / "stepfunctions"
 ASL_FILES = sorted(ASL_DIR.glob("*.asl.json"))

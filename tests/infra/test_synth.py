@@ -12,6 +12,7 @@ from chalice.utils import to_cfn_resource_name
 from chalicelib.core import catalog
 from chalicelib.core.http import ROUTES
 from chalicelib.core.identity import ENTERPRISE_CLAIM, PARK_SCOPE, SCOPE_CLAIM, Role
+from chalicelib.core.settings import PACKAGING, env_names
 from tests.infra.cfn import PREFIX, ROOT, as_list, functions, of_type, ref_id, target
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("infra")]
@@ -202,6 +203,8 @@ def test_functions_get_every_runtime_variable(resources: dict[str, Any]) -> None
     kinds = {"QUEUE": "AWS::SQS::Queue", "TOPIC": "AWS::SNS::Topic", "BUCKET": "AWS::S3::Bucket"}
     wanted = {q.env for q in catalog.QUEUES} | {t.env for t in catalog.TOPICS} | {b.env for b in catalog.BUCKETS}
     wanted |= {m.env for m in catalog.STATE_MACHINES}
+    # every runtime setting, explicitly (core.settings.Settings.as_env); packaging-only ones stay out
+    wanted |= {var for name, var in env_names().items() if name not in PACKAGING}
     for fid, fn in functions(resources).items():
         env = fn["Properties"]["Environment"]["Variables"]
         assert env["CHEMPARK_STAGE"] == "prod" and env["CHEMPARK_RESOURCE_PREFIX"] == PREFIX, fid
@@ -256,7 +259,7 @@ def test_archive_layout_is_what_history_reads(resources: dict[str, Any]) -> None
 
 
 def _streams(text: str) -> list[str]:
-    from local.provision import PLACEHOLDER
+    from chalicelib.core.catalog import PLACEHOLDER
 
     return [m.group(2) for m in PLACEHOLDER.finditer(text) if m.group(1) == "stream"]
 

@@ -10,11 +10,12 @@ import orjson
 import pytest
 
 from chalicelib.core import aws, clock
+from chalicelib.core.catalog import rule_files
 from chalicelib.linkage import service
 from local.bridge import compile_rule
 from local.poller import sqs_event
-from local.provision import rule_files
 from tests.integration.linkage_support import by_device, make_site, offset, published
+from tests.settings_env import setenv_fixture  # noqa: F401 (the `setenv` fixture)
 from tests.support import TopicTap, make_park
 
 _n = itertools.count()
@@ -119,8 +120,8 @@ def test_acks_through_the_rule_and_sqs_handler_mark_commands_acked_or_failed(api
     assert listed[d["vent"]]["status"] == "sent"
 
 
-def test_commands_without_ack_time_out_after_the_sweep(api: Any, site: Any, monkeypatch: Any) -> None:
-    monkeypatch.setenv("CHEMPARK_COMMAND_TIMEOUT_S", "30")
+def test_commands_without_ack_time_out_after_the_sweep(api: Any, site: Any, setenv: Any) -> None:
+    setenv("CHEMPARK_COMMAND_TIMEOUT_S", "30")
     frozen = clock.FrozenClock(clock.now_ms())
     inc = incident()
     with clock.use(frozen):

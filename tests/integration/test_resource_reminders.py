@@ -10,6 +10,7 @@ from chalicelib.core import clock
 from chalicelib.resources import reminders
 from chalicelib.resources import service as resources
 from tests.integration.test_resources import body, spot
+from tests.settings_env import setenv_fixture  # noqa: F401 (the `setenv` fixture)
 from tests.support import TopicTap
 
 
@@ -79,18 +80,18 @@ def test_expiry_and_wear_reminders_once_per_reason(api, enterprise):
     assert mine(tap, ids) == []
 
 
-def test_reminders_are_scoped_and_the_window_is_configurable(api, enterprise, monkeypatch):
+def test_reminders_are_scoped_and_the_window_is_configurable(api, enterprise, setenv):
     a, b = enterprise(), enterprise()
     in_ten_days = (reminders.park_today() + timedelta(days=10)).isoformat()
     ours, theirs = (
         supply(api, enterprise_id=a, expiry_date=in_ten_days),
         supply(api, enterprise_id=b, expiry_date=in_ten_days),
     )
-    monkeypatch.setenv("CHEMPARK_SUPPLY_EXPIRY_WARN_DAYS", "5")
+    setenv("CHEMPARK_SUPPLY_EXPIRY_WARN_DAYS", "5")
     resources.sweep_reminders()
     listed = api.get("/resources/reminders?status=all&limit=200", role="park_admin").json["items"]
     assert not {ours["id"], theirs["id"]} & {i["resource_id"] for i in listed}  # 10 days left > 5
-    monkeypatch.setenv("CHEMPARK_SUPPLY_EXPIRY_WARN_DAYS", "30")
+    setenv("CHEMPARK_SUPPLY_EXPIRY_WARN_DAYS", "30")
     resources.sweep_reminders()
     seen_by_a = api.get("/resources/reminders?limit=200", role="enterprise_manager", enterprise_id=a).json["items"]
     assert ours["id"] in {i["resource_id"] for i in seen_by_a}

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from chalicelib.core.errors import AppError
+from chalicelib.core.identity import PARK
 from chalicelib.resources import domain
 
 TODAY = date(2026, 3, 1)
@@ -83,5 +84,5 @@ def test_feature_is_rfc7946_lon_lat():
 def test_visible_owners():
     assert domain.visible_owners(None, None) is None  # park-level: everything
     assert domain.visible_owners(None, "e1") == ["e1"]
-    assert domain.visible_owners("e1", None) == [domain.PARK_OWNER, "e1"]  # park resources read-only, plus its own
+    assert domain.visible_owners("e1", None) == [PARK, "e1"]  # park resources read-only, plus its own
     assert domain.visible_owners("e1", "e1") == ["e1"]

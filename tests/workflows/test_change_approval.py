@@ -5,12 +5,14 @@ Every path polls with a deadline (the workflow runs in moto's threads); timers c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 import pytest
 
 from chalicelib.core import aws, catalog, workflows
+from tests.settings_env import setenv_fixture  # noqa: F401 (the `setenv` fixture)
 from tests.support import TopicTap, wait_for
 
 pytestmark = pytest.mark.xdist_group("change-approval")
@@ -18,9 +20,9 @@ IMPLEMENTER, REVIEWER = "eng-impl", "eng-review"
 
 
 @pytest.fixture(autouse=True)
-def _limits(monkeypatch: pytest.MonkeyPatch) -> None:
+def _limits(setenv: Callable[[str, str], None]) -> None:
     for name in ("APPROVAL", "TEST", "IMPLEMENTATION", "REVIEW", "ROLLBACK"):
-        monkeypatch.setenv(f"CHEMPARK_CHANGE_{name}_S", "60")
+        setenv(f"CHEMPARK_CHANGE_{name}_S", "60")
 
 
 def new_ci(api: Any, declared: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -210,8 +212,8 @@ def test_separation_of_duties_wrong_step_wrong_role_and_locked_ci(api):
     finished(api, c["id"], "completed")
 
 
-def test_approval_timeout_expires_the_change(api, monkeypatch):
-    monkeypatch.setenv("CHEMPARK_CHANGE_APPROVAL_S", "1")
+def test_approval_timeout_expires_the_change(api, setenv):
+    setenv("CHEMPARK_CHANGE_APPROVAL_S", "1")
     ci = new_ci(api)
     c = submit(api, ci["id"])
     assert c["limits"]["approval_s"] == 1
@@ -259,8 +261,8 @@ def test_step_functions_down_hands_the_step_back(api, monkeypatch):
     assert "approval_not_applied" in actions(finished(api, c["id"], "rejected"))
 
 
-def test_rollback_is_reminded_until_confirmed(api, monkeypatch):
-    monkeypatch.setenv("CHEMPARK_CHANGE_ROLLBACK_S", "1")
+def test_rollback_is_reminded_until_confirmed(api, setenv):
+    setenv("CHEMPARK_CHANGE_ROLLBACK_S", "1")
     ci = new_ci(api)
     c = submit(api, ci["id"])
     act(api, c["id"], "approval", {"decision": "approve"}, "park_admin")

@@ -1,27 +1,61 @@
-"""Alarm use cases: commit evaluation changes atomically with tag state, operator actions, queries.
+"""Alarm use cases, the only module other contexts import: commit evaluation changes atomically with the tag
+state, operator actions, the outbox, reads and searches, the linkage context, the minute sweep.
 
 Records and conversions (records), the single-transaction writer (staging), tag-state persistence and
-`commit` (tag_state), operator actions and sweep transitions (actions), and reads (reads). Callers use the
-names re-exported here.
+`commit` (tag_state), operator actions and sweep transitions (actions), dispatch of committed events
+(outbox), reads, searches and KPIs (reads), an alarm's linkage context (context) and the time-driven work
+(sweeps). Callers use the names re-exported here.
 """
 
+from chalicelib.alarms.schemas import EventRecord
 from chalicelib.alarms.service.actions import act, transition
-from chalicelib.alarms.service.reads import get_alarm, history, load, open_alarms
-from chalicelib.alarms.service.records import Contended, EventRecord, TagContext, public, to_alarm
+from chalicelib.alarms.service.context import linkage_context
+from chalicelib.alarms.service.outbox import dispatch, redispatch_pending
+from chalicelib.alarms.service.reads import (
+    detail,
+    get_alarm,
+    history,
+    kpis,
+    load,
+    open_alarms,
+    search,
+    unacked_ids,
+)
+from chalicelib.alarms.service.records import (
+    ConditionChange,
+    Contended,
+    EvaluatedTag,
+    StoredTagState,
+    TagContext,
+    public,
+    to_alarm,
+)
+from chalicelib.alarms.service.sweeps import run as sweep
 from chalicelib.alarms.service.tag_state import commit, load_states
 
 __all__ = [
+    "ConditionChange",
     "Contended",
+    "EvaluatedTag",
     "EventRecord",
+    "StoredTagState",
     "TagContext",
     "act",
     "commit",
+    "detail",
+    "dispatch",
     "get_alarm",
     "history",
+    "kpis",
+    "linkage_context",
     "load",
     "load_states",
     "open_alarms",
     "public",
+    "redispatch_pending",
+    "search",
+    "sweep",
     "to_alarm",
     "transition",
+    "unacked_ids",
 ]

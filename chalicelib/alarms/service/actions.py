@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.alarms import domain
+from chalicelib.alarms import domain, store
 from chalicelib.alarms.domain import Alarm, Event, Outcome
+from chalicelib.alarms.schemas import EventRecord
+from chalicelib.alarms.service.outbox import dispatch
 from chalicelib.alarms.service.reads import load
-from chalicelib.alarms.service.records import Contended, EventRecord, to_alarm
+from chalicelib.alarms.service.records import Contended, to_alarm
 from chalicelib.alarms.service.staging import Staged
 from chalicelib.core import clock, errors
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
-
-if TYPE_CHECKING:
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
 
 
-def act(alarm_id: str, who: Identity, action: str, **kw: Any) -> tuple[Alarm, list[EventRecord]]:
-    """Apply an operator action (ack, shelve, unshelve, reset, comment) and record who did it."""
+def act(alarm_id: str, who: Identity, action: str, **kw: Any) -> Alarm:
+    """Apply an operator action (ack, shelve, unshelve, reset, comment), record who did it, dispatch its events."""
     for _ in range(5):
         item, alarm = load(alarm_id, who)
         now = clock.now_ms()
@@ -41,9 +37,10 @@ def act(alarm_id: str, who: Identity, action: str, **kw: Any) -> tuple[Alarm, li
         staged.apply(item, outcome, who.subject, {k: v for k, v in kw.items() if v is not None})
         try:
             events = staged.write(now, _closing_tag_state(alarm, outcome))
-            return staged.alarm(alarm_id), events
         except Contended:
             continue
+        dispatch(events)
+        return staged.alarm(alarm_id)
     raise errors.CONFLICT(details={"alarm_id": alarm_id})
 
 

@@ -1,4 +1,5 @@
-"""Alarm reads: one alarm (tenancy-checked for a caller, or as the system sees it), open alarms, event history."""
+"""Alarm reads: one alarm (tenancy-checked for a caller, or as the system sees it), open alarms, event history,
+filtered searches over the alarm indexes, and the KPI inputs."""
 
 from __future__ import annotations
 
@@ -6,17 +7,20 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from chalicelib.alarms import store
 from chalicelib.alarms.domain import Alarm
-from chalicelib.alarms.service.records import to_alarm
-from chalicelib.core import errors
+from chalicelib.alarms.domain import kpis as kpi_rules
+from chalicelib.alarms.schemas import AlarmFilter
+from chalicelib.alarms.service.records import public, to_alarm
+from chalicelib.core import clock, errors
+from chalicelib.core.clock import to_ms
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import get_or_404
+from chalicelib.registry import service as registry
 
 if TYPE_CHECKING:
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
+    from pynamodb.expressions.condition import Condition
 
 
 def load(alarm_id: str, who: Identity) -> tuple[store.AlarmModel, Alarm]:
@@ -25,6 +29,12 @@ def load(alarm_id: str, who: Identity) -> tuple[store.AlarmModel, Alarm]:
     if not who.can_see(alarm.enterprise_id):
         raise errors.NOT_FOUND(details={"alarm_id": alarm_id})
     return item, alarm
+
+
+def detail(alarm_id: str, who: Identity) -> dict[str, Any]:
+    """One alarm the caller may see, as the API shows it, with its whole event history."""
+    _, alarm = load(alarm_id, who)
+    return {"alarm": public(alarm), "history": history(alarm_id)}
 
 
 def history(alarm_id: str) -> list[dict[str, Any]]:
@@ -46,3 +56,106 @@ def open_alarms(installation_id: str | None = None) -> list[Alarm]:
 
 def get_alarm(alarm_id: str) -> Alarm:
     return to_alarm(store.AlarmModel.get(alarm_id, consistent_read=True))
+
+
+def unacked_ids() -> list[str]:
+    """Annunciated alarms nobody has acknowledged yet (carried over at a shift handover)."""
+    return [a.id for a in open_alarms() if a.annunciated and not a.acked]
+
+
+def _and(*conditions: Any) -> Any:
+    out = None
+    for c in conditions:
+        if c is not None:
+            out = c if out is None else out & c
+    return out
+
+
+def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest first, on the most selective index the filters allow; other filters apply server-side."""
+    scope = who.scope(q.enterprise_id)
+    lo, hi = (to_ms(q.from_) if q.from_ else 0), (to_ms(q.to) if q.to else 2**53)
+    in_range = store.AlarmModel.raised_ms.between(lo, hi)
+    filters: list[Condition | None] = [
+        store.AlarmModel.state == q.state.value if q.state else None,
+        store.AlarmModel.priority == q.priority.value if q.priority else None,
+    ]
+    if q.open is not None:
+        filters.append(
+            store.AlarmModel.open_key == store.OPEN if q.open else store.AlarmModel.open_key.does_not_exist()
+        )
+    page: dict[str, Any] = {"limit": q.limit, "last_evaluated_key": decode_cursor(q.cursor)}
+    if q.tag_id:
+        filters += [
+            store.AlarmModel.enterprise_id == scope if scope else None,
+            store.AlarmModel.installation_id == q.installation_id if q.installation_id else None,
+        ]
+        results = store.AlarmModel.by_tag.query(q.tag_id, in_range, _and(*filters), scan_index_forward=False, **page)
+    elif q.installation_id:
+        registry.load(registry.INSTALLATION, q.installation_id, who)  # 404 outside the caller's scope
+        results = store.AlarmModel.by_installation.query(
+            q.installation_id, in_range, _and(*filters), scan_index_forward=False, **page
+        )
+    elif scope is not None:
+        results = store.AlarmModel.by_enterprise.query(
+            scope, in_range, _and(*filters), scan_index_forward=False, **page
+        )
+    elif q.open:
+        results = store.AlarmModel.by_open.query(store.OPEN, in_range, _and(*filters), scan_index_forward=False, **page)
+    else:
+        results = store.AlarmModel.scan(_and(in_range, *filters), **page)
+    items = [public(to_alarm(i)) for i in results]
+    items.sort(key=lambda a: a["raised_ms"], reverse=True)
+    return items, encode_cursor(results.last_evaluated_key)
+
+
+def _areas(who: Identity, enterprise_id: str | None, area: str | None) -> list[str] | None:
+    """Areas to read events for; None means the whole park (scan)."""
+    if area is not None:
+        if area.startswith("ins_"):
+            registry.load(registry.INSTALLATION, area, who)
+        elif not who.can_see(area):
+            registry.load(registry.ENTERPRISE, area, who)
+        return [area]
+    scope = who.scope(enterprise_id)
+    if scope is None:
+        return None
+    installations, cursor = [], None
+    while True:
+        items, cursor = registry.list_page(registry.INSTALLATION, who, scope, 200, cursor)
+        installations += [i["id"] for i in items]
+        if not cursor:
+            return [scope, *installations]
+
+
+def kpis(who: Identity, enterprise_id: str | None, area: str | None, start: int, end: int) -> dict[str, Any]:
+    areas = _areas(who, enterprise_id, area)
+    types = ("raised", "reactivated")
+    if areas is None:
+        events = list(
+            store.AlarmEventModel.scan(
+                store.AlarmEventModel.ts.between(start, end) & store.AlarmEventModel.type.is_in(*types)
+            )
+        )
+    else:
+        events = [
+            e
+            for a in areas
+            for e in store.AlarmEventModel.by_area.query(
+                a,
+                store.AlarmEventModel.ts.between(start, end),
+                filter_condition=store.AlarmEventModel.type.is_in(*types),
+            )
+        ]
+    alarm_ids = {e.alarm_id for e in events}
+    alarms = {i.id: i for i in store.AlarmModel.batch_get(list(alarm_ids))} if alarm_ids else {}
+    annunciations = [
+        kpi_rules.Annunciation(
+            int(e.ts), alarms[e.alarm_id].tag_id, alarms[e.alarm_id].condition, alarms[e.alarm_id].priority
+        )
+        for e in events
+        if e.alarm_id in alarms
+    ]
+    open_now = [a for a in open_alarms() if areas is None or a.area in areas]
+    result = kpi_rules.compute(annunciations, [a.raised_ms for a in open_now if a.active], start, end, clock.now_ms())
+    return {"from": start, "to": end, "areas": areas or "park", **result}

@@ -1,22 +1,20 @@
-"""Alarm records: the tag context, committed events, `Contended`, and alarms read back from their items."""
+"""Alarm records: what the engine takes (tag context, the evaluator's state and changes) and gives back
+(committed events, stored tag states, `Contended`), and alarms read back from their items.
+
+The evaluator's own types live in the telemetry context; the engine names only what it uses of them
+(`EvaluatedTag`, `ConditionChange`), so the alarm context imports no telemetry module."""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 
-from chalicelib.alarms import domain
+from chalicelib.alarms import domain, store
 from chalicelib.alarms.domain import Alarm
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.schemas import Priority
-
-if TYPE_CHECKING:
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
 
 
 class Contended(Exception):
@@ -38,17 +36,43 @@ class TagContext:
     labels: dict[str, Any] = field(default_factory=dict)  # names and unit, for messages
 
 
-@dataclass(frozen=True)
-class EventRecord:
-    """An alarm event as committed; what dispatch publishes."""
+class ConditionChange(Protocol):
+    """A condition transition of one tag, as the evaluator reports it."""
 
-    alarm_id: str
-    seq: int
-    ts: int
-    type: str
-    by: str
-    alarm: dict[str, Any]
-    details: dict[str, Any]
+    @property
+    def condition(self) -> str: ...
+    @property
+    def kind(self) -> str: ...  # activated | cleared
+    @property
+    def ts(self) -> int: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def limit(self) -> float | None: ...
+    @property
+    def detail(self) -> float | None: ...
+
+
+class EvaluatedTag(Protocol):
+    """The evaluator's state of one tag as the engine persists it; `commit` updates `alarms` and `version`."""
+
+    tag_id: str
+    version: int
+    last_ts: int
+    alarms: dict[str, str]  # condition -> open alarm id
+
+    def persisted(self) -> dict[str, Any]: ...  # condition -> the evaluator's own record of it
+
+
+@dataclass(frozen=True)
+class StoredTagState:
+    """A tag state as stored (version 0: never written); the evaluator rebuilds its state from it."""
+
+    tag_id: str
+    version: int = 0
+    last_ts: int = 0
+    conds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    alarms: dict[str, str] = field(default_factory=dict)
 
 
 # --- conversions ----------------------------------------------------------------------------------

@@ -7,19 +7,15 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
+from chalicelib.alarms import store
 from chalicelib.alarms.domain import Alarm, Event, Outcome
-from chalicelib.alarms.service.records import Contended, EventRecord, alarm_item, public
-from chalicelib.core.lazy import lazy_module
-from chalicelib.core.store import is_conditional_failure, transaction
-
-if TYPE_CHECKING:
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
+from chalicelib.alarms.schemas import EventRecord
+from chalicelib.alarms.service.records import Contended, alarm_item, public
+from chalicelib.core.store import conditional, transaction
 
 
 class Staged:
@@ -50,31 +46,26 @@ class Staged:
                 EventRecord(alarm_id, seq + n, now, e.value, by, view, details)
                 for n, (_, e, by, details) in enumerate(mine, start=1)
             ]
-        try:
-            with transaction() as tx:
-                if tag_state is not None:
-                    tx.save(tag_state)
-                for item, alarm in self.alarms.values():
-                    tx.save(alarm_item(alarm, item))
-                for r in records:
-                    tx.save(
-                        store.AlarmEventModel(
-                            r.alarm_id,
-                            r.seq,
-                            ts=r.ts,
-                            type=r.type,
-                            by=r.by,
-                            enterprise_id=r.alarm["enterprise_id"],
-                            area=r.alarm["area"],
-                            pending="1",
-                            doc=orjson.dumps(
-                                {**r.details, "priority": r.alarm["priority"], "state": r.alarm["state"]}
-                            ).decode(),
-                        ),
-                        condition=store.AlarmEventModel.seq.does_not_exist(),
-                    )
-        except Exception as exc:
-            if is_conditional_failure(exc):
-                raise Contended() from exc
-            raise
+        with conditional(Contended()), transaction() as tx:
+            if tag_state is not None:
+                tx.save(tag_state)
+            for item, alarm in self.alarms.values():
+                tx.save(alarm_item(alarm, item))
+            for r in records:
+                tx.save(
+                    store.AlarmEventModel(
+                        r.alarm_id,
+                        r.seq,
+                        ts=r.ts,
+                        type=r.type,
+                        by=r.by,
+                        enterprise_id=r.alarm["enterprise_id"],
+                        area=r.alarm["area"],
+                        pending="1",
+                        doc=orjson.dumps(
+                            {**r.details, "priority": r.alarm["priority"], "state": r.alarm["state"]}
+                        ).decode(),
+                    ),
+                    condition=store.AlarmEventModel.seq.does_not_exist(),
+                )
         return records

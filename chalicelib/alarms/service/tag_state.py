@@ -2,44 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
 
 import orjson
 
-from chalicelib.alarms import domain
+from chalicelib.alarms import domain, store
 from chalicelib.alarms.domain import Alarm
-from chalicelib.alarms.service.records import EventRecord, TagContext, to_alarm
+from chalicelib.alarms.schemas import EventRecord
+from chalicelib.alarms.service.records import (
+    ConditionChange,
+    EvaluatedTag,
+    StoredTagState,
+    TagContext,
+    to_alarm,
+)
 from chalicelib.alarms.service.staging import Staged
 from chalicelib.core import clock, ids
-from chalicelib.core.lazy import lazy_module
-from chalicelib.telemetry.domain import Change, Cond, TagState
-
-if TYPE_CHECKING:
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
 
 
-def state_from_item(item: store.TagStateModel) -> TagState:
-    conds = {c: Cond.from_dict(d) for c, d in item.conds_map().items()}
-    return TagState(
+def _stored(item: store.TagStateModel) -> StoredTagState:
+    return StoredTagState(
         item.tag_id,
         version=int(item.version or 0),
         last_ts=int(item.last_ts or 0),
-        conds=conds,
+        conds=item.conds_map(),
         alarms=item.alarms_map(),
     )
 
 
-def load_states(tag_ids: Iterable[str]) -> dict[str, TagState]:
-    """Persisted tag states (BatchGet); tags never written come back as fresh states."""
+def load_states(tag_ids: Iterable[str]) -> dict[str, StoredTagState]:
+    """Persisted tag states (BatchGet); tags never written come back empty (version 0)."""
     wanted = list(dict.fromkeys(tag_ids))
-    found = {i.tag_id: state_from_item(i) for i in store.TagStateModel.batch_get(wanted)} if wanted else {}
-    return {t: found.get(t) or TagState(t) for t in wanted}
+    found = {i.tag_id: _stored(i) for i in store.TagStateModel.batch_get(wanted)} if wanted else {}
+    return {t: found.get(t) or StoredTagState(t) for t in wanted}
 
 
-def _state_item(ctx: TagContext, state: TagState) -> store.TagStateModel:
+def _state_item(ctx: TagContext, state: EvaluatedTag) -> store.TagStateModel:
     item = store.TagStateModel(
         state.tag_id,
         enterprise_id=ctx.enterprise_id,
@@ -52,7 +50,7 @@ def _state_item(ctx: TagContext, state: TagState) -> store.TagStateModel:
     return item
 
 
-def _new_alarm(ctx: TagContext, change: Change, now: int) -> Alarm:
+def _new_alarm(ctx: TagContext, change: ConditionChange, now: int) -> Alarm:
     priority = domain.condition_priority(ctx.priority, change.condition)
     return Alarm(
         id=ids.new_id("alm"),
@@ -77,8 +75,8 @@ def _new_alarm(ctx: TagContext, change: Change, now: int) -> Alarm:
     )
 
 
-def commit(ctx: TagContext, state: TagState, changes: list[Change]) -> list[EventRecord]:
-    """Persist a tag's new state and the alarm transitions its changes imply, atomically."""
+def commit(ctx: TagContext, state: EvaluatedTag, changes: Sequence[ConditionChange]) -> list[EventRecord]:
+    """Persist a tag's new state and the alarm transitions its changes imply, atomically (bumps `state.version`)."""
     now, staged = clock.now_ms(), Staged()
     for change in changes:
         alarm_id = state.alarms.get(change.condition)

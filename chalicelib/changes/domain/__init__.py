@@ -2,9 +2,7 @@
 
 from chalicelib.changes.domain.changes import (
     CI_LOCKED,
-    DEFAULT_LIMITS_S,
     FINAL,
-    LIMIT_ENV,
     MAX_ITEMS,
     NO_EFFECT,
     OUTCOME_LABEL,
@@ -20,7 +18,6 @@ from chalicelib.changes.domain.changes import (
     check_actor,
     check_notes,
     check_request,
-    limits,
 )
 from chalicelib.changes.domain.cmdb import (
     KIND_LABEL,
@@ -31,7 +28,6 @@ from chalicelib.changes.domain.cmdb import (
     canonical,
     check_attributes,
     diff,
-    field_error,
     parse_quarter,
     planned,
     quarter_of,
@@ -40,10 +36,8 @@ from chalicelib.changes.domain.cmdb import (
 
 __all__ = [
     "CI_LOCKED",
-    "DEFAULT_LIMITS_S",
     "FINAL",
     "KIND_LABEL",
-    "LIMIT_ENV",
     "MAX_ITEMS",
     "NO_EFFECT",
     "OUTCOME_LABEL",
@@ -66,8 +60,6 @@ __all__ = [
     "check_notes",
     "check_request",
     "diff",
-    "field_error",
-    "limits",
     "parse_quarter",
     "planned",
     "quarter_of",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.changes.domain.cmdb import check_attributes, field_error, zone
+from chalicelib.changes.domain.cmdb import check_attributes, zone
 from chalicelib.core import errors
 
 WRONG_STEP = errors.define(
@@ -24,9 +24,6 @@ CI_LOCKED = errors.define(
 )
 NO_EFFECT = errors.define(
     "CHANGE_NO_EFFECT", 422, "变更申请未改变任何已登记配置", "Every proposed value equals the declared one."
-)
-LIMIT_INVALID = errors.define(
-    "CHANGE_LIMIT_INVALID", 500, "变更流程时限配置无效", "A CHEMPARK_CHANGE_*_S variable is not a positive integer."
 )
 
 
@@ -72,36 +69,7 @@ STEP_LABEL = {"approval": "审批", "test": "测试", "implementation": "实施"
 OUTCOME_LABEL = {"completed": "已完成", "rejected": "已驳回", "rolled_back": "已回退", "expired": "已超时"}
 FINAL = frozenset({Status.COMPLETED, Status.REJECTED, Status.ROLLED_BACK, Status.EXPIRED, Status.FAILED})
 
-# Workflow limits in seconds (the ASL input `limits`). Approval, test and implementation end the change when
-# they run out (expired, expired, rollback); review and rollback only remind every period, because a change
-# that is live or half-undone must not be abandoned by a timer. Override with CHEMPARK_CHANGE_<NAME>.
-DEFAULT_LIMITS_S: dict[str, int] = {
-    "approval_s": 3 * 86400,
-    "test_s": 7 * 86400,
-    "implementation_s": 7 * 86400,
-    "review_s": 86400,
-    "rollback_s": 4 * 3600,
-}
-LIMIT_ENV = {name: f"CHEMPARK_CHANGE_{name.upper()}" for name in DEFAULT_LIMITS_S}
 MAX_ITEMS = 20  # CIs per change: completion writes them all in one DynamoDB transaction (<= 100 items)
-
-
-def limits(env: Mapping[str, str]) -> dict[str, int]:
-    """The workflow limits: defaults, each overridable by its environment variable."""
-    out = {}
-    for name, default in DEFAULT_LIMITS_S.items():
-        raw = env.get(LIMIT_ENV[name])
-        if raw is None or raw.strip() == "":
-            out[name] = default
-            continue
-        try:
-            value = int(raw)
-        except ValueError:
-            value = 0
-        if value <= 0:
-            raise LIMIT_INVALID(details={"env": LIMIT_ENV[name], "value": raw})
-        out[name] = value
-    return out
 
 
 def awaiting_status(step: str) -> Status:
@@ -112,32 +80,32 @@ def check_request(request: Mapping[str, Any], now_ms: int) -> list[dict[str, str
     """Field errors of a change request beyond its schema: the rules of 6.2.4-2."""
     problems = []
     if not str(request.get("rollback_plan") or "").strip():
-        problems.append(field_error("body.rollback_plan", "必须制定回退方案"))
+        problems.append(errors.field_error("rollback_plan", "必须制定回退方案"))
     if not str(request.get("test_plan") or "").strip():
-        problems.append(field_error("body.test_plan", "必须制定测试方案"))
+        problems.append(errors.field_error("test_plan", "必须制定测试方案"))
     risk = request.get("risk") or {}
     if risk.get("level") == RiskLevel.HIGH and not str(risk.get("mitigation") or "").strip():
-        problems.append(field_error("body.risk.mitigation", "高风险变更必须填写风险控制措施"))
+        problems.append(errors.field_error("risk.mitigation", "高风险变更必须填写风险控制措施"))
     items = list(request.get("items") or [])
     if not items:
-        problems.append(field_error("body.items", "至少包含一个配置项"))
+        problems.append(errors.field_error("items", "至少包含一个配置项"))
     if len(items) > MAX_ITEMS:
-        problems.append(field_error("body.items", f"一次变更最多涉及 {MAX_ITEMS} 个配置项"))
+        problems.append(errors.field_error("items", f"一次变更最多涉及 {MAX_ITEMS} 个配置项"))
     seen: set[str] = set()
     for n, item in enumerate(items):
         if item["ci_id"] in seen:
-            problems.append(field_error(f"body.items.{n}.ci_id", "同一配置项重复出现"))
+            problems.append(errors.field_error(f"items.{n}.ci_id", "同一配置项重复出现"))
         seen.add(item["ci_id"])
         if not item.get("attributes"):
-            problems.append(field_error(f"body.items.{n}.attributes", "必须给出拟变更的配置属性"))
-        problems += check_attributes(item.get("attributes") or {}, f"body.items.{n}.attributes")
+            problems.append(errors.field_error(f"items.{n}.attributes", "必须给出拟变更的配置属性"))
+        problems += check_attributes(item.get("attributes") or {}, f"items.{n}.attributes")
     window = request.get("planned_window") or {}
     start, end = window.get("start_ms"), window.get("end_ms")
     if start is not None and end is not None:
         if end <= start:
-            problems.append(field_error("body.planned_window.end", "计划结束时间必须晚于开始时间"))
+            problems.append(errors.field_error("planned_window.end", "计划结束时间必须晚于开始时间"))
         elif end <= now_ms:
-            problems.append(field_error("body.planned_window.end", "计划窗口已经结束"))
+            problems.append(errors.field_error("planned_window.end", "计划窗口已经结束"))
     return problems
 
 
@@ -161,7 +129,5 @@ NEGATIVE = {"approval": "reject", "test": "fail", "implementation": "failed", "r
 
 def check_notes(step: str, answer: str, notes: str) -> None:
     if NEGATIVE.get(step) == answer and not notes.strip():
-        field = "body.comment" if step == Step.APPROVAL else "body.notes"
-        raise errors.VALIDATION_FAILED(
-            f"请求参数校验失败：{field}", errors=[field_error(field, f"{STEP_LABEL[step]}未通过时必须说明原因")]
-        )
+        field = "comment" if step == Step.APPROVAL else "notes"
+        raise errors.invalid_field(field, f"{STEP_LABEL[step]}未通过时必须说明原因")

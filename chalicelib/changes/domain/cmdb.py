@@ -31,18 +31,14 @@ ATTRIBUTE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$")
 QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
 
 
-def field_error(field: str, message: str, kind: str = "value_error") -> dict[str, str]:
-    return {"field": field, "message": message, "type": kind}
-
-
 def check_attributes(attributes: Mapping[str, Any], field: str) -> list[dict[str, str]]:
     """Attribute names are short identifiers; values are JSON scalars (null only in proposals: remove)."""
     problems = []
     for key, value in attributes.items():
         if not ATTRIBUTE_KEY.match(key):
-            problems.append(field_error(f"{field}.{key}", "属性名只能包含字母、数字和 _ . : / -（最长 64）"))
+            problems.append(errors.field_error(f"{field}.{key}", "属性名只能包含字母、数字和 _ . : / -（最长 64）"))
         elif isinstance(value, str) and len(value) > 500:
-            problems.append(field_error(f"{field}.{key}", "属性值最长 500 个字符"))
+            problems.append(errors.field_error(f"{field}.{key}", "属性值最长 500 个字符"))
     return problems
 
 
@@ -119,10 +115,7 @@ def parse_quarter(text: str, utc_offset_h: int) -> Quarter:
     """`2026Q4` as the calendar quarter in park local time (quarterly audit, 6.2.4-4)."""
     match = QUARTER.match(text.strip())
     if not match:
-        raise errors.VALIDATION_FAILED(
-            "请求参数校验失败：query.quarter",
-            errors=[field_error("query.quarter", "季度格式应为 YYYYQn，例如 2026Q4")],
-        )
+        raise errors.invalid_field("quarter", "季度格式应为 YYYYQn，例如 2026Q4")
     year, q = int(match.group(1)), int(match.group(2))
     tz = zone(utc_offset_h)
     start = datetime(year, 3 * q - 2, 1, tzinfo=tz)

@@ -1,26 +1,21 @@
-"""Incident use cases: intake, activation, command (instructions, situation, unit acks), stand-down.
+"""Incident use cases: intake, activation, command (instructions, situation, unit acks), information release,
+stand-down, archive, drills.
 
-The record and its command log (records), an incident's life from report to stand-down (lifecycle) and the
-commander's instructions and unit acknowledgements (command).
+The record, its command log and archive (records), an incident's life from report to stand-down (lifecycle),
+the commander's instructions, situation reports and unit acknowledgements (command), information release
+through the warning workflow (release) and drills (drills).
 """
 
-from chalicelib.incidents.service.command import instruct, instruction_status, instructions, unit_ack
-from chalicelib.incidents.service.lifecycle import (
-    ACK_S,
-    MACHINE,
-    STANDDOWN_REMIND_S,
-    activate,
-    intake,
-    limits,
-    stand_down,
-)
-from chalicelib.incidents.service.records import load, log, replay, search, update
+from chalicelib.incidents.service.command import instruct, instruction_status, instructions, situation, unit_ack
+from chalicelib.incidents.service.drills import start_drill
+from chalicelib.incidents.service.lifecycle import MACHINE, activate, intake, limits, stand_down
+from chalicelib.incidents.service.records import archived_report, load, log, replay, search, update
+from chalicelib.incidents.service.release import release
 
 __all__ = [
-    "ACK_S",
     "MACHINE",
-    "STANDDOWN_REMIND_S",
     "activate",
+    "archived_report",
     "instruct",
     "instruction_status",
     "instructions",
@@ -28,9 +23,12 @@ __all__ = [
     "limits",
     "load",
     "log",
+    "release",
     "replay",
     "search",
+    "situation",
     "stand_down",
+    "start_drill",
     "unit_ack",
     "update",
 ]

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
-from chalicelib.core.store import is_conditional_failure
-from chalicelib.incidents import domain
-from chalicelib.incidents.domain import Status
+from chalicelib.core.store import conditional
+from chalicelib.incidents import domain, messaging, store
 from chalicelib.incidents.service.records import load, log, update
-
-if TYPE_CHECKING:
-    from chalicelib.incidents import store
-else:
-    store = lazy_module("chalicelib.incidents.store")
 
 
 def instruct(
@@ -26,10 +19,7 @@ def instruct(
 ) -> dict[str, Any]:
     """Issue an instruction (5.2.2-3): recorded, sent to its recipients (drills: recorded only)."""
     incident = load(incident_id, who).data()
-    if incident["status"] != Status.ACTIVE.value:
-        raise domain.INCIDENT_STATE(details={"status": incident["status"], "action": "instruct"})
-    from chalicelib.incidents import messaging
-
+    domain.require_status(incident["status"], "instruct")
     instruction_id, now = ids.new_id("ins"), clock.now_ms()
     doc = {
         "recipients": recipients,
@@ -54,6 +44,12 @@ def instruct(
     return {**doc, "id": instruction_id, "incident_id": incident_id, "status": "issued"}
 
 
+def situation(incident_id: str, who: Identity, text: str) -> None:
+    """A situation report from the scene (现场态势), kept in the command log while the response is active."""
+    domain.require_status(load(incident_id, who).status, "situation")
+    log(incident_id, "situation", who.subject, text)
+
+
 def instruction_status(
     incident_id: str, instruction_id: str, who: Identity, status: str, feedback: str
 ) -> dict[str, Any]:
@@ -69,12 +65,10 @@ def instruction_status(
         if feedback:
             doc["feedback"].append({"by": who.subject, "at": clock.now_ms(), "text": feedback, "status": status})
         item.status, item.doc = status, orjson.dumps(doc).decode()
-        try:
+        with conditional() as write:
             item.save()
-        except PutError as exc:
-            if is_conditional_failure(exc):
-                continue
-            raise
+        if write.failed:
+            continue
         log(
             incident_id,
             "instruction",

@@ -3,52 +3,39 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from chalicelib.core import clock, errors, ids, workflows
-from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
-from chalicelib.incidents import domain
+from chalicelib.core.identity import SYSTEM, Identity
+from chalicelib.core.settings import get_settings
+from chalicelib.incidents import domain, store
 from chalicelib.incidents.domain import Status
 from chalicelib.incidents.service.records import load, log, update
-
-if TYPE_CHECKING:
-    from chalicelib.incidents import store
-else:
-    store = lazy_module("chalicelib.incidents.store")
+from chalicelib.plans import service as plans
+from chalicelib.registry import service as registry
+from chalicelib.warnings import service as warnings
 
 MACHINE = "emergency-response"
-ACK_S = 300  # units acknowledge the call-out within 5 minutes (env CHEMPARK_UNIT_ACK_S)
-STANDDOWN_REMIND_S = 1800  # the commander is reminded of an open incident every 30 min
 
 
 def limits() -> dict[str, int]:
-    import os
-
-    return {
-        "ack_s": int(os.environ.get("CHEMPARK_UNIT_ACK_S", ACK_S)),
-        "standdown_s": int(os.environ.get("CHEMPARK_STANDDOWN_REMIND_S", STANDDOWN_REMIND_S)),
-    }
+    """The response workflow's timers: units' acknowledgement, stand-down reminders (Settings)."""
+    settings = get_settings()
+    return {"ack_s": settings.unit_ack_s, "standdown_s": settings.standdown_remind_s}
 
 
 def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Record time, place, type, phenomenon and reporter (6.4.2-1), from a phone report or a confirmed warning."""
     doc: dict[str, Any] = body.model_dump(mode="json", exclude_none=True)
     if body.warning_id:
-        from chalicelib.warnings import service as warnings
-
         w = warnings.load(body.warning_id, who).data()
-        if (w.get("verification") or {}).get("outcome") != "confirmed":
-            raise domain.INCIDENT_STATE(details={"warning_id": body.warning_id, "reason": "warning not confirmed"})
+        domain.require_confirmed(w)
         doc = {**_from_warning(w), **body.model_dump(mode="json", exclude_unset=True)}  # what the caller set wins
     for field in ("place", "enterprise_id"):
         if not doc.get(field):
-            raise errors.VALIDATION_FAILED(
-                f"请求参数校验失败：body.{field}",
-                errors=[{"field": f"body.{field}", "message": "必填（或提供已确认的 warning_id）", "type": "missing"}],
-            )
+            raise errors.invalid_field(field, "必填（或提供已确认的 warning_id）", "missing")
     who.ensure_can_write(doc["enterprise_id"])
     doc.setdefault("level", domain.Level.III.value)
     doc.setdefault("title", f"{domain.TYPE_LABEL[doc.get('type', 'leak')]}事件")
@@ -81,14 +68,11 @@ def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str,
 
 
 def _from_warning(w: dict[str, Any]) -> dict[str, Any]:
-    from chalicelib.core.identity import SYSTEM
-    from chalicelib.registry import service as registry
-
     place = None
     if w.get("installation_id"):
-        inst = registry.get(registry.INSTALLATION, w["installation_id"], SYSTEM)
-        place = {**inst["location"], "text": inst["name"]}
-        chemical = next((i["chemical"] for i in inst.get("inventory", [])), None)
+        inst = registry.installation(w["installation_id"], SYSTEM)
+        place = {"lat": inst.location.lat, "lon": inst.location.lon, "text": inst.name}
+        chemical = inst.chemicals[0].chemical if inst.chemicals else None
     else:
         chemical = None
     level = domain.WARNING_TO_LEVEL[w["verification"]["level"]].value
@@ -108,11 +92,8 @@ def _from_warning(w: dict[str, Any]) -> dict[str, Any]:
 
 def activate(incident_id: str, who: Identity) -> dict[str, Any]:
     """One click: pick the plan for this type and level, then start the response workflow (5.2.2-2)."""
-    from chalicelib.plans import service as plans
-
     item = load(incident_id, who)
-    if item.status != Status.REPORTED.value:
-        raise domain.INCIDENT_STATE(details={"status": item.status, "action": "activate"})
+    domain.require_status(item.status, "activate", Status.REPORTED)
     doc = item.data()
     plan = plans.select_plan(doc["type"], doc["level"], item.enterprise_id, doc.get("installation_id"))
 
@@ -140,8 +121,7 @@ def stand_down(incident_id: str, who: Identity, summary: str) -> dict[str, Any]:
     deadline = time.monotonic() + 10
     while True:
         item = load(incident_id, who)
-        if item.status != Status.ACTIVE.value:
-            raise domain.INCIDENT_STATE(details={"status": item.status, "action": "stand_down"})
+        domain.require_status(item.status, "stand_down")
         token = item.token
         if not token:
             if time.monotonic() > deadline:

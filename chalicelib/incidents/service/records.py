@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from pynamodb.exceptions import PutError
 
-from chalicelib.core import clock, errors, ids
+from chalicelib.core import aws, catalog, clock, errors, ids
 from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
-from chalicelib.core.store import get_or_404, is_conditional_failure
-
-if TYPE_CHECKING:
-    from chalicelib.incidents import store
-else:
-    store = lazy_module("chalicelib.incidents.store")
+from chalicelib.core.store import conditional, get_or_404
+from chalicelib.incidents import domain, store
 
 
 def log(incident_id: str, kind: str, actor: str = "system", text: str = "", **details: Any) -> None:
@@ -53,13 +47,18 @@ def update(incident_id: str, change: Any, **fields: Any) -> dict[str, Any]:
                 if k not in ("id", "enterprise_id", "status", "created_ms", "awaiting_stand_down")
             }
         ).decode()
-        try:
+        with conditional():  # another writer came in between: read again
             item.save()
             return item.data()
-        except PutError as exc:
-            if not is_conditional_failure(exc):
-                raise
     raise errors.CONFLICT(details={"incident_id": incident_id})
+
+
+def archived_report(incident_id: str, who: Identity) -> dict[str, Any]:
+    """The archive of a stood-down incident: its keys, review metrics and the zh-CN report (from S3)."""
+    incident = load(incident_id, who).data()
+    keys = domain.require_archive(incident)
+    body = aws.client("s3").get_object(Bucket=catalog.bucket_name("reports"), Key=keys["report"])["Body"]
+    return {"archive": keys, "metrics": incident.get("metrics"), "report": body.read().decode()}
 
 
 def replay(incident_id: str) -> list[dict[str, Any]]:

@@ -7,7 +7,11 @@ from typing import Any
 from chalicelib.core import clock
 from chalicelib.core.geo import nearest
 from chalicelib.core.identity import SYSTEM
+from chalicelib.emergency import service as emergency
+from chalicelib.incidents import ports
 from chalicelib.incidents.service.records import load, log, update
+from chalicelib.registry import service as registry
+from chalicelib.resources import service as resources
 
 SITUATION_RADIUS_M = 1000
 HAZARD_RADIUS_M = 2000
@@ -16,48 +20,28 @@ DEFAULT_WEATHER = {"wind_speed_m_s": 2.0, "wind_from_deg": 90.0, "stability_clas
 
 def situation(incident_id: str) -> None:
     """Assemble the situation (6.4.2-3): cameras, live sensor data, hazard sources, resources nearby."""
-    from chalicelib.registry import service as registry
-    from chalicelib.resources import service as resources
-    from chalicelib.telemetry import snapshots
-
     incident = load(incident_id).data()
     lat, lon = incident["place"]["lat"], incident["place"]["lon"]
 
-    def everything(kind: Any) -> list[dict[str, Any]]:
-        out, cursor = [], None
-        while True:
-            items, cursor = registry.list_page(kind, SYSTEM, None, 200, cursor)
-            out += items
-            if not cursor:
-                return out
-
-    where = lambda e: (e["location"]["lat"], e["location"]["lon"])  # noqa: E731
-    cameras = nearest(everything(registry.CAMERA), lat, lon, where, limit=6, within_m=SITUATION_RADIUS_M)
-    sensors = nearest(everything(registry.SENSOR), lat, lon, where, limit=20, within_m=SITUATION_RADIUS_M)
-    values = snapshots.last_values([s["id"] for _, s in sensors], {s["enterprise_id"] for _, s in sensors})
-    hazards = nearest(everything(registry.INSTALLATION), lat, lon, where, limit=10, within_m=HAZARD_RADIUS_M)
+    where = lambda e: (e.location.lat, e.location.lon)  # noqa: E731
+    cameras = nearest(registry.cameras(SYSTEM), lat, lon, where, limit=6, within_m=SITUATION_RADIUS_M)
+    sensors = nearest(registry.sensors(SYSTEM), lat, lon, where, limit=20, within_m=SITUATION_RADIUS_M)
+    values = ports.last_values()([s.id for _, s in sensors], {s.enterprise_id for _, s in sensors})
+    hazards = nearest(registry.installations(SYSTEM), lat, lon, where, limit=10, within_m=HAZARD_RADIUS_M)
     picture: dict[str, Any] = {
         "at": clock.now_ms(),
-        "cameras": [
-            {"id": c["id"], "name": c["name"], "ptz": c.get("ptz"), "distance_m": round(d)} for d, c in cameras
-        ],
+        "cameras": [{"id": c.id, "name": c.name, "ptz": c.ptz, "distance_m": round(d)} for d, c in cameras],
         "sensors": [
-            {
-                "id": s["id"],
-                "name": s["name"],
-                "unit": s["unit"],
-                "distance_m": round(d),
-                "current": values.get(s["id"]),
-            }
+            {"id": s.id, "name": s.name, "unit": s.unit, "distance_m": round(d), "current": values.get(s.id)}
             for d, s in sensors
         ],
         "hazards": [
             {
-                "id": h["id"],
-                "name": h["name"],
-                "grade": h.get("grade"),
+                "id": h.id,
+                "name": h.name,
+                "grade": h.grade,
                 "distance_m": round(d),
-                "chemicals": [i["chemical"] for i in h.get("inventory", [])],
+                "chemicals": [c.chemical for c in h.chemicals],
             }
             for d, h in hazards
         ],
@@ -89,8 +73,6 @@ def _weather(situation: dict[str, Any]) -> dict[str, Any]:
 
 def impact(incident_id: str) -> None:
     """Impact range (6.4.2-3): Gaussian plume AEGL zones for a toxic release, isolation radius."""
-    from chalicelib.emergency import plume
-
     incident = load(incident_id).data()
     if incident["type"] not in ("leak", "poisoning") or not incident.get("chemical"):
         log(incident_id, "impact", "system", "非有毒物质泄漏，未做扩散估算（按预案设定警戒范围）")
@@ -98,7 +80,7 @@ def impact(incident_id: str) -> None:
     weather = _weather(incident.get("situation") or {})
     place = incident["place"]
     try:
-        est = plume.estimate(
+        est = emergency.estimate(
             incident["chemical"],
             release_rate_kg_s=incident.get("release_rate_kg_s") or 1.0,
             wind_speed_m_s=weather["wind_speed_m_s"],

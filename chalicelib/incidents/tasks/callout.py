@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core import clock
+from chalicelib.duty import service as duty
 from chalicelib.incidents import messaging
 from chalicelib.incidents.service.records import load, log, update
 
@@ -12,8 +13,6 @@ from chalicelib.incidents.service.records import load, log, update
 def notify(incident_id: str) -> None:
     """Call out the commanders and units the plan names (6.4.2-2)."""
     incident = load(incident_id).data()
-    from chalicelib.duty import service as duty
-
     chain = duty.escalation_chain()
     commanders = [
         {"name": p["name"], "role": "值班长" if i == 1 else "园区安全负责人", "phone": p["phone"]}
@@ -54,8 +53,6 @@ def check_acks(incident_id: str) -> None:
 
     incident = update(incident_id, change)
     if missing:
-        from chalicelib.duty import service as duty
-
         heads = [{"name": p["name"], "role": "园区安全负责人", "phone": p["phone"]} for p in duty.escalation_chain()[2]]
         messaging.notify(
             f"{incident_id}:unreachable",

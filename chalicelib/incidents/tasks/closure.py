@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import orjson
 
-from chalicelib.core import aws, catalog, clock
+from chalicelib.core import auditing, aws, catalog, clock
+from chalicelib.core.auditing import AuditEntry
 from chalicelib.incidents import domain
 from chalicelib.incidents.service.command import instructions
 from chalicelib.incidents.service.records import load, log, replay, update
@@ -16,8 +17,6 @@ def await_stand_down(incident_id: str, token: str) -> None:
 
 def archive(incident_id: str) -> None:
     """Close and archive (5.2.2-4, 6.4.4): the JSON record and the zh-CN report in S3; the audit log notes it."""
-    from chalicelib.audit.service import AuditEntry, append
-
     update(incident_id, lambda d: d.update(closed_ms=clock.now_ms()), status=domain.Status.CLOSED.value, token=None)
     incident = load(incident_id).data()
     record = {
@@ -39,7 +38,7 @@ def archive(incident_id: str) -> None:
     s3.put_object(
         Bucket=bucket, Key=f"{base}.md", ContentType="text/markdown; charset=utf-8", Body=domain.report(record).encode()
     )
-    append(
+    auditing.record(
         AuditEntry(
             actor="system",
             action="incidents.archive",

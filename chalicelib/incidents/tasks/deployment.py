@@ -7,14 +7,14 @@ from chalicelib.core.identity import Identity, Role
 from chalicelib.incidents import domain
 from chalicelib.incidents.service.command import instruct
 from chalicelib.incidents.service.records import load, log, update
+from chalicelib.linkage import service as linkage_service
+from chalicelib.resources import service as resources
 
 PLAN = Identity(subject="system:plan", roles=frozenset({Role.COMMANDER}), name="预案")
 
 
 def linkage(incident_id: str) -> None:
     """Linkage rules (5.4.3-2): cameras, doors, exits, ventilation, evacuation push, big-screen highlight."""
-    from chalicelib.linkage import service as linkage_service
-
     incident = load(incident_id).data()
     impact_ = incident.get("impact") or {}
     result = linkage_service.trigger(
@@ -53,8 +53,6 @@ def linkage(incident_id: str) -> None:
 
 def dispatch(incident_id: str) -> None:
     """Task dispatch (6.4.3-2): the plan's tasks become instructions; nearest teams and vehicles are deployed."""
-    from chalicelib.resources import service as resources
-
     incident = load(incident_id).data()
     plan = incident.get("plan") or {}
     contacts = {n["role"]: n for n in plan.get("notifications", [])} | {

@@ -68,16 +68,10 @@ def _out(value: Fraction) -> float:
     return round(float(value), 4)
 
 
-def _invalid(field: str, message: str) -> errors.AppError:
-    return errors.VALIDATION_FAILED(
-        f"请求参数校验失败：{field}", errors=[{"field": field, "message": message, "type": "value_error"}]
-    )
-
-
 def alpha_band(exposed_people: int) -> data.AlphaBand:
     """表5 band for the people exposed outside the plant within 500 m."""
     if isinstance(exposed_people, bool) or not isinstance(exposed_people, int) or exposed_people < 0:
-        raise _invalid("exposed_people", "厂外暴露人员数量必须为非负整数")
+        raise errors.invalid_field("exposed_people", "厂外暴露人员数量必须为非负整数")
     return next(b for b in data.TABLE_5 if exposed_people >= b.min_people)
 
 
@@ -92,7 +86,7 @@ def _merge(lines: list[InventoryLine]) -> dict[str, tuple[ChemicalRule, Fraction
     for i, line in enumerate(lines):
         qty = line.quantity_t
         if isinstance(qty, bool) or not isinstance(qty, int | float) or not math.isfinite(qty) or qty <= 0:
-            raise _invalid(f"lines[{i}].quantity_t", "数量（吨）必须为大于0的有限数")
+            raise errors.invalid_field(f"lines[{i}].quantity_t", "数量（吨）必须为大于0的有限数")
         try:
             rule = lookup(line.chemical, line.cas, line.hazard_class)
         except errors.AppError as exc:
@@ -104,7 +98,7 @@ def _merge(lines: list[InventoryLine]) -> dict[str, tuple[ChemicalRule, Fraction
             )
         first, total = merged.get(rule.key, (rule, Fraction(0)))
         if (first.q_t, first.beta) != (rule.q_t, rule.beta):
-            raise _invalid(f"lines[{i}].hazard_class", f"同一物质“{rule.name}”的危险性类别前后不一致")
+            raise errors.invalid_field(f"lines[{i}].hazard_class", f"同一物质“{rule.name}”的危险性类别前后不一致")
         merged[rule.key] = (first, total + _exact(qty))
     return merged
 

@@ -1,4 +1,5 @@
-"""Registry use cases: scoped CRUD (entities) and the reads other contexts make of the registry (queries)."""
+"""Registry use cases, the only module other contexts import: scoped CRUD (entities), the reads other contexts
+make of the registry (queries) and the typed views they read (views)."""
 
 from chalicelib.registry.service.entities import (
     CAMERA,
@@ -6,7 +7,6 @@ from chalicelib.registry.service.entities import (
     GATEWAY,
     IN_USE,
     INSTALLATION,
-    PARK_SCOPE,
     SENSOR,
     ZONE,
     Kind,
@@ -15,9 +15,11 @@ from chalicelib.registry.service.entities import (
     get_park,
     list_page,
     load,
+    park,
     put_park,
     remove,
     replace,
+    search,
 )
 from chalicelib.registry.service.queries import (
     all_sensors,
@@ -28,6 +30,22 @@ from chalicelib.registry.service.queries import (
     park_contacts,
     sensor_profiles,
 )
+from chalicelib.registry.service.views import (
+    CameraView,
+    Chemical,
+    Contact,
+    EnterpriseView,
+    InstallationView,
+    Point,
+    SensorView,
+    cameras,
+    enterprise,
+    installation,
+    installations,
+    sensor,
+    sensor_view,
+    sensors,
+)
 
 __all__ = [
     "CAMERA",
@@ -35,23 +53,38 @@ __all__ = [
     "GATEWAY",
     "INSTALLATION",
     "IN_USE",
-    "PARK_SCOPE",
     "SENSOR",
     "ZONE",
+    "CameraView",
+    "Chemical",
+    "Contact",
+    "EnterpriseView",
+    "InstallationView",
     "Kind",
+    "Point",
+    "SensorView",
     "all_sensors",
+    "cameras",
     "config_generation",
     "contacts_for",
     "create",
+    "enterprise",
     "enterprise_contacts",
     "gateway_enterprises",
     "get",
     "get_park",
+    "installation",
+    "installations",
     "list_page",
     "load",
+    "park",
     "park_contacts",
     "put_park",
     "remove",
     "replace",
+    "search",
+    "sensor",
     "sensor_profiles",
+    "sensor_view",
+    "sensors",
 ]

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
-from chalicelib.core.identity import Identity
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import is_conditional_failure
-from chalicelib.registry import domain, gb28181
-
-if TYPE_CHECKING:
-    from chalicelib.registry import store
-else:
-    store = lazy_module("chalicelib.registry.store")
-PARK_SCOPE = "_park"  # enterprise_id stored for park-level records (public zones)
+from chalicelib.core.store import conditional
+from chalicelib.registry import domain, gb28181, store
 
 IN_USE = errors.define("IN_USE", 409, "仍有关联对象，无法删除", "Delete the sensors/cameras that reference it first.")
 
@@ -50,7 +43,7 @@ def _visible_enterprise(item: Any, kind: Kind) -> str | None:
     if kind is ENTERPRISE:
         return item.id
     value = getattr(item, "enterprise_id", None)
-    return None if value == PARK_SCOPE else value
+    return None if value == PARK else value
 
 
 def load(kind: Kind, entity_id: str, who: Identity) -> Any:
@@ -92,6 +85,16 @@ def list_page(
     return [i.data() for i in items], encode_cursor(last)
 
 
+def search(kind: Kind, who: Identity, q: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """A list route's page: scoped as `list_page`, then the query's own filters (`grade`, `kind`) on the page."""
+    items, cursor = list_page(kind, who, q.enterprise_id, q.limit, q.cursor, getattr(q, "installation_id", None))
+    for name in ("grade", "kind"):
+        wanted = getattr(q, name, None)
+        if wanted is not None:
+            items = [i for i in items if i.get(name) == wanted]
+    return items, cursor
+
+
 def _check_refs(doc: dict[str, Any], enterprise_id: str, who: Identity) -> None:
     """References (installation, zone, gateway) must exist, be visible and belong to the same enterprise."""
     for field, kind in (("installation_id", INSTALLATION), ("zone_id", ZONE), ("gateway_id", GATEWAY)):
@@ -101,13 +104,10 @@ def _check_refs(doc: dict[str, Any], enterprise_id: str, who: Identity) -> None:
         try:
             item = load(kind, ref, who)
         except errors.AppError as exc:
-            raise errors.VALIDATION_FAILED(
-                f"请求参数校验失败：body.{field}",
-                errors=[{"field": f"body.{field}", "message": f"{kind.name} {ref} 不存在", "type": "reference"}],
-            ) from exc
+            raise errors.invalid_field(field, f"{kind.name} {ref} 不存在", "reference") from exc
         owner = _visible_enterprise(item, kind)
         if owner is not None and owner != enterprise_id:
-            raise domain.ENTERPRISE_MISMATCH(details={"field": f"body.{field}", "id": ref})
+            raise domain.ENTERPRISE_MISMATCH(details={"field": field, "id": ref})
 
 
 def _prepare(kind: Kind, doc: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +128,7 @@ def _prepare(kind: Kind, doc: dict[str, Any]) -> dict[str, Any]:
 def _keys(kind: Kind, doc: dict[str, Any]) -> dict[str, Any]:
     keys: dict[str, Any] = {}
     if kind.scoped:
-        keys["enterprise_id"] = doc.get("enterprise_id") or PARK_SCOPE
+        keys["enterprise_id"] = doc.get("enterprise_id") or PARK
     if kind is SENSOR:
         keys["installation_id"] = doc.get("installation_id")
     return keys
@@ -142,17 +142,13 @@ def create(kind: Kind, body: BaseModel, who: Identity) -> dict[str, Any]:
             who.ensure_can_write(enterprise_id)
             load(ENTERPRISE, enterprise_id, who)
         elif who.is_enterprise_scoped:
-            raise errors.ENTERPRISE_SCOPE(details={"field": "body.enterprise_id"})
-        _check_refs(doc, enterprise_id or PARK_SCOPE, who)
+            raise errors.ENTERPRISE_SCOPE(details={"field": "enterprise_id"})
+        _check_refs(doc, enterprise_id or PARK, who)
     entity_id = doc.pop("id", None) or ids.new_id(kind.prefix or kind.name[:3])
     doc = _prepare(kind, {**doc, "id": entity_id})
     doc.pop("id", None)
-    try:
+    with conditional(errors.CONFLICT(f"{entity_id} 已存在", details={"id": entity_id})):
         item = store.save_new(kind.model, entity_id, doc, clock.now_ms(), **_keys(kind, doc))
-    except PutError as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(f"{entity_id} 已存在", details={"id": entity_id}) from exc
-        raise
     store.bump_generation()
     return item.data()
 
@@ -161,18 +157,14 @@ def replace(kind: Kind, entity_id: str, body: BaseModel, who: Identity) -> dict[
     item = load(kind, entity_id, who)
     doc = body.model_dump(mode="json")
     doc.pop("id", None)
-    if kind.scoped and (doc.get("enterprise_id") or PARK_SCOPE) != getattr(item, "enterprise_id", None):
-        raise domain.IMMUTABLE_FIELD(details={"field": "body.enterprise_id"})
+    if kind.scoped and (doc.get("enterprise_id") or PARK) != getattr(item, "enterprise_id", None):
+        raise domain.IMMUTABLE_FIELD(details={"field": "enterprise_id"})
     if kind.scoped:
-        _check_refs(doc, getattr(item, "enterprise_id", PARK_SCOPE), who)
+        _check_refs(doc, getattr(item, "enterprise_id", PARK), who)
     doc = _prepare(kind, {**doc, "id": entity_id})
     doc.pop("id", None)
-    try:
+    with conditional(errors.CONFLICT(details={"id": entity_id})):
         saved = store.save_existing(item, doc, clock.now_ms(), **_keys(kind, doc)).data()
-    except (PutError, UpdateError) as exc:
-        if is_conditional_failure(exc):
-            raise errors.CONFLICT(details={"id": entity_id}) from exc
-        raise
     store.bump_generation()
     return saved
 
@@ -190,6 +182,14 @@ def get_park() -> dict[str, Any] | None:
         return store.ParkModel.get("park").data()
     except DoesNotExist:
         return None
+
+
+def park() -> dict[str, Any]:
+    """The park's record; NOT_FOUND until it is configured (PUT /park)."""
+    found = get_park()
+    if found is None:
+        raise errors.NOT_FOUND(details={"park": "not configured"})
+    return found
 
 
 def put_park(body: BaseModel) -> dict[str, Any]:

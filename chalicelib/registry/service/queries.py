@@ -4,43 +4,38 @@ the sensor census."""
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core.ids import is_id
-from chalicelib.core.lazy import lazy_module
+from chalicelib.registry import store
 from chalicelib.registry.service.entities import get_park
-
-if TYPE_CHECKING:
-    from chalicelib.registry import store
-else:
-    store = lazy_module("chalicelib.registry.store")
+from chalicelib.registry.service.views import Contact, contact
 
 
-
-def enterprise_contacts(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
+def enterprise_contacts(enterprise_id: str, installation_id: str | None) -> list[Contact]:
     """The enterprise's designated managers and, for an installation, its 包保责任人."""
-    people: list[dict[str, Any]] = []
+    people: list[Contact] = []
     with contextlib.suppress(DoesNotExist):
-        people += store.EnterpriseModel.get(enterprise_id).data().get("managers", [])
+        people += [contact(p) for p in store.EnterpriseModel.get(enterprise_id).data().get("managers", [])]
     if installation_id:
         with contextlib.suppress(DoesNotExist):
             for p in store.InstallationModel.get(installation_id).data().get("responsible", []):
-                people.append({"name": p["name"], "phone": p["phone"], "title": p["duty"], "min_priority": "high"})
+                people.append(Contact(p["name"], p["phone"], p["duty"], "high"))
     return people
 
 
-def park_contacts() -> list[dict[str, Any]]:
+def park_contacts() -> list[Contact]:
     park = get_park()
-    return list(park.get("managers", [])) if park else []
+    return [contact(p) for p in park.get("managers", [])] if park else []
 
 
-def contacts_for(enterprise_id: str, installation_id: str | None) -> list[dict[str, Any]]:
+def contacts_for(enterprise_id: str, installation_id: str | None) -> list[Contact]:
     """Designated managers who receive alarm SMS: the enterprise's, the park's, and the 包保责任人."""
-    unique: dict[str, dict[str, Any]] = {}
+    unique: dict[str, Contact] = {}
     for person in enterprise_contacts(enterprise_id, installation_id) + park_contacts():
-        unique.setdefault(person["phone"], person)
+        unique.setdefault(person.phone, person)
     return list(unique.values())
 
 

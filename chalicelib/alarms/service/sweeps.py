@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from chalicelib.alarms import dispatch, domain, service
+from chalicelib.alarms import domain
+from chalicelib.alarms.service.actions import transition
+from chalicelib.alarms.service.outbox import dispatch, redispatch_pending
+from chalicelib.alarms.service.reads import open_alarms
 from chalicelib.core import clock
 from chalicelib.core.settings import get_settings
 from chalicelib.notify import service as notify
@@ -11,9 +14,9 @@ from chalicelib.notify import service as notify
 def run() -> dict[str, int]:
     settings, now = get_settings(), clock.now_ms()
     counts = {"unshelved": 0, "escalated": 0, "renotified": 0, "redispatched": 0, "digests": 0}
-    for alarm in service.open_alarms():
+    for alarm in open_alarms():
         if alarm.shelved_until is not None and alarm.shelved_until <= now:
-            events = service.transition(
+            events = transition(
                 alarm.id,
                 lambda a, t: (
                     domain.unshelve(a, t, expired=True)
@@ -23,7 +26,7 @@ def run() -> dict[str, int]:
             )
             counts["unshelved"] += bool(events)
         else:
-            events = service.transition(
+            events = transition(
                 alarm.id,
                 lambda a, t: domain.due_for_attention(
                     a, t, settings.alarm_escalate_after_s * 1000, settings.alarm_renotify_after_s * 1000
@@ -32,7 +35,7 @@ def run() -> dict[str, int]:
             for e in events:
                 counts["escalated" if e.type == "escalated" else "renotified"] += 1
         if events:
-            dispatch.dispatch(events)
-    counts["redispatched"] = dispatch.redispatch_pending()
+            dispatch(events)
+    counts["redispatched"] = redispatch_pending()
     counts["digests"] = notify.send_digests()
     return counts

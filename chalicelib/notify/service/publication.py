@@ -1,5 +1,5 @@
 """Publication channels for warnings and instructions (5.2.3-3): SMS, app push, SNS fan-out, broadcast,
-outdoor board and portal, each behind the same `send` so a park can swap an adapter.
+outdoor board and portal, each behind the same `publish` so a park can swap an adapter.
 
 Broadcast and boards are IoT devices reached by `park/{enterprise_id}/commands/{device}`; the portal reads
 a JSON feed in the reports bucket; app push and fan-out are SNS messages on the notifications topic whose
@@ -13,30 +13,28 @@ from typing import Any
 import orjson
 
 from chalicelib.core import aws, catalog, clock
+from chalicelib.core.identity import PARK
 from chalicelib.core.observability import logger
 from chalicelib.core.schemas import Priority
-from chalicelib.notify.service import Recipient, send_sms
+from chalicelib.duty import service as duty
+from chalicelib.notify.service.sms import Recipient, send_sms
+from chalicelib.registry import service as registry
 
 PARK_DEVICES = {"broadcast": "park-broadcast", "board": "park-board-1"}
 
 
-def sms(ref: str, recipient: Recipient, text: str, enterprise_id: str, kind: str = "warning") -> bool:
-    return send_sms(ref, recipient, text, kind, enterprise_id)
-
-
 def recipients(audience: str, doc: dict[str, Any]) -> list[Recipient]:
     """SMS recipients of an audience: the enterprise's managers and 包保责任人, or the park's managers and duty."""
-    from chalicelib.registry import service as registry
-
-    people: list[dict[str, Any]] = []
+    people: list[tuple[str, str]] = []  # (name, phone)
     if audience == "enterprise":
-        people = registry.enterprise_contacts(doc["enterprise_id"], doc.get("installation_id"))
+        people = [
+            (c.name, c.phone) for c in registry.enterprise_contacts(doc["enterprise_id"], doc.get("installation_id"))
+        ]
     elif audience == "park":
-        from chalicelib.duty import service as duty
-
-        people = registry.park_contacts() + [p for level in duty.escalation_chain() for p in level]
-    unique = {p["phone"]: p for p in people}
-    return [Recipient(p["name"], p["phone"], Priority.LOW) for p in unique.values()]
+        people = [(c.name, c.phone) for c in registry.park_contacts()]
+        people += [(p["name"], p["phone"]) for level in duty.escalation_chain() for p in level]
+    unique = {phone: name for name, phone in people}
+    return [Recipient(name, phone, Priority.LOW) for phone, name in unique.items()]
 
 
 def _sns(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) -> str:
@@ -68,18 +66,19 @@ def _sns(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) 
     return str(reply["MessageId"])
 
 
-def send(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) -> dict[str, Any]:
+def publish(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) -> dict[str, Any]:
     """Publish one message on one channel; never raises (a failed channel is reported, the others go on)."""
     result: dict[str, Any] = {"channel": channel, "audience": audience, "ok": True, "at": clock.now_ms()}
     try:
         if channel == "sms":
             people = recipients(audience, doc)
-            sent = sum(sms(f"{ref}:{audience}", r, text, doc.get("enterprise_id") or "_park") for r in people)
+            enterprise_id = doc.get("enterprise_id") or PARK
+            sent = sum(send_sms(f"{ref}:{audience}", r, text, "warning", enterprise_id) for r in people)
             result["ref"] = f"{sent}/{len(people)} sent"
         elif channel in ("app", "sns"):
             result["ref"] = _sns(channel, audience, text, ref, doc)
         elif channel in PARK_DEVICES:
-            topic = f"park/{doc.get('enterprise_id') or '_park'}/commands/{PARK_DEVICES[channel]}"
+            topic = f"park/{doc.get('enterprise_id') or PARK}/commands/{PARK_DEVICES[channel]}"
             aws.client("iot-data").publish(
                 topic=topic,
                 qos=1,

@@ -6,49 +6,30 @@ counted in the area's backlog and summarised in the next digest, and every SMS s
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock
-from chalicelib.core.lazy import lazy_module
+from chalicelib.core.identity import PARK
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import is_conditional_failure
-from chalicelib.notify import channels
-
-if TYPE_CHECKING:
-    from chalicelib.notify import store
-else:
-    store = lazy_module("chalicelib.notify.store")
+from chalicelib.core.store import conditional
+from chalicelib.notify import channels, domain, store
+from chalicelib.notify.domain import Recipient, mask
 
 
-@dataclass(frozen=True)
-class Recipient:
-    name: str
-    phone: str
-    min_priority: Priority
-
-
-def mask(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
-
-
-def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = "_park") -> bool:
+def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = PARK) -> bool:
     """Send once per (ref, phone): a retried dispatch does not text the same person twice."""
     entry = store.SmsLogModel(
         ref, recipient.phone, ts=clock.now_ms(), text=text, kind=kind, enterprise_id=enterprise_id
     )
-    try:
+    with conditional() as claim:
         entry.save(condition=store.SmsLogModel.ref.does_not_exist())
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            return False
-        raise
+    if claim.failed:
+        return False
     try:
         entry.update(actions=[store.SmsLogModel.message_id.set(channels.sms().send(recipient.phone, text))])
     except Exception:
@@ -76,9 +57,10 @@ def alarm_sms(
     settings, now = get_settings(), clock.now_ms()
     for _ in range(5):
         window = _window(area)
-        recent = [t for t in orjson.loads(window.recent) if now - t < settings.flood_window_s * 1000] + [now]
-        flooded = len(recent) > settings.flood_threshold
-        window.recent = orjson.dumps(recent[-(settings.flood_threshold * 4) :]).decode()
+        recent, flooded = domain.flood(
+            orjson.loads(window.recent), now, settings.flood_window_s * 1000, settings.flood_threshold
+        )
+        window.recent = orjson.dumps(recent).decode()
         if flooded:
             window.backlog = orjson.dumps([*orjson.loads(window.backlog), summary]).decode()
             known = {r["phone"]: r for r in orjson.loads(window.recipients)}
@@ -86,12 +68,9 @@ def alarm_sms(
                 {r.phone: {"name": r.name, "phone": r.phone, "min_priority": r.min_priority.value} for r in wanted}
             )
             window.recipients = orjson.dumps(list(known.values())).decode()
-        try:
+        with conditional():
             window.save()
             break
-        except Exception as exc:
-            if not is_conditional_failure(exc):
-                raise
     else:
         flooded = False  # could not record the window: better one SMS too many than one too few
     if flooded:
@@ -102,12 +81,6 @@ def alarm_sms(
     return "sent"
 
 
-def _digest_text(area_label: str, backlog: list[str], minutes: int) -> str:
-    kinds = Counter(item.split("|", 1)[0] for item in backlog)
-    parts = "，".join(f"{k}{n}条" for k, n in kinds.most_common(4))
-    return f"【园区报警汇总】{area_label}报警泛滥：近{minutes}分钟共{len(backlog)}条（{parts}），请立即登录系统处置。"
-
-
 def send_digests(area_labels: dict[str, str] | None = None) -> int:
     """For each area with a backlog and no digest for `digest_every_s`: one digest per recipient."""
     settings, now, sent = get_settings(), clock.now_ms(), 0
@@ -116,16 +89,14 @@ def send_digests(area_labels: dict[str, str] | None = None) -> int:
             continue
         backlog = orjson.loads(window.backlog)
         recipients: list[dict[str, Any]] = orjson.loads(window.recipients)
-        text = _digest_text(
+        text = domain.digest_text(
             (area_labels or {}).get(window.area, window.area), backlog, settings.digest_every_s // 60 or 1
         )
         window.backlog, window.last_digest_ms = "[]", now
-        try:
+        with conditional() as write:
             window.save()
-        except Exception as exc:
-            if is_conditional_failure(exc):
-                continue  # an alarm just joined the backlog: the next run sends it
-            raise
+        if write.failed:
+            continue  # an alarm just joined the backlog: the next run sends it
         for r in recipients:
             send_sms(
                 f"digest:{window.area}:{now}",
@@ -137,7 +108,7 @@ def send_digests(area_labels: dict[str, str] | None = None) -> int:
     return sent
 
 
-def record_exercise(ref: str, recipient: Recipient, text: str, enterprise_id: str = "_park") -> bool:
+def record_exercise(ref: str, recipient: Recipient, text: str, enterprise_id: str = PARK) -> bool:
     """Exercise mode (演练): the message is logged as it would have gone out, and sent to nobody."""
     entry = store.SmsLogModel(
         ref,
@@ -148,10 +119,6 @@ def record_exercise(ref: str, recipient: Recipient, text: str, enterprise_id: st
         enterprise_id=enterprise_id,
         message_id="exercise:not-sent",
     )
-    try:
+    with conditional() as claim:
         entry.save(condition=store.SmsLogModel.ref.does_not_exist())
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            return False
-        raise
-    return True
+    return not claim.failed

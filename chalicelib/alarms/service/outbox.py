@@ -1,4 +1,5 @@
-"""Dispatch committed alarm events: SNS (attributes for subscriber filters), SMS, risk recompute.
+"""The alarm outbox: dispatch committed events to SNS (attributes for subscriber filters), SMS and the
+subscribers wired to `alarms.ports` (risk recomputes its colours).
 
 Runs right after the commit; events stay `pending` until dispatched, so the minute sweep re-sends
 whatever a crash left behind (at-least-once; SMS are de-duplicated per event and phone).
@@ -7,23 +8,21 @@ whatever a crash left behind (at-least-once; SMS are de-duplicated per event and
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
+from chalicelib.alarms import store
 from chalicelib.alarms.domain import ANNUNCIATING
-from chalicelib.alarms.service import EventRecord
+from chalicelib.alarms.ports import PORTS
+from chalicelib.alarms.schemas import EventRecord
+from chalicelib.alarms.service.reads import get_alarm
+from chalicelib.alarms.service.records import public
 from chalicelib.core import aws, catalog, clock
-from chalicelib.core.lazy import lazy_module
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.schemas import Priority
 from chalicelib.notify import service as notify
 from chalicelib.registry import service as registry
-
-if TYPE_CHECKING:
-    from chalicelib.alarms import store
-else:
-    store = lazy_module("chalicelib.alarms.store")
 
 EVENT_LABEL = {"raised": "报警", "reactivated": "再次报警", "escalated": "报警升级", "renotified": "报警未确认提醒"}
 
@@ -57,7 +56,7 @@ def message(event: EventRecord) -> dict[str, Any]:
     }
 
 
-_contacts: dict[tuple[str, str | None], tuple[int, list[dict[str, Any]]]] = {}
+_contacts: dict[tuple[str, str | None], tuple[int, list[registry.Contact]]] = {}
 CONTACTS_TTL_MS = 60_000
 
 
@@ -67,13 +66,14 @@ def _recipients(enterprise_id: str, installation_id: str | None) -> list[notify.
     cached = _contacts.get(key)
     if cached is None or now - cached[0] > CONTACTS_TTL_MS:
         cached = _contacts[key] = (now, registry.contacts_for(enterprise_id, installation_id))
-    return [notify.Recipient(c["name"], c["phone"], Priority(c.get("min_priority", "high"))) for c in cached[1]]
+    return [notify.Recipient(c.name, c.phone, Priority(c.min_priority)) for c in cached[1]]
 
 
 def dispatch(events: Iterable[EventRecord]) -> None:
     events = list(events)
+    if not events:
+        return
     topic = catalog.topic_arn("alarm-events")
-    installations: set[str] = set()
     for event in events:
         a = event.alarm
         aws.client("sns").publish(
@@ -100,25 +100,19 @@ def dispatch(events: Iterable[EventRecord]) -> None:
                 a["enterprise_id"],
             )
         store.AlarmEventModel(event.alarm_id, event.seq).update(actions=[store.AlarmEventModel.pending.remove()])
-        if a.get("installation_id"):
-            installations.add(a["installation_id"])
         metrics.add_metric(name=f"Alarm_{event.type}", unit="Count", value=1)
-    for installation_id in installations:
-        from chalicelib.risk import service as risk  # risk reads alarms: imported here to keep layers one-way
-
+    for subscriber in PORTS.subscribers:
         try:
-            risk.recompute_installation(installation_id)
-        except Exception:  # risk is derived and recomputed on the next change; never block notification
-            logger.exception("risk recompute failed", extra={"installation_id": installation_id})
+            subscriber(events)
+        except Exception:  # subscribers derive state (risk) that the next change recomputes; never block notification
+            logger.exception("alarm event subscriber failed", extra={"subscriber": getattr(subscriber, "__name__", "")})
 
 
 def redispatch_pending(older_than_ms: int = 30_000) -> int:
     """Sweep: events committed but not dispatched (a crash between commit and publish)."""
-    from chalicelib.alarms import service
-
     cutoff, count = clock.now_ms() - older_than_ms, 0
     for item in store.AlarmEventModel.by_pending.query("1", store.AlarmEventModel.ts < cutoff):
-        alarm = service.public(service.get_alarm(item.alarm_id))
+        alarm = public(get_alarm(item.alarm_id))
         record = EventRecord(
             item.alarm_id, int(item.seq), int(item.ts), item.type, item.by, alarm, orjson.loads(item.doc)
         )

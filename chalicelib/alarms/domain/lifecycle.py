@@ -197,7 +197,7 @@ def shelve(alarm: Alarm, now: int, duration_s: int, reason: str) -> Outcome:
         raise INVALID_TRANSITION(details={"state": alarm.state, "action": "shelve"})
     if not 0 < duration_s <= MAX_SHELVE_S:
         raise errors.VALIDATION_FAILED(
-            errors=[{"field": "body.duration_s", "message": f"1-{MAX_SHELVE_S}", "type": "range"}]
+            errors=[{"field": "duration_s", "message": f"1-{MAX_SHELVE_S}", "type": "range"}]
         )
     a = replace(alarm, shelved_until=now + duration_s * 1000, shelve_reason=reason, last_change_ms=now)
     return Outcome(a, (Event.SHELVED,))
@@ -212,15 +212,6 @@ def unshelve(alarm: Alarm, now: int, expired: bool = False) -> Outcome:
     if not a.closed and a.active and not a.acked:
         events.append(Event.RENOTIFIED)  # back in front of the operator: tell them again
         a.last_notified_ms, a.notify_count = now, a.notify_count + 1
-    return Outcome(a, tuple(events))
-
-
-def set_suppressed(alarm: Alarm, suppressed: bool, now: int) -> Outcome:
-    if alarm.suppressed == suppressed or alarm.closed:
-        return Outcome(alarm, ())
-    a = replace(alarm, suppressed=suppressed, last_change_ms=now)
-    events = [Event.SUPPRESSED if suppressed else Event.UNSUPPRESSED]
-    _close_if_done(a, now, events)
     return Outcome(a, tuple(events))
 
 

@@ -8,9 +8,9 @@ import orjson
 
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.warnings import domain
+from chalicelib.warnings import domain, store
 from chalicelib.warnings.domain import Status
-from chalicelib.warnings.service import load, store
+from chalicelib.warnings.service.records import load
 
 
 def public(data: dict[str, Any]) -> dict[str, Any]:

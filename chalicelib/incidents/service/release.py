@@ -11,15 +11,15 @@ from typing import Any
 
 from chalicelib.core import clock
 from chalicelib.core.identity import Identity
-from chalicelib.incidents import domain, service
+from chalicelib.incidents import domain
+from chalicelib.incidents.service.records import load, log
+from chalicelib.warnings import service as warnings
 
 
-def start(incident_id: str, who: Identity, level: str, impact: str) -> dict[str, Any]:
-    from chalicelib.warnings import service as warnings
-
-    incident = service.load(incident_id, who).data()
-    if incident["status"] != domain.Status.ACTIVE.value:
-        raise domain.INCIDENT_STATE(details={"status": incident["status"], "action": "release"})
+def release(incident_id: str, who: Identity, level: str, impact: str) -> dict[str, Any]:
+    """Start the publication of an active incident's information (approval by another person, then channels)."""
+    incident = load(incident_id, who).data()
+    domain.require_status(incident["status"], "release")
     now = clock.now_ms()
     priority = "urgent" if level in ("red", "orange") else "high"
     warning = warnings.create(
@@ -44,7 +44,5 @@ def start(incident_id: str, who: Identity, level: str, impact: str) -> dict[str,
         who.subject,
         mode="release",
     )
-    service.log(
-        incident_id, "event", who.subject, f"信息发布进入审批：{warning['id']}（{level}）", warning_id=warning["id"]
-    )
+    log(incident_id, "event", who.subject, f"信息发布进入审批：{warning['id']}（{level}）", warning_id=warning["id"])
     return {"warning_id": warning["id"], "status": warning["status"]}

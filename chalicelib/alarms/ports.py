@@ -1,0 +1,55 @@
+"""Ports of the alarm context: what it uses from contexts it must not import, filled by chalicelib.bootstrap.
+
+Plans and resources for an alarm's linkage context (the plans context), the latest readings near it (the
+telemetry context), and who hears of every dispatched event (the risk context recomputes its colours).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from chalicelib.alarms.schemas import EventRecord
+from chalicelib.registry import service as registry
+
+
+class PlansForAlarm(Protocol):
+    def __call__(
+        self,
+        alarm: Mapping[str, Any],
+        sensor: registry.SensorView,
+        installation: registry.InstallationView | None,
+        /,
+    ) -> dict[str, Any]:
+        """Applicable plans (`plans`, `plan_basis`) and the nearest emergency `resources` for one alarm."""
+
+
+class LastValues(Protocol):
+    def __call__(self, tag_ids: Sequence[str], enterprise_ids: Collection[str], /) -> Mapping[str, Mapping[str, Any]]:
+        """The latest reading of each tag that has one: {tag_id: {"ts", "value", "quality"}}."""
+
+
+class EventSubscriber(Protocol):
+    def __call__(self, events: Sequence[EventRecord], /) -> None:
+        """Told of alarm events once they are published (after SNS); must not raise for one bad event."""
+
+
+@dataclass
+class Ports:
+    plans: PlansForAlarm | None = None
+    last_values: LastValues | None = None
+    subscribers: tuple[EventSubscriber, ...] = ()
+
+
+PORTS = Ports()
+
+
+def wire(*, plans: PlansForAlarm, last_values: LastValues, subscribers: Sequence[EventSubscriber]) -> None:
+    PORTS.plans, PORTS.last_values, PORTS.subscribers = plans, last_values, tuple(subscribers)
+
+
+def last_values() -> LastValues:
+    if PORTS.last_values is None:
+        raise RuntimeError("alarms.ports.last_values is not wired: chalicelib.bootstrap.wire() must run first")
+    return PORTS.last_values

@@ -1,0 +1,48 @@
+"""The composition root: the one place that decides which adapter fills which port (ARCHITECTURE.md 4).
+
+`wire()` runs once per process: app.py calls it, so every Lambda, the local stack and every test that
+provisions or imports the app run the same graph. A port is a small Protocol owned by the context that
+uses it; what fills it is a function of another context or an adapter whose AWS client is created on first
+use (core.aws), never here. No other module fills a port.
+
+| port (owner)                          | filled with                                   |
+| ------------------------------------- | --------------------------------------------- |
+| core.auditing sink (core.http, tasks)  | audit.service.append (hash-chained log)       |
+| notify.channels SMS                   | notify.channels.SnsSms                        |
+| alarms.ports plans                    | plans.context.alarm_plans (plans, resources)  |
+| alarms.ports last_values              | telemetry.snapshots.last_values               |
+| alarms.ports subscribers              | risk.service.on_alarm_events                  |
+| duty.ports open_warnings / unacked    | warnings.service.open_ids, alarms.unacked_ids |
+| incidents.ports last_values           | telemetry.snapshots.last_values               |
+| linkage.ports nearest_resources       | resources.service.nearest                     |
+| linkage.ports locator                 | linkage.people.ReportedPositions              |
+"""
+
+from __future__ import annotations
+
+from chalicelib.alarms import ports as alarm_ports
+from chalicelib.alarms import service as alarms
+from chalicelib.audit import service as audit
+from chalicelib.core import auditing
+from chalicelib.duty import ports as duty_ports
+from chalicelib.incidents import ports as incident_ports
+from chalicelib.linkage import people
+from chalicelib.linkage import ports as linkage_ports
+from chalicelib.notify import channels
+from chalicelib.plans import context as plan_context
+from chalicelib.resources import service as resources
+from chalicelib.risk import service as risk
+from chalicelib.telemetry import snapshots
+from chalicelib.warnings import service as warnings
+
+
+def wire() -> None:
+    """Fill every port (idempotent: a second call wires the same adapters again)."""
+    auditing.use_sink(audit.append)
+    channels.use_sms(channels.SnsSms())
+    alarm_ports.wire(
+        plans=plan_context.alarm_plans, last_values=snapshots.last_values, subscribers=[risk.on_alarm_events]
+    )
+    duty_ports.wire(open_warnings=warnings.open_ids, unacked_alarms=alarms.unacked_ids)
+    incident_ports.wire(last_values=snapshots.last_values)
+    linkage_ports.wire(nearest_resources=resources.nearest, locator=people.ReportedPositions())

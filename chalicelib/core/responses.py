@@ -1,0 +1,81 @@
+"""The one response shape: JSON bodies, errors as {"code","message","details","request_id"} with every field
+located (body./query.), pydantic errors named field by field, and Chalice's own error answers reshaped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from chalice import Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.core import errors, ids
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def json_response(body: Any, status: int = 200, request_id: str = "") -> Response:
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8"}
+    if request_id:
+        headers["X-Request-Id"] = request_id
+    payload = orjson.dumps(body, default=json_default).decode() if body is not None else ""
+    return Response(body=payload, status_code=status, headers=headers)
+
+
+def error_response(error: errors.AppError, request_id: str) -> Response:
+    return json_response(error.body(request_id), error.status, request_id)
+
+
+def locator(body_model: type[BaseModel] | None, query_model: type[BaseModel] | None) -> Callable[[str], str]:
+    """Where a field a service or domain rule names came from: the body or the query model that declares it
+    (by name or alias); otherwise the route's body, else its query. Paths already located stay as they are."""
+
+    def names(model: type[BaseModel] | None) -> set[str]:
+        fields = model.model_fields if model is not None else {}
+        return set(fields) | {f.alias for f in fields.values() if f.alias}
+
+    body, query = names(body_model), names(query_model)
+
+    def where(field: str) -> str:
+        head = field.split(".", 1)[0]
+        if head in ("body", "query", "path"):
+            return field
+        if head in body or (head not in query and body_model is not None):
+            return f"body.{field}"
+        return f"query.{field}" if query_model is not None or head in query else field
+
+    return where
+
+
+def validation_error(exc: ValidationError, location: str) -> errors.AppError:
+    """A pydantic error as VALIDATION_FAILED whose details name every field at fault."""
+    items = []
+    for e in exc.errors(include_url=False, include_input=False):
+        path = ".".join(str(p) for p in (location, *e["loc"]) if p != "")
+        items.append({"field": path, "message": e["msg"], "type": e["type"]})
+    first = items[0]["field"] if items else location
+    return errors.VALIDATION_FAILED(f"请求参数校验失败：{first}", errors=items)
+
+
+def http_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """Give responses produced outside our routes (Chalice's 404/405/415/500) the one error shape."""
+    response = get_response(event)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
+        request_id = (getattr(event, "context", None) or {}).get("requestId") or ids.ulid()
+        by_status = {
+            404: errors.ROUTE_NOT_FOUND,
+            405: errors.METHOD_NOT_ALLOWED,
+            415: errors.UNSUPPORTED_MEDIA_TYPE,
+            400: errors.BAD_REQUEST,
+        }
+        err = by_status.get(response.status_code, errors.INTERNAL)(details={"reason": body.get("Message", "")})
+        return error_response(err, request_id)
+    return response

@@ -1,0 +1,36 @@
+"""Drills (应急演练, 5.2.4): a scenario at an installation or enterprise, reported and activated at once in
+exercise mode (every message marked 【演练】 and only recorded), with injected device faults or unreachable people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core.identity import Identity
+from chalicelib.incidents import domain
+from chalicelib.incidents.schemas import DrillIn, IntakeIn, Place
+from chalicelib.incidents.service.lifecycle import activate, intake
+from chalicelib.registry import service as registry
+
+
+def start_drill(body: DrillIn, who: Identity) -> dict[str, Any]:
+    """Report the drill's incident where the scenario happens, then activate its response; returns the incident."""
+    site: registry.InstallationView | registry.EnterpriseView
+    if body.installation_id:
+        site = registry.installation(body.installation_id, who)
+    else:
+        site = registry.enterprise(body.enterprise_id, who)
+    place = Place(lat=site.location.lat, lon=site.location.lon, text=site.name)
+    report = IntakeIn(
+        type=domain.Type(body.scenario),
+        level=body.level,
+        title=f"{domain.TYPE_LABEL[body.scenario]}演练",
+        phenomenon="演练场景",
+        place=place,
+        enterprise_id=body.enterprise_id,
+        installation_id=body.installation_id,
+        reporter=who.name,
+        chemical=body.chemical,
+        release_rate_kg_s=body.release_rate_kg_s,
+    )
+    incident = intake(report, who, drill=True, faults=body.faults)
+    return activate(incident["id"], who)

@@ -1,0 +1,50 @@
+"""Ports of the linkage context: the nearest emergency resources shown with an incident's screen highlight (the
+resources context's query) and where people are (the reported positions, or an access-control/UWB system).
+
+Filled by chalicelib.bootstrap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Center = Sequence[float] | dict[str, float]  # (lat, lon) or {"lat", "lon"}
+
+
+class NearestResources(Protocol):
+    def __call__(self, lat: float, lon: float, n: int, /) -> list[dict[str, Any]]:
+        """The n resources nearest a point, nearest first, each with `location` and `distance_m`."""
+
+
+class Locator(Protocol):
+    def people_in(
+        self, zone_ring: list[list[float]], isolation_center: Center | None, isolation_radius_m: float
+    ) -> list[dict[str, Any]]:
+        """People whose position is inside the ring or within the radius of the centre."""
+
+
+@dataclass
+class Ports:
+    nearest_resources: NearestResources | None = None
+    locator: Locator | None = None
+
+
+PORTS = Ports()
+
+
+def wire(*, nearest_resources: NearestResources, locator: Locator) -> None:
+    PORTS.nearest_resources, PORTS.locator = nearest_resources, locator
+
+
+def locator() -> Locator:
+    if PORTS.locator is None:
+        raise RuntimeError("linkage.ports is not wired: chalicelib.bootstrap.wire() must run first")
+    return PORTS.locator
+
+
+def nearest_resources() -> NearestResources:
+    if PORTS.nearest_resources is None:
+        raise RuntimeError("linkage.ports is not wired: chalicelib.bootstrap.wire() must run first")
+    return PORTS.nearest_resources

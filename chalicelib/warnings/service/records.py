@@ -1,0 +1,94 @@
+"""The warning record and its timeline: load, version-checked save and update, timeline entries, creation with
+its workflow, and the workflow's limits (from Settings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from chalicelib.core import clock, errors, ids, workflows
+from chalicelib.core.identity import Identity
+from chalicelib.core.schemas import Priority
+from chalicelib.core.settings import get_settings
+from chalicelib.core.store import conditional, get_or_404
+from chalicelib.warnings import domain, store
+from chalicelib.warnings.domain import Status
+
+MACHINE = "warning-verification"
+
+
+def event(warning_id: str, action: str, actor: str = "system", **details: Any) -> None:
+    """Append one timeline entry (every step is timestamped, 6.3.3-2)."""
+    now = clock.now_ms()
+    store.WarningEventModel(
+        warning_id,
+        f"{now:013d}#{ids.ulid()}",
+        ts=now,
+        action=action,
+        actor=actor,
+        doc=orjson.dumps(details, default=str).decode(),
+    ).save()
+
+
+def load(warning_id: str, who: Identity | None = None) -> Any:
+    item = get_or_404(store.WarningModel, warning_id, field="warning_id")
+    if who is not None and not who.can_see(item.enterprise_id):
+        raise errors.NOT_FOUND(details={"warning_id": warning_id})
+    return item
+
+
+def save(item: Any, doc: dict[str, Any], **fields: Any) -> None:
+    """Write the warning (version-checked); `fields` sets status / awaiting / token."""
+    item.doc = orjson.dumps(
+        {k: v for k, v in doc.items() if k not in ("id", "status", "awaiting", "enterprise_id", "created_ms")}
+    ).decode()
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.save()
+
+
+def update(warning_id: str, change: Any, **fields: Any) -> dict[str, Any]:
+    """Read-modify-write with the version check, retried when another writer came in between."""
+    for _ in range(10):
+        item = load(warning_id)
+        doc = item.data()
+        change(doc)
+        with conditional():  # another writer came in between: read again
+            save(item, doc, **fields)
+            return doc
+    raise errors.CONFLICT(details={"warning_id": warning_id})
+
+
+def limits(priority: Priority) -> dict[str, int]:
+    s = get_settings()
+    return {
+        "verify_s": domain.verify_limit_s(priority, s.verify_urgent_s, s.verify_high_s, s.verify_other_s),
+        "escalate_s": s.escalate_s,
+        "head_s": s.safety_head_s,
+        "approval_s": s.approval_s,
+        "tracking_s": s.tracking_s,
+    }
+
+
+def create(doc: dict[str, Any], slot: str | None, actor: str, mode: str = "verify") -> dict[str, Any]:
+    """Store a new warning and start its workflow: verification, or (mode "release") straight to drafting."""
+    warning_id, now = doc.pop("id", None) or ids.new_id("wrn"), clock.now_ms()
+    priority = Priority(doc["priority"])
+    doc = {
+        **doc,
+        "verify_limit_s": limits(priority)["verify_s"],
+        "escalation_level": 0,
+        "feedback": [],
+        "draft_version": 0,
+        "slot": slot,
+    }
+    item = store.WarningModel(
+        warning_id, enterprise_id=doc.pop("enterprise_id"), created_ms=now, status=Status.VERIFYING.value
+    )
+    save(item, doc)
+    event(warning_id, "created", actor, source=doc["source"], priority=priority.value, title=doc["title"])
+    workflows.start(
+        MACHINE, workflows.execution_name(warning_id), {"id": warning_id, "limits": limits(priority), "mode": mode}
+    )
+    return item.data()
