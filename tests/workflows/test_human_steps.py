@@ -120,9 +120,10 @@ def active_incident(api: Any, setenv: Callable[[str, str], None]) -> str:
     assert r.status_code == 201, r.json
     iid = r.json["id"]
     assert api.post(f"/incidents/{iid}/activate", role="commander").status_code == 200
-    wait_for("awaiting stand-down", lambda: api.get(f"/incidents/{iid}", role="commander").json["incident"][
-        "awaiting_stand_down"
-    ])
+    wait_for(
+        "awaiting stand-down",
+        lambda: api.get(f"/incidents/{iid}", role="commander").json["incident"]["awaiting_stand_down"],
+    )
     return iid
 
 
@@ -181,9 +182,8 @@ def test_stand_down_with_step_functions_down_is_handed_back_and_retried(
     assert done["status"] == "closed"
 
 
-def test_two_concurrent_verifications_one_wins(
-    api: Any, roster: None, resumes: Resumes, monkeypatch: pytest.MonkeyPatch  # noqa: F811
-) -> None:
+@pytest.mark.usefixtures("roster")
+def test_two_concurrent_verifications_one_wins(api: Any, resumes: Resumes, monkeypatch: pytest.MonkeyPatch) -> None:
     park = make_park(api)
     wid = warning_flow.report(api, park)
     warning_flow.awaiting(api, wid, "verification")
@@ -208,9 +208,8 @@ def test_two_concurrent_verifications_one_wins(
     wait_for(expected, lambda: warnings.load(wid).status == expected)
 
 
-def test_verification_with_step_functions_down_is_handed_back_and_retried(
-    api: Any, roster: None, resumes: Resumes  # noqa: F811
-) -> None:
+@pytest.mark.usefixtures("roster")
+def test_verification_with_step_functions_down_is_handed_back_and_retried(api: Any, resumes: Resumes) -> None:
     park = make_park(api)
     wid = warning_flow.report(api, park)
     warning_flow.awaiting(api, wid, "verification")
@@ -244,3 +243,20 @@ def test_two_concurrent_change_approvals_one_wins(api: Any, resumes: Resumes, mo
     assert len(approvals) == 1 and approvals[0]["actor"] == f"admin-{won}"
     assert [r["decision"] for r in resumes.calls] == [answers[won][0]]
     wait_for("the next step", lambda: changes.load(c["id"]).awaiting != "approval" or None)
+
+
+@pytest.mark.usefixtures("roster")
+def test_a_verification_on_an_expired_step_answers_at_once_and_is_recorded(api: Any, resumes: Resumes) -> None:
+    from chalicelib.warnings import store
+
+    park = make_park(api)
+    wid = warning_flow.report(api, park)
+    warning_flow.awaiting(api, wid, "verification")
+    item = store.WarningModel.get(wid, consistent_read=True)
+    real = item.token
+    item.update(actions=[store.WarningModel.token.set("not-a-live-token")], add_version_condition=False)
+    r = api.post(f"/warnings/{wid}/verification", role="duty_officer", json={"outcome": "confirmed", "level": "blue"})
+    assert r.status_code == 409 and r.json["code"] == "STEP_EXPIRED"
+    assert "verification_not_applied" in warning_flow.actions(api, wid)
+    workflows.resume(real, {"outcome": "false_alarm", "level": None, "by": "test"})
+    wait_for("false alarm closed", lambda: warnings.load(wid).status == "false_alarm")
