@@ -26,7 +26,7 @@ from tests.settings_env import setenv_fixture  # noqa: F401 (the `setenv` fixtur
 from tests.support import make_park, wait_for
 from tests.workflows import test_change_approval as change_flow
 from tests.workflows import test_warning_verification as warning_flow
-from tests.workflows.test_warning_verification import roster  # noqa: F401 (the duty roster fixture)
+from tests.workflows.test_warning_verification import fast_limits, roster  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.xdist_group("human-steps")
 
@@ -260,3 +260,28 @@ def test_a_verification_on_an_expired_step_answers_at_once_and_is_recorded(api: 
     assert "verification_not_applied" in warning_flow.actions(api, wid)
     workflows.resume(real, {"outcome": "false_alarm", "level": None, "by": "test"})
     wait_for("false alarm closed", lambda: warnings.load(wid).status == "false_alarm")
+
+
+@pytest.mark.usefixtures("roster", "fast_limits")
+def test_a_verification_that_expired_is_dropped_at_escalation_and_the_escalated_step_completes(api: Any) -> None:
+    from chalicelib.warnings import store
+
+    park = make_park(api)
+    wid = warning_flow.report(api, park)
+    warning_flow.awaiting(api, wid, "verification")
+    item = store.WarningModel.get(wid, consistent_read=True)
+    item.update(actions=[store.WarningModel.token.set("not-a-live-token")], add_version_condition=False)
+    late = api.post(f"/warnings/{wid}/verification", role="duty_officer", json={"outcome": "confirmed", "level": "red"})
+    assert late.status_code == 409 and late.json["code"] == "STEP_EXPIRED"
+    escalated = wait_for(
+        "escalation",
+        lambda: (
+            (w := warning_flow.warning(api, wid)["warning"]).get("escalation_level") == 1
+            and w["awaiting"] == "verification"
+            and w
+        ),
+    )
+    assert "verification" not in escalated and "verified_by" not in escalated  # the late answer was not kept
+    r = api.post(f"/warnings/{wid}/verification", role="commander", json={"outcome": "confirmed", "level": "yellow"})
+    assert r.status_code == 200, r.json
+    assert warning_flow.awaiting(api, wid, "approval")["warning"]["verification"]["level"] == "yellow"
