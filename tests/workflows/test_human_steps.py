@@ -282,6 +282,8 @@ def test_a_verification_that_expired_is_dropped_at_escalation_and_the_escalated_
         ),
     )
     assert "verification" not in escalated and "verified_by" not in escalated  # the late answer was not kept
-    r = api.post(f"/warnings/{wid}/verification", role="commander", json={"outcome": "confirmed", "level": "yellow"})
+    body = {"outcome": "false_alarm", "reason": "探头受潮漂移"}  # ends the execution: no timer left running
+    r = api.post(f"/warnings/{wid}/verification", role="commander", json=body)
     assert r.status_code == 200, r.json
-    assert warning_flow.awaiting(api, wid, "approval")["warning"]["verification"]["level"] == "yellow"
+    wait_for("false alarm closed", lambda: warnings.load(wid).status == "false_alarm")
+    assert warnings.load(wid).data()["verification"]["outcome"] == "false_alarm"
