@@ -1,22 +1,21 @@
 """Change request use cases (变更管理, 6.2.4-2): submit, list, detail, and the human steps of the workflow.
 
 A submitted change locks its configuration items (one open change per CI) and starts the change-approval
-workflow. A human step is completed by clearing the stored task token in a conditional update (so a step
-is completed once), recording who did what in the timeline, then resuming the workflow.
+workflow. A human step is completed through the kernel's one primitive (`core.steps`): the stored task token
+is cleared in a conditional update (so a step is completed once), who did what is recorded in the timeline,
+then the workflow resumes; if Step Functions does not answer, the step is handed back.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from pynamodb.exceptions import UpdateError
 
 from chalicelib.changes import cmdb, domain, store
 from chalicelib.changes.schemas import ChangeIn
-from chalicelib.core import clock, errors, ids, workflows
+from chalicelib.core import clock, errors, ids, steps, workflows
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.settings import CHANGE_LIMITS, get_settings
@@ -182,36 +181,31 @@ def detail(change_id: str) -> dict[str, Any]:
 
 
 def complete_step(change_id: str, step: str, who: Identity, answer: str, notes: str) -> dict[str, Any]:
-    """Complete the human step the workflow waits for: claim it once, record it, resume the workflow."""
-    item = load(change_id)
-    if item.awaiting != step or not item.token:
-        raise domain.WRONG_STEP(details={"step": step, "awaiting": item.awaiting, "status": item.status})
-    domain.check_actor(step, who.subject, item.requester, item.implementer)
-    domain.check_notes(step, answer, notes)
-    token, model = item.token, store.ChangeModel
-    actions: list[Action] = [model.awaiting.remove(), model.token.remove(), model.updated_ms.set(clock.now_ms())]
-    if step == domain.Step.IMPLEMENTATION:
-        actions.append(model.implementer.set(who.subject))
-    with conditional(domain.WRONG_STEP(details={"step": step, "reason": "completed concurrently"})):
-        # The condition, not the version, decides: only the stored token's holder completes the step.
-        item.update(
-            actions=actions, condition=(model.awaiting == step) & (model.token == token), add_version_condition=False
-        )
+    """Complete the human step the workflow waits for, once (`core.steps`): claim it, record it, resume."""
     key = {"approval": "decision", "rollback": "done"}.get(step, "result")
     value: Any = True if step == domain.Step.ROLLBACK else answer
-    # Recorded before resuming so the timeline keeps the order in which things happened.
-    event(change_id, step, who.subject, **{key: value, "notes": notes})
-    try:
-        workflows.resume(token, {key: value, "comment" if step == "approval" else "notes": notes, "by": who.subject})
-    except errors.AppError:
-        event(change_id, f"{step}_not_applied", who.subject, reason="step expired before it was completed")
-        raise
-    except Exception as exc:
-        # Step Functions did not answer: hand the step back (unless the workflow has moved on) so it can be retried.
-        restore: list[Action] = [model.awaiting.set(step), model.token.set(token)]
-        with contextlib.suppress(UpdateError):
-            still = model.awaiting.does_not_exist() & (model.status == item.status)
-            item.update(actions=restore, condition=still, add_version_condition=False)
-        event(change_id, f"{step}_not_applied", who.subject, reason=type(exc).__name__)
-        raise errors.DEPENDENCY_UNAVAILABLE(details={"service": "stepfunctions"}) from exc
+    model = store.ChangeModel
+
+    def rules(item: store.ChangeModel) -> None:
+        domain.check_actor(step, who.subject, item.requester, item.implementer)
+        domain.check_notes(step, answer, notes)
+
+    def decide(item: store.ChangeModel) -> list[Action]:
+        actions: list[Action] = [model.updated_ms.set(clock.now_ms())]
+        if step == domain.Step.IMPLEMENTATION:
+            actions.append(model.implementer.set(who.subject))
+        return actions
+
+    steps.complete(
+        lambda: load(change_id),
+        step,
+        {key: value, "comment" if step == "approval" else "notes": notes, "by": who.subject},
+        not_awaited=lambda item: domain.WRONG_STEP(
+            details={"step": step, "awaiting": item.awaiting, "status": item.status}
+        ),
+        check=rules,
+        decide=decide,
+        record=lambda _: event(change_id, step, who.subject, **{key: value, "notes": notes}),
+        not_applied=lambda reason: event(change_id, f"{step}_not_applied", who.subject, reason=reason),
+    )
     return public(load(change_id))

@@ -1,4 +1,4 @@
-"""Incident tables: incidents (with the stand-down token), the command log, instructions."""
+"""Incident tables: incidents (with the stand-down step and its token), the command log, instructions."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ class IncidentModel(Model):
     enterprise_id = UnicodeAttribute()
     status = UnicodeAttribute()
     created_ms = NumberAttribute()
-    token = UnicodeAttribute(null=True)  # stand-down task token: never returned by the API
+    awaiting = UnicodeAttribute(null=True)  # the human step the workflow waits for ("stand_down")
+    token = UnicodeAttribute(null=True)  # its task token: never returned by the API
     doc = UnicodeAttribute()
     version = VersionAttribute()
 

@@ -23,6 +23,9 @@ def assign(warning_id: str, level: int, reminder: bool = False) -> None:
     people = _people(level)
 
     def change(doc: dict[str, Any]) -> None:
+        # A verification that did not take effect (its step expired meanwhile, or was handed back) is not kept.
+        for key in ("verification", "verified_ms", "verified_by", "limit_review"):
+            doc.pop(key, None)
         doc["escalation_level"] = level
         doc["assignees"] = [{"subject": p["subject"], "name": p["name"]} for p in people]
         doc["assigned_ms"] = clock.now_ms()

@@ -32,6 +32,12 @@ def load(incident_id: str, who: Identity | None = None) -> Any:
     return item
 
 
+def encode(doc: dict[str, Any]) -> str:
+    """The stored `doc` of an incident: its data without what has an attribute of its own."""
+    own = ("id", "enterprise_id", "status", "created_ms", "awaiting_stand_down")
+    return orjson.dumps({k: v for k, v in doc.items() if k not in own}).decode()
+
+
 def update(incident_id: str, change: Any, **fields: Any) -> dict[str, Any]:
     """Read-modify-write guarded by the version (the workflow and the API write the same record)."""
     for _ in range(10):
@@ -40,13 +46,7 @@ def update(incident_id: str, change: Any, **fields: Any) -> dict[str, Any]:
         change(doc)
         for name, value in fields.items():
             setattr(item, name, value)
-        item.doc = orjson.dumps(
-            {
-                k: v
-                for k, v in doc.items()
-                if k not in ("id", "enterprise_id", "status", "created_ms", "awaiting_stand_down")
-            }
-        ).decode()
+        item.doc = encode(doc)
         with conditional():  # another writer came in between: read again
             item.save()
             return item.data()

@@ -12,12 +12,19 @@ from chalicelib.incidents.service.records import load, log, replay, update
 
 
 def await_stand_down(incident_id: str, token: str) -> None:
-    update(incident_id, lambda d: None, token=token)
+    """Store the task token of the stand-down step (终止响应) the workflow now waits for."""
+    update(incident_id, lambda d: None, awaiting="stand_down", token=token)
 
 
 def archive(incident_id: str) -> None:
     """Close and archive (5.2.2-4, 6.4.4): the JSON record and the zh-CN report in S3; the audit log notes it."""
-    update(incident_id, lambda d: d.update(closed_ms=clock.now_ms()), status=domain.Status.CLOSED.value, token=None)
+    update(
+        incident_id,
+        lambda d: d.update(closed_ms=clock.now_ms()),
+        status=domain.Status.CLOSED.value,
+        awaiting=None,
+        token=None,
+    )
     incident = load(incident_id).data()
     record = {
         "incident": incident,

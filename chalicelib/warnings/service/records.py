@@ -38,11 +38,16 @@ def load(warning_id: str, who: Identity | None = None) -> Any:
     return item
 
 
-def save(item: Any, doc: dict[str, Any], **fields: Any) -> None:
-    """Write the warning (version-checked); `fields` sets status / awaiting / token."""
-    item.doc = orjson.dumps(
+def encode(doc: dict[str, Any]) -> str:
+    """The stored `doc` of a warning: its data without what has an attribute of its own."""
+    return orjson.dumps(
         {k: v for k, v in doc.items() if k not in ("id", "status", "awaiting", "enterprise_id", "created_ms")}
     ).decode()
+
+
+def save(item: Any, doc: dict[str, Any], **fields: Any) -> None:
+    """Write the warning (version-checked); `fields` sets status / awaiting / token."""
+    item.doc = encode(doc)
     for name, value in fields.items():
         setattr(item, name, value)
     item.save()

@@ -1,54 +1,55 @@
 """The human steps through the API (verify, approve, feed back, close).
 
-A human step is completed by storing what the person decided, clearing the stored task token in the same
-conditional write (so a step is completed once), then resuming the workflow. If the step timed out at that
-very moment (escalation), the decision is delivered to the escalated step instead.
+Each completes the step the warning workflow waits on through the kernel's one primitive (`core.steps`): the
+person's decision is stored in the same conditional write that clears the stored task token, so a step is
+completed once; the loser of a race is told at once. A step the workflow is not waiting for (yet, or any
+more, e.g. while it escalates) answers 409 now: the caller refreshes and retries, nobody waits in a request.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from chalicelib.core import clock, errors, workflows
+from chalicelib.core import clock, steps
 from chalicelib.core.identity import Identity
-from chalicelib.core.store import conditional
-from chalicelib.warnings import domain
+from chalicelib.warnings import domain, store
 from chalicelib.warnings.schemas import ApprovalIn, FeedbackIn, VerificationIn
-from chalicelib.warnings.service.records import event, load, save, update
+from chalicelib.warnings.service.records import encode, event, load, update
 
 
 def complete_step(
-    warning_id: str, step: str, who: Identity, record: dict[str, Any], output: dict[str, Any], check: Any = None
+    warning_id: str,
+    step: str,
+    who: Identity,
+    record: dict[str, Any],
+    output: dict[str, Any],
+    check: Any = None,
+    action: str | None = None,
+    details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Store the decision, clear the token (once), resume the workflow; follow an escalation if one raced."""
-    deadline = time.monotonic() + 10
-    while True:
-        item = load(warning_id, who)
-        doc = item.data()
-        between = item.awaiting is None and item.status == domain.STEP_STATUS[step]  # e.g. escalating
-        if not between:
-            domain.require_step(item.status, step, item.awaiting)
+    """Store the decision and clear the token (once), record `action` in the timeline, resume the workflow."""
+
+    def rules(item: Any) -> None:
+        domain.require_step(item.status, step, item.awaiting)
         if check is not None:
-            check(doc)
-        token = item.token
-        if between or not token:  # the workflow is between tasks: its await stores the token in a moment
-            if time.monotonic() > deadline:
-                raise workflows.STEP_EXPIRED()
-            time.sleep(0.2)
-            continue
-        doc.update(record)
-        with conditional() as write:
-            save(item, doc, awaiting=None, token=None)
-        if write.failed:
-            continue  # someone moved first: re-check the step on the fresh record
-        try:
-            workflows.resume(token, output)
-            return load(warning_id).data()
-        except errors.AppError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)  # the step timed out just now: the escalated step will store a new token
+            check(item.data())
+
+    def decide(item: Any) -> list[Any]:
+        return [store.WarningModel.doc.set(encode({**item.data(), **record}))]
+
+    steps.complete(
+        lambda: load(warning_id, who),
+        step,
+        output,
+        not_awaited=lambda item: domain.WRONG_STEP(
+            details={"status": item.status, "step": step, "awaiting": item.awaiting}
+        ),
+        check=rules,
+        decide=decide,
+        record=(lambda _: event(warning_id, action, who.subject, **(details or {}))) if action else None,
+        not_applied=lambda reason: event(warning_id, f"{step}_not_applied", who.subject, reason=reason),
+    )
+    return load(warning_id).data()
 
 
 def verify(warning_id: str, who: Identity, body: VerificationIn) -> dict[str, Any]:
@@ -61,34 +62,29 @@ def verify(warning_id: str, who: Identity, body: VerificationIn) -> dict[str, An
         "limit_review": body.suggest_limit_review and body.outcome == "false_alarm",
     }
     output = {"outcome": body.outcome, "level": verification["level"], "by": who.subject}
-    data = complete_step(warning_id, "verification", who, record, output)
-    event(
-        warning_id,
-        "verified",
-        who.subject,
-        outcome=body.outcome,
-        level=verification["level"],
-        impact=body.impact,
-        reason=body.reason,
-        method=body.method,
-    )
-    return data
+    details = {
+        "outcome": body.outcome,
+        "level": verification["level"],
+        "impact": body.impact,
+        "reason": body.reason,
+        "method": body.method,
+    }
+    return complete_step(warning_id, "verification", who, record, output, action="verified", details=details)
 
 
 def approve(warning_id: str, who: Identity, body: ApprovalIn) -> dict[str, Any]:
     """Publication approval by someone other than the verifier (four eyes); a rejection goes back to drafting."""
     approval = {**body.model_dump(mode="json"), "by": who.subject, "at": clock.now_ms()}
-    data = complete_step(
+    return complete_step(
         warning_id,
         "approval",
         who,
         {"approval": approval},
         {"decision": body.decision, "by": who.subject},
         check=lambda doc: domain.check_four_eyes(doc, who.subject),
+        action="approved" if body.decision == "approve" else "rejected",
+        details={"comment": body.comment, "edited": [e.audience for e in body.edits]},
     )
-    action = "approved" if body.decision == "approve" else "rejected"
-    event(warning_id, action, who.subject, comment=body.comment, edited=[e.audience for e in body.edits])
-    return data
 
 
 def feedback(warning_id: str, who: Identity, body: FeedbackIn) -> dict[str, Any]:
@@ -107,6 +103,7 @@ def feedback(warning_id: str, who: Identity, body: FeedbackIn) -> dict[str, Any]
 def close(warning_id: str, who: Identity, reason: str) -> dict[str, Any]:
     """The risk is lifted: the tracking step ends and the workflow closes the warning."""
     closure = {"reason": reason, "by": who.subject, "at": clock.now_ms()}
-    data = complete_step(warning_id, "tracking", who, {"closure": closure}, {"closed": True, "by": who.subject})
-    event(warning_id, "close_requested", who.subject, reason=reason)
-    return data
+    output = {"closed": True, "by": who.subject}
+    return complete_step(
+        warning_id, "tracking", who, {"closure": closure}, output, action="close_requested", details={"reason": reason}
+    )
