@@ -15,6 +15,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.audit import checkpoints, domain, sequencer, store
+from chalicelib.core import errors
 
 MAX_RECORDS = 1000  # chained records one call reads at most (at least domain.SEGMENT)
 MAX_SEGMENTS = 100  # signed checkpoints one call reads at most (a quiet hour makes many short segments)
@@ -96,6 +97,8 @@ def _head_holds(latest_seq: int, latest_hash: str) -> bool:
 def verify(from_seq: int | None = None, max_records: int = MAX_RECORDS) -> VerifyReport:
     """Check the newest signed checkpoint, then walk at most `max_records` records from the last verified
     checkpoint (or `from_seq`); progress is stored only when everything walked held."""
+    if from_seq and checkpoints.at(from_seq) is None:  # a cursor names a checkpoint, else it is the caller's error
+        raise errors.invalid_field("query.from_seq", "不是签名检查点的序号（用上次的 next_from_seq，或 0 从头校验）")
     head = sequencer.head()
     pending = store.PendingEntryModel.count(store.PENDING, limit=10_000)
     latest = checkpoints.latest()

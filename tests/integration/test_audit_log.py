@@ -268,3 +268,29 @@ def test_a_young_intent_waits_and_an_abandoned_one_is_chained(api, monkeypatch):
     sequencer.run()
     chained = list(store.AuditRecordModel.by_actor.query(entry["actor"]))
     assert [(r.id, r.result) for r in chained] == [(entry["id"], "started")]
+
+
+@pytest.mark.parametrize("value", ["7", "999999999"])
+def test_verify_from_a_seq_that_is_no_checkpoint_is_422_naming_it(api, value):
+    _drain()
+    r = api.get(f"/audit/verify?from_seq={value}", role="auditor")
+    if value == "7" and r.status_code == 200:  # 7 may be a checkpoint of this chain: then it verifies from there
+        assert r.json["ok"]
+        return
+    assert r.status_code == 422, r.json
+    assert r.json["details"]["errors"][0]["field"] == "query.from_seq"
+
+
+def test_the_scheduled_sequencer_lambda_chains_and_signs_in_the_embedded_stack(api, stack):
+    import orjson
+
+    from chalicelib.audit.handlers import SEQUENCER
+    from chalicelib.core import aws
+    from local.scheduler import scheduled_event
+
+    subject = f"lambda-{uuid.uuid4().hex[:8]}"
+    assert api.get("/audit/records?limit=1", token=api.token("auditor", subject=subject)).status_code == 200
+    out = aws.client("lambda").invoke(FunctionName=stack.functions[SEQUENCER], Payload=orjson.dumps(scheduled_event()))
+    assert "FunctionError" not in out, out["Payload"].read()
+    assert [r.actor for r in store.AuditRecordModel.by_actor.query(subject)] == [subject]
+    assert sequencer.head().checkpoint_seq == sequencer.head().last_seq
