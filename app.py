@@ -6,6 +6,7 @@ from chalice import Chalice
 from chalicelib import bootstrap
 from chalicelib.alarms.handlers import bp as alarm_handlers
 from chalicelib.alarms.routes import bp as alarm_routes
+from chalicelib.audit.handlers import bp as audit_handlers
 from chalicelib.audit.routes import bp as audit_routes
 from chalicelib.changes.handlers import bp as change_handlers
 from chalicelib.changes.routes import bp as change_routes
@@ -36,6 +37,7 @@ app.register_middleware(http_middleware, "http")
 
 app.register_blueprint(system_routes)
 app.register_blueprint(audit_routes)
+app.register_blueprint(audit_handlers)
 app.register_blueprint(registry_routes)
 app.register_blueprint(telemetry_routes)
 app.register_blueprint(telemetry_handlers)

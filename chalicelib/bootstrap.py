@@ -7,7 +7,7 @@ use (core.aws), never here. No other module fills a port.
 
 | port (owner)                          | filled with                                   |
 | ------------------------------------- | --------------------------------------------- |
-| core.auditing sink (core.http, tasks)  | audit.service.append (hash-chained log)       |
+| core.auditing sink (core.http, tasks)  | audit.service.append (durable pending entry)  |
 | notify.channels SMS                   | notify.channels.SnsSms                        |
 | alarms.ports plans                    | plans.context.alarm_plans (plans, resources)  |
 | alarms.ports last_values              | telemetry.snapshots.last_values               |

@@ -13,10 +13,17 @@ from chalice.cdk import Chalice
 from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
-from chalicelib.core import catalog
+from chalicelib.audit.sequencer import BROKEN_METRIC as AUDIT_CHAIN_BROKEN
+from chalicelib.core import catalog, observability
+from chalicelib.core.auditing import FAILURE_METRIC as AUDIT_APPEND_FAILED
 from infra.storage import Data
 
 _PERIOD = Duration.minutes(1)
+
+
+def camel_dash(name: str) -> str:
+    """AuditAppendFailed -> audit-append-failed (alarm names follow the resource names)."""
+    return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
 
 
 def _alarm(
@@ -86,6 +93,21 @@ def build(
             action,
             f"Lambda function {fid} raised errors.",
         )
+    # The audit log (docs/audit.md, runbook): an entry not stored (the request answered 503), or a chain the
+    # sequencer refused to sign because a record changed after it was chained.
+    for metric_name, description in (
+        (AUDIT_APPEND_FAILED, "Audit entries could not be stored: audited requests answer 503 AUDIT_UNAVAILABLE."),
+        (AUDIT_CHAIN_BROKEN, "The audit sequencer found a chained record changed and stopped signing checkpoints."),
+    ):
+        metric = cw.Metric(
+            namespace=observability.metrics.namespace,
+            metric_name=metric_name,
+            statistic="Sum",
+            period=_PERIOD,
+            dimensions_map={"service": observability.SERVICE},  # Powertools' default dimension
+        )
+        name = catalog.resource_name(camel_dash(metric_name))
+        _alarm(scope, f"{metric_name}Alarm", name, metric, action, description)
     for logical, machine in machines.items():
         _alarm(
             scope,

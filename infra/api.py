@@ -12,8 +12,10 @@ from typing import Any
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 from chalice.cdk import Chalice
+from chalice.utils import to_cfn_resource_name as camel
 from constructs import Node
 
+from chalicelib.audit.handlers import SEQUENCER
 from chalicelib.core import catalog, observability, settings
 from chalicelib.core.settings import PACKAGING, Settings, env_names
 from infra.iam import LambdaRoles
@@ -60,6 +62,8 @@ def runtime_env(data: Data, machines: dict[str, str], deployed: Settings) -> dic
         env[topic.env] = data.topics[topic.logical].topic_arn
     for bucket in catalog.BUCKETS:
         env[bucket.env] = data.buckets[bucket.logical].bucket_name
+    for logical, key in data.signing_keys.items():
+        env[next(b for b in catalog.BUCKETS if b.logical == logical).key_env] = key.key_id
     for machine in catalog.STATE_MACHINES:
         env[machine.env] = machines[machine.logical]
     return env
@@ -138,6 +142,10 @@ def build(scope: Any, data: Data, roles: LambdaRoles, shape: AppShape, env: dict
         chalice.get_resource("RestAPI").add_property_override("TracingEnabled", True)  # X-Ray from the edge
     for task in shape.task_ids:
         chalice.get_resource(task).add_property_override("Role", roles.tasks.role_arn)
+    # The audit sequencer (docs/audit.md): its own role, and one run at a time (the chain has one writer).
+    sequencer = chalice.get_resource(camel(SEQUENCER))
+    sequencer.add_property_override("Role", roles.audit.role_arn)
+    sequencer.add_property_override("ReservedConcurrentExecutions", 1)
     events = _sam_events(chalice)
     for source in shape.sources:
         _wire(chalice, source, data, events)

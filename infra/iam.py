@@ -15,7 +15,7 @@ from constructs import Construct
 
 from chalicelib.core import observability
 from infra.introspect import AppShape, log_group_name
-from infra.storage import Data, table_arns
+from infra.storage import Data, signer_role_name, table_arns
 
 METRICS_NAMESPACE = observability.metrics.namespace  # Powertools EMF namespace of the runtime
 COMMAND_TOPICS = "park/*/commands/*"  # device commands: park/{enterprise_id}/commands/{device_id}
@@ -32,11 +32,18 @@ _WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
 _REMOVE = ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
 
 
+# The audit tables (docs/audit.md): every function may add a pending entry (PutItem, never UpdateItem or
+# DeleteItem) and read both; only the sequencer's role writes the chain and removes what it chained.
+AUDIT_CHAIN, AUDIT_PENDING = "audit", "audit-pending"
+AUDIT_CHECKPOINTS = "audit-checkpoints"  # the catalogue bucket (Object Lock) and its signing key
+
+
 @dataclass
 class LambdaRoles:
     api: iam.Role
     events: iam.Role
     tasks: iam.Role
+    audit: iam.Role  # the audit sequencer: the chain's only writer and the checkpoints' only signer
 
 
 def _stmt(actions: list[str], resources: list[str], **kw: object) -> iam.PolicyStatement:
@@ -67,15 +74,19 @@ def _common(stack: Stack, data: Data, machines: list[str]) -> list[iam.PolicySta
         ),
         _stmt(["iot:Publish"], [stack.format_arn(service="iot", resource="topic", resource_name=COMMAND_TOPICS)]),
     ]
+    audit = (AUDIT_CHAIN, AUDIT_PENDING)
     for append_only in (False, True):  # one statement per kind keeps the inline policy far below 10 KB
         arns = [
             arn
             for spec, table in data.tables.values()
-            if spec.append_only == append_only
+            if spec.append_only == append_only and spec.logical not in audit
             for arn in table_arns(spec, table)
         ]
         if arns:
             out.append(_stmt(_READ + _WRITE + ([] if append_only else _REMOVE), arns))
+    if AUDIT_CHAIN in data.tables:
+        out.append(_stmt(_READ, _arns(data, AUDIT_CHAIN)))
+        out.append(_stmt([*_READ, "dynamodb:PutItem"], _arns(data, AUDIT_PENDING)))
     queues = [main.queue_arn for _, main, _ in data.queues.values()]
     if queues:
         out.append(_stmt(["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"], queues))
@@ -84,7 +95,12 @@ def _common(stack: Stack, data: Data, machines: list[str]) -> list[iam.PolicySta
         out.append(_stmt(["sns:Publish", "sns:GetTopicAttributes"], topics))
         out.append(_stmt(["kms:GenerateDataKey*", "kms:Decrypt"], [data.key.key_arn]))
     if data.buckets:
-        out.append(_stmt(["s3:GetObject", "s3:PutObject"], [f"{b.bucket_arn}/*" for b in data.buckets.values()]))
+        writable = [b for logical, b in data.buckets.items() if logical not in data.signing_keys]
+        out.append(_stmt(["s3:GetObject", "s3:PutObject"], [f"{b.bucket_arn}/*" for b in writable]))
+        signed = [f"{data.buckets[logical].bucket_arn}/*" for logical in data.signing_keys]
+        if signed:  # signed documents are read (and their signatures verified) by anyone, written by the signer
+            out.append(_stmt(["s3:GetObject"], signed))
+            out.append(_stmt(["kms:Verify", "kms:GetPublicKey"], [k.key_arn for k in data.signing_keys.values()]))
         # Listing a prefix (telemetry history reads one enterprise's hour prefixes) is a bucket-level action.
         out.append(_stmt(["s3:ListBucket"], [b.bucket_arn for b in data.buckets.values()]))
     if machines:
@@ -95,15 +111,35 @@ def _common(stack: Stack, data: Data, machines: list[str]) -> list[iam.PolicySta
     return out
 
 
+def _arns(data: Data, logical: str) -> list[str]:
+    spec, table = data.tables[logical]
+    return table_arns(spec, table)
+
+
+def _sequencer(data: Data) -> list[iam.PolicyStatement]:
+    """What the audit sequencer adds to the common statements: chain writes, pending removals, signing."""
+    out = [
+        _stmt([*_READ, "dynamodb:PutItem", "dynamodb:UpdateItem"], _arns(data, AUDIT_CHAIN)),
+        _stmt(["dynamodb:DeleteItem"], _arns(data, AUDIT_PENDING)[:1]),
+    ]
+    if AUDIT_CHECKPOINTS in data.signing_keys:
+        out.append(_stmt(["kms:Sign"], [data.signing_keys[AUDIT_CHECKPOINTS].key_arn]))
+        out.append(_stmt(["s3:PutObject"], [f"{data.buckets[AUDIT_CHECKPOINTS].bucket_arn}/*"]))
+    return out
+
+
 def _task_response(machines: list[str]) -> list[iam.PolicyStatement]:
     return [_stmt(["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"], machines)]
 
 
-def _role(scope: Construct, cid: str, description: str, statements: list[iam.PolicyStatement]) -> iam.Role:
+def _role(
+    scope: Construct, cid: str, description: str, statements: list[iam.PolicyStatement], name: str | None = None
+) -> iam.Role:
     # Inline: the policy is part of the role, so no event source mapping is created before its permissions.
     return iam.Role(
         scope,
         cid,
+        role_name=name,
         description=description,
         assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
         inline_policies={"access": iam.PolicyDocument(statements=statements)},
@@ -146,4 +182,11 @@ def build(scope: Construct, data: Data, shape: AppShape, machines: list[str]) ->
         api=_role(scope, "ApiHandlerRole", "chempark REST API handler", api),
         events=_role(scope, "EventFunctionRole", "chempark event Lambdas (SQS, schedules, streams)", events),
         tasks=_role(scope, "TaskFunctionRole", "chempark workflow task Lambdas", tasks),
+        audit=_role(
+            scope,
+            "AuditSequencerRole",
+            "chempark audit sequencer: the audit chain's only writer and checkpoint signer",
+            [*common, *_sequencer(data)],
+            name=signer_role_name(AUDIT_CHECKPOINTS),
+        ),
     )

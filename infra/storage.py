@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as ddb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -35,6 +35,7 @@ class Data:
     queues: dict[str, tuple[catalog.Queue, sqs.Queue, sqs.Queue]] = field(default_factory=dict)  # (spec, main, dlq)
     topics: dict[str, sns.Topic] = field(default_factory=dict)
     buckets: dict[str, s3.Bucket] = field(default_factory=dict)
+    signing_keys: dict[str, kms.Key] = field(default_factory=dict)  # by bucket logical (catalog.Bucket.signing_key)
     access_logs: s3.Bucket | None = None  # infra-only: server access logs of the catalogue buckets
 
     def queue_of(self, name: str | None, arn: str | None = None) -> tuple[catalog.Queue, sqs.Queue, sqs.Queue]:
@@ -174,9 +175,14 @@ def _bucket(scope: Construct, spec: catalog.Bucket, access_logs: s3.Bucket) -> s
                 abort_incomplete_multipart_upload_after=Duration.days(7),
             )
         )
+    lock = None
+    if spec.lock_days:  # compliance mode: no one, the account root included, shortens or lifts the retention
+        lock = s3.ObjectLockRetention.compliance(Duration.days(spec.lock_days))
     return s3.Bucket(
         scope,
         f"{camel(spec.logical)}Bucket",
+        object_lock_enabled=bool(spec.lock_days) or None,
+        object_lock_default_retention=lock,
         # Bucket names are global: account and region keep `<prefix>-<logical>` from colliding.
         bucket_name=f"{catalog.resource_name(spec.logical)}-{Aws.ACCOUNT_ID}-{Aws.REGION}",
         encryption=s3.BucketEncryption.S3_MANAGED,
@@ -228,4 +234,38 @@ def build(scope: Construct) -> Data:
     data.access_logs = _access_logs(scope)
     for bucket in catalog.BUCKETS:
         data.buckets[bucket.logical] = _bucket(scope, bucket, data.access_logs)
+        if bucket.signing_key:
+            data.signing_keys[bucket.logical] = _signing_key(scope, bucket)
     return data
+
+
+def signer_role_name(logical: str) -> str:
+    """The one role that may sign with a bucket's key (infra/iam.py creates it under this explicit name, so the
+    key policy can name it without a dependency cycle between the key and the role's policy)."""
+    return catalog.resource_name(f"{logical}-signer")
+
+
+def _signing_key(scope: Construct, spec: catalog.Bucket) -> kms.Key:
+    """Asymmetric key for the bucket's signed documents; its policy denies kms:Sign to every principal but the
+    signer role, whatever IAM policy another principal is given (docs/audit.md: the API roles cannot sign)."""
+    name = signer_role_name(spec.logical)
+    signer = Stack.of(scope).format_arn(service="iam", region="", resource="role", resource_name=name)
+    key = kms.Key(
+        scope,
+        f"{camel(spec.logical)}SigningKey",
+        alias=f"alias/{catalog.resource_name(spec.logical)}",
+        description=f"signs {spec.logical} (chempark-safety)",
+        key_spec=kms.KeySpec.ECC_NIST_P256,
+        key_usage=kms.KeyUsage.SIGN_VERIFY,
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            effect=iam.Effect.DENY,
+            principals=[iam.AnyPrincipal()],
+            actions=["kms:Sign"],
+            resources=["*"],  # "*" = this key, in a key policy
+            conditions={"ArnNotEquals": {"aws:PrincipalArn": signer}},
+        )
+    )
+    return key

@@ -246,11 +246,13 @@ def alarm_scenario(env: Env, t: Timeline) -> dict[str, Any]:
     actions = {r["action"] for r in audit}
     if not {"alarms.ack_alarm", "alarms.shelve_alarm"} <= actions:
         raise StepFailed(f"audit log lacks ack/shelve: {actions}")
-    t.ok(f"审计日志记录了确认与搁置（操作人 {audit[0]['actor']}，哈希链 seq {audit[0]['seq']}）")
+    where = f"哈希链 seq {audit[0]['seq']}" if audit[0].get("seq") else "已持久保存，待定序入链"
+    t.ok(f"审计日志记录了确认与搁置（操作人 {audit[0]['actor']}，{where}）")
     verify = env.call("GET", "/audit/verify", role="auditor")
     if not verify["ok"]:
         raise StepFailed(f"audit chain broken: {verify}")
-    t.ok(f"审计哈希链校验通过（{verify['checked']} 条）")
+    signed, pending = verify["checkpoint_seq"], verify["pending"]
+    t.ok(f"审计哈希链校验通过（本次 {verify['checked']} 条，签名检查点 seq {signed}，待入链 {pending} 条）")
     return {"tag": tag, "installation_id": inst, "alarms": seen, "sensor": sensor}
 
 

@@ -127,8 +127,19 @@ def _topics_and_buckets(out: Provisioned) -> None:
         ]
     for bucket in catalog.BUCKETS:
         name = catalog.resource_name(bucket.logical)
-        s3.create_bucket(Bucket=name)
+        if bucket.lock_days:  # as infra/storage.py: Object Lock, compliance mode, default retention
+            s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+            retention = {"Mode": "COMPLIANCE", "Days": bucket.lock_days}
+            s3.put_object_lock_configuration(
+                Bucket=name,
+                ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": retention}},
+            )
+        else:
+            s3.create_bucket(Bucket=name)
         out.env[bucket.env] = name
+        if bucket.signing_key:  # moto signs and verifies with real ECDSA keys, offline
+            created = aws.client("kms").create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY", Description=name)
+            out.env[bucket.key_env] = created["KeyMetadata"]["KeyId"]
 
 
 def _roles(resolve: Resolver) -> dict[str, str]:

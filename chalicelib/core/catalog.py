@@ -73,14 +73,15 @@ class Topic:
 
 @dataclass(frozen=True)
 class Bucket:
-    """S3 bucket (encrypted, versioned, public access blocked in AWS)."""
+    """S3 bucket (encrypted, versioned, public access blocked in AWS); `lock_days`: Object Lock (compliance);
+    `signing_key`: with an asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) only infra/'s roles named may sign with."""
 
     logical: str
     expire_days: int | None = None
-
-    @property
-    def env(self) -> str:
-        return _env("BUCKET", self.logical, "NAME")
+    lock_days: int | None = None
+    signing_key: bool = False
+    env = property(lambda self: _env("BUCKET", self.logical, "NAME"))
+    key_env = property(lambda self: _env("KEY", self.logical, "ID"))
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ TOPICS: tuple[Topic, ...] = (
 BUCKETS: tuple[Bucket, ...] = (
     Bucket("telemetry-archive", expire_days=400),
     Bucket("reports"),
+    Bucket("audit-checkpoints", lock_days=7 * 365, signing_key=True),  # signed audit checkpoints (docs/audit.md)
 )
 
 STATE_MACHINES: tuple[StateMachine, ...] = (
@@ -152,6 +154,7 @@ DEVICE_TOPICS = DeviceTopics()
 # PynamoDB models, as "module:Class", imported only by the provisioners and the infra tests.
 TABLE_MODELS: tuple[str, ...] = (
     "chalicelib.audit.store:AuditRecordModel",
+    "chalicelib.audit.store:PendingEntryModel",
     "chalicelib.registry.store:ParkModel",
     "chalicelib.registry.store:EnterpriseModel",
     "chalicelib.registry.store:ZoneModel",
@@ -232,6 +235,10 @@ def topic_arn(logical: str) -> str:
 
 def bucket_name(logical: str) -> str:
     return _lookup(next(b for b in BUCKETS if b.logical == logical).env)
+
+
+def signing_key_id(logical: str) -> str:
+    return _lookup(next(b for b in BUCKETS if b.logical == logical).key_env)
 
 
 def state_machine_arn(logical: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -65,6 +65,7 @@ class Call:
     source_ip: str
     target: str = ""
     audit_details: dict[str, Any] = field(default_factory=dict)
+    audit_id: str = ""  # the write's intent entry, replaced by its result (core.auditing)
 
 
 ANONYMOUS = Identity(subject="anonymous", roles=frozenset())
@@ -109,38 +110,30 @@ def _target_of(call: Call | None, params: dict[str, str]) -> str:
     return ",".join(f"{k}={v}" for k, v in params.items())
 
 
-def _audit(
-    spec: RouteSpec,
-    identity: Identity,
-    call: Call | None,
-    params: dict[str, str],
-    result: str,
-    status: int,
-    request_id: str,
-    source_ip: str,
-) -> None:
-    try:
-        auditing.record(
-            AuditEntry(
-                actor=identity.subject,
-                role=identity.role,
-                enterprise_id=identity.enterprise_id or "",
-                action=spec.action,
-                target=_target_of(call, params),
-                result=result,
-                status=status,
-                request_id=request_id,
-                source_ip=source_ip,
-                details=(call.audit_details if call is not None else {}),
-            )
-        )
-    except Exception:
-        # The business write already happened; failing the response would invite a duplicate retry.
-        # The failure is logged and counted so the operations team sees a gap in the chain at once.
-        logger.exception("audit append failed", extra={"action": spec.action, "request_id": request_id})
-        from chalicelib.core.observability import metrics
+def _entry(
+    spec: RouteSpec, identity: Identity, call: Call | None, params: dict[str, str], result: str, status: int
+) -> AuditEntry:
+    return AuditEntry(
+        actor=identity.subject,
+        role=identity.role,
+        enterprise_id=identity.enterprise_id or "",
+        action=spec.action,
+        target=_target_of(call, params),
+        result=result,
+        status=status,
+        request_id=call.request_id if call is not None else "",
+        source_ip=call.source_ip if call is not None else "",
+        details=(call.audit_details if call is not None else {}),
+        id=call.audit_id if call is not None else "",
+    )
 
-        metrics.add_metric(name="AuditAppendFailed", unit="Count", value=1)
+
+def _intent(spec: RouteSpec, call: Call, params: dict[str, str]) -> None:
+    """A write's entry is stored before the handler runs (result "started"): if the audit store is down the
+    request fails with nothing changed, and a Lambda dying mid-write still leaves its trace (docs/audit.md)."""
+    if spec.method in WRITE_METHODS:
+        stored = auditing.record(_entry(spec, call.identity, call, params, "started", 0), outcome="not_started")
+        call.audit_id = str(stored["id"])
 
 
 def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], params: dict[str, str]) -> Response:
@@ -157,6 +150,8 @@ def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], param
         query = _parse_query(spec, request)
         body = _parse_body(spec, request)
         call = Call(identity, params, body, query, request_id, source_ip)
+        if spec.audit:
+            _intent(spec, call, params)
         result = handler(call, **params)
         response = result if isinstance(result, Response) else json_response(result, spec.status, request_id)
         outcome, status = "ok", response.status_code
@@ -171,7 +166,14 @@ def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], param
         err = errors.INTERNAL()
         response, outcome, status = error_response(err, request_id), err.code, err.status
     if spec.audit:
-        _audit(spec, identity, call, params, outcome, status, request_id, source_ip)
+        # Durable before the response: a 2xx is never sent for an action whose record was not kept.
+        entry = _entry(spec, identity, call, params, outcome, status)
+        if call is None:
+            entry = replace(entry, request_id=request_id, source_ip=source_ip)
+        try:
+            auditing.record(entry, outcome="unknown" if call is not None and call.audit_id else "not_started")
+        except errors.AppError as exc:
+            response, status = error_response(exc, request_id), exc.status
     logger.debug(
         "request",
         extra={
