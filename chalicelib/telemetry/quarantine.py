@@ -74,7 +74,8 @@ def _item(row: Any) -> QuarantineItem:
 def page(who: Identity, q: QuarantineQuery) -> QuarantinePage:
     """Newest first, filtered by reason and window; park-wide when a park user names no enterprise."""
     now = clock.now_ms()
-    lo_ms = to_ms(q.from_) if q.from_ else now - QUARANTINE_DAYS * 86_400_000
+    # nothing older than the retention is kept, so an earlier `from` reads no more days than the default
+    lo_ms = max(to_ms(q.from_) if q.from_ else 0, now - QUARANTINE_DAYS * 86_400_000)
     hi_ms = to_ms(q.to) if q.to else now + 60_000
     keys = store.QuarantineModel.key.between(f"{lo_ms:013d}", f"{hi_ms:013d}~")
     live = store.QuarantineModel.expires > clock.now()  # moto never expires TTL items; AWS takes up to days
