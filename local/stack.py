@@ -52,12 +52,25 @@ class Stack:
 
 
 class _ApiServer:
+    """The Chalice local server, answering every HTTP method through the app: Chalice's handler knows seven
+    methods and http.server answers any other (TRACE, CONNECT, PROPFIND...) with an HTML 501, while the app
+    answers a method a path does not declare with 405 in the project's error shape (core.responses)."""
+
     def __init__(self, app: Any, port: int) -> None:
         from chalice.config import Config
-        from chalice.local import create_local_server
+        from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
+
+        class AnyMethod(ChaliceRequestHandler):
+            def __getattr__(self, name: str) -> Any:
+                if name.startswith("do_"):  # http.server looks up do_<METHOD> for the request line's method
+                    return self._generic_handle
+                raise AttributeError(name)
 
         config = Config.create(chalice_stage="local", app_name="chempark", lambda_timeout=60, lambda_memory_size=512)
-        self.server = create_local_server(app, config, "127.0.0.1", port)
+        if not isinstance(app, LocalChalice):  # what chalice.local.create_local_server does, once per process
+            CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+            app.__class__ = CustomLocalChalice
+        self.server = LocalDevServer(app, config, "127.0.0.1", port, handler_cls=AnyMethod)
         self.thread = threading.Thread(target=self.server.server.serve_forever, name="api", daemon=True)
 
     def start(self) -> None:
