@@ -106,6 +106,18 @@ def _tokens(issuer: Any, seeded: Any) -> dict[str, str]:
     return tokens
 
 
+def cursor_key(directory: Path) -> str:
+    """The embedded stack's page-cursor HMAC key: generated once into .local/ (never committed), so cursors
+    survive a restart of `make run` as they survive a redeploy in AWS."""
+    path = directory / "cursor.key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, quiet: bool = False) -> Stack:
     """Bring everything up; the caller owns `stack.stop()`. `mqtt_port` is the broker's TLS listener."""
     from local import env
@@ -121,6 +133,7 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
     env.log_to_file(STATE / "logs" / "lambda.log")
     issuer = Issuer.load_or_create(STATE)
     os.environ["CHEMPARK_JWT_PUBLIC_KEY"] = issuer.public_pem
+    os.environ["CHEMPARK_CURSOR_KEY"] = cursor_key(STATE)
     stack = Stack(api_port=api_port, mqtt_port=mqtt_port)
     try:
         server, stack.moto_url = env.start_moto()
@@ -168,7 +181,7 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
                     "env": {
                         k: v
                         for k, v in os.environ.items()
-                        if k.startswith("CHEMPARK_") and k != "CHEMPARK_JWT_PUBLIC_KEY"
+                        if k.startswith("CHEMPARK_") and k not in ("CHEMPARK_JWT_PUBLIC_KEY", "CHEMPARK_CURSOR_KEY")
                     },
                 },
                 indent=2,

@@ -3,7 +3,8 @@
 A context's routes.py registers its handlers with `route(...)`. The wrapper authenticates the bearer
 token, checks the route's roles, validates the query and body with pydantic (422 naming the field),
 calls the handler with a `Call`, serialises the result (core.responses) and records the audit entry
-through the kernel's audit port (core.auditing).
+through the kernel's audit port (core.auditing). Only that parsing answers 422 on its own: any other failure,
+a pydantic error while the handler builds its answer included, is a logged 500 INTERNAL with the request id.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import orjson
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.core import auditing, authn, errors, ids
+from chalicelib.core import auditing, authn, errors, ids, pagination
 from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.identity import Identity, Role
 from chalicelib.core.observability import logger
@@ -162,7 +163,8 @@ def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], param
         query = _parse_query(spec, request)
         body = _parse_body(spec, request)
         call = Call(identity, params, body, query, request_id, source_ip)
-        result = handler(call, **params)
+        with pagination.bound_to(f"{spec.method} {spec.path}"):  # a cursor is valid only on the route that issued it
+            result = handler(call, **params)
         response = result if isinstance(result, Response) else json_response(result, spec.status, request_id)
         outcome, status = "ok", response.status_code
     except errors.AppError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict, Window
 
@@ -71,9 +71,20 @@ class RosterIn(Strict):
     )
 
 
+ROSTER_WINDOW_DAYS = 62  # two months of shifts: one DynamoDB query per day, so the window is bounded
+
+
 class RosterQuery(Strict, Window):
     from_: dt.date = Field(alias="from")
-    to: dt.date
+    to: dt.date = Field(description=f"不晚于 from 之后 {ROSTER_WINDOW_DAYS} 天")
+
+    @field_validator("to")
+    @classmethod
+    def _bounded(cls, to: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("from_")
+        if start is not None and (to - start).days > ROSTER_WINDOW_DAYS:
+            raise ValueError(f"查询跨度不能超过 {ROSTER_WINDOW_DAYS} 天")
+        return to
 
 
 class CurrentOut(Schema):

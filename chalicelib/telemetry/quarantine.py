@@ -15,7 +15,7 @@ import orjson
 from chalicelib.core import clock
 from chalicelib.core.clock import to_ms
 from chalicelib.core.identity import Identity
-from chalicelib.core.pagination import INVALID_CURSOR, decode_cursor, encode_cursor
+from chalicelib.core.pagination import decode_cursor, encode_cursor, invalid_cursor
 from chalicelib.telemetry import store
 from chalicelib.telemetry.domain import Rejected
 from chalicelib.telemetry.domain.quarantine import summarise
@@ -102,7 +102,7 @@ def _park_wide(q: QuarantineQuery, keys: Any, condition: Any, first_day: str, la
     if cursor is not None:
         named, start = cursor.get("d"), cursor.get("k")
         if not (isinstance(named, str) and _DAY.fullmatch(named)) or not (start is None or isinstance(start, dict)):
-            raise INVALID_CURSOR()
+            raise invalid_cursor()
         day = named
     items: list[QuarantineItem] = []
     while len(items) < q.limit:

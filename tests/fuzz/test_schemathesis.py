@@ -23,8 +23,6 @@ MAX_TIME_S = int(os.environ.get("CHEMPARK_FUZZ_SECONDS", "120"))  # the whole ru
 SEED = os.environ.get("CHEMPARK_FUZZ_SEED", "20261202")  # reproducible in CI; vary it by hand to explore
 
 
-
-
 def test_no_documented_operation_answers_5xx_or_an_error_outside_the_shape(live_api: str, tmp_path: Path) -> None:
     token = ISSUER.token("fuzz-park-admin", ["park_admin"], None)
     report = tmp_path / "report.json"

@@ -102,3 +102,11 @@ def test_a_quarantine_window_from_the_epoch_reads_only_the_retained_days(
     r = api.get("/telemetry/quarantine?from=0.5", role="park_admin")
     assert r.status_code == 200, r.json
     assert len(set(days)) <= quarantine.QUARANTINE_DAYS + 2
+
+
+def test_a_roster_window_of_centuries_is_422_naming_to(api: Any) -> None:
+    """`from=0055-09-18&to=0787-04-06` queried one day at a time: 267,000 queries, past any time-out."""
+    r = api.get("/duty/roster?from=0055-09-18&to=0787-04-06", role="duty_officer")
+    assert r.status_code == 422, r.json
+    assert r.json["details"]["errors"][0]["field"] == "query.to"
+    assert api.get("/duty/roster?from=2026-01-01&to=2026-03-04", role="duty_officer").status_code == 200
