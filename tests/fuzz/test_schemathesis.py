@@ -10,11 +10,12 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ISSUER, ROOT
+from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fuzz")]
 
@@ -23,8 +24,35 @@ MAX_TIME_S = int(os.environ.get("CHEMPARK_FUZZ_SECONDS", "120"))  # the whole ru
 SEED = os.environ.get("CHEMPARK_FUZZ_SEED", "20261202")  # reproducible in CI; vary it by hand to explore
 
 
-def test_no_documented_operation_answers_5xx_or_an_error_outside_the_shape(live_api: str, tmp_path: Path) -> None:
-    token = ISSUER.token("fuzz-park-admin", ["park_admin"], None)
+@pytest.fixture(scope="module")
+def fuzz_api() -> Iterator[dict[str, str]]:
+    """tests/fuzz/serve.py: the embedded API over a moto of its own, so what fuzzing writes stays there."""
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("serve.py"))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        assert line, f"fuzz server did not start (exit {proc.poll()})"
+        yield json.loads(line)
+    finally:
+        if proc.stdin:
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_no_documented_operation_answers_5xx_or_an_error_outside_the_shape(
+    fuzz_api: dict[str, str], tmp_path: Path
+) -> None:
+    live_api, token = fuzz_api["url"], fuzz_api["token"]
     report = tmp_path / "report.json"
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
