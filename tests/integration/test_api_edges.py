@@ -110,3 +110,20 @@ def test_a_roster_window_of_centuries_is_422_naming_to(api: Any) -> None:
     assert r.status_code == 422, r.json
     assert r.json["details"]["errors"][0]["field"] == "query.to"
     assert api.get("/duty/roster?from=2026-01-01&to=2026-03-04", role="duty_officer").status_code == 200
+
+
+def test_a_manual_warning_with_a_location_is_stored_not_a_500(api: Any) -> None:
+    """Fuzzing found it: the report's Location model went to orjson as an object."""
+    from tests.support import make_park
+
+    park = make_park(api)
+    body = {
+        "enterprise_id": park.enterprise_id,
+        "installation_id": park.installation_id,
+        "title": "储罐区异味",
+        "description": "巡检发现",
+        "priority": "high",
+        "location": {"lat": 31.95, "lon": 120.9},
+    }
+    r = api.post("/warnings", role="park_admin", json=body)
+    assert r.status_code == 201, r.json
