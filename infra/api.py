@@ -17,7 +17,7 @@ from constructs import Node
 
 from chalicelib.audit.handlers import SEQUENCER
 from chalicelib.core import catalog, observability, settings
-from chalicelib.core.settings import PACKAGING, Settings, env_names
+from chalicelib.core.settings import PACKAGING, SECRETS, Settings, env_names
 from infra.iam import LambdaRoles
 from infra.introspect import AppShape, EventSource, log_group_name
 from infra.storage import Data
@@ -44,15 +44,21 @@ def load_app(app_settings: dict[str, Any]) -> Any:
 def deployed_settings(node: Node, auth_mode: str) -> Settings:
     """The Lambdas' settings: this stage's, the stack's auth mode, and any setting given as a CDK context key of
     its own name (`-c unit_ack_s=180`, `-c iot_data_endpoint=https://...`), validated here as at run time."""
-    given = {n: v for n in env_names() if n not in PACKAGING and (v := node.try_get_context(n)) not in (None, "")}
-    base = settings.get_settings().model_dump(include=set(env_names()) - PACKAGING)
+    kept_out = PACKAGING | SECRETS  # a secret given as context would sit in the template in plain text
+    given = {n: v for n in env_names() if n not in kept_out and (v := node.try_get_context(n)) not in (None, "")}
+    base = settings.get_settings().model_dump(include=set(env_names()) - kept_out)
     return Settings.model_validate({**base, "log_level": "INFO", **given, "auth_mode": auth_mode})
 
 
-def runtime_env(data: Data, machines: dict[str, str], deployed: Settings) -> dict[str, str]:
-    """Every variable the runtime reads: each setting, then each catalogue resource's env var as a token."""
+def runtime_env(
+    data: Data, machines: dict[str, str], deployed: Settings, secrets: dict[str, str]
+) -> dict[str, str]:
+    """Every variable the runtime reads: each setting, each secret (a Secrets Manager dynamic reference, resolved
+    by CloudFormation at deploy time: infra/secrets.py), then each catalogue resource's env var as a token."""
+    names = env_names()
     env = {
         **deployed.as_env(),
+        **{names[name]: value for name, value in secrets.items()},
         "POWERTOOLS_SERVICE_NAME": observability.SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": observability.metrics.namespace,
     }

@@ -9,7 +9,7 @@ from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
 from chalicelib.core.settings import get_settings
-from infra import alarms, api, auth, devices, gateway, iam, nag, rules, storage, workflows
+from infra import alarms, api, auth, devices, gateway, iam, nag, rules, secrets, storage, workflows
 from infra.introspect import app_shape
 from infra.refs import Refs, known_machines
 
@@ -30,7 +30,8 @@ class ChemParkStack(Stack):
         machines = known_machines(self)
         roles = iam.build(self, data, shape, list(machines.values()))
         deployed = api.deployed_settings(self.node, users.mode)
-        chalice = api.build(self, data, roles, shape, api.runtime_env(data, machines, deployed))
+        env = api.runtime_env(data, machines, deployed, secrets.build(self))
+        chalice = api.build(self, data, roles, shape, env)
         gateway.apply(chalice, *gateway.throttling(self.node))
         extra_functions = {}
         if users.authorizer is not None:

@@ -52,12 +52,25 @@ class Stack:
 
 
 class _ApiServer:
+    """The Chalice local server, answering every HTTP method through the app: Chalice's handler knows seven
+    methods and http.server answers any other (TRACE, CONNECT, PROPFIND...) with an HTML 501, while the app
+    answers a method a path does not declare with 405 in the project's error shape (core.responses)."""
+
     def __init__(self, app: Any, port: int) -> None:
         from chalice.config import Config
-        from chalice.local import create_local_server
+        from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
+
+        class AnyMethod(ChaliceRequestHandler):
+            def __getattr__(self, name: str) -> Any:
+                if name.startswith("do_"):  # http.server looks up do_<METHOD> for the request line's method
+                    return self._generic_handle
+                raise AttributeError(name)
 
         config = Config.create(chalice_stage="local", app_name="chempark", lambda_timeout=60, lambda_memory_size=512)
-        self.server = create_local_server(app, config, "127.0.0.1", port)
+        if not isinstance(app, LocalChalice):  # what chalice.local.create_local_server does, once per process
+            CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+            app.__class__ = CustomLocalChalice
+        self.server = LocalDevServer(app, config, "127.0.0.1", port, handler_cls=AnyMethod)
         self.thread = threading.Thread(target=self.server.server.serve_forever, name="api", daemon=True)
 
     def start(self) -> None:
@@ -93,6 +106,18 @@ def _tokens(issuer: Any, seeded: Any) -> dict[str, str]:
     return tokens
 
 
+def cursor_key(directory: Path) -> str:
+    """The embedded stack's page-cursor HMAC key: generated once into .local/ (never committed), so cursors
+    survive a restart of `make run` as they survive a redeploy in AWS."""
+    path = directory / "cursor.key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, quiet: bool = False) -> Stack:
     """Bring everything up; the caller owns `stack.stop()`. `mqtt_port` is the broker's TLS listener."""
     from local import env
@@ -108,6 +133,7 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
     env.log_to_file(STATE / "logs" / "lambda.log")
     issuer = Issuer.load_or_create(STATE)
     os.environ["CHEMPARK_JWT_PUBLIC_KEY"] = issuer.public_pem
+    os.environ["CHEMPARK_CURSOR_KEY"] = cursor_key(STATE)
     stack = Stack(api_port=api_port, mqtt_port=mqtt_port)
     try:
         server, stack.moto_url = env.start_moto()
@@ -155,7 +181,7 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
                     "env": {
                         k: v
                         for k, v in os.environ.items()
-                        if k.startswith("CHEMPARK_") and k != "CHEMPARK_JWT_PUBLIC_KEY"
+                        if k.startswith("CHEMPARK_") and k not in ("CHEMPARK_JWT_PUBLIC_KEY", "CHEMPARK_CURSOR_KEY")
                     },
                 },
                 indent=2,

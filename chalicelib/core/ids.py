@@ -6,7 +6,7 @@ import os
 import re
 from typing import TypeGuard
 
-from chalicelib.core import clock
+from chalicelib.core import clock, errors
 
 # Client-chosen ids (tags, gateways, enterprises): what a DynamoDB key, an MQTT topic level and a URL path
 # segment all take safely.
@@ -35,3 +35,13 @@ def ulid(ms: int | None = None) -> str:
 def new_id(prefix: str) -> str:
     """A new id such as `alm_01JD...`; the prefix names the entity type for humans and logs."""
     return f"{prefix}_{ulid()}"
+
+
+def check_namespace(entity_id: str, enterprise_id: str | None, field: str = "id") -> None:
+    """An enterprise user's client-chosen id lies in its enterprise's namespace, `<enterprise_id>-...`.
+
+    So another tenant's id gets the same answer as any id outside the namespace, whether it is taken or not (no
+    existence oracle), and nobody squats the ids another enterprise's gateways send (issue 10, finding 8).
+    Park-level callers (enterprise_id None) register any id, as they see every enterprise anyway."""
+    if enterprise_id is not None and not entity_id.startswith(f"{enterprise_id}-"):
+        raise errors.invalid_field(field, f"企业用户自定义的编号须以本企业编号开头：{enterprise_id}-", "namespace")

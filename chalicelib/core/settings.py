@@ -11,7 +11,7 @@ import os
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 
 from chalicelib import __version__
 from chalicelib.core import errors
@@ -29,6 +29,8 @@ RESOURCE_KINDS = ("QUEUE", "TOPIC", "BUCKET", "SM", "KEY")
 # or half-undone must not be abandoned by a timer.
 # Read while infra/ packages the app (which authorizer every route declares, core.authn), not by a Lambda.
 PACKAGING = frozenset({"cognito_user_pool_arn", "oidc_authorizer_uri", "oidc_authorizer_ttl_s"})
+# Secrets: never a CDK context value or a template literal; infra/ fills them from Secrets Manager.
+SECRETS = frozenset({"cursor_key"})
 CHANGE_LIMITS = (
     "change_approval_s",
     "change_test_s",
@@ -64,6 +66,9 @@ class Settings(BaseModel):
     oidc_enterprise_claim: str = "enterprise_id"
     oidc_scope_claim: str = "chempark_scope"
     oidc_name_claim: str = "name"
+    # HMAC key of page cursors (core.pagination). Empty: a random key per process (tests); a deployed Lambda
+    # refuses to run list routes without one (MISCONFIGURED).
+    cursor_key: SecretStr = SecretStr("")
     log_level: str = "INFO"
     trace_disabled: bool = False  # POWERTOOLS_TRACE_DISABLED (the local stack turns X-Ray off)
     lambda_function_name: str = ""  # set by Lambda itself: tracing starts only inside a Lambda
@@ -121,7 +126,7 @@ class Settings(BaseModel):
         """Every runtime setting as the environment variables `get_settings` reads back (what infra/ deploys)."""
         out = {}
         for name, var in _ENV.items():
-            if name in PACKAGING:
+            if name in PACKAGING or name in SECRETS:
                 continue
             value = getattr(self, name)
             out[var] = ("true" if value else "false") if isinstance(value, bool) else str(value)
@@ -146,6 +151,7 @@ _ENV = {
     "oidc_enterprise_claim": "CHEMPARK_OIDC_ENTERPRISE_CLAIM",
     "oidc_scope_claim": "CHEMPARK_OIDC_SCOPE_CLAIM",
     "oidc_name_claim": "CHEMPARK_OIDC_NAME_CLAIM",
+    "cursor_key": "CHEMPARK_CURSOR_KEY",
     "log_level": "POWERTOOLS_LOG_LEVEL",
     "trace_disabled": "POWERTOOLS_TRACE_DISABLED",
     "iot_data_endpoint": "CHEMPARK_IOT_DATA_ENDPOINT",

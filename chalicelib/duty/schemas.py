@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict, Window
 
@@ -19,8 +19,18 @@ class DutyPerson(Strict):
 class ShiftIn(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")
     name: str = Field(min_length=1, max_length=20, description="如 早班、中班、夜班")
-    start: dt.time = Field(description="本地时间 HH:MM（园区时区）")
-    end: dt.time
+    start: dt.time = Field(description="本地时间 HH:MM（园区时区），不带时区、不带秒")
+    end: dt.time = Field(description="本地时间 HH:MM；不晚于 start 表示跨午夜")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _local_minute(cls, value: dt.time) -> dt.time:
+        """Shifts are park local wall-clock minutes: an offset or seconds would make two readings of one roster."""
+        if value.tzinfo is not None:
+            raise ValueError("班次时间为园区本地时间，不能带时区")
+        if value.second or value.microsecond:
+            raise ValueError("班次时间精确到分钟（HH:MM）")
+        return value
 
 
 class AssignmentIn(Strict):
@@ -61,9 +71,20 @@ class RosterIn(Strict):
     )
 
 
+ROSTER_WINDOW_DAYS = 62  # two months of shifts: one DynamoDB query per day, so the window is bounded
+
+
 class RosterQuery(Strict, Window):
     from_: dt.date = Field(alias="from")
-    to: dt.date
+    to: dt.date = Field(description=f"不晚于 from 之后 {ROSTER_WINDOW_DAYS} 天")
+
+    @field_validator("to")
+    @classmethod
+    def _bounded(cls, to: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("from_")
+        if start is not None and (to - start).days > ROSTER_WINDOW_DAYS:
+            raise ValueError(f"查询跨度不能超过 {ROSTER_WINDOW_DAYS} 天")
+        return to
 
 
 class CurrentOut(Schema):

@@ -30,16 +30,23 @@ def _shifts() -> list[domain.Shift]:
         doc = store.AssignmentModel.get(SHIFTS, SHIFTS).data()
     except DoesNotExist:
         return []
-    return [
-        domain.Shift(s["id"], s["name"], dt.time.fromisoformat(s["start"]), dt.time.fromisoformat(s["end"]))
-        for s in doc["shifts"]
-    ]
+    return [domain.Shift(s["id"], s["name"], _wall_clock(s["start"]), _wall_clock(s["end"])) for s in doc["shifts"]]
+
+
+def _wall_clock(stored: str) -> dt.time:
+    """A stored shift time as local HH:MM. Rosters stored before RosterIn refused offsets and seconds may hold
+    `08:00+01:00` or `20:00:59`; the wall-clock minute is what the park meant."""
+    return dt.time.fromisoformat(stored).replace(second=0, microsecond=0, tzinfo=None)
 
 
 def put_roster(body: RosterIn) -> dict[str, Any]:
     shifts = [domain.Shift(s.id, s.name, s.start, s.end) for s in body.shifts]
+    known: set[str] = set()
+    for i, s in enumerate(shifts):
+        if s.id in known:  # two shifts of one id: the handover target and the assignments would be ambiguous
+            raise errors.invalid_field(f"shifts.{i}.id", "班次 id 重复", "unique")
+        known.add(s.id)
     domain.check_shifts(shifts)
-    known = {s.id for s in shifts}
     for i, a in enumerate(body.assignments):
         if a.shift_id not in known:
             raise errors.VALIDATION_FAILED(

@@ -117,7 +117,10 @@ def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
     elif who.is_enterprise_scoped:
         raise errors.ENTERPRISE_SCOPE(details={"field": "enterprise_id"})
     _check(doc, owner, who)
-    device_id = doc.pop("id", None) or ids.new_id("dev")
+    chosen = doc.pop("id", None)
+    if chosen:
+        ids.check_namespace(chosen, who.enterprise_id)
+    device_id = chosen or ids.new_id("dev")
     now = clock.now_ms()
     item = store.ActuatorModel(
         device_id, enterprise_id=owner, kind=doc["kind"], doc=body.model_dump_json(exclude={"id"}), created_ms=now

@@ -124,12 +124,13 @@ def evacuate(
     for person in people.people_in(ring, source, isolation_radius_m):
         reasons = [level if r == "zone" else r for r in person["reasons"]]
         text = domain.evacuation_text(person["name"], incident_id, way_out, drill)
+        key = people.person_key(person.get("enterprise_id"), person["person_id"])
         try:
-            item = store.EvacueeModel.get(incident_id, person["person_id"], consistent_read=True)
+            item = store.EvacueeModel.get(incident_id, key, consistent_read=True)
             doc = orjson.loads(item.doc)
         except DoesNotExist:
-            doc = {k: person.get(k) for k in ("name", "phone", "enterprise_id", "lat", "lon")}
-            item = store.EvacueeModel(incident_id, person["person_id"], notified_ms=clock.now_ms())
+            doc = {k: person.get(k) for k in ("person_id", "name", "phone", "enterprise_id", "lat", "lon")}
+            item = store.EvacueeModel(incident_id, key, notified_ms=clock.now_ms())
             doc.update(reasons=reasons, text=text, drill=drill, channels={})
             item.doc = orjson.dumps(doc).decode()
             with conditional() as claim:
@@ -167,16 +168,28 @@ def summary(incident_id: str, counts_only: bool = False) -> dict[str, Any]:
     return out if counts_only else {**out, "people": listed}
 
 
-def acknowledge(incident_id: str, person_id: str, who: Identity) -> dict[str, Any]:
-    """The person (own token) or an inspector, their enterprise's manager or an integration confirms they left."""
-    _rows(incident_id)
-    try:
-        item = store.EvacueeModel.get(incident_id, person_id, consistent_read=True)
-    except DoesNotExist:
-        raise errors.NOT_FOUND(details={"person_id": person_id}) from None
-    owner = orjson.loads(item.doc).get("enterprise_id")
-    if person_id == store.HEADER or (who.is_enterprise_scoped and not who.can_see(owner)):
+def _notice_of(rows: list[Any], person_id: str, who: Identity, enterprise_id: str | None) -> Any:
+    """The caller's notice for a person id: ids repeat across enterprises, so an enterprise caller finds its own
+    enterprise's person, and a park caller names the enterprise when the id is not unique in the incident."""
+    scope = who.enterprise_id or enterprise_id
+    found = [
+        r
+        for r in rows
+        if r.person == person_id and (scope is None or (orjson.loads(r.doc).get("enterprise_id") or PARK) == scope)
+    ]
+    if who.is_enterprise_scoped and enterprise_id not in (None, who.enterprise_id):
+        found = []
+    if not found:
         raise errors.NOT_FOUND(details={"person_id": person_id})
+    if len(found) > 1:
+        raise errors.invalid_field("enterprise_id", "多个企业存在该人员编号，请指定所属企业", "ambiguous")
+    return found[0]
+
+
+def acknowledge(incident_id: str, person_id: str, who: Identity, enterprise_id: str | None = None) -> dict[str, Any]:
+    """The person (own token) or an inspector, their enterprise's manager or an integration confirms they left."""
+    _, rows = _rows(incident_id)
+    item = _notice_of(rows, person_id, who, enterprise_id)
     if who.subject != person_id and not who.has_any(ACKERS):
         raise errors.FORBIDDEN("只能确认本人的疏散", details={"person_id": person_id})
     if item.acked_ms is None:

@@ -4,6 +4,12 @@ The default adapter keeps the latest position each person reported through POST 
 (access gates, location badges, the mobile app); positions older than an hour are ignored. The duty
 roster's people sit in the control room, not in the plants: they count only if they report positions.
 A real access-control or UWB system plugs in as `linkage.ports.Locator`, wired in chalicelib/bootstrap.py.
+
+Tenancy (issue 10, finding 7): a position belongs to an enterprise (or to the park: staff, visitors). A feed
+bound to an enterprise reports only that enterprise's people; naming another is ENTERPRISE_SCOPE. People ids
+are each enterprise's own (keyed `<enterprise>/<person_id>`), so a feed cannot overwrite or shadow another
+enterprise's person, and whose phone an evacuation text goes to is decided by the enterprise that reported it.
+Park-level feeds (park integration, operations) report for any enterprise.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from typing import Any
 from chalicelib.core import clock, errors
 from chalicelib.core.clock import to_ms
 from chalicelib.core.geo import distance_m
+from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.store import conditional
 from chalicelib.emergency.service import point_in_ring
 from chalicelib.linkage import ports, store
@@ -71,26 +78,37 @@ def people_in(
     return ports.locator().people_in(zone_ring, isolation_center, isolation_radius_m)
 
 
-def report(body: PositionIn) -> dict[str, Any]:
-    """Keep the latest position per person; an older or stale report is acknowledged and ignored."""
+def person_key(enterprise_id: str | None, person_id: str) -> str:
+    """The key of a person's position and evacuation notice: ids are unique within their enterprise only."""
+    return f"{enterprise_id or PARK}/{person_id}"
+
+
+def report(body: PositionIn, who: Identity) -> dict[str, Any]:
+    """Keep the latest position per person; an older or stale report is acknowledged and ignored. An
+    enterprise-bound caller reports for its own enterprise (the body's enterprise_id defaults to it)."""
+    enterprise_id = body.enterprise_id
+    if who.enterprise_id is not None:
+        who.ensure_can_write(enterprise_id or who.enterprise_id)
+        enterprise_id = who.enterprise_id
     ts, now = to_ms(body.ts), clock.now_ms()
     if ts > now + FUTURE_SLACK_MS:
         raise errors.invalid_field("ts", "定位时间晚于当前时间", "future")
     if ts < now - MAX_AGE_MS:
         return {"person_id": body.person_id, "accepted": False, "reason": "stale"}
     item = store.PositionModel(
-        body.person_id,
+        person_key(enterprise_id, body.person_id),
+        person_id=body.person_id,
         name=body.name,
         phone=body.phone,
         lat=body.lat,
         lon=body.lon,
-        enterprise_id=body.enterprise_id,
+        enterprise_id=enterprise_id,
         source=body.source,
         ts=ts,
         received_ms=now,
     )
     with conditional() as write:
-        item.save(condition=store.PositionModel.person_id.does_not_exist() | (store.PositionModel.ts < ts))
+        item.save(condition=store.PositionModel.key.does_not_exist() | (store.PositionModel.ts < ts))
     if write.failed:
         return {"person_id": body.person_id, "accepted": False, "reason": "older_than_latest"}
     return {"person_id": body.person_id, "accepted": True, "reason": None}

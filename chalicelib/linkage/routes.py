@@ -114,14 +114,14 @@ def list_commands(call: Call) -> dict[str, Any]:
 def report_position(call: Call) -> dict[str, Any]:
     """上报人员位置（门禁、定位卡、APP）；每人保留最新位置，超过 1 小时的位置不参与疏散判定。"""
     call.target = call.body.person_id
-    return people.report(call.body)
+    return people.report(call.body, call.identity)
 
 
 @route(bp, "/incidents/{incident_id}/evacuation/ack", "POST", roles=ALL_ROLES, body=EvacuationAckIn)
 def ack_evacuation(call: Call, incident_id: str) -> dict[str, Any]:
     """确认已撤离：本人（令牌 sub 与 person_id 一致），或巡检人员、本企业安全负责人、外部平台代为确认。"""
     call.target = f"{incident_id}/{call.body.person_id}"
-    return evacuation.acknowledge(incident_id, call.body.person_id, call.identity)
+    return evacuation.acknowledge(incident_id, call.body.person_id, call.identity, call.body.enterprise_id)
 
 
 @route(bp, "/incidents/{incident_id}/evacuation", roles=EVACUATION_READERS, response=EvacuationOut, audit=True)

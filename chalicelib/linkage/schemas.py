@@ -187,6 +187,9 @@ class PositionIn(Strict):
 
 class EvacuationAckIn(Strict):
     person_id: str = Field(pattern=ID)
+    enterprise_id: str | None = Field(
+        default=None, pattern=ID, description="人员所属企业；企业用户默认本企业，人员编号在多个企业重复时园区用户须填写"
+    )
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"person_id": "emp-demo-1"}]})
 

@@ -95,7 +95,10 @@ class PositionModel(Model):
     """The latest reported position of a person (people-location port, until an access-control module)."""
 
     Meta = meta("people-positions")
-    person_id = UnicodeAttribute(hash_key=True)
+    # "<enterprise or _park>/<person_id>": each enterprise's people ids are its own, so one enterprise's feed can
+    # neither overwrite nor shadow another's person (issue 10, finding 7); `people.person_key` builds it.
+    key = UnicodeAttribute(hash_key=True)
+    person_id = UnicodeAttribute()
     name = UnicodeAttribute()
     phone = UnicodeAttribute()
     lat = NumberAttribute()
@@ -107,7 +110,8 @@ class PositionModel(Model):
 
 
 class EvacueeModel(Model):
-    """Per incident: a header (range key "#") and one row per person told to evacuate."""
+    """Per incident: a header (range key "#") and one row per person told to evacuate. The range key is the
+    person key (`<enterprise or _park>/<person_id>`, people.person_key); the doc keeps the plain person id."""
 
     Meta = meta("evacuation-notices")
     incident_id = UnicodeAttribute(hash_key=True)
@@ -117,10 +121,15 @@ class EvacueeModel(Model):
     doc = UnicodeAttribute()
     version = VersionAttribute()
 
+    @property
+    def person(self) -> str:
+        """The person id as reported (rows written before person keys held it as the range key itself)."""
+        return str(orjson.loads(self.doc).get("person_id") or self.person_id)
+
     def data(self) -> dict[str, Any]:
         return {
             **orjson.loads(self.doc),
-            "person_id": self.person_id,
+            "person_id": self.person,
             "notified_ms": int(self.notified_ms),
             "acked_ms": None if self.acked_ms is None else int(self.acked_ms),
         }

@@ -15,7 +15,7 @@ import orjson
 from chalicelib.core import clock
 from chalicelib.core.clock import to_ms
 from chalicelib.core.identity import Identity
-from chalicelib.core.pagination import INVALID_CURSOR, decode_cursor, encode_cursor
+from chalicelib.core.pagination import decode_cursor, encode_cursor, invalid_cursor
 from chalicelib.telemetry import store
 from chalicelib.telemetry.domain import Rejected
 from chalicelib.telemetry.domain.quarantine import summarise
@@ -74,7 +74,8 @@ def _item(row: Any) -> QuarantineItem:
 def page(who: Identity, q: QuarantineQuery) -> QuarantinePage:
     """Newest first, filtered by reason and window; park-wide when a park user names no enterprise."""
     now = clock.now_ms()
-    lo_ms = to_ms(q.from_) if q.from_ else now - QUARANTINE_DAYS * 86_400_000
+    # nothing older than the retention is kept, so an earlier `from` reads no more days than the default
+    lo_ms = max(to_ms(q.from_) if q.from_ else 0, now - QUARANTINE_DAYS * 86_400_000)
     hi_ms = to_ms(q.to) if q.to else now + 60_000
     keys = store.QuarantineModel.key.between(f"{lo_ms:013d}", f"{hi_ms:013d}~")
     live = store.QuarantineModel.expires > clock.now()  # moto never expires TTL items; AWS takes up to days
@@ -101,7 +102,7 @@ def _park_wide(q: QuarantineQuery, keys: Any, condition: Any, first_day: str, la
     if cursor is not None:
         named, start = cursor.get("d"), cursor.get("k")
         if not (isinstance(named, str) and _DAY.fullmatch(named)) or not (start is None or isinstance(start, dict)):
-            raise INVALID_CURSOR()
+            raise invalid_cursor()
         day = named
     items: list[QuarantineItem] = []
     while len(items) < q.limit:

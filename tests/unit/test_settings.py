@@ -77,7 +77,8 @@ def test_every_runtime_setting_is_read_from_the_environment(setenv: Any) -> None
 def test_as_env_round_trips_every_deployable_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     custom = Settings(stage="prod", auth_mode="cognito", unit_ack_s=42, trace_disabled=True, change_test_s=9)
     env = custom.as_env()
-    assert set(env) == {var for name, var in env_names().items() if name not in settings.PACKAGING}
+    kept_out = settings.PACKAGING | settings.SECRETS  # secrets come from Secrets Manager, never from as_env
+    assert set(env) == {var for name, var in env_names().items() if name not in kept_out}
     for var in env_names().values():
         monkeypatch.delenv(var, raising=False)
     for var, value in env.items():
@@ -87,7 +88,7 @@ def test_as_env_round_trips_every_deployable_setting(monkeypatch: pytest.MonkeyP
         again = get_settings()
     finally:
         settings.reset()
-    fields = set(env_names()) - settings.PACKAGING
+    fields = set(env_names()) - kept_out
     assert again.model_dump(include=fields) == custom.model_dump(include=fields)
 
 

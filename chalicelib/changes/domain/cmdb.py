@@ -111,12 +111,17 @@ def zone(utc_offset_h: int) -> timezone:
     return timezone(timedelta(hours=utc_offset_h))
 
 
+MIN_YEAR, MAX_YEAR = 1970, 9998
+
+
 def parse_quarter(text: str, utc_offset_h: int) -> Quarter:
     """`2026Q4` as the calendar quarter in park local time (quarterly audit, 6.2.4-4)."""
     match = QUARTER.match(text.strip())
     if not match:
         raise errors.invalid_field("quarter", "季度格式应为 YYYYQn，例如 2026Q4")
     year, q = int(match.group(1)), int(match.group(2))
+    if not MIN_YEAR <= year <= MAX_YEAR:  # datetime has no year 0, and 9999Q4 would end in year 10000
+        raise errors.invalid_field("quarter", f"季度年份应在 {MIN_YEAR}-{MAX_YEAR} 之间")
     tz = zone(utc_offset_h)
     start = datetime(year, 3 * q - 2, 1, tzinfo=tz)
     end = datetime(year + 1, 1, 1, tzinfo=tz) if q == 4 else datetime(year, 3 * q + 1, 1, tzinfo=tz)

@@ -144,7 +144,10 @@ def create(kind: Kind, body: BaseModel, who: Identity) -> dict[str, Any]:
         elif who.is_enterprise_scoped:
             raise errors.ENTERPRISE_SCOPE(details={"field": "enterprise_id"})
         _check_refs(doc, enterprise_id or PARK, who)
-    entity_id = doc.pop("id", None) or ids.new_id(kind.prefix or kind.name[:3])
+    chosen = doc.pop("id", None)
+    if chosen and kind is not CAMERA:  # GB/T 28181 codes are national, not ours to prefix (docs/tenancy.md)
+        ids.check_namespace(chosen, who.enterprise_id)
+    entity_id = chosen or ids.new_id(kind.prefix or kind.name[:3])
     doc = _prepare(kind, {**doc, "id": entity_id})
     doc.pop("id", None)
     with conditional(errors.CONFLICT(f"{entity_id} 已存在", details={"id": entity_id})):

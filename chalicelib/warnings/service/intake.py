@@ -98,7 +98,7 @@ def report(body: Any, who: Identity) -> dict[str, Any]:
             "title": body.title,
             "description": body.description,
             "reporter": body.reporter or who.name,
-            "location": body.location,
+            "location": body.location.model_dump() if body.location is not None else None,  # stored as JSON
             "enterprise_name": enterprise.name,
             "installation_name": installation.name if installation else "",
         },

@@ -1,0 +1,25 @@
+"""schemathesis hooks for tests/fuzz: every 4xx and 5xx answers in the project's one error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+
+SHAPE = {"code", "message", "details", "request_id"}
+
+
+@schemathesis.check
+def error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A 4xx/5xx body is `{"code","message","details","request_id"}` (JSON, code a non-empty string)."""
+    if response.status_code < 400:
+        return None
+    try:
+        body = response.json()
+    except Exception as exc:
+        raise AssertionError(f"{response.status_code} body is not JSON: {response.text[:200]!r}") from exc
+    if not isinstance(body, dict) or set(body) != SHAPE:
+        raise AssertionError(f"{response.status_code} body is not the error shape: {str(body)[:300]}")
+    if not (isinstance(body["code"], str) and body["code"]) or not isinstance(body["details"], dict):
+        raise AssertionError(f"{response.status_code} error body has a bad code or details: {str(body)[:300]}")
+    return True
