@@ -50,9 +50,7 @@ def deployed_settings(node: Node, auth_mode: str) -> Settings:
     return Settings.model_validate({**base, "log_level": "INFO", **given, "auth_mode": auth_mode})
 
 
-def runtime_env(
-    data: Data, machines: dict[str, str], deployed: Settings, secrets: dict[str, str]
-) -> dict[str, str]:
+def runtime_env(data: Data, machines: dict[str, str], deployed: Settings, secrets: dict[str, str]) -> dict[str, str]:
     """Every variable the runtime reads: each setting, each secret (a Secrets Manager dynamic reference, resolved
     by CloudFormation at deploy time: infra/secrets.py), then each catalogue resource's env var as a token."""
     names = env_names()

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
+from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict
 from chalicelib.incidents.domain import Level, Status, Type
@@ -55,7 +56,7 @@ class IntakeIn(Strict):
 
 class DrillIn(Strict):
     scenario: Literal["leak", "fire", "explosion"]
-    enterprise_id: str
+    enterprise_id: str = Field(pattern=ID_PATTERN)
     installation_id: str | None = None
     level: Level = Level.III
     chemical: str | None = "氯"

@@ -7,11 +7,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schemas import PHONE_PATTERN, Location, Schema, Strict
 from chalicelib.linkage import domain
 
-ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+ID = ID_PATTERN
 # A device id is an MQTT topic level: no '/', '+' or '#'.
 DEVICE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 DeviceKind = Literal["ptz_camera", "door", "evacuation_exit", "ventilation", "broadcast", "board", "other"]

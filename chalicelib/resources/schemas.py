@@ -8,11 +8,12 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schemas import PHONE_PATTERN, Location, Schema, Strict
 from chalicelib.resources.domain import KINDS
 
-ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+ID = ID_PATTERN
 
 
 class ResourceKind(StrEnum):

@@ -8,13 +8,14 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schemas import Location, Priority, Schema, Strict, Window
 from chalicelib.warnings.domain import Level, Status
 
 
 class ReportIn(Strict):
-    enterprise_id: str
+    enterprise_id: str = Field(pattern=ID_PATTERN)
     installation_id: str | None = None
     title: str = Field(min_length=2, max_length=80)
     description: str = Field(min_length=2, max_length=2000)

@@ -127,3 +127,24 @@ def test_a_manual_warning_with_a_location_is_stored_not_a_500(api: Any) -> None:
     }
     r = api.post("/warnings", role="park_admin", json=body)
     assert r.status_code == 201, r.json
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("/warnings", {"title": "储罐区异味", "description": "巡检发现"}), ("/drills", {"scenario": "leak"})],
+)
+def test_an_empty_enterprise_id_is_422_naming_it_not_a_dynamodb_500(api: Any, path: str, body: dict) -> None:
+    """Fuzzing found it: an empty key reached DynamoDB, which refuses it with a ValidationException."""
+    r = api.post(path, role="park_admin", json={**body, "enterprise_id": ""})
+    assert r.status_code == 422, r.json
+    assert [e["field"] for e in r.json["details"]["errors"]] == ["body.enterprise_id"]
+
+
+def test_the_registry_answers_an_empty_id_with_404_before_any_read() -> None:
+    from chalicelib.core import errors
+    from chalicelib.core.identity import Identity, Role
+    from chalicelib.registry.service.entities import ENTERPRISE, load
+
+    with pytest.raises(errors.AppError) as caught:
+        load(ENTERPRISE, "", Identity("t", frozenset({Role.PARK_ADMIN})))
+    assert caught.value.status == 404

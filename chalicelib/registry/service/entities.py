@@ -48,6 +48,8 @@ def _visible_enterprise(item: Any, kind: Kind) -> str | None:
 
 def load(kind: Kind, entity_id: str, who: Identity) -> Any:
     """The entity if it exists and the caller may see it; NOT_FOUND otherwise (never reveal other tenants)."""
+    if not entity_id:  # DynamoDB refuses an empty key outright; no such entity is the honest answer
+        raise errors.NOT_FOUND(details={kind.name: entity_id})
     try:
         item = kind.model.get(entity_id, consistent_read=True)
     except DoesNotExist:
