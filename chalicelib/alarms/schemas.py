@@ -55,6 +55,9 @@ class AlarmOut(Schema):
     limit: float | None
     raised_ms: int
     shelved_until: int | None
+    shelved_by: str = Field(default="", description="搁置人（账号）")
+    shelve_reason: str = Field(default="", description="搁置原因")
+    shelved_ms: int | None = Field(default=None, description="开始搁置时间（epoch ms）")
 
 
 class AlarmPage(Schema):
@@ -74,7 +77,9 @@ class AckIn(Strict):
 
 
 class ShelveIn(Strict):
-    duration_s: int = Field(gt=0, le=MAX_SHELVE_S, description="搁置时长（秒），到期自动恢复")
+    duration_s: int = Field(
+        gt=0, le=MAX_SHELVE_S, description="搁置时长（秒），到期自动恢复；各优先级上限见配置 shelve_max_<priority>_s"
+    )
     reason: str = Field(min_length=2, max_length=500, description="搁置原因（审计）")
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"duration_s": 3600, "reason": "探头标定中"}]})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
 from chalicelib.core.store import gsi, meta
@@ -22,6 +22,8 @@ class TagStateModel(Model):
     last_ts = NumberAttribute(default=0)
     conds = UnicodeAttribute(default="{}")  # condition -> Cond.to_dict()
     alarms = UnicodeAttribute(default="{}")  # condition -> open alarm id
+    # Alarms held out of service: the first evaluated reading after the sensor's return decides (domain.holds).
+    held = BooleanAttribute(null=True)
     version = VersionAttribute()
 
     def conds_map(self) -> dict[str, Any]:

@@ -71,8 +71,9 @@ def world(app: Any) -> dict[str, Any]:
             ).json
             wait_for(  # let its workflow reach the first human step: then it holds still
                 "warning workflow to reach verification",
-                lambda w=warning: api.get(f"/warnings/{w['id']}", role="park_admin").json["warning"]["awaiting"]
-                == "verification",
+                lambda w=warning: (
+                    api.get(f"/warnings/{w['id']}", role="park_admin").json["warning"]["awaiting"] == "verification"
+                ),
             )
             resource = api.post(
                 "/resources",

@@ -3,13 +3,15 @@ state, operator actions, the outbox, reads and searches, the linkage context, th
 
 Records and conversions (records), the single-transaction writer (staging), tag-state persistence and
 `commit` (tag_state), operator actions and sweep transitions (actions), dispatch of committed events
-(outbox), reads, searches and KPIs (reads), an alarm's linkage context (context) and the time-driven work
-(sweeps). Callers use the names re-exported here.
+(outbox), shelving notices to the duty officers (notices), out of service and suppression (holds), reads,
+searches and KPIs (reads), an alarm's linkage context (context) and the time-driven work (sweeps). Callers
+use the names re-exported here.
 """
 
 from chalicelib.alarms.schemas import EventRecord
 from chalicelib.alarms.service.actions import act, transition
 from chalicelib.alarms.service.context import linkage_context
+from chalicelib.alarms.service.holds import held_by
 from chalicelib.alarms.service.outbox import dispatch, redispatch_pending
 from chalicelib.alarms.service.reads import (
     detail,
@@ -45,6 +47,7 @@ __all__ = [
     "detail",
     "dispatch",
     "get_alarm",
+    "held_by",
     "history",
     "kpis",
     "linkage_context",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from chalicelib.alarms import store
-from chalicelib.alarms.domain import Alarm
+from chalicelib.alarms.domain import Alarm, State
 from chalicelib.alarms.domain import kpis as kpi_rules
 from chalicelib.alarms.schemas import AlarmFilter
 from chalicelib.alarms.service.records import public, to_alarm
@@ -100,7 +100,7 @@ def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | N
         results = store.AlarmModel.by_enterprise.query(
             scope, in_range, _and(*filters), scan_index_forward=False, **page
         )
-    elif q.open:
+    elif q.open or (q.state is not None and q.state is not State.NORMAL):  # only open alarms can be in it
         results = store.AlarmModel.by_open.query(store.OPEN, in_range, _and(*filters), scan_index_forward=False, **page)
     else:
         results = store.AlarmModel.scan(_and(in_range, *filters), **page)

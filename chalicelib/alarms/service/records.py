@@ -60,8 +60,12 @@ class EvaluatedTag(Protocol):
     version: int
     last_ts: int
     alarms: dict[str, str]  # condition -> open alarm id
+    held: bool  # its alarms are out of service until an evaluated reading decides (commit clears it)
 
     def persisted(self) -> dict[str, Any]: ...  # condition -> the evaluator's own record of it
+    def active(self, condition: str) -> bool: ...  # the condition is active as last evaluated
+    @property
+    def last_value(self) -> float | None: ...
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class StoredTagState:
     last_ts: int = 0
     conds: dict[str, dict[str, Any]] = field(default_factory=dict)
     alarms: dict[str, str] = field(default_factory=dict)
+    held: bool = False
 
 
 # --- conversions ----------------------------------------------------------------------------------
