@@ -85,6 +85,8 @@ def commit(
     `evaluated`: the state has just evaluated readings of the sensor in service, so alarms held out of service
     are decided now (domain.holds: normal closes them, abnormal re-alarms)."""
     now, staged = clock.now_ms(), Staged()
+    if state.held and evaluated and not ctx.out_of_service:  # decided on the state just evaluated
+        _return_to_service(state, staged, now)
     for change in changes:
         alarm_id = state.alarms.get(change.condition)
         details = {"value": change.value, "limit": change.limit, "detail": change.detail}
@@ -99,8 +101,6 @@ def commit(
         staged.apply(item, outcome, "system", details)
         if outcome.closed:
             state.alarms.pop(change.condition, None)
-    if state.held and evaluated and not ctx.out_of_service:
-        _return_to_service(state, staged, now)
     events = staged.write(now, _state_item(ctx, state))
     state.version += 1
     return events
