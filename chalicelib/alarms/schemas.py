@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
-from chalicelib.alarms.domain import MAX_SHELVE_S, State
+from chalicelib.alarms.domain import MAX_SHELVE_S, State, kpis
+from chalicelib.core.clock import to_ms
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schemas import Priority, Schema, Strict, Window
 
@@ -99,4 +100,13 @@ class KpiQuery(Strict, Window):
     enterprise_id: str | None = None
     area: str | None = Field(default=None, description="区域：重大危险源单元 id（或企业 id）")
     from_: datetime = Field(alias="from")
-    to: datetime
+    to: datetime = Field(description=f"与 from 相距不超过 {kpis.MAX_WINDOW_DAYS} 天")
+
+    @field_validator("to")
+    @classmethod
+    def _at_most_max_window(cls, to: datetime, info: ValidationInfo) -> datetime:
+        """Bounded work: the KPIs of at most MAX_WINDOW_DAYS (counter rows read per request stay bounded)."""
+        start = info.data.get("from_")
+        if start is not None and to_ms(to) - to_ms(start) > kpis.MAX_WINDOW_DAYS * kpis.DAY_MS:
+            raise ValueError(f"查询时间范围最长 {kpis.MAX_WINDOW_DAYS} 天")
+        return to

@@ -109,7 +109,7 @@ def public(a: Alarm) -> dict[str, Any]:
     data = {k: v for k, v in dataclasses.asdict(a).items() if k not in ("extra",)}
     return {
         **data,
-        **a.extra,
+        **{k: v for k, v in a.extra.items() if k != "annunciated_ms"},  # kept for the KPI counters only
         "state": a.state.value,
         "condition_label": domain.CONDITION_LABEL.get(a.condition, a.condition),
     }
