@@ -39,9 +39,10 @@ def list_alarms(call: Call) -> AlarmPage:
 
 @route(bp, "/alarms/kpis", roles=ALL_ROLES, query=KpiQuery)
 def alarm_kpis(call: Call) -> dict[str, Any]:
-    """报警系统绩效指标（ISA-18.2 / EEMUA 191）。
+    """报警系统绩效指标（ISA-18.2 / EEMUA 191），时间范围最长 31 天。
 
-    每10分钟/小时/天报警数、泛滥时段占比、前十报警占比、振荡与陈旧报警数、优先级分布。"""
+    每10分钟/小时/天报警数、泛滥时段占比、前十报警占比、振荡与陈旧报警数、优先级分布、搁置/停用/抑制统计；
+    由写入时维护的计数器计算，企业用户仅见本企业。"""
     q: KpiQuery = call.query
     return service.kpis(call.identity, q.enterprise_id, q.area, to_ms(q.from_), to_ms(q.to))
 
