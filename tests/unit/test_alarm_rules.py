@@ -107,6 +107,7 @@ def test_kpis_from_counters():
     rows = {}
     for ts, event, priority in [(hour + 1, "raised", "high"), (hour + 700_000, "reactivated", "high")]:
         counts, per_alarm = kpis.increments(event, ts, priority, chatter=False)
+        assert per_alarm == {"n": 1, "chatter": 0}
         for k, v in counts.items():
             rows[k] = rows.get(k, 0) + v
     assert rows == {"raised": 1, "reactivated": 1, "n": 2, "m0": 1, "m1": 1, "p_high": 2}

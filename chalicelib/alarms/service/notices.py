@@ -23,11 +23,12 @@ def text(event: EventRecord) -> str:
     a = event.alarm
     where = " ".join(p for p in (a.get("enterprise_name"), a.get("installation_name"), a.get("tag_name")) if p)
     what = f"{where}({a['tag_id']}){a['condition_label']}（{Priority(a['priority']).label}优先级）"
-    if event.type == "shelved":
+    if event.type == "shelved":  # from the event's details: a re-dispatch sees the alarm as it is now
         verb = "延长搁置至" if event.details.get("extended") else "搁置至"
+        until = event.details.get("until") or a.get("shelved_until")
         return (
-            f"【报警搁置通知】{what}已由{event.by}{verb}{_local(int(a['shelved_until']))}，"
-            f"原因：{a.get('shelve_reason', '')}。"
+            f"【报警搁置通知】{what}已由{event.by}{verb}{_local(int(until)) if until else '（未知）'}，"
+            f"原因：{event.details.get('reason') or a.get('shelve_reason', '')}。"
         )
     still = "，报警仍处于激活状态，请关注" if a["state"] in ("unack", "ack") else ""
     if event.type == "shelve_expired":
