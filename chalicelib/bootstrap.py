@@ -12,6 +12,7 @@ use (core.aws), never here. No other module fills a port.
 | alarms.ports plans                    | plans.context.alarm_plans (plans, resources)  |
 | alarms.ports last_values              | telemetry.snapshots.last_values               |
 | alarms.ports subscribers              | risk.service.on_alarm_events                  |
+| alarms.ports on_duty                  | duty.service.on_duty_officers                 |
 | duty.ports open_warnings / unacked    | warnings.service.open_ids, alarms.unacked_ids |
 | incidents.ports last_values           | telemetry.snapshots.last_values               |
 | linkage.ports nearest_resources       | resources.service.nearest                     |
@@ -25,6 +26,7 @@ from chalicelib.alarms import service as alarms
 from chalicelib.audit import service as audit
 from chalicelib.core import auditing
 from chalicelib.duty import ports as duty_ports
+from chalicelib.duty import service as duty
 from chalicelib.incidents import ports as incident_ports
 from chalicelib.linkage import people
 from chalicelib.linkage import ports as linkage_ports
@@ -41,7 +43,10 @@ def wire() -> None:
     auditing.use_sink(audit.append)
     channels.use_sms(channels.SnsSms())
     alarm_ports.wire(
-        plans=plan_context.alarm_plans, last_values=snapshots.last_values, subscribers=[risk.on_alarm_events]
+        plans=plan_context.alarm_plans,
+        last_values=snapshots.last_values,
+        subscribers=[risk.on_alarm_events],
+        on_duty=duty.on_duty_officers,
     )
     duty_ports.wire(open_warnings=warnings.open_ids, unacked_alarms=alarms.unacked_ids)
     incident_ports.wire(last_values=snapshots.last_values)

@@ -1,7 +1,8 @@
 """Ports of the alarm context: what it uses from contexts it must not import, filled by chalicelib.bootstrap.
 
 Plans and resources for an alarm's linkage context (the plans context), the latest readings near it (the
-telemetry context), and who hears of every dispatched event (the risk context recomputes its colours).
+telemetry context), who hears of every dispatched event (the risk context recomputes its colours), and who
+is on duty now (the duty context), told of every shelve and unshelve.
 """
 
 from __future__ import annotations
@@ -35,18 +36,33 @@ class EventSubscriber(Protocol):
         """Told of alarm events once they are published (after SNS); must not raise for one bad event."""
 
 
+class OnDuty(Protocol):
+    def __call__(self) -> Sequence[Mapping[str, Any]]:
+        """The park duty officers on duty now (`name`, `phone`); empty when nobody is rostered."""
+
+
 @dataclass
 class Ports:
     plans: PlansForAlarm | None = None
     last_values: LastValues | None = None
     subscribers: tuple[EventSubscriber, ...] = ()
+    on_duty: OnDuty | None = None
 
 
 PORTS = Ports()
 
 
-def wire(*, plans: PlansForAlarm, last_values: LastValues, subscribers: Sequence[EventSubscriber]) -> None:
+def wire(
+    *, plans: PlansForAlarm, last_values: LastValues, subscribers: Sequence[EventSubscriber], on_duty: OnDuty
+) -> None:
     PORTS.plans, PORTS.last_values, PORTS.subscribers = plans, last_values, tuple(subscribers)
+    PORTS.on_duty = on_duty
+
+
+def on_duty() -> OnDuty:
+    if PORTS.on_duty is None:
+        raise RuntimeError("alarms.ports.on_duty is not wired: chalicelib.bootstrap.wire() must run first")
+    return PORTS.on_duty
 
 
 def last_values() -> LastValues:

@@ -20,11 +20,12 @@ from chalicelib.alarms.schemas import (
 )
 from chalicelib.core.clock import to_ms
 from chalicelib.core.http import Call, route
-from chalicelib.core.identity import ALL_ROLES, Role
+from chalicelib.core.identity import ALL_ROLES, ON_DUTY_ROLES, Role
 
 bp = Blueprint(__name__)
 OPERATORS = [Role.DUTY_OFFICER, Role.PARK_ADMIN, Role.COMMANDER, Role.ENTERPRISE_MANAGER]
-SHELVERS = [Role.DUTY_OFFICER, Role.PARK_ADMIN, Role.ENTERPRISE_MANAGER]
+# Park duty roles shelve any priority; enterprise managers only low and medium (domain.shelving).
+SHELVERS = [*ON_DUTY_ROLES, Role.ENTERPRISE_MANAGER]
 COMMENTERS = [*OPERATORS, Role.INSPECTOR]
 
 
@@ -38,9 +39,10 @@ def list_alarms(call: Call) -> AlarmPage:
 
 @route(bp, "/alarms/kpis", roles=ALL_ROLES, query=KpiQuery)
 def alarm_kpis(call: Call) -> dict[str, Any]:
-    """报警系统绩效指标（ISA-18.2 / EEMUA 191）。
+    """报警系统绩效指标（ISA-18.2 / EEMUA 191），时间范围最长 31 天。
 
-    每10分钟/小时/天报警数、泛滥时段占比、前十报警占比、振荡与陈旧报警数、优先级分布。"""
+    每10分钟/小时/天报警数、泛滥时段占比、前十报警占比、振荡与陈旧报警数、优先级分布、搁置/停用/抑制统计；
+    由写入时维护的计数器计算，企业用户仅见本企业。"""
     q: KpiQuery = call.query
     return service.kpis(call.identity, q.enterprise_id, q.area, to_ms(q.from_), to_ms(q.to))
 
@@ -66,13 +68,16 @@ def ack_alarm(call: Call, alarm_id: str) -> AlarmOut:
 
 @route(bp, "/alarms/{alarm_id}/shelve", "POST", roles=SHELVERS, body=ShelveIn, response=AlarmOut)
 def shelve_alarm(call: Call, alarm_id: str) -> AlarmOut:
-    """搁置报警（限时，须填写原因，到期自动恢复）。"""
+    """搁置报警（限时，须填写原因，到期自动恢复；通知当班值守人员）。
+
+    高、紧急优先级报警仅园区值守角色可搁置；各优先级最长搁置时间由配置决定；企业用户不能重复搁置已搁置的报警，
+    园区值守角色可延长搁置。"""
     return _act(call, alarm_id, "shelve", duration_s=call.body.duration_s, reason=call.body.reason)
 
 
 @route(bp, "/alarms/{alarm_id}/unshelve", "POST", roles=SHELVERS, body=EmptyIn, response=AlarmOut)
 def unshelve_alarm(call: Call, alarm_id: str) -> AlarmOut:
-    """解除搁置。"""
+    """解除搁置（通知当班值守人员）。"""
     return _act(call, alarm_id, "unshelve")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
 from chalicelib.core.store import gsi, meta
@@ -22,6 +22,8 @@ class TagStateModel(Model):
     last_ts = NumberAttribute(default=0)
     conds = UnicodeAttribute(default="{}")  # condition -> Cond.to_dict()
     alarms = UnicodeAttribute(default="{}")  # condition -> open alarm id
+    # Alarms held out of service: the first evaluated reading after the sensor's return decides (domain.holds).
+    held = BooleanAttribute(null=True)
     version = VersionAttribute()
 
     def conds_map(self) -> dict[str, Any]:
@@ -69,3 +71,49 @@ class AlarmEventModel(Model):
 
     by_pending = gsi("by_pending", "pending", "ts")
     by_area = gsi("by_area", "area", "ts")
+
+
+class AlarmKpiModel(Model):
+    """Alarm KPI counters, maintained in the transaction that records the events (never a scan of them).
+
+    Per scope (`park`, `e#<enterprise id>`, `a#<area>`): one row per hour, `h#<hour start ms>`, with the
+    annunciations per 10-minute period (m0..m5), their priority mix and a count per event type; and one
+    row per alarm (tag and condition) and day, `t#<day start ms>#<tag>#<condition>`, with its
+    annunciations and how many of them chattered (the top-10 and chattering KPIs)."""
+
+    Meta = meta("alarm-kpis")
+    scope = UnicodeAttribute(hash_key=True)
+    bucket = UnicodeAttribute(range_key=True)
+    tag_id = UnicodeAttribute(null=True)
+    condition = UnicodeAttribute(null=True)
+    n = NumberAttribute(null=True)  # annunciations (raised, reactivated)
+    m0 = NumberAttribute(null=True)
+    m1 = NumberAttribute(null=True)
+    m2 = NumberAttribute(null=True)
+    m3 = NumberAttribute(null=True)
+    m4 = NumberAttribute(null=True)
+    m5 = NumberAttribute(null=True)
+    p_low = NumberAttribute(null=True)
+    p_medium = NumberAttribute(null=True)
+    p_high = NumberAttribute(null=True)
+    p_urgent = NumberAttribute(null=True)
+    chatter = NumberAttribute(null=True)
+    raised = NumberAttribute(null=True)
+    reactivated = NumberAttribute(null=True)
+    acked = NumberAttribute(null=True)
+    cleared = NumberAttribute(null=True)
+    closed = NumberAttribute(null=True)
+    escalated = NumberAttribute(null=True)
+    renotified = NumberAttribute(null=True)
+    shelved = NumberAttribute(null=True)
+    shelved_low = NumberAttribute(null=True)
+    shelved_medium = NumberAttribute(null=True)
+    shelved_high = NumberAttribute(null=True)
+    shelved_urgent = NumberAttribute(null=True)
+    unshelved = NumberAttribute(null=True)
+    shelve_expired = NumberAttribute(null=True)
+    out_of_service = NumberAttribute(null=True)
+    suppressed = NumberAttribute(null=True)
+
+    def counts(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.attribute_values.items() if isinstance(v, int | float)}

@@ -167,6 +167,7 @@ TABLE_MODELS: tuple[str, ...] = (
     "chalicelib.alarms.store:TagStateModel",
     "chalicelib.alarms.store:AlarmModel",
     "chalicelib.alarms.store:AlarmEventModel",
+    "chalicelib.alarms.store:AlarmKpiModel",
     "chalicelib.notify.store:SmsLogModel",
     "chalicelib.notify.store:FloodWindowModel",
     "chalicelib.risk.store:RiskModel",

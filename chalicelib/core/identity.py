@@ -25,6 +25,8 @@ class Role(StrEnum):
 
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
+# Park duty roles: who stands the 7x24 watch (duty routes) and alone may shelve high and urgent alarms.
+ON_DUTY_ROLES: frozenset[Role] = frozenset({Role.DUTY_OFFICER, Role.COMMANDER, Role.PARK_ADMIN})
 # Roles that only make sense inside one enterprise: a token carrying them must name the enterprise.
 ENTERPRISE_ROLES: frozenset[Role] = frozenset({Role.ENTERPRISE_MANAGER})
 ENTERPRISE_CLAIM = "custom:enterprise_id"
@@ -95,6 +97,11 @@ class Identity:
         if requested is not None and requested != self.enterprise_id:
             raise errors.ENTERPRISE_SCOPE(details={"enterprise_id": requested})
         return self.enterprise_id
+
+    @property
+    def is_park_duty(self) -> bool:
+        """A park-level account holding a park duty role (ON_DUTY_ROLES)."""
+        return self.enterprise_id is None and self.has_any(ON_DUTY_ROLES)
 
     # Shared records (plans, resources): owned by one enterprise or by the park (PARK); the park's are read by
     # every tenant and written only by park-level callers. One rule, used by every context that keeps them.

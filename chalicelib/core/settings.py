@@ -86,6 +86,11 @@ class Settings(BaseModel):
     # Alarm management (ISA-18.2): unacknowledged alarms escalate, then are re-notified.
     alarm_escalate_after_s: int = Field(default=600, ge=1)
     alarm_renotify_after_s: int = Field(default=300, ge=1)
+    # Shelving (ISA-18.2, docs/alarms.md "Shelving policy"): the longest shelve per priority, at most 8 h.
+    shelve_max_low_s: int = Field(default=8 * 3600, ge=60, le=8 * 3600)
+    shelve_max_medium_s: int = Field(default=4 * 3600, ge=60, le=8 * 3600)
+    shelve_max_high_s: int = Field(default=2 * 3600, ge=60, le=8 * 3600)
+    shelve_max_urgent_s: int = Field(default=3600, ge=60, le=8 * 3600)
     flood_threshold: int = Field(default=10, ge=1)  # more than this many alarms ...
     flood_window_s: int = Field(default=600, ge=1)  # ... in this window, for one area, is a flood
     digest_every_s: int = Field(default=300, ge=1)  # during a flood SMS become one digest per period
@@ -162,6 +167,10 @@ _ENV = {
     "tag_state_ttl_s": "CHEMPARK_TAG_STATE_TTL_S",
     "alarm_escalate_after_s": "CHEMPARK_ALARM_ESCALATE_AFTER_S",
     "alarm_renotify_after_s": "CHEMPARK_ALARM_RENOTIFY_AFTER_S",
+    "shelve_max_low_s": "CHEMPARK_SHELVE_MAX_LOW_S",
+    "shelve_max_medium_s": "CHEMPARK_SHELVE_MAX_MEDIUM_S",
+    "shelve_max_high_s": "CHEMPARK_SHELVE_MAX_HIGH_S",
+    "shelve_max_urgent_s": "CHEMPARK_SHELVE_MAX_URGENT_S",
     "flood_threshold": "CHEMPARK_FLOOD_THRESHOLD",
     "flood_window_s": "CHEMPARK_FLOOD_WINDOW_S",
     "digest_every_s": "CHEMPARK_DIGEST_EVERY_S",

@@ -7,13 +7,13 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.core.http import Call, json_response, route
-from chalicelib.core.identity import Role
+from chalicelib.core.identity import ON_DUTY_ROLES, Role
 from chalicelib.duty import service
 from chalicelib.duty.schemas import CurrentOut, HandoverAckIn, HandoverIn, HandoverOut, RosterIn, RosterQuery
 
 bp = Blueprint(__name__)
 PARK_STAFF = [Role.PARK_ADMIN, Role.DUTY_OFFICER, Role.COMMANDER, Role.OPS_ENGINEER, Role.ANALYST, Role.AUDITOR]
-ON_DUTY = [Role.DUTY_OFFICER, Role.COMMANDER, Role.PARK_ADMIN]
+ON_DUTY = ON_DUTY_ROLES  # the park duty roles, who alone may also shelve high and urgent alarms
 
 
 @route(bp, "/duty/roster", "PUT", roles=[Role.PARK_ADMIN], body=RosterIn)

@@ -118,6 +118,11 @@ def escalation_chain(now_ms: int | None = None) -> list[list[dict[str, Any]]]:
     return [now["officers"], [now["supervisor"]], [now["safety_head"]]]
 
 
+def on_duty_officers(now_ms: int | None = None) -> list[dict[str, Any]]:
+    """The duty officers of the shift on duty now (name, phone, subject); [] when nobody is rostered."""
+    return escalation_chain(now_ms)[0]
+
+
 def create_handover(who: Identity, notes: str) -> dict[str, Any]:
     """Hand the shift over, naming what stays open: warnings not closed, alarms not acknowledged (duty.ports)."""
     now = current()

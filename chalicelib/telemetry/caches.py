@@ -69,6 +69,7 @@ def profile_of(sensor: dict[str, Any], now: int) -> Profile:
         trend=bool(sensor.get("trend", True)),
         trend_horizon_s=int(sensor.get("trend_horizon_s") or 900),
     )
+    held = alarms.held_by(sensor)  # (out of service, suppressed by design): the alarm context's rule
     ctx = alarms.TagContext(
         tag_id=sensor["id"],
         enterprise_id=sensor["enterprise_id"],
@@ -76,8 +77,8 @@ def profile_of(sensor: dict[str, Any], now: int) -> Profile:
         area=sensor.get("installation_id") or sensor.get("zone_id") or sensor["enterprise_id"],
         priority=Priority(sensor.get("priority", "medium")),
         latching=bool(sensor.get("latching")),
-        suppressed=sensor.get("installation_status") == "maintenance",
-        out_of_service=sensor.get("status") == "out_of_service",
+        suppressed=held[1],
+        out_of_service=held[0],
         labels={
             "tag_name": sensor.get("name", ""),
             "unit": sensor.get("unit", ""),
@@ -88,7 +89,7 @@ def profile_of(sensor: dict[str, Any], now: int) -> Profile:
     return Profile(
         cfg,
         ctx,
-        sensor.get("status") != "out_of_service" and sensor.get("installation_status") != "decommissioned",
+        not held[0] and sensor.get("installation_status") != "decommissioned",
         now,
     )
 
@@ -102,6 +103,9 @@ def _current(c: Caches) -> None:
         if generation != c.generation:
             c.profiles.clear()
             c.owners.clear()
+            # A sensor back in service may have alarms held out of service (a tag-state flag written by the
+            # alarm sweep): re-read states after a registry change rather than trust a quiet cached copy.
+            c.states.clear()
             c.generation = generation
 
 
@@ -133,7 +137,12 @@ def state_of(stored: alarms.StoredTagState) -> TagState:
     """The evaluator's state rebuilt from what the alarm engine stored."""
     conds = {c: Cond.from_dict(d) for c, d in stored.conds.items()}
     return TagState(
-        stored.tag_id, version=stored.version, last_ts=stored.last_ts, conds=conds, alarms=dict(stored.alarms)
+        stored.tag_id,
+        version=stored.version,
+        last_ts=stored.last_ts,
+        conds=conds,
+        alarms=dict(stored.alarms),
+        held=stored.held,
     )
 
 

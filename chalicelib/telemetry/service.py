@@ -44,11 +44,11 @@ def _commit(
     """Persist one tag's changes; when another writer moved first, re-evaluate on its state and retry."""
     for _ in range(4):
         try:
-            return alarms.commit(profile.context, state, changes)
+            return alarms.commit(profile.context, state, changes, evaluated=True)
         except alarms.Contended:
             state = reload(profile.config.tag_id, c)
             changes, dirty = domain.evaluate(profile.config, state, readings)
-            if not dirty:
+            if not dirty and not state.held:
                 return []
     raise alarms.Contended()
 
@@ -81,6 +81,8 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
     events: list[alarms.EventRecord] = []
     current = states(list(by_tag), c)
     changed = _evaluate(by_tag, known, current, origin, rejected, c)
+    for tag_id in [t for t in by_tag if current[t].held and t not in changed]:
+        changed[tag_id] = []  # back in service with alarms held out of service: this reading decides them
     result.evaluated = sum(len(r) for r in by_tag.values())
     for tag_id, changes in changed.items():
         try:

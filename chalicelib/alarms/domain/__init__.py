@@ -1,12 +1,13 @@
-"""Alarm rules (pure): the ISA-18.2 lifecycle of one alarm (lifecycle) and the alarm system's performance
-KPIs (kpis). Callers use the names re-exported here."""
+"""Alarm rules (pure): the ISA-18.2 lifecycle of one alarm (lifecycle), the shelving policy (shelving), out of
+service and suppression by design (holds) and the alarm system's performance KPIs (kpis). Callers use the
+names re-exported here."""
 
 from chalicelib.alarms.domain import kpis
+from chalicelib.alarms.domain.holds import held_by, return_to_service, suppress, take_out_of_service, unsuppress
 from chalicelib.alarms.domain.lifecycle import (
     ANNUNCIATING,
     CONDITION_LABEL,
     INVALID_TRANSITION,
-    MAX_SHELVE_S,
     Alarm,
     Event,
     Outcome,
@@ -17,26 +18,45 @@ from chalicelib.alarms.domain.lifecycle import (
     on_condition,
     raise_new,
     reset,
+)
+from chalicelib.alarms.domain.shelving import (
+    ALREADY_SHELVED,
+    MAX_SHELVE_S,
+    PARK_DUTY_ONLY,
+    SHELVE_NOT_PERMITTED,
+    ShelveLimits,
     shelve,
     unshelve,
 )
 
+SHELVING_EVENTS = frozenset({Event.SHELVED, Event.UNSHELVED, Event.SHELVE_EXPIRED})  # told to the duty officer
+
 __all__ = [
+    "ALREADY_SHELVED",
     "ANNUNCIATING",
     "CONDITION_LABEL",
     "INVALID_TRANSITION",
     "MAX_SHELVE_S",
+    "PARK_DUTY_ONLY",
+    "SHELVE_NOT_PERMITTED",
+    "SHELVING_EVENTS",
     "Alarm",
     "Event",
     "Outcome",
+    "ShelveLimits",
     "State",
     "acknowledge",
     "condition_priority",
     "due_for_attention",
+    "held_by",
     "kpis",
     "on_condition",
     "raise_new",
     "reset",
+    "return_to_service",
     "shelve",
+    "suppress",
+    "take_out_of_service",
     "unshelve",
+    "unsuppress",
 ]

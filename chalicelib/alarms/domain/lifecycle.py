@@ -4,6 +4,7 @@ An alarm is one condition of one tag from activation until it is back to normal 
 (and reset when latching). Its display state derives from orthogonal flags: condition active,
 acknowledged, latched, shelved (timed), suppressed by design (installation in maintenance) and out of
 service (tag out of service). Annunciating events go to SNS/SMS; every event is recorded in history.
+Shelving rules live in `shelving`, out-of-service and suppression transitions in `holds`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 from chalicelib.core import errors
 from chalicelib.core.schemas import Priority
 
-MAX_SHELVE_S = 8 * 3600  # a shelved alarm always comes back within a shift
 INVALID_TRANSITION = errors.define(
     "ALARM_INVALID_TRANSITION", 409, "报警当前状态不允许此操作", "e.g. acknowledging an acknowledged alarm."
 )
@@ -47,6 +47,8 @@ class Event(StrEnum):
     COMMENTED = "commented"
     SUPPRESSED = "suppressed"
     UNSUPPRESSED = "unsuppressed"
+    OUT_OF_SERVICE = "out_of_service"
+    RETURNED_TO_SERVICE = "returned_to_service"
 
 
 # Events that call for people: they go out as SMS (subject to priority and flood rules).
@@ -95,6 +97,8 @@ class Alarm:
     latched: bool = False
     shelved_until: int | None = None
     shelve_reason: str = ""
+    shelved_by: str = ""
+    shelved_ms: int | None = None
     suppressed: bool = False
     out_of_service: bool = False
     closed: bool = False
@@ -105,7 +109,8 @@ class Alarm:
     closed_ms: int | None = None
     last_notified_ms: int = 0
     notify_count: int = 0
-    escalations: int = 0
+    escalations: int = 0  # steps escalated since the alarm was (last) put in front of operators
+    presented_ms: int | None = None  # when it came back from shelving/out of service/suppression
     version: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -143,11 +148,18 @@ class Outcome:
         return self.alarm.closed
 
 
-def _close_if_done(a: Alarm, now: int, events: list[Event]) -> None:
+def close_if_done(a: Alarm, now: int, events: list[Event]) -> None:
     hidden = a.out_of_service or a.suppressed or a.shelved_until is not None
     if not a.active and (a.acked or hidden) and not a.latched:
         a.closed, a.closed_ms = True, now
         events.append(Event.CLOSED)
+
+
+def present_again(a: Alarm, now: int, events: list[Event], event: Event) -> None:
+    """Back in front of operators while active and unacknowledged: notify again, restart the escalation clock."""
+    a.last_notified_ms, a.notify_count = now, a.notify_count + 1
+    a.presented_ms, a.escalations = now, 0
+    events.append(event)
 
 
 def raise_new(alarm: Alarm) -> Outcome:
@@ -168,7 +180,7 @@ def on_condition(alarm: Alarm, active: bool, now: int, value: float) -> Outcome:
         a.active, a.rtn_ms = False, now
         a.latched = a.latching and a.acked
         events.append(Event.CLEARED)
-        _close_if_done(a, now, events)
+        close_if_done(a, now, events)
     return Outcome(a, tuple(events))
 
 
@@ -179,7 +191,7 @@ def acknowledge(alarm: Alarm, now: int, by: str) -> Outcome:
     events = [Event.ACKED]
     if not a.active and a.latching:
         a.latched = True
-    _close_if_done(a, now, events)
+    close_if_done(a, now, events)
     return Outcome(a, tuple(events))
 
 
@@ -188,30 +200,7 @@ def reset(alarm: Alarm, now: int) -> Outcome:
         raise INVALID_TRANSITION(details={"state": alarm.state, "action": "reset"})
     a = replace(alarm, latched=False, last_change_ms=now)
     events = [Event.RESET]
-    _close_if_done(a, now, events)
-    return Outcome(a, tuple(events))
-
-
-def shelve(alarm: Alarm, now: int, duration_s: int, reason: str) -> Outcome:
-    if alarm.closed or alarm.out_of_service or alarm.suppressed:
-        raise INVALID_TRANSITION(details={"state": alarm.state, "action": "shelve"})
-    if not 0 < duration_s <= MAX_SHELVE_S:
-        raise errors.VALIDATION_FAILED(
-            errors=[{"field": "duration_s", "message": f"1-{MAX_SHELVE_S}", "type": "range"}]
-        )
-    a = replace(alarm, shelved_until=now + duration_s * 1000, shelve_reason=reason, last_change_ms=now)
-    return Outcome(a, (Event.SHELVED,))
-
-
-def unshelve(alarm: Alarm, now: int, expired: bool = False) -> Outcome:
-    if alarm.shelved_until is None:
-        raise INVALID_TRANSITION(details={"state": alarm.state, "action": "unshelve"})
-    a = replace(alarm, shelved_until=None, shelve_reason="", last_change_ms=now)
-    events = [Event.SHELVE_EXPIRED if expired else Event.UNSHELVED]
-    _close_if_done(a, now, events)
-    if not a.closed and a.active and not a.acked:
-        events.append(Event.RENOTIFIED)  # back in front of the operator: tell them again
-        a.last_notified_ms, a.notify_count = now, a.notify_count + 1
+    close_if_done(a, now, events)
     return Outcome(a, tuple(events))
 
 
@@ -220,8 +209,9 @@ def due_for_attention(alarm: Alarm, now: int, escalate_after_ms: int, renotify_a
     if not alarm.annunciated or alarm.acked or not alarm.active:
         return Outcome(alarm, ())
     since = max(alarm.raised_ms, alarm.last_notified_ms)
+    shown = alarm.presented_ms or alarm.raised_ms  # escalation counts from when operators last got it back
     notified: dict[str, Any] = {"last_notified_ms": now, "notify_count": alarm.notify_count + 1, "last_change_ms": now}
-    if now - alarm.raised_ms >= escalate_after_ms * (alarm.escalations + 1) and alarm.priority is not Priority.URGENT:
+    if now - shown >= escalate_after_ms * (alarm.escalations + 1) and alarm.priority is not Priority.URGENT:
         a = replace(alarm, priority=alarm.priority.escalated(1), escalations=alarm.escalations + 1, **notified)
         return Outcome(a, (Event.ESCALATED,))
     if now - since >= renotify_after_ms:

@@ -1,21 +1,23 @@
 """Alarm use cases, the only module other contexts import: commit evaluation changes atomically with the tag
 state, operator actions, the outbox, reads and searches, the linkage context, the minute sweep.
 
-Records and conversions (records), the single-transaction writer (staging), tag-state persistence and
-`commit` (tag_state), operator actions and sweep transitions (actions), dispatch of committed events
-(outbox), reads, searches and KPIs (reads), an alarm's linkage context (context) and the time-driven work
-(sweeps). Callers use the names re-exported here.
+Records and conversions (records), the single-transaction writer (staging) with the KPI counters it
+maintains (counters), tag-state persistence and `commit` (tag_state), operator actions and sweep transitions
+(actions), dispatch of committed events (outbox), shelving notices to the duty officers (notices), out of
+service and suppression (holds), reads and searches (reads), KPIs from the counters (kpis), an alarm's
+linkage context (context) and the time-driven work (sweeps). Callers use the names re-exported here.
 """
 
 from chalicelib.alarms.schemas import EventRecord
 from chalicelib.alarms.service.actions import act, transition
 from chalicelib.alarms.service.context import linkage_context
+from chalicelib.alarms.service.holds import held_by
+from chalicelib.alarms.service.kpis import kpis
 from chalicelib.alarms.service.outbox import dispatch, redispatch_pending
 from chalicelib.alarms.service.reads import (
     detail,
     get_alarm,
     history,
-    kpis,
     load,
     open_alarms,
     search,
@@ -45,6 +47,7 @@ __all__ = [
     "detail",
     "dispatch",
     "get_alarm",
+    "held_by",
     "history",
     "kpis",
     "linkage_context",

@@ -16,6 +16,25 @@ from chalicelib.alarms.service.records import Contended, to_alarm
 from chalicelib.alarms.service.staging import Staged
 from chalicelib.core import clock, errors
 from chalicelib.core.identity import Identity
+from chalicelib.core.settings import get_settings
+
+
+def shelve_limits() -> domain.ShelveLimits:
+    s = get_settings()
+    return domain.ShelveLimits(s.shelve_max_low_s, s.shelve_max_medium_s, s.shelve_max_high_s, s.shelve_max_urgent_s)
+
+
+def _outcome(alarm: Alarm, who: Identity, action: str, now: int, kw: dict[str, Any]) -> Outcome:
+    if action == "ack":
+        return domain.acknowledge(alarm, now, who.subject)
+    if action == "shelve":
+        limits, duty = shelve_limits(), who.is_park_duty
+        return domain.shelve(alarm, now, kw["duration_s"], kw["reason"], who.subject, limits, duty)
+    if action == "unshelve":
+        return domain.unshelve(alarm, now)
+    if action == "reset":
+        return domain.reset(alarm, now)
+    return Outcome(alarm, (Event.COMMENTED,))
 
 
 def act(alarm_id: str, who: Identity, action: str, **kw: Any) -> Alarm:
@@ -23,18 +42,12 @@ def act(alarm_id: str, who: Identity, action: str, **kw: Any) -> Alarm:
     for _ in range(5):
         item, alarm = load(alarm_id, who)
         now = clock.now_ms()
-        if action == "ack":
-            outcome = domain.acknowledge(alarm, now, who.subject)
-        elif action == "shelve":
-            outcome = domain.shelve(alarm, now, kw["duration_s"], kw["reason"])
-        elif action == "unshelve":
-            outcome = domain.unshelve(alarm, now)
-        elif action == "reset":
-            outcome = domain.reset(alarm, now)
-        else:
-            outcome = Outcome(alarm, (Event.COMMENTED,))
+        outcome = _outcome(alarm, who, action, now, kw)
+        details = {k: v for k, v in kw.items() if v is not None}
+        if action == "shelve":  # the timeline says until when, and whether this extended a shelve
+            details.update(until=outcome.alarm.shelved_until, extended=alarm.shelved_until is not None)
         staged = Staged()
-        staged.apply(item, outcome, who.subject, {k: v for k, v in kw.items() if v is not None})
+        staged.apply(item, outcome, who.subject, details)
         try:
             events = staged.write(now, _closing_tag_state(alarm, outcome))
         except Contended:

@@ -1,5 +1,6 @@
-"""The alarm outbox: dispatch committed events to SNS (attributes for subscriber filters), SMS and the
-subscribers wired to `alarms.ports` (risk recomputes its colours).
+"""The alarm outbox: dispatch committed events to SNS (attributes for subscriber filters), SMS (annunciations
+to the enterprise's contacts, shelving notices to the duty officers) and the subscribers wired to
+`alarms.ports` (risk recomputes its colours).
 
 Runs right after the commit; events stay `pending` until dispatched, so the minute sweep re-sends
 whatever a crash left behind (at-least-once; SMS are de-duplicated per event and phone).
@@ -16,6 +17,7 @@ from chalicelib.alarms import store
 from chalicelib.alarms.domain import ANNUNCIATING
 from chalicelib.alarms.ports import PORTS
 from chalicelib.alarms.schemas import EventRecord
+from chalicelib.alarms.service.notices import tell_duty
 from chalicelib.alarms.service.reads import get_alarm
 from chalicelib.alarms.service.records import public
 from chalicelib.core import aws, catalog, clock
@@ -99,6 +101,7 @@ def dispatch(events: Iterable[EventRecord]) -> None:
                 recipients,
                 a["enterprise_id"],
             )
+        tell_duty(event)  # shelve, unshelve, expiry: the officers on duty hear of it
         store.AlarmEventModel(event.alarm_id, event.seq).update(actions=[store.AlarmEventModel.pending.remove()])
         metrics.add_metric(name=f"Alarm_{event.type}", unit="Count", value=1)
     for subscriber in PORTS.subscribers:

@@ -1,5 +1,5 @@
 """Alarm reads: one alarm (tenancy-checked for a caller, or as the system sees it), open alarms, event history,
-filtered searches over the alarm indexes, and the KPI inputs."""
+and filtered searches over the alarm indexes."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from chalicelib.alarms import store
-from chalicelib.alarms.domain import Alarm
-from chalicelib.alarms.domain import kpis as kpi_rules
+from chalicelib.alarms.domain import Alarm, State
 from chalicelib.alarms.schemas import AlarmFilter
 from chalicelib.alarms.service.records import public, to_alarm
-from chalicelib.core import clock, errors
+from chalicelib.core import errors
 from chalicelib.core.clock import to_ms
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -100,62 +99,10 @@ def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | N
         results = store.AlarmModel.by_enterprise.query(
             scope, in_range, _and(*filters), scan_index_forward=False, **page
         )
-    elif q.open:
+    elif q.open or (q.state is not None and q.state is not State.NORMAL):  # only open alarms can be in it
         results = store.AlarmModel.by_open.query(store.OPEN, in_range, _and(*filters), scan_index_forward=False, **page)
     else:
         results = store.AlarmModel.scan(_and(in_range, *filters), **page)
     items = [public(to_alarm(i)) for i in results]
     items.sort(key=lambda a: a["raised_ms"], reverse=True)
     return items, encode_cursor(results.last_evaluated_key)
-
-
-def _areas(who: Identity, enterprise_id: str | None, area: str | None) -> list[str] | None:
-    """Areas to read events for; None means the whole park (scan)."""
-    if area is not None:
-        if area.startswith("ins_"):
-            registry.load(registry.INSTALLATION, area, who)
-        elif not who.can_see(area):
-            registry.load(registry.ENTERPRISE, area, who)
-        return [area]
-    scope = who.scope(enterprise_id)
-    if scope is None:
-        return None
-    installations, cursor = [], None
-    while True:
-        items, cursor = registry.list_page(registry.INSTALLATION, who, scope, 200, cursor)
-        installations += [i["id"] for i in items]
-        if not cursor:
-            return [scope, *installations]
-
-
-def kpis(who: Identity, enterprise_id: str | None, area: str | None, start: int, end: int) -> dict[str, Any]:
-    areas = _areas(who, enterprise_id, area)
-    types = ("raised", "reactivated")
-    if areas is None:
-        events = list(
-            store.AlarmEventModel.scan(
-                store.AlarmEventModel.ts.between(start, end) & store.AlarmEventModel.type.is_in(*types)
-            )
-        )
-    else:
-        events = [
-            e
-            for a in areas
-            for e in store.AlarmEventModel.by_area.query(
-                a,
-                store.AlarmEventModel.ts.between(start, end),
-                filter_condition=store.AlarmEventModel.type.is_in(*types),
-            )
-        ]
-    alarm_ids = {e.alarm_id for e in events}
-    alarms = {i.id: i for i in store.AlarmModel.batch_get(list(alarm_ids))} if alarm_ids else {}
-    annunciations = [
-        kpi_rules.Annunciation(
-            int(e.ts), alarms[e.alarm_id].tag_id, alarms[e.alarm_id].condition, alarms[e.alarm_id].priority
-        )
-        for e in events
-        if e.alarm_id in alarms
-    ]
-    open_now = [a for a in open_alarms() if areas is None or a.area in areas]
-    result = kpi_rules.compute(annunciations, [a.raised_ms for a in open_now if a.active], start, end, clock.now_ms())
-    return {"from": start, "to": end, "areas": areas or "park", **result}

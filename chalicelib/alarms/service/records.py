@@ -60,8 +60,12 @@ class EvaluatedTag(Protocol):
     version: int
     last_ts: int
     alarms: dict[str, str]  # condition -> open alarm id
+    held: bool  # its alarms are out of service until an evaluated reading decides (commit clears it)
 
     def persisted(self) -> dict[str, Any]: ...  # condition -> the evaluator's own record of it
+    def active(self, condition: str) -> bool: ...  # the condition is active as last evaluated
+    @property
+    def last_value(self) -> float | None: ...
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class StoredTagState:
     last_ts: int = 0
     conds: dict[str, dict[str, Any]] = field(default_factory=dict)
     alarms: dict[str, str] = field(default_factory=dict)
+    held: bool = False
 
 
 # --- conversions ----------------------------------------------------------------------------------
@@ -104,7 +109,7 @@ def public(a: Alarm) -> dict[str, Any]:
     data = {k: v for k, v in dataclasses.asdict(a).items() if k not in ("extra",)}
     return {
         **data,
-        **a.extra,
+        **{k: v for k, v in a.extra.items() if k != "annunciated_ms"},  # kept for the KPI counters only
         "state": a.state.value,
         "condition_label": domain.CONDITION_LABEL.get(a.condition, a.condition),
     }

@@ -1,4 +1,5 @@
-"""Staged alarm writes: the one DynamoDB transaction that saves tag state, alarms and numbered events."""
+"""Staged alarm writes: the one DynamoDB transaction that saves tag state, alarms, numbered events and the KPI
+counters they add to."""
 
 # Every write is one DynamoDB transaction conditioned on the versions read (tag state and alarm), so two
 # concurrent evaluators or an evaluator and an operator never lose an update nor raise a duplicate
@@ -14,6 +15,7 @@ import orjson
 from chalicelib.alarms import store
 from chalicelib.alarms.domain import Alarm, Event, Outcome
 from chalicelib.alarms.schemas import EventRecord
+from chalicelib.alarms.service.counters import KpiCounts
 from chalicelib.alarms.service.records import Contended, alarm_item, public
 from chalicelib.core.store import conditional, transaction
 
@@ -36,10 +38,13 @@ class Staged:
     def write(self, now: int, tag_state: store.TagStateModel | None = None) -> list[EventRecord]:
         """One transaction: tag state, alarms (version-checked), events (numbered per alarm)."""
         records: list[EventRecord] = []
+        counts = KpiCounts()
         for alarm_id, (item, alarm) in list(self.alarms.items()):
             seq = int(alarm.extra.get("events", 0))
             mine = [p for p in self.pending if p[0] == alarm_id]
             final = dataclasses.replace(alarm, extra={**alarm.extra, "events": seq + len(mine)})
+            for _, event, _, _ in mine:
+                final = counts.add(final, event.value, now)
             self.alarms[alarm_id] = (item, final)
             view = public(final)
             records += [
@@ -68,4 +73,5 @@ class Staged:
                     ),
                     condition=store.AlarmEventModel.seq.does_not_exist(),
                 )
+            counts.write(tx)
         return records

@@ -1,9 +1,11 @@
-"""Time-driven alarm work, run every minute: shelve expiry, escalation and re-notification, retries."""
+"""Time-driven alarm work, run every minute: out of service and suppression (first, so a held alarm is never
+escalated), shelve expiry, escalation and re-notification, retries."""
 
 from __future__ import annotations
 
 from chalicelib.alarms import domain
 from chalicelib.alarms.service.actions import transition
+from chalicelib.alarms.service.holds import reconcile
 from chalicelib.alarms.service.outbox import dispatch, redispatch_pending
 from chalicelib.alarms.service.reads import open_alarms
 from chalicelib.core import clock
@@ -13,7 +15,10 @@ from chalicelib.notify import service as notify
 
 def run() -> dict[str, int]:
     settings, now = get_settings(), clock.now_ms()
-    counts = {"unshelved": 0, "escalated": 0, "renotified": 0, "redispatched": 0, "digests": 0}
+    counts = {"held": 0, "unshelved": 0, "escalated": 0, "renotified": 0, "redispatched": 0, "digests": 0}
+    held = reconcile(open_alarms())
+    counts["held"] = len(held)
+    dispatch(held)
     for alarm in open_alarms():
         if alarm.shelved_until is not None and alarm.shelved_until <= now:
             events = transition(

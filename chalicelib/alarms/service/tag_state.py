@@ -27,6 +27,7 @@ def _stored(item: store.TagStateModel) -> StoredTagState:
         last_ts=int(item.last_ts or 0),
         conds=item.conds_map(),
         alarms=item.alarms_map(),
+        held=bool(item.held),
     )
 
 
@@ -44,6 +45,7 @@ def _state_item(ctx: TagContext, state: EvaluatedTag) -> store.TagStateModel:
         last_ts=state.last_ts,
         conds=orjson.dumps(state.persisted()).decode(),
         alarms=orjson.dumps(state.alarms).decode(),
+        held=state.held or None,
     )
     if state.version:
         item.version = state.version
@@ -75,9 +77,16 @@ def _new_alarm(ctx: TagContext, change: ConditionChange, now: int) -> Alarm:
     )
 
 
-def commit(ctx: TagContext, state: EvaluatedTag, changes: Sequence[ConditionChange]) -> list[EventRecord]:
-    """Persist a tag's new state and the alarm transitions its changes imply, atomically (bumps `state.version`)."""
+def commit(
+    ctx: TagContext, state: EvaluatedTag, changes: Sequence[ConditionChange], evaluated: bool = False
+) -> list[EventRecord]:
+    """Persist a tag's new state and the alarm transitions its changes imply, atomically (bumps `state.version`).
+
+    `evaluated`: the state has just evaluated readings of the sensor in service, so alarms held out of service
+    are decided now (domain.holds: normal closes them, abnormal re-alarms)."""
     now, staged = clock.now_ms(), Staged()
+    if state.held and evaluated and not ctx.out_of_service:  # decided on the state just evaluated
+        _return_to_service(state, staged, now)
     for change in changes:
         alarm_id = state.alarms.get(change.condition)
         details = {"value": change.value, "limit": change.limit, "detail": change.detail}
@@ -95,6 +104,17 @@ def commit(ctx: TagContext, state: EvaluatedTag, changes: Sequence[ConditionChan
     events = staged.write(now, _state_item(ctx, state))
     state.version += 1
     return events
+
+
+def _return_to_service(state: EvaluatedTag, staged: Staged, now: int) -> None:
+    for condition, alarm_id in list(state.alarms.items()):
+        item, alarm = _read_for_update(alarm_id, staged)
+        outcome = domain.return_to_service(alarm, now, state.active(condition), state.last_value)
+        if outcome.events:
+            staged.apply(item, outcome, "system", {"value": state.last_value})
+        if outcome.closed:
+            state.alarms.pop(condition, None)
+    state.held = False
 
 
 def _read_for_update(alarm_id: str, staged: Staged) -> tuple[store.AlarmModel | None, Alarm]:

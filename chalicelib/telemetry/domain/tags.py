@@ -81,6 +81,7 @@ class TagState:
     last_ts: int = 0
     conds: dict[str, Cond] = field(default_factory=dict)
     alarms: dict[str, str] = field(default_factory=dict)  # condition -> open alarm id
+    held: bool = False  # its alarms wait out of service for the first reading evaluated after the return
     trend: Trend = field(default_factory=Trend)
     trend_due: int = 0  # epoch ms by which the trend regression takes its next sample
     trend_band: tuple[float, float] = (math.inf, -math.inf)  # values that do not call for a new sample
@@ -98,8 +99,13 @@ class TagState:
 
     @property
     def quiet(self) -> bool:
-        """Nothing active, nothing pending: a cached copy of this state is safe to use."""
-        return not self.conds
+        """Nothing active, nothing pending, nothing held: a cached copy of this state is safe to use."""
+        return not self.conds and not self.held
+
+    def active(self, condition: str) -> bool:
+        """The condition is active as last evaluated."""
+        cond = self.conds.get(condition)
+        return cond is not None and cond.active
 
     def persisted(self) -> dict[str, Any]:
         return {c: v.to_dict() for c, v in self.conds.items()}

@@ -16,10 +16,13 @@ from chalicelib.warnings.service.records import create, event, load, save
 
 
 def from_alarm(message: dict[str, Any]) -> str | None:
-    """Alarm events at or above the configured priority start a verification; one per tag at a time."""
+    """Alarm events at or above the configured priority start a verification; one per tag at a time.
+
+    A shelved alarm still does (docs/alarms.md, "Shelving policy"): shelving hides an alarm from annunciation,
+    never from the park's verification; suppressed and out-of-service alarms do not (the plant or the sensor
+    is known not to be in operation) until they are back and re-alarm."""
     alarm = message.get("alarm") or {}
     if message.get("type") not in ("raised", "reactivated", "escalated") or alarm.get("state") in (
-        "shelved",
         "suppressed",
         "out_of_service",
         "normal",
