@@ -96,6 +96,21 @@ class Identity:
             raise errors.ENTERPRISE_SCOPE(details={"enterprise_id": requested})
         return self.enterprise_id
 
+    # Shared records (plans, resources): owned by one enterprise or by the park (PARK); the park's are read by
+    # every tenant and written only by park-level callers. One rule, used by every context that keeps them.
+    def can_read_shared(self, owner: str) -> bool:
+        return owner == PARK or self.can_see(owner)
+
+    def can_write_shared(self, owner: str) -> bool:
+        return self.can_see(owner) and not (owner == PARK and self.is_enterprise_scoped)
+
+    def shared_owners(self, requested: str | None) -> list[str] | None:
+        """Owners a list of shared records may show (None = every owner): the enterprise asked for (refused
+        when it is not the caller's), else the park's and the caller's own."""
+        if requested:
+            return [self.scope(requested) or requested]
+        return None if self.enterprise_id is None else [PARK, self.enterprise_id]
+
     def ensure_can_write(self, enterprise_id: str) -> None:
         """Reject a write that names another enterprise than the caller's own."""
         if not self.can_see(enterprise_id):

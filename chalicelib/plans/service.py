@@ -49,13 +49,13 @@ def _load(plan_id: str) -> store.PlanModel:
 def load(plan_id: str, who: Identity) -> store.PlanModel:
     """The plan if the caller may see it; another enterprise's plan answers NOT_FOUND."""
     head = _load(plan_id)
-    if head.owner != PARK and not who.can_see(head.owner):
+    if not who.can_read_shared(head.owner):
         raise errors.NOT_FOUND(details={"plan_id": plan_id})
     return head
 
 
 def _writable(head: store.PlanModel, who: Identity) -> store.PlanModel:
-    if head.owner == PARK and who.is_enterprise_scoped:
+    if not who.can_write_shared(head.owner):
         raise domain.PARK_PLAN_READ_ONLY(details={"plan_id": head.id})
     domain.ensure_active({"plan_id": head.id, "status": head.status})
     return head
@@ -150,15 +150,8 @@ def versions(plan_id: str, who: Identity) -> list[dict[str, Any]]:
     ]
 
 
-def _owners(who: Identity, enterprise_id: str | None) -> list[str] | None:
-    """Owners a list may show: the one named (if the caller may), else the park's and the caller's own."""
-    if enterprise_id:
-        return [who.scope(enterprise_id) or enterprise_id]
-    return None if who.enterprise_id is None else [PARK, who.enterprise_id]
-
-
 def list_page(who: Identity, q: Any) -> tuple[list[dict[str, Any]], str | None]:
-    owners = _owners(who, q.enterprise_id)
+    owners = who.shared_owners(q.enterprise_id)
     model, condition = store.PlanModel, None
     for clause in (
         model.status == q.status if q.status != "all" else None,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.core import errors
-from chalicelib.core.identity import PARK, Identity
+from chalicelib.core.identity import PARK
 
 KINDS = ("team", "expert", "equipment", "supply", "vehicle", "medical_point", "shelter")
 KIND_LABEL = {
@@ -55,23 +55,6 @@ def view(data: dict[str, Any], owner: str) -> dict[str, Any]:
     """A resource as the API and other contexts see it: its document, `enterprise_id`, `owner` ("park" or the id)."""
     enterprise_id = enterprise_of(owner)
     return {**data, "enterprise_id": enterprise_id, "owner": enterprise_id or "park"}
-
-
-def owners_for(who: Identity, enterprise_id: str | None) -> list[str] | None:
-    """Owners a query may return; naming another enterprise is refused (403 ENTERPRISE_SCOPE)."""
-    return visible_owners(who.enterprise_id, who.scope(enterprise_id) if enterprise_id else None)
-
-
-def visible_owners(caller_enterprise: str | None, requested: str | None) -> list[str] | None:
-    """Owners a query may return: None = every owner (park-level caller, no filter).
-
-    An enterprise user sees the park's resources (read-only) and its own; `requested` is already scoped.
-    """
-    if requested is not None:
-        return [requested]
-    if caller_enterprise is None:
-        return None
-    return [PARK, caller_enterprise]
 
 
 def check_status_change(current: str, current_incident: str | None, new: str, incident_id: str | None) -> None:

@@ -126,7 +126,7 @@ def public(item: store.ReminderModel) -> dict[str, Any]:
 def list_page(
     who: Identity, enterprise_id: str | None, status: str, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    owners = domain.owners_for(who, enterprise_id)
+    owners = who.shared_owners(enterprise_id)
     condition = None if status == "all" else store.ReminderModel.status == status
     items, last = store.page(store.ReminderModel, owners, condition, limit, decode_cursor(cursor))
     return [public(i) for i in items], encode_cursor(last)

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from chalicelib.core import clock, errors, geo, ids
-from chalicelib.core.identity import PARK, Identity
+from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional, get_or_404, transaction
@@ -36,18 +36,15 @@ def _load(resource_id: str) -> store.ResourceModel:
 def load(resource_id: str, who: Identity) -> store.ResourceModel:
     """The resource if the caller may see it; another enterprise's answers NOT_FOUND (existence not revealed)."""
     item = _load(resource_id)
-    if item.owner != PARK and not who.can_see(item.owner):
+    if not who.can_read_shared(item.owner):
         raise errors.NOT_FOUND(details={"resource_id": resource_id})
     return item
 
 
 def _writable(item: store.ResourceModel, who: Identity) -> store.ResourceModel:
-    if item.owner == PARK and who.is_enterprise_scoped:
+    if not who.can_write_shared(item.owner):
         raise domain.PARK_RESOURCE_READ_ONLY(details={"resource_id": item.id})
     return item
-
-
-owners_for = domain.owners_for
 
 
 def get(resource_id: str, who: Identity) -> dict[str, Any]:
@@ -141,7 +138,7 @@ def _condition(kinds: list[str] | None, status: str | None, owners: list[str] | 
 def list_page(
     who: Identity, enterprise_id: str | None, kind: str | None, status: str | None, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    owners = owners_for(who, enterprise_id)
+    owners = who.shared_owners(enterprise_id)
     condition = _condition([kind] if kind else None, status)
     items, last = store.page(store.ResourceModel, owners, condition, limit, decode_cursor(cursor))
     return [public(i) for i in items], encode_cursor(last)
@@ -153,7 +150,7 @@ def _all(owners: list[str] | None, kinds: list[str] | None = None, status: str |
 
 
 def visible(who: Identity, enterprise_id: str | None, kind: str | None, status: str | None) -> list[dict[str, Any]]:
-    return _all(owners_for(who, enterprise_id), [kind] if kind else None, status)
+    return _all(who.shared_owners(enterprise_id), [kind] if kind else None, status)
 
 
 def as_feature_collection(items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -187,7 +184,7 @@ def nearest_visible(
         if park is None:
             raise PARK_LOCATION_UNSET()
         lat, lon = park["location"]["lat"], park["location"]["lon"]
-    return nearest_among(lat, lon, n, kinds, within_m, owners_for(who, None))
+    return nearest_among(lat, lon, n, kinds, within_m, who.shared_owners(None))
 
 
 def nearest(

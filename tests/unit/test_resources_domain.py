@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from chalicelib.core.errors import AppError
-from chalicelib.core.identity import PARK
 from chalicelib.resources import domain
 
 TODAY = date(2026, 3, 1)
@@ -79,10 +78,3 @@ def test_feature_is_rfc7946_lon_lat():
     assert f["geometry"] == {"type": "Point", "coordinates": [120.9, 31.9]}
     assert f["properties"]["kind_label"] == "救援队伍" and f["properties"]["status_label"] == "可用"
     assert "location" not in f["properties"]
-
-
-def test_visible_owners():
-    assert domain.visible_owners(None, None) is None  # park-level: everything
-    assert domain.visible_owners(None, "e1") == ["e1"]
-    assert domain.visible_owners("e1", None) == [PARK, "e1"]  # park resources read-only, plus its own
-    assert domain.visible_owners("e1", "e1") == ["e1"]
