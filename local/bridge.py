@@ -189,7 +189,7 @@ class RuleBridge:
         self._archive: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
         self._worker = threading.Thread(target=self._run, name="rule-bridge", daemon=True)
         self._client: Any = None
-        self.stats = {"received": 0, "forwarded": 0, "errors": 0, "archived": 0}
+        self.stats = {"received": 0, "forwarded": 0, "errors": 0, "archived": 0, "archive_retries": 0}
 
     def start(self) -> None:
         import paho.mqtt.client as mqtt
@@ -338,5 +338,6 @@ class RuleBridge:
                 try:
                     s3.put_object(Bucket=stream, Key=key, Body=b"\n".join(lines) + b"\n")
                     self.stats["archived"] += len(lines)
-                except Exception:
-                    self.stats["errors"] += len(lines)
+                except Exception:  # Firehose keeps undelivered records and retries: so does the next flush
+                    self.stats["archive_retries"] += len(lines)
+                    self._archive[stream].extend((partition, line) for line in lines)

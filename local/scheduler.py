@@ -1,4 +1,5 @@
-"""EventBridge schedules for the embedded stack: invokes each scheduled Lambda at its rate()."""
+"""EventBridge schedules for the embedded stack: invokes each scheduled Lambda at its rate(), and once a minute
+Lambda's retry of failed asynchronous (SNS) invocations (`moto_patches.retry_async`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from chalicelib.core import aws
 from local.provision import Schedule
 
 _RATE = re.compile(r"^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$")
+ASYNC_RETRY_S = 60  # Lambda retries a failed asynchronous invocation after about a minute
 _UNIT = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
 
 
@@ -48,9 +50,15 @@ class Scheduler(threading.Thread):
         self.runs: dict[str, int] = {fn: 0 for fn, _ in self.jobs}
 
     def run(self) -> None:
+        from local import moto_patches
+
         due = {fn: time.monotonic() + period for fn, period in self.jobs}
+        retry_due = time.monotonic() + ASYNC_RETRY_S
         while not self._halt.wait(0.5):
             now = time.monotonic()
+            if now >= retry_due:
+                retry_due = now + ASYNC_RETRY_S
+                moto_patches.retry_async()
             for fn, period in self.jobs:
                 if now >= due[fn]:
                     due[fn] = now + period

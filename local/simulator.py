@@ -8,8 +8,10 @@ Ingest). A control message on `chempark/local/simulator` starts scenarios, e.g. 
 The actuators behind each enterprise's first gateway (and the park's own, `actuator_gateways`) acknowledge
 every linkage command on `park/<enterprise>/commands/+` with a publish on `park/<enterprise>/acks`;
 `{"scenario": "device_failure", "device": "<id>"}` silences one device (drills' injected faults),
-`{"scenario": "device_recover", "device": "<id>"}` brings it back. moto's iot-data only records what the
-app publishes, so while the simulator runs it relays those publishes to the broker, as IoT Core would; that
+`{"scenario": "device_recover", "device": "<id>"}` brings it back. For soak runs (`bench/soak.py`) a share of
+messages can be sent twice (`duplicate_rate`, as an at-least-once link does) or malformed (`malformed_rate`: one
+corrupted reading, or a truncated, non-JSON payload); `stats` counts what was sent. moto's iot-data only records
+what the app publishes, so while the simulator runs it relays those publishes to the broker, as IoT Core would; that
 relay and the control channel use an internal identity of the stack (`_simulator-…`), not a gateway's."""
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ class Simulator:
     host: str = "127.0.0.1"
     port: int = 8883
     period_s: float = 5.0
+    duplicate_rate: float = 0.0  # share of messages published a second time, unchanged
+    malformed_rate: float = 0.0  # share of messages with one corrupted reading or a truncated payload
     stats: dict[str, int] = field(default_factory=lambda: {"messages": 0, "readings": 0})
     leaks: dict[str, Leak] = field(default_factory=dict)
     failed_devices: set[str] = field(default_factory=set)
@@ -232,15 +236,43 @@ class Simulator:
                 {"tag_id": s["id"], "ts": int(now * 1000), "value": self._value(s, now, rng), "quality": "good"}
                 for s in sensors
             ]
-            payload = json.dumps({"gateway_id": gateway, "seq": seq, "readings": readings}, separators=(",", ":"))
-            self._links[gateway].publish(f"park/{enterprise}/telemetry", payload, mqtt.QoS.AT_LEAST_ONCE)
-            self.stats["messages"] += 1
-            self.stats["readings"] += len(readings)
+            doc = {"gateway_id": gateway, "seq": seq, "readings": readings}
+            if rng.random() < self.malformed_rate:
+                payload, carried = self._malformed(doc, rng)
+            else:
+                payload, carried = json.dumps(doc, separators=(",", ":")), len(readings)
+            copies = 2 if rng.random() < self.duplicate_rate else 1
+            for _ in range(copies):
+                self._links[gateway].publish(f"park/{enterprise}/telemetry", payload, mqtt.QoS.AT_LEAST_ONCE)
+            self._count("messages", copies)
+            self._count("readings", copies * carried)  # as ingest counts them: a non-JSON message is one
+            self._count("duplicates", copies - 1)
+
+    def _malformed(self, doc: dict[str, Any], rng: random.Random) -> tuple[str, int]:
+        """One corrupted reading (the rest stay good), or a payload cut short (not JSON): what a faulty gateway
+        sends, with the readings ingest will count in it. `stats` counts the kinds (`malformed_json` messages,
+        `malformed_readings` messages with one bad reading)."""
+        kind = rng.choice(["json", "value", "ts", "quality"])
+        self._count("malformed", 1)
+        if kind == "json":
+            self._count("malformed_json", 1)
+            payload = json.dumps(doc, separators=(",", ":"))
+            return payload[: len(payload) // 2], 1
+        corrupt = {"value": "NaN?", "ts": "yesterday", "quality": ["bad"]}[kind]
+        doc["readings"][rng.randrange(len(doc["readings"]))][kind] = corrupt
+        self._count("malformed_readings", 1)
+        return json.dumps(doc, separators=(",", ":")), len(doc["readings"])
+
+    def _count(self, name: str, n: int) -> None:
+        self.stats[name] = self.stats.get(name, 0) + n
 
     def _run(self) -> None:
         rng, seq = random.Random(42), 0
+        due = time.monotonic()
         while not self._halt.is_set():
             seq += 1
             with contextlib.suppress(Exception):  # broker restarting: try again next period
                 self.publish_once(rng, seq)
-            self._halt.wait(self.period_s)
+            # on a schedule, not period after period: the rate holds however long a publish takes
+            due = max(due + self.period_s, time.monotonic() - self.period_s)
+            self._halt.wait(max(0.0, due - time.monotonic()))

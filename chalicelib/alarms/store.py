@@ -67,6 +67,7 @@ class AlarmEventModel(Model):
     enterprise_id = UnicodeAttribute()
     area = UnicodeAttribute()
     pending = UnicodeAttribute(null=True)
+    published = UnicodeAttribute(null=True)  # set before the topic message goes out: a retry does not repeat it
     doc = UnicodeAttribute(default="{}")  # priority, state, value, comment, reason...
 
     by_pending = gsi("by_pending", "pending", "ts")

@@ -110,8 +110,11 @@ def ingest(records: list[tuple[str, bytes]], c: Caches = CONTAINER) -> BatchResu
         extra={
             "messages": result.messages,
             "readings": result.sent,
+            "evaluated": result.evaluated,
             "quarantined": result.quarantined,
+            "set_aside": result.set_aside,
             "alarm_events": result.alarm_events,
+            "retry": len(result.retry),
         },
     )
     return result

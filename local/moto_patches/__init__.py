@@ -4,6 +4,8 @@
   (`LambdaFunction._invoke_lambda`) with a call of the real handler named by the function's `Handler` string
   (e.g. `chalicelib.telemetry.handlers.ingest_telemetry`), in this process, so Step Functions tasks,
   `lambda.invoke` and event sources all reach our code.
+  moto's SNS ignores a subscribed function's failure; Lambda retries an asynchronous event twice, so failed SNS
+  invocations are kept and `retry_async()` (the local scheduler, every minute; tests, explicitly) retries them.
 * SQS (runtime.py): moto computes every queue attribute (a scan of all messages) on each send and each
   received message, which makes a busy queue O(depth) per call; we read the two attributes it needs directly.
 * DynamoDB (dynamodb.py): moto's backend is not thread-safe, and a cancelled transaction restores a copy of
@@ -31,7 +33,7 @@ from local.moto_patches import targets, waits
 from local.moto_patches.dynamodb import dynamodb_held, patch_dynamodb
 from local.moto_patches.guard import MotoChanged, Target, counters, version
 from local.moto_patches.readouts import iot_published, parse_asl, relay_iot_publishes, sms_messages
-from local.moto_patches.runtime import invocations, patch_lambda, patch_sqs
+from local.moto_patches.runtime import failed_async, invocations, patch_lambda, patch_sqs, retry_async
 from local.moto_patches.targets import check
 
 __all__ = [
@@ -41,12 +43,14 @@ __all__ = [
     "check",
     "counters",
     "dynamodb_held",
+    "failed_async",
     "fast_waits",
     "held_waits",
     "invocations",
     "iot_published",
     "parse_asl",
     "relay_iot_publishes",
+    "retry_async",
     "sms_messages",
     "version",
 ]

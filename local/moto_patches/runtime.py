@@ -1,4 +1,5 @@
-"""Lambda and SQS as in AWS: functions run in this process, and a send or receive costs O(1), not O(depth)."""
+"""Lambda and SQS as in AWS: functions run in this process, a failed asynchronous (SNS) invocation is retried, and
+an SQS send or receive costs O(1), not O(depth)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ from local.moto_patches import targets as t
 from local.moto_patches.guard import counters
 
 invocations: list[tuple[str, float]] = []  # (function name, seconds): cheap counter the stack reports
+# Asynchronous invocations (SNS -> Lambda) that failed, with the retries left: moto's SNS ignores the error,
+# while Lambda retries such an event twice (a minute, then two, later) before discarding it.
+ASYNC_RETRIES = 2
+failed_async: list[tuple[Any, Any, int]] = []  # (function, event, retries left)
 _fast = threading.local()  # set while an SQS send runs, so Queue.attributes skips the scan
 
 
@@ -47,6 +52,8 @@ def _invoke_in_process(self: Any, event: Any = None) -> tuple[str, bool, str]:
         result = _handler(self.handler)(event, _context(self))
         return json.dumps(result, default=str), False, ""
     except Exception as exc:  # reported to the caller as a Lambda function error, as AWS does
+        if _asynchronous(event):
+            failed_async.append((self, event, getattr(_retrying, "left", ASYNC_RETRIES)))
         body = {
             "errorMessage": str(exc),
             "errorType": type(exc).__name__,
@@ -55,6 +62,29 @@ def _invoke_in_process(self: Any, event: Any = None) -> tuple[str, bool, str]:
         return json.dumps(body), True, traceback.format_exc()
     finally:
         invocations.append((self.function_name, time.perf_counter() - started))
+
+
+_retrying = threading.local()  # the retries left of the event being retried on this thread
+
+
+def _asynchronous(event: Any) -> bool:
+    records = event.get("Records") if isinstance(event, dict) else None
+    return isinstance(records, list) and bool(records) and (records[0] or {}).get("EventSource") == "aws:sns"
+
+
+def retry_async() -> int:
+    """Lambda's retry of failed asynchronous invocations, due now: each failed event is invoked once more (it
+    comes back with one retry fewer if it fails again; none left: discarded, as AWS does without an on-failure
+    destination). The local scheduler runs it every minute; tests call it. Returns the events retried."""
+    due = [entry for entry in failed_async if entry[2] > 0]
+    failed_async.clear()
+    for fn, event, left in due:
+        _retrying.left = left - 1
+        try:
+            fn._invoke_lambda(event=event)
+        finally:
+            del _retrying.left
+    return len(due)
 
 
 def patch_lambda() -> None:

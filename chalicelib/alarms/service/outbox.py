@@ -3,7 +3,8 @@ to the enterprise's contacts, shelving notices to the duty officers) and the sub
 `alarms.ports` (risk recomputes its colours).
 
 Runs right after the commit; events stay `pending` until dispatched, so the minute sweep re-sends
-whatever a crash left behind (at-least-once; SMS are de-duplicated per event and phone).
+whatever a fault or a crash left behind. A retry repeats nothing already done: the topic message is claimed on
+the event before it is published (released if the publish fails), SMS are claimed per event and phone.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from chalicelib.alarms.service.records import public
 from chalicelib.core import aws, catalog, clock
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.schemas import Priority
+from chalicelib.core.store import conditional
 from chalicelib.notify import service as notify
 from chalicelib.registry import service as registry
 
@@ -78,17 +80,7 @@ def dispatch(events: Iterable[EventRecord]) -> None:
     topic = catalog.topic_arn("alarm-events")
     for event in events:
         a = event.alarm
-        aws.client("sns").publish(
-            TopicArn=topic,
-            Message=orjson.dumps(message(event)).decode(),
-            MessageAttributes={
-                "event_type": _attr(event.type),
-                "enterprise_id": _attr(a["enterprise_id"]),
-                "installation_id": _attr(a.get("installation_id")),
-                "priority": _attr(a["priority"]),
-                "condition": _attr(a["condition"]),
-            },
-        )
+        _publish_once(event, topic)
         if event.type in ANNUNCIATING and a["state"] not in ("shelved", "suppressed", "out_of_service", "normal"):
             recipients = _recipients(a["enterprise_id"], a.get("installation_id"))
             summary = f"{a['condition_label']}|{a['tag_id']}"
@@ -109,6 +101,35 @@ def dispatch(events: Iterable[EventRecord]) -> None:
             subscriber(events)
         except Exception:  # subscribers derive state (risk) that the next change recomputes; never block notification
             logger.exception("alarm event subscriber failed", extra={"subscriber": getattr(subscriber, "__name__", "")})
+
+
+def _publish_once(event: EventRecord, topic: str) -> None:
+    """The event's topic message, once: claimed on the event first, so a dispatch retried after a later step
+    failed (SMS, the outbox update) does not publish it again; the claim is released when the publish fails."""
+    item, a = store.AlarmEventModel(event.alarm_id, event.seq), event.alarm
+    model = store.AlarmEventModel
+    with conditional() as claim:
+        item.update(actions=[model.published.set("1")], condition=model.seq.exists() & model.published.does_not_exist())
+    if claim.failed:
+        return  # an earlier attempt published it
+    try:
+        aws.client("sns").publish(
+            TopicArn=topic,
+            Message=orjson.dumps(message(event)).decode(),
+            MessageAttributes={
+                "event_type": _attr(event.type),
+                "enterprise_id": _attr(a["enterprise_id"]),
+                "installation_id": _attr(a.get("installation_id")),
+                "priority": _attr(a["priority"]),
+                "condition": _attr(a["condition"]),
+            },
+        )
+    except Exception:
+        try:
+            item.update(actions=[model.published.remove()])
+        except Exception:  # both services failing at once: the claim stays and the sweep will not publish it
+            logger.exception("alarm event claimed but not published", extra={"event": f"{event.alarm_id}:{event.seq}"})
+        raise
 
 
 def redispatch_pending(older_than_ms: int = 30_000) -> int:

@@ -31,10 +31,17 @@ def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id
     if claim.failed:
         return False
     try:
-        entry.update(actions=[store.SmsLogModel.message_id.set(channels.sms().send(recipient.phone, text))])
+        message_id = channels.sms().send(recipient.phone, text)
     except Exception:
-        entry.delete()  # not sent: let the next dispatch attempt try again
+        try:
+            entry.delete()  # not sent: let the next dispatch attempt try again
+        except Exception:  # both services failing at once: the claim stays and no attempt will send it
+            logger.exception("sms claimed but not sent", extra={"ref": ref, "to": mask(recipient.phone)})
         raise
+    try:
+        entry.update(actions=[store.SmsLogModel.message_id.set(message_id)])
+    except Exception:  # it was sent: the claim stays, so no retry texts this person again
+        logger.exception("sms sent but its message id not logged", extra={"ref": ref})
     metrics.add_metric(name="SmsSent", unit="Count", value=1)
     logger.info("sms sent", extra={"ref": ref, "to": mask(recipient.phone), "kind": kind})
     return True

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.core import ids
+from chalicelib.core import errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional
 from chalicelib.registry import service as registry
 from chalicelib.warnings import store
-from chalicelib.warnings.service.records import create, event, load, save
+from chalicelib.warnings.service.records import create, event, load, save, start
 
 
 def from_alarm(message: dict[str, Any]) -> str | None:
@@ -36,7 +36,12 @@ def from_alarm(message: dict[str, Any]) -> str | None:
     with conditional() as claim:
         store.SlotModel(slot, warning_id=candidate).save(condition=store.SlotModel.key.does_not_exist())
     if claim.failed:
-        return _join(store.SlotModel.get(slot, consistent_read=True).warning_id, alarm, priority)
+        candidate = store.SlotModel.get(slot, consistent_read=True).warning_id
+        try:
+            return _join(candidate, alarm, priority)
+        except errors.AppError as exc:  # an earlier attempt claimed the slot, then failed before storing it
+            if exc.error is not errors.NOT_FOUND:
+                raise
     label = alarm.get("condition_label", alarm["condition"])
     create(
         {
@@ -60,11 +65,14 @@ def from_alarm(message: dict[str, Any]) -> str | None:
 
 
 def _join(warning_id: str, alarm: dict[str, Any], priority: Priority) -> str:
-    """A later alarm of the same tag joins the open warning (and may raise its priority)."""
+    """A later alarm of the same tag joins the open warning (and may raise its priority). The alarm already
+    linked is a redelivery: the attempt that linked it may have failed to start the workflow, so start it
+    (a no-op when it runs)."""
     for _ in range(5):
         item = load(warning_id)
         doc = item.data()
         if alarm["id"] in doc["alarm_ids"]:
+            start(warning_id, Priority(doc["priority"]))
             return warning_id
         doc["alarm_ids"].append(alarm["id"])
         if priority.rank > Priority(doc["priority"]).rank:

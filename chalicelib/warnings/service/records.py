@@ -93,7 +93,13 @@ def create(doc: dict[str, Any], slot: str | None, actor: str, mode: str = "verif
     )
     save(item, doc)
     event(warning_id, "created", actor, source=doc["source"], priority=priority.value, title=doc["title"])
+    start(warning_id, priority, mode)
+    return item.data()
+
+
+def start(warning_id: str, priority: Priority, mode: str = "verify") -> None:
+    """Start the warning's workflow; idempotent (the execution is named after the warning), so a retried intake
+    whose first attempt stored the warning but could not start it starts it now, and only once."""
     workflows.start(
         MACHINE, workflows.execution_name(warning_id), {"id": warning_id, "limits": limits(priority), "mode": mode}
     )
-    return item.data()
