@@ -119,6 +119,8 @@ TOPICS: tuple[Topic, ...] = (
 BUCKETS: tuple[Bucket, ...] = (
     Bucket("telemetry-archive", expire_days=400),
     Bucket("reports"),
+    # Hidden-danger photos (隐患照片、整改照片), uploaded by presigned POST; kept with the danger's record.
+    Bucket("evidence"),
 )
 
 STATE_MACHINES: tuple[StateMachine, ...] = (
@@ -189,6 +191,14 @@ TABLE_MODELS: tuple[str, ...] = (
     "chalicelib.incidents.store:IncidentModel",
     "chalicelib.incidents.store:LogModel",
     "chalicelib.incidents.store:InstructionModel",
+    "chalicelib.dangers.store:DangerModel",
+    "chalicelib.dangers.store:DangerEventModel",
+    "chalicelib.dangers.store:OrderModel",
+    "chalicelib.dangers.store:OutboxModel",
+    "chalicelib.prevention.store:RiskUnitModel",
+    "chalicelib.prevention.store:UnitPartModel",
+    "chalicelib.prevention.store:CheckTaskModel",
+    "chalicelib.prevention.store:CheckRecordModel",
 )
 
 
