@@ -93,7 +93,9 @@ def test_every_port_is_wired_by_bootstrap(app):
     assert linkage.locator is not None
     assert dangers.exchange is not None and dangers.subscribers
     port_modules = sorted(p.relative_to(ROOT / "chalicelib").parts[0] for p in (ROOT / "chalicelib").glob("*/ports.py"))
-    assert port_modules == ["alarms", "dangers", "duty", "incidents", "linkage"], "a new ports.py must be wired (and tested) here"
+    assert port_modules == ["alarms", "dangers", "duty", "incidents", "linkage"], (
+        "a new ports.py must be wired (and tested) here"
+    )
 
 
 def test_no_module_fills_another_modules_port_at_import():

@@ -11,7 +11,9 @@ _n = itertools.count()
 
 def enterprise(api: Any) -> str:
     r = api.post(
-        "/enterprises", role="park_admin", json={"name": f"隐患测试化工{next(_n)}", "location": {"lat": 31.95, "lon": 120.9}}
+        "/enterprises",
+        role="park_admin",
+        json={"name": f"隐患测试化工{next(_n)}", "location": {"lat": 31.95, "lon": 120.9}},
     )
     assert r.status_code == 201, r.json
     return r.json["id"]

@@ -19,7 +19,9 @@ def test_general_danger_through_rejection_to_acceptance_with_four_eyes(api):
 
     r = planner.post(f"/hidden-dangers/{hd['id']}/submit", {"summary": "已整改"})
     assert (r.status_code, r.json["code"]) == (409, "DANGER_WRONG_STATE")  # 限期整改 needs its plan first
-    r = planner.post(f"/hidden-dangers/{hd['id']}/plan", {"measures": "恢复接地", "responsible": "王工", "deadline": in_hours(24)})
+    r = planner.post(
+        f"/hidden-dangers/{hd['id']}/plan", {"measures": "恢复接地", "responsible": "王工", "deadline": in_hours(24)}
+    )
     assert (r.status_code, r.json["state"]) == (200, "rectifying")
     r = planner.post(f"/hidden-dangers/{hd['id']}/submit", {"summary": "已恢复接地，电阻 4 Ω"})
     assert (r.status_code, r.json["state"]) == (200, "awaiting_acceptance")
@@ -62,7 +64,9 @@ def test_immediate_danger_is_submitted_without_a_plan(api):
     fixer = Person(api, "enterprise_manager", eid, "mgr-fix")
     hd = reporter.post("/hidden-dangers", danger(eid, handling="immediate", deadline=None)).json
     assert hd["state"] == "registered" and hd["deadline_ms"] is None
-    assert fixer.post(f"/hidden-dangers/{hd['id']}/submit", {"summary": "当场恢复"}).json["state"] == "awaiting_acceptance"
+    assert (
+        fixer.post(f"/hidden-dangers/{hd['id']}/submit", {"summary": "当场恢复"}).json["state"] == "awaiting_acceptance"
+    )
     # the registrant may accept: only the planner and the submitter are excluded
     assert reporter.post(f"/hidden-dangers/{hd['id']}/accept", {"comment": "合格"}).json["state"] == "accepted"
 
