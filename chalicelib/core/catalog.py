@@ -191,14 +191,11 @@ TABLE_MODELS: tuple[str, ...] = (
     "chalicelib.incidents.store:IncidentModel",
     "chalicelib.incidents.store:LogModel",
     "chalicelib.incidents.store:InstructionModel",
-    "chalicelib.dangers.store:DangerModel",
-    "chalicelib.dangers.store:DangerEventModel",
-    "chalicelib.dangers.store:OrderModel",
-    "chalicelib.dangers.store:OutboxModel",
-    "chalicelib.prevention.store:RiskUnitModel",
-    "chalicelib.prevention.store:UnitPartModel",
-    "chalicelib.prevention.store:CheckTaskModel",
-    "chalicelib.prevention.store:CheckRecordModel",
+    *(f"chalicelib.dangers.store:{m}" for m in ("DangerModel", "DangerEventModel", "OrderModel", "OutboxModel")),
+    *(
+        f"chalicelib.prevention.store:{m}"
+        for m in ("RiskUnitModel", "UnitPartModel", "CheckTaskModel", "CheckRecordModel")
+    ),
 )
 
 

@@ -14,7 +14,7 @@ from chalicelib.dangers.domain import Category, Handling, Level, Source, State
 
 PHOTO_KEY = r"^hidden-dangers/[A-Za-z0-9_.:-]{1,64}/[0-9A-Z]{26}\.(jpg|png)$"
 PhotoKey = Annotated[str, Field(pattern=PHOTO_KEY)]
-PHOTOS = Field(default_factory=list, max_length=9, description="照片对象键（先经 POST /hidden-dangers/photos 上传）")
+PHOTOS: Any = Field(default_factory=list, max_length=9, description="照片对象键（经 POST /hidden-dangers/photos 上传）")
 
 
 class Person(Strict):

@@ -110,7 +110,7 @@ def plan(danger_id: str, body: PlanIn, who: Identity) -> dict[str, Any]:
         raise errors.invalid(problems)
     item = _step(danger_id, "plan", who, plan=data)
     item.deadline_ms, item.overdue = data["deadline_ms"], False  # a new time limit; any overdue 督办 stays open
-    _commit(item, store.event(item.id, item.updated_ms, who.subject, "planned", deadline_ms=data["deadline_ms"]))
+    _commit(item, store.event(item.id, int(item.updated_ms), who.subject, "planned", deadline_ms=data["deadline_ms"]))
     return item.data()
 
 
@@ -119,7 +119,7 @@ def submit(danger_id: str, summary: str, photo_keys: list[str], who: Identity) -
     photos.check(photo_keys, current.enterprise_id)
     submission = {"summary": summary, "photos": photo_keys, "by": who.subject, "at_ms": clock.now_ms()}
     item = _step(danger_id, "submit", who, submission=submission)
-    _commit(item, store.event(item.id, item.updated_ms, who.subject, "submitted"))
+    _commit(item, store.event(item.id, int(item.updated_ms), who.subject, "submitted"))
     return item.data()
 
 
@@ -139,7 +139,7 @@ def accept(danger_id: str, comment: str, who: Identity) -> dict[str, Any]:
     """验收销号 by someone other than the planner and the submitter; closes the danger's 督办 orders."""
     item = _decide(danger_id, "accept", comment, who)
     item.overdue = False
-    _commit(item, store.event(item.id, item.updated_ms, who.subject, "accepted", comment=comment))
+    _commit(item, store.event(item.id, int(item.updated_ms), who.subject, "accepted", comment=comment))
     danger = item.data()
     _to_regulator(danger)
     supervision.close_for(item.id, item.enterprise_id, who.subject)
@@ -149,7 +149,7 @@ def accept(danger_id: str, comment: str, who: Identity) -> dict[str, Any]:
 def reject(danger_id: str, comment: str, who: Identity) -> dict[str, Any]:
     """Not accepted: back to rectifying with the reason kept (the same four-eyes rule)."""
     item = _decide(danger_id, "reject", comment, who)
-    _commit(item, store.event(item.id, item.updated_ms, who.subject, "rejected", comment=comment))
+    _commit(item, store.event(item.id, int(item.updated_ms), who.subject, "rejected", comment=comment))
     return item.data()
 
 

@@ -87,7 +87,7 @@ def due_windows(
     start_ms: int, cycle: int, unit: str, next_index: int, now_ms: int, offset_h: int
 ) -> list[tuple[int, int, int]]:
     """(index, start, end) of every occurrence from `next_index` whose window has started, at most a run's worth."""
-    out = []
+    out: list[tuple[int, int, int]] = []
     index = next_index
     while len(out) < MAX_OPEN_PER_RUN:
         begin, end = window(start_ms, cycle, unit, index, offset_h)
