@@ -198,6 +198,7 @@ def sweep() -> dict[str, int]:
             _commit(item, store.event(item.id, now, "system", "overdue", deadline_ms=int(item.deadline_ms or 0)))
         except errors.AppError:
             continue  # changed meanwhile (planned, accepted): the next sweep looks again
+        supervision.audit_system("dangers.overdue", item.id, item.enterprise_id, deadline_ms=int(item.deadline_ms or 0))
         supervision.issue(item.data(), "overdue")
         counts["overdue"] += 1
     orders = store.OrderModel

@@ -9,7 +9,8 @@ from typing import Any
 
 import orjson
 
-from chalicelib.core import clock, errors
+from chalicelib.core import auditing, clock, errors
+from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.identity import Identity
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -28,6 +29,23 @@ def tell_subscribers(enterprise_id: str) -> None:
             subscriber(enterprise_id)
         except Exception:
             logger.exception("danger subscriber failed", extra={"enterprise_id": enterprise_id})
+
+
+def audit_system(action: str, target: str, enterprise_id: str, **details: Any) -> None:
+    """A state change the sweep made (no route audits it): recorded like a route's, as the system."""
+    try:
+        auditing.record(
+            AuditEntry(
+                actor="system",
+                role="system",
+                action=action,
+                target=target,
+                enterprise_id=enterprise_id,
+                details=details,
+            )
+        )
+    except Exception:  # the change is kept (and in the danger's history); the gap is logged
+        logger.exception("audit append failed", extra={"action": action, "target": target})
 
 
 def _sms(ref: str, name: str, phone: str, text: str, enterprise_id: str) -> bool:
@@ -70,6 +88,8 @@ def issue(danger: Mapping[str, Any], reason: str, actor: str = "system") -> dict
     doc = {"title": danger["title"], "level": danger["level"], "text": text, "notices": notices, "issued_by": actor}
     item.update(actions=[store.OrderModel.doc.set(orjson.dumps(doc).decode())])
     store.event(danger["id"], now, actor, "supervision_issued", order_id=item.id, reason=reason).save()
+    if actor == "system":  # a route's own audit entry covers an order issued inside it
+        audit_system("dangers.supervision_issued", item.id, item.enterprise_id, danger_id=danger["id"], reason=reason)
     tell_subscribers(item.enterprise_id)
     return item.data()
 
@@ -108,6 +128,7 @@ def escalate(item: store.OrderModel, danger: Mapping[str, Any]) -> bool:
     text = domain.escalation_text(danger, item.reason, int(item.respond_by_ms), offset)
     notify.publish("sms", "park", text, f"{item.id}:escalated", {"enterprise_id": item.enterprise_id})
     store.event(item.danger_id, now, "system", "supervision_escalated", order_id=item.id).save()
+    audit_system("dangers.supervision_escalated", item.id, item.enterprise_id, danger_id=item.danger_id)
     tell_subscribers(item.enterprise_id)
     return True
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import orjson
 
-from chalicelib.core import clock, errors
+from chalicelib.core import auditing, clock, errors
+from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.identity import Identity
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -94,12 +95,25 @@ def sweep() -> dict[str, int]:
             continue
         counts["opened"] += opened
         counts["skipped"] += skipped
+    closed: dict[str, list[str]] = {"missed": [], "suspended": []}
     for item in Record.scan((Record.status == domain.Status.OPEN) & (Record.deadline_ms <= now)):
         outcome = _close_overdue(item, now, stops(item.unit_id))
-        if outcome in counts:
+        if outcome in closed:
             counts[outcome] += 1
+            closed[outcome].append(item.id)
     logger.info("check sweep", extra=counts)
+    if closed["missed"] or closed["suspended"]:
+        _audit(counts, closed)
     return counts
+
+
+def _audit(counts: dict[str, int], closed: dict[str, list[str]]) -> None:
+    """One audit entry per sweep that flagged checks (no route audits the system's changes)."""
+    details = {**counts, **{k: v[:200] for k, v in closed.items()}}
+    try:
+        auditing.record(AuditEntry(actor="system", role="system", action="prevention.check_sweep", details=details))
+    except Exception:  # the statuses are kept; the gap is logged
+        logger.exception("audit append failed", extra={"action": "prevention.check_sweep"})
 
 
 def record(task_id: str, result: str, note: str, who: Identity) -> dict[str, Any]:

@@ -83,6 +83,8 @@ def test_the_sweep_opens_due_checks_flags_missed_ones_and_a_make_up_lowers_the_c
     ]
     unit = _unit(api, unit_id)
     assert (unit["risk_class"], unit["current_class"], unit["missed_open"]) == ("orange", "red", 1)
+    audited = api.get("/audit/records?action=prevention.check_sweep&limit=200", role="auditor").json["items"]
+    assert any(f"{task_id}.1" in a["details"]["missed"] for a in audited)
     assert [x["id"] for x in _records(api, eid, status="missed")] == [f"{task_id}.1"]
     with clock.use(frozen):
         assert _record(api, task_id, eid).json["id"] == f"{task_id}.2"  # the open one first, on time

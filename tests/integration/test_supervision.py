@@ -136,5 +136,13 @@ def test_overdue_danger_is_supervised_then_escalated_to_the_park_when_unanswered
     assert actions[3:] == ["supervision_escalated"]
     risk = _risk(api, eid)
     assert risk["level"] == "yellow" and any("督办单逾期未反馈" in r for r in risk["reasons"])
+    for action, target in (
+        ("dangers.overdue", late["id"]),
+        ("dangers.supervision_issued", escalated[0]["id"]),
+        ("dangers.supervision_escalated", escalated[0]["id"]),
+        ("dangers.respond", orders[answered["id"]]["id"]),
+    ):  # the sweep's changes are audited as the system's, the routes' as their callers'
+        found = api.get(f"/audit/records?action={action}&target={target}", role="auditor").json["items"]
+        assert len(found) == 1 and found[0]["actor"] == ("user-enterprise_manager" if "respond" in action else "system")
     r = api.get(f"/supervision-orders?enterprise_id={eid}", role="enterprise_manager", enterprise_id=enterprise(api))
     assert (r.status_code, r.json["code"]) == (403, "ENTERPRISE_SCOPE")
