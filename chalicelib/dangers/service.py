@@ -12,39 +12,17 @@ import orjson
 
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
-from chalicelib.core.observability import logger
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.settings import get_settings
-from chalicelib.core.store import conditional, get_or_404, scoped_page, transaction
-from chalicelib.dangers import domain, exchange, photos, ports, store, supervision
+from chalicelib.core.store import scoped_page
+from chalicelib.dangers import domain, exchange, photos, steps, store, supervision
+from chalicelib.dangers import sweep as sweeping
 from chalicelib.dangers.schemas import DangerIn, PlanIn, RespondIn
+from chalicelib.dangers.steps import load
 from chalicelib.prevention import service as prevention
 from chalicelib.registry import service as registry
 
-DATASET = "sec_hidden_danger_info"
 orders_page = supervision.list_page
-
-
-def load(danger_id: str, who: Identity) -> store.DangerModel:
-    """The danger if the caller may see it; another enterprise's answers NOT_FOUND (existence not revealed)."""
-    item = get_or_404(store.DangerModel, danger_id, field="danger_id")
-    if not who.can_see(item.enterprise_id):
-        raise errors.NOT_FOUND(details={"danger_id": danger_id})
-    return item
-
-
-def _commit(item: store.DangerModel, entry: store.DangerEventModel, new: bool = False) -> None:
-    """The danger and its history entry together; a concurrent step on the same danger answers CONFLICT."""
-    with conditional(errors.CONFLICT(details={"danger_id": item.id})), transaction() as tx:
-        tx.save(item, condition=store.DangerModel.id.does_not_exist() if new else None)
-        tx.save(entry)
-
-
-def _to_regulator(danger: dict[str, Any]) -> None:
-    """A major danger (and each of its state changes) is queued for the regulator's exchange (5.1.2-3)."""
-    if danger["level"] == domain.Level.MAJOR:
-        record = domain.regulator_record(danger, get_settings().park_utc_offset_h)
-        ports.exchange()(DATASET, danger["id"], danger["enterprise_id"], record)
+sweep = sweeping.sweep  # the scheduled sweep (danger_sweep)
 
 
 def presign_photo(enterprise_id: str, who: Identity, content_type: str, size_bytes: int) -> dict[str, Any]:
@@ -82,12 +60,9 @@ def register(body: DangerIn, who: Identity) -> dict[str, Any]:
         created_ms=now,
         updated_ms=now,
     )
-    _commit(item, store.event(item.id, now, who.subject, "registered", level=level), new=True)
-    danger = item.data()
-    if level is domain.Level.MAJOR:
-        _to_regulator(danger)
-        supervision.issue(danger, "major", who.subject)
-    return danger
+    steps.commit(item, store.event(item.id, now, who.subject, "registered", level=level), new=True)
+    steps.follow_up(item, who.subject)
+    return item.data()
 
 
 def _step(danger_id: str, step: str, who: Identity, **changes: Any) -> store.DangerModel:
@@ -110,7 +85,9 @@ def plan(danger_id: str, body: PlanIn, who: Identity) -> dict[str, Any]:
         raise errors.invalid(problems)
     item = _step(danger_id, "plan", who, plan=data)
     item.deadline_ms, item.overdue = data["deadline_ms"], False  # a new time limit; any overdue 督办 stays open
-    _commit(item, store.event(item.id, int(item.updated_ms), who.subject, "planned", deadline_ms=data["deadline_ms"]))
+    steps.commit(
+        item, store.event(item.id, int(item.updated_ms), who.subject, "planned", deadline_ms=data["deadline_ms"])
+    )
     return item.data()
 
 
@@ -119,7 +96,8 @@ def submit(danger_id: str, summary: str, photo_keys: list[str], who: Identity) -
     photos.check(photo_keys, current.enterprise_id)
     submission = {"summary": summary, "photos": photo_keys, "by": who.subject, "at_ms": clock.now_ms()}
     item = _step(danger_id, "submit", who, submission=submission)
-    _commit(item, store.event(item.id, int(item.updated_ms), who.subject, "submitted"))
+    steps.commit(item, store.event(item.id, int(item.updated_ms), who.subject, "submitted"))
+    steps.follow_up(item, who.subject)
     return item.data()
 
 
@@ -139,17 +117,17 @@ def accept(danger_id: str, comment: str, who: Identity) -> dict[str, Any]:
     """验收销号 by someone other than the planner and the submitter; closes the danger's 督办 orders."""
     item = _decide(danger_id, "accept", comment, who)
     item.overdue = False
-    _commit(item, store.event(item.id, int(item.updated_ms), who.subject, "accepted", comment=comment))
-    danger = item.data()
-    _to_regulator(danger)
+    steps.commit(item, store.event(item.id, int(item.updated_ms), who.subject, "accepted", comment=comment))
+    steps.follow_up(item, who.subject)
     supervision.close_for(item.id, item.enterprise_id, who.subject)
-    return danger
+    return item.data()
 
 
 def reject(danger_id: str, comment: str, who: Identity) -> dict[str, Any]:
     """Not accepted: back to rectifying with the reason kept (the same four-eyes rule)."""
     item = _decide(danger_id, "reject", comment, who)
-    _commit(item, store.event(item.id, int(item.updated_ms), who.subject, "rejected", comment=comment))
+    steps.commit(item, store.event(item.id, int(item.updated_ms), who.subject, "rejected", comment=comment))
+    steps.follow_up(item, who.subject)
     return item.data()
 
 
@@ -183,33 +161,6 @@ def list_page(
     scope = who.scope(enterprise_id)
     items, last = scoped_page(model, model.by_enterprise, scope, condition, limit, decode_cursor(cursor))
     return [i.data() for i in items], encode_cursor(last)
-
-
-def sweep() -> dict[str, int]:
-    """The scheduled sweep: flag dangers past their time limit (and issue their overdue 督办), then escalate
-    orders unanswered at their response deadline to the park. Each step is conditional: a rerun is harmless."""
-    now, counts = clock.now_ms(), {"overdue": 0, "escalated": 0}
-    model = store.DangerModel
-    late = model.deadline_ms <= now
-    late &= model.state.is_in(*[s.value for s in domain.OPEN]) & (model.overdue == False)  # noqa: E712
-    for item in model.scan(late):
-        item.overdue = True
-        try:
-            _commit(item, store.event(item.id, now, "system", "overdue", deadline_ms=int(item.deadline_ms or 0)))
-        except errors.AppError:
-            continue  # changed meanwhile (planned, accepted): the next sweep looks again
-        supervision.audit_system("dangers.overdue", item.id, item.enterprise_id, deadline_ms=int(item.deadline_ms or 0))
-        supervision.issue(item.data(), "overdue")
-        counts["overdue"] += 1
-    orders = store.OrderModel
-    unanswered = (orders.state == "open") & (orders.escalated == False) & (orders.respond_by_ms <= now)  # noqa: E712
-    for order in orders.scan(unanswered):
-        try:
-            danger = store.DangerModel.get(order.danger_id).data()
-            counts["escalated"] += supervision.escalate(order, danger)
-        except Exception:
-            logger.exception("supervision escalation failed", extra={"order_id": order.id})
-    return counts
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ class DangerModel(Model):
     level = UnicodeAttribute()
     deadline_ms = NumberAttribute(null=True)
     overdue = BooleanAttribute(default=False)
+    reported = NumberAttribute(null=True)  # the dangerState last queued for the regulator (major dangers)
     doc = UnicodeAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from unittest import mock
 
 from chalicelib.core import clock
+from chalicelib.dangers import ports
 from chalicelib.dangers import service as dangers
 from chalicelib.registry import service as registry
 from tests.integration.danger_support import Person, danger, enterprise, full_plan, in_hours
@@ -86,7 +87,7 @@ def test_major_criteria_make_a_major_danger_supervised_reported_and_accepted_by_
     r = api.post(f"/supervision-orders/{order['id']}/respond", role="park_admin", json={"progress": "再次反馈"})
     assert (r.status_code, r.json["code"]) == (409, "SUPERVISION_ORDER_CLOSED")
     messages = api.get(f"/hidden-dangers/{hd['id']}/regulator-messages", role="park_admin").json["items"]
-    assert [m["record"]["dangerState"] for m in messages] == [0, 9]
+    assert [m["record"]["dangerState"] for m in messages] == [0, 1, 9]  # 整改中, 待验收, 已验收
     assert _risk(api, eid)["level"] == "blue"
 
 
@@ -146,3 +147,21 @@ def test_overdue_danger_is_supervised_then_escalated_to_the_park_when_unanswered
         assert len(found) == 1 and found[0]["actor"] == ("user-enterprise_manager" if "respond" in action else "system")
     r = api.get(f"/supervision-orders?enterprise_id={eid}", role="enterprise_manager", enterprise_id=enterprise(api))
     assert (r.status_code, r.json["code"]) == (403, "ENTERPRISE_SCOPE")
+
+
+def test_a_failed_regulator_exchange_never_fails_the_step_and_the_sweep_repairs_it(api):
+    eid = enterprise(api)
+
+    def unavailable(*_):
+        raise ConnectionError("exchange down")
+
+    with mock.patch.object(ports.PORTS, "exchange", unavailable):
+        r = api.post("/hidden-dangers", role="park_admin", json=danger(eid, major_criteria=[3]))
+    assert (r.status_code, r.json["level"]) == (201, "major")
+    hd = r.json
+    assert [o["reason"] for o in _orders(api, eid)] == ["major"]  # the order did not wait for the exchange
+    assert api.get(f"/hidden-dangers/{hd['id']}/regulator-messages", role="park_admin").json["items"] == []
+    dangers.sweep()
+    dangers.sweep()  # once repaired, nothing more is sent
+    messages = api.get(f"/hidden-dangers/{hd['id']}/regulator-messages", role="park_admin").json["items"]
+    assert [(m["record"]["id"], m["record"]["dangerState"]) for m in messages] == [(hd["id"], 0)]
