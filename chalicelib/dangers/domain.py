@@ -140,6 +140,18 @@ def after(state: str, step: str, handling: str) -> State:
     return target
 
 
+def check_marking(state: str, deadline_ms: int | None, given_ms: int | None, now_ms: int) -> list[dict[str, str]]:
+    """Marking 121号 situations on a registered danger makes it major: only while it is open and not yet
+    submitted, and a major danger is rectified by a deadline (its own, or one given now, in the future)."""
+    if State(state) not in (State.REGISTERED, State.RECTIFYING):
+        raise WRONG_STATE(details={"state": state, "step": "criteria"})
+    if given_ms is not None and given_ms <= now_ms:
+        return [errors.field_error("deadline", "整改期限须晚于当前时间", "past")]
+    if deadline_ms is None and given_ms is None:
+        return [errors.field_error("deadline", "重大隐患须限期整改：请给出整改期限", "missing")]
+    return []
+
+
 def check_acceptor(acceptor: str, planner: str | None, submitter: str | None) -> None:
     """Four eyes: whoever planned or submitted the rectification does not accept or reject it."""
     if acceptor in {p for p in (planner, submitter) if p}:

@@ -58,6 +58,12 @@ def plan(call: Call, danger_id: str) -> s.DangerOut:
     return _danger(call, service.plan(danger_id, call.body, call.identity))
 
 
+@route(bp, "/hidden-dangers/{danger_id}/criteria", "POST", roles=REPORTERS, body=s.CriteriaIn, response=s.DangerOut)
+def mark_major(call: Call, danger_id: str) -> s.DangerOut:
+    """补充判定 121号 重大事故隐患情形：升级为重大隐患，挂牌督办并报送监管平台。"""
+    return _danger(call, service.mark_major(danger_id, call.body, call.identity))
+
+
 @route(bp, "/hidden-dangers/{danger_id}/submit", "POST", roles=RECTIFIERS, body=s.SubmitIn, response=s.DangerOut)
 def submit(call: Call, danger_id: str) -> s.DangerOut:
     """提交整改完成，待验收。"""

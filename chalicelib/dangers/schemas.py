@@ -93,6 +93,15 @@ class PlanIn(Strict):
     )
 
 
+class CriteriaIn(Strict):
+    """补充判定 121号 情形：隐患即升级为重大隐患（挂牌督办并报送监管平台）."""
+
+    major_criteria: list[Annotated[int, Field(ge=1, le=20)]] = Field(min_length=1, max_length=20)
+    deadline: datetime | None = Field(default=None, description="整改期限（即查即改的隐患升级时必填）")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"major_criteria": [15]}]})
+
+
 class SubmitIn(Strict):
     summary: str = Field(min_length=1, max_length=2000, description="整改情况")
     photos: list[PhotoKey] = PHOTOS

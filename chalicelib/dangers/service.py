@@ -16,7 +16,7 @@ from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import scoped_page
 from chalicelib.dangers import domain, exchange, photos, steps, store, supervision
 from chalicelib.dangers import sweep as sweeping
-from chalicelib.dangers.schemas import DangerIn, PlanIn, RespondIn
+from chalicelib.dangers.schemas import CriteriaIn, DangerIn, PlanIn, RespondIn
 from chalicelib.dangers.steps import load
 from chalicelib.prevention import service as prevention
 from chalicelib.registry import service as registry
@@ -88,6 +88,25 @@ def plan(danger_id: str, body: PlanIn, who: Identity) -> dict[str, Any]:
     steps.commit(
         item, store.event(item.id, int(item.updated_ms), who.subject, "planned", deadline_ms=data["deadline_ms"])
     )
+    return item.data()
+
+
+def mark_major(danger_id: str, body: CriteriaIn, who: Identity) -> dict[str, Any]:
+    """121号 situations found after registration: the danger becomes major (限期整改), is supervised and reported."""
+    item = load(danger_id, who)
+    who.ensure_can_write(item.enterprise_id)
+    doc, now = orjson.loads(item.doc), clock.now_ms()
+    given = clock.to_ms(body.deadline) if body.deadline else None
+    problems = domain.check_marking(item.state, item.deadline_ms, given, now)
+    if problems:
+        raise errors.invalid(problems)
+    criteria = sorted({*doc.get("major_criteria", []), *body.major_criteria})
+    level, reasons = domain.grade(item.level, criteria)
+    doc.update(major_criteria=criteria, level_reasons=reasons, handling=domain.Handling.DEADLINE.value)
+    item.level, item.deadline_ms, item.updated_ms = level, given or item.deadline_ms, now
+    item.doc = orjson.dumps(doc).decode()
+    steps.commit(item, store.event(item.id, now, who.subject, "marked_major", major_criteria=body.major_criteria))
+    steps.follow_up(item, who.subject)
     return item.data()
 
 

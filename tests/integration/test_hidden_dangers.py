@@ -111,3 +111,27 @@ def test_lists_filter_and_stay_in_the_tenant(api):
     r = api.post(f"/hidden-dangers/{theirs['id']}/plan", role="enterprise_manager", enterprise_id=a, json=full_plan())
     assert r.status_code == 404
     assert api.get(f"/hidden-dangers/{theirs['id']}", role="park_admin").json["danger"]["state"] == "registered"
+
+
+def test_marking_121_criteria_later_makes_a_danger_major_supervised_and_reported(api):
+    eid = enterprise(api)
+    manager = Person(api, "enterprise_manager", eid, "mgr-criteria")
+    quick = manager.post("/hidden-dangers", danger(eid, handling="immediate", deadline=None)).json
+    r = manager.post(f"/hidden-dangers/{quick['id']}/criteria", {"major_criteria": [15]})
+    assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, "body.deadline")  # 即查即改 has none
+    r = manager.post(f"/hidden-dangers/{quick['id']}/criteria", {"major_criteria": [15], "deadline": in_hours(-1)})
+    assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, "body.deadline")
+    r = manager.post(f"/hidden-dangers/{quick['id']}/criteria", {"major_criteria": [15], "deadline": in_hours(72)})
+    assert r.status_code == 200, r.json
+    assert (r.json["level"], r.json["handling"], r.json["major_criteria"]) == ("major", "deadline", [15])
+    assert r.json["level_reasons"][0].startswith("121号第15项")
+    orders = api.get(f"/supervision-orders?enterprise_id={eid}", role="park_admin").json["items"]
+    assert [(o["danger_id"], o["reason"]) for o in orders] == [(quick["id"], "major")]
+    sent = api.get(f"/hidden-dangers/{quick['id']}/regulator-messages", role="park_admin").json["items"]
+    assert [m["record"]["dangerLevel"] for m in sent] == [1]
+    r = manager.post(f"/hidden-dangers/{quick['id']}/submit", {"summary": "已更换安全阀"})
+    assert (r.status_code, r.json["code"]) == (409, "DANGER_WRONG_STATE")  # 限期整改 now: its 治理方案 first
+    assert manager.post(f"/hidden-dangers/{quick['id']}/plan", full_plan()).status_code == 200
+    assert manager.post(f"/hidden-dangers/{quick['id']}/submit", {"summary": "已更换安全阀"}).status_code == 200
+    r = manager.post(f"/hidden-dangers/{quick['id']}/criteria", {"major_criteria": [14]})
+    assert (r.status_code, r.json["code"]) == (409, "DANGER_WRONG_STATE")  # submitted: too late to re-grade

@@ -104,3 +104,14 @@ def test_the_regulator_record_uses_the_interface_codes_and_park_local_time():
     assert (record["dangerSrc"], record["hazardDangerType"], record["dangerLevel"]) == (9, 8, 1)
     assert (record["registTime"], record["dangerManageDeadline"]) == ("2030-01-01 08:00:00", "2030-01-01 09:00:00")
     assert (record["dangerState"], record["dangerManageType"], record["hazardCode"]) == (1, 1, "")
+
+
+def test_marking_criteria_later_needs_an_open_unsubmitted_danger_and_a_deadline():
+    assert domain.check_marking("registered", 200, None, 100) == []  # its own deadline (even one passed) stands
+    assert domain.check_marking("rectifying", 50, None, 100) == []
+    assert [p["type"] for p in domain.check_marking("registered", None, None, 100)] == ["missing"]
+    assert [p["type"] for p in domain.check_marking("registered", None, 90, 100)] == ["past"]
+    for state in ("awaiting_acceptance", "accepted"):
+        with pytest.raises(errors.AppError) as caught:
+            domain.check_marking(state, 200, None, 100)
+        assert caught.value.code == "DANGER_WRONG_STATE"
