@@ -48,18 +48,39 @@ def audit_system(action: str, target: str, enterprise_id: str, **details: Any) -
         logger.exception("audit append failed", extra={"action": action, "target": target})
 
 
-def _sms(ref: str, name: str, phone: str, text: str, enterprise_id: str) -> bool:
+def _sms(ref: str, name: str, phone: str, text: str, enterprise_id: str) -> str:
+    """sent, duplicate (this person already has this order's text) or failed (the next sweep retries)."""
     try:
-        return notify.send_sms(ref, notify.Recipient(name, phone, Priority.LOW), text, "supervision", enterprise_id)
-    except Exception:  # the order stands; the notice is reported as not sent
+        sent = notify.send_sms(ref, notify.Recipient(name, phone, Priority.LOW), text, "supervision", enterprise_id)
+    except Exception:  # the order stands; the notice is retried by the sweep
         logger.exception("supervision sms failed", extra={"ref": ref})
-        return False
+        return "failed"
+    return "sent" if sent else "duplicate"
+
+
+def notify_pending(item: store.OrderModel) -> int:
+    """Text each recipient of the order whose notice is pending or failed; returns how many were sent."""
+    doc, sent = orjson.loads(item.doc), 0
+    for notice in doc.get("notices", []):
+        if notice["status"] in ("pending", "failed"):
+            notice["status"] = _sms(item.id, notice["name"], notice["phone"], doc["text"], item.enterprise_id)
+            sent += notice["status"] == "sent"
+    item.update(actions=[store.OrderModel.doc.set(orjson.dumps(doc).decode())], add_version_condition=False)
+    return sent
 
 
 def issue(danger: Mapping[str, Any], reason: str, actor: str = "system") -> dict[str, Any] | None:
-    """The order for (danger, reason), once: a second call (a retried sweep) issues and notifies nothing."""
+    """The order for (danger, reason), once: a second call (a retried sweep) issues and notifies nothing.
+    Its notices are kept as pending before any is sent, so a crash in between leaves them for the sweep."""
     now, settings = clock.now_ms(), get_settings()
     respond_by = now + settings.supervision_response_s * 1000
+    liable = danger["liable_person"]
+    notices = [{"to": "liable_person", "name": liable["name"], "phone": liable["phone"], "status": "pending"}]
+    notices += [  # 园区安全管理部门
+        {"to": "park_safety", "name": p.name, "phone": p.phone, "status": "pending"} for p in registry.park_contacts()
+    ]
+    text = domain.order_text(danger, reason, respond_by, settings.park_utc_offset_h)
+    doc = {"title": danger["title"], "level": danger["level"], "text": text, "notices": notices, "issued_by": actor}
     item = store.OrderModel(
         f"sup_{danger['id']}_{reason}",
         danger_id=danger["id"],
@@ -68,30 +89,25 @@ def issue(danger: Mapping[str, Any], reason: str, actor: str = "system") -> dict
         state="open",
         respond_by_ms=respond_by,
         created_ms=now,
+        doc=orjson.dumps(doc).decode(),
     )
     with conditional() as claim:
         item.save(condition=store.OrderModel.id.does_not_exist())
     if claim.failed:
         return None
-    text = domain.order_text(danger, reason, respond_by, settings.park_utc_offset_h)
-    liable = danger["liable_person"]
-    notices = [
-        {
-            "to": "liable_person",
-            "name": liable["name"],
-            "sent": _sms(item.id, **liable, text=text, enterprise_id=item.enterprise_id),
-        }
-    ]
-    for person in registry.park_contacts():  # 园区安全管理部门
-        sent = _sms(item.id, person.name, person.phone, text, item.enterprise_id)
-        notices.append({"to": "park_safety", "name": person.name, "sent": sent})
-    doc = {"title": danger["title"], "level": danger["level"], "text": text, "notices": notices, "issued_by": actor}
-    item.update(actions=[store.OrderModel.doc.set(orjson.dumps(doc).decode())])
+    notify_pending(item)
     store.event(danger["id"], now, actor, "supervision_issued", order_id=item.id, reason=reason).save()
     if actor == "system":  # a route's own audit entry covers an order issued inside it
         audit_system("dangers.supervision_issued", item.id, item.enterprise_id, danger_id=danger["id"], reason=reason)
     tell_subscribers(item.enterprise_id)
-    return item.data()
+    return public(item)
+
+
+def public(item: store.OrderModel) -> dict[str, Any]:
+    """The order as the API shows it: recipients' phones masked (the order keeps them for retries)."""
+    data = item.data()
+    data["notices"] = [{**n, "phone": notify.mask(n["phone"])} for n in data.get("notices", [])]
+    return data
 
 
 def load(order_id: str, who: Identity) -> store.OrderModel:
@@ -114,7 +130,7 @@ def respond(order_id: str, progress: str, expected_ms: int | None, who: Identity
     with conditional(errors.CONFLICT(details={"order_id": order_id})):
         item.save()
     store.event(item.danger_id, now, who.subject, "supervision_responded", order_id=order_id).save()
-    return item.data()
+    return public(item)
 
 
 def escalate(item: store.OrderModel, danger: Mapping[str, Any]) -> bool:
@@ -153,7 +169,7 @@ def of_danger(danger_id: str) -> list[dict[str, Any]]:
     out = []
     for reason in domain.REASON_LABEL:
         try:
-            out.append(store.OrderModel.get(f"sup_{danger_id}_{reason}", consistent_read=True).data())
+            out.append(public(store.OrderModel.get(f"sup_{danger_id}_{reason}", consistent_read=True)))
         except store.OrderModel.DoesNotExist:
             continue
     return out
@@ -173,4 +189,4 @@ def list_page(
         condition = clause if condition is None else condition & clause
     model = store.OrderModel
     items, last = scoped_page(model, model.by_enterprise, scope, condition, limit, decode_cursor(cursor))
-    return [i.data() for i in items], encode_cursor(last)
+    return [public(i) for i in items], encode_cursor(last)

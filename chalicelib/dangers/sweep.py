@@ -1,5 +1,6 @@
 """The hidden-danger sweep (every 5 minutes): overdue dangers get their 督办 order, a major danger's order or
-regulator message that a failed follow-up left undone is repaired, unanswered orders go up to the park."""
+regulator message that a failed follow-up left undone is repaired, failed notices are sent again, unanswered
+orders go up to the park."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ def sweep() -> dict[str, int]:
     """The scheduled sweep: flag dangers past their time limit (and issue their overdue 督办), repair a major
     danger's order or regulator message a failed follow-up left undone, then escalate orders unanswered at
     their response deadline to the park. Each step is conditional: a rerun is harmless."""
-    now, counts = clock.now_ms(), {"overdue": 0, "escalated": 0, "repaired": 0}
+    now, counts = clock.now_ms(), {"overdue": 0, "escalated": 0, "repaired": 0, "notices": 0}
     model = store.DangerModel
     late = model.deadline_ms <= now
     late &= model.state.is_in(*[s.value for s in domain.OPEN]) & (model.overdue == False)  # noqa: E712
@@ -32,6 +33,8 @@ def sweep() -> dict[str, int]:
             follow_up(item)
             counts["repaired"] += 1
     orders = store.OrderModel
+    for order in orders.scan(orders.doc.contains('"status":"failed"') | orders.doc.contains('"status":"pending"')):
+        counts["notices"] += supervision.notify_pending(order)  # texts that failed (or were cut short) before
     unanswered = (orders.state == "open") & (orders.escalated == False) & (orders.respond_by_ms <= now)  # noqa: E712
     for order in orders.scan(unanswered):
         try:

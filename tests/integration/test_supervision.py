@@ -165,3 +165,27 @@ def test_a_failed_regulator_exchange_never_fails_the_step_and_the_sweep_repairs_
     dangers.sweep()  # once repaired, nothing more is sent
     messages = api.get(f"/hidden-dangers/{hd['id']}/regulator-messages", role="park_admin").json["items"]
     assert [(m["record"]["id"], m["record"]["dangerState"]) for m in messages] == [(hd["id"], 0)]
+
+
+def test_a_failed_notice_is_sent_again_by_the_sweep_once(api):
+    from chalicelib.notify import channels
+
+    class Down:
+        def send(self, phone: str, text: str) -> str:
+            raise ConnectionError("sms gateway down")
+
+    eid = enterprise(api)
+    body = danger(eid, major_criteria=[9])
+    phone = body["liable_person"]["phone"]
+    with mock.patch.object(channels, "_sms", Down()):
+        r = api.post("/hidden-dangers", role="park_admin", json=body)
+    assert r.status_code == 201, r.json
+    (order,) = _orders(api, eid)
+    (notice,) = [n for n in order["notices"] if n["to"] == "liable_person"]
+    assert notice["status"] == "failed" and notice["phone"] == phone[:3] + "****" + phone[-4:]
+    assert sms_to(phone) == []
+    dangers.sweep()
+    dangers.sweep()
+    assert len(sms_to(phone)) == 1
+    (order,) = _orders(api, eid)
+    assert [n["status"] for n in order["notices"] if n["to"] == "liable_person"] == ["sent"]
