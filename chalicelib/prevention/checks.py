@@ -96,7 +96,7 @@ def sweep() -> dict[str, int]:
         counts["opened"] += opened
         counts["skipped"] += skipped
     closed: dict[str, list[str]] = {"missed": [], "suspended": []}
-    for item in Record.scan((Record.status == domain.Status.OPEN) & (Record.deadline_ms <= now)):
+    for item in Record.by_status.query(domain.Status.OPEN.value, Record.deadline_ms <= now):
         outcome = _close_overdue(item, now, stops(item.unit_id))
         if outcome in closed:
             counts[outcome] += 1

@@ -94,6 +94,8 @@ class CheckRecordModel(Model):
 
     by_enterprise = gsi("by_enterprise", "enterprise_id", "window_start_ms")
     by_task = gsi("by_task", "task_id", "window_start_ms")
+    # The sweep's question "which open checks have ended?" is one query, not a scan of every record kept.
+    by_status = gsi("by_status", "status", "deadline_ms")
 
     def data(self) -> dict[str, Any]:
         return {
