@@ -19,8 +19,6 @@ from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional, get_or_404, scoped_page
 from chalicelib.prevention import domain, store
 
-Record = store.CheckRecordModel
-
 
 def stops_of(unit_id: str) -> list[tuple[int, int]]:
     """The unit's 停用检修 periods as [start, end) in ms."""
@@ -44,7 +42,7 @@ def _open_due(task: store.CheckTaskModel, now: int, offset_h: int, stops: list[t
         if domain.overlaps(stops, begin, begin + 1):
             skipped += 1
             continue
-        item = Record(
+        item = store.CheckRecordModel(
             f"{task.id}.{index}",
             enterprise_id=task.enterprise_id,
             task_id=task.id,
@@ -54,7 +52,7 @@ def _open_due(task: store.CheckTaskModel, now: int, offset_h: int, stops: list[t
             deadline_ms=end,
         )
         with conditional() as claim:
-            item.save(condition=Record.id.does_not_exist())
+            item.save(condition=store.CheckRecordModel.id.does_not_exist())
         opened += 0 if claim.failed else 1
     task.next_index = due[-1][0] + 1
     with conditional():  # a concurrent sweep advanced it first: its occurrences are the same ones
@@ -62,12 +60,15 @@ def _open_due(task: store.CheckTaskModel, now: int, offset_h: int, stops: list[t
     return opened, skipped
 
 
-def _close_overdue(item: Record, now: int, stops: list[tuple[int, int]]) -> str:
+def _close_overdue(item: store.CheckRecordModel, now: int, stops: list[tuple[int, int]]) -> str:
     """An open occurrence whose window ended: missed, or excused when a stop overlapped its window."""
     begin, end = int(item.window_start_ms), int(item.deadline_ms)
     status = domain.Status.SUSPENDED if domain.overlaps(stops, begin, end) else domain.Status.MISSED
     with conditional() as write:
-        item.update(actions=[Record.status.set(status)], condition=Record.status == domain.Status.OPEN)
+        item.update(
+            actions=[store.CheckRecordModel.status.set(status)],
+            condition=store.CheckRecordModel.status == domain.Status.OPEN,
+        )
     if write.failed:
         return "unchanged"  # recorded meanwhile
     if status is domain.Status.MISSED:
@@ -96,7 +97,9 @@ def sweep() -> dict[str, int]:
         counts["opened"] += opened
         counts["skipped"] += skipped
     closed: dict[str, list[str]] = {"missed": [], "suspended": []}
-    for item in Record.by_status.query(domain.Status.OPEN.value, Record.deadline_ms <= now):
+    for item in store.CheckRecordModel.by_status.query(
+        domain.Status.OPEN.value, store.CheckRecordModel.deadline_ms <= now
+    ):
         outcome = _close_overdue(item, now, stops(item.unit_id))
         if outcome in closed:
             counts[outcome] += 1
@@ -124,7 +127,7 @@ def record(task_id: str, result: str, note: str, who: Identity) -> dict[str, Any
         raise errors.NOT_FOUND(details={"task_id": task_id})
     pending = [
         r
-        for r in Record.by_task.query(task_id, scan_index_forward=False)
+        for r in store.CheckRecordModel.by_task.query(task_id, scan_index_forward=False)
         if r.status in (domain.Status.OPEN, domain.Status.MISSED)
     ]
     if not pending:
@@ -135,8 +138,12 @@ def record(task_id: str, result: str, note: str, who: Identity) -> dict[str, Any
     doc = {"result": result, "note": note, "by": who.subject, "name": who.name}
     with conditional(errors.CONFLICT(details={"record_id": item.id})):
         item.update(
-            actions=[Record.status.set(status), Record.done_ms.set(now), Record.doc.set(orjson.dumps(doc).decode())],
-            condition=Record.status == before,
+            actions=[
+                store.CheckRecordModel.status.set(status),
+                store.CheckRecordModel.done_ms.set(now),
+                store.CheckRecordModel.doc.set(orjson.dumps(doc).decode()),
+            ],
+            condition=store.CheckRecordModel.status == before,
         )
     if before == domain.Status.MISSED:
         _missed_delta(item.unit_id, -1)
@@ -146,10 +153,14 @@ def record(task_id: str, result: str, note: str, who: Identity) -> dict[str, Any
 def records_page(
     who: Identity, enterprise_id: str | None, status: str | None, task_id: str | None, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    clauses = ([Record.status == status] if status else []) + ([Record.task_id == task_id] if task_id else [])
+    clauses = ([store.CheckRecordModel.status == status] if status else []) + (
+        [store.CheckRecordModel.task_id == task_id] if task_id else []
+    )
     condition = functools.reduce(operator.and_, clauses) if clauses else None
     scope = who.scope(enterprise_id)
-    items, last = scoped_page(Record, Record.by_enterprise, scope, condition, limit, decode_cursor(cursor))
+    items, last = scoped_page(
+        store.CheckRecordModel, store.CheckRecordModel.by_enterprise, scope, condition, limit, decode_cursor(cursor)
+    )
     return [i.data() for i in items], encode_cursor(last)
 
 
@@ -166,7 +177,9 @@ class CheckSummary:
 
 
 def check_summary(enterprise_id: str, since_ms: int) -> CheckSummary:
-    items = list(Record.by_enterprise.query(enterprise_id, Record.window_start_ms >= since_ms))
+    items = list(
+        store.CheckRecordModel.by_enterprise.query(enterprise_id, store.CheckRecordModel.window_start_ms >= since_ms)
+    )
     count = {s: sum(1 for r in items if r.status == s) for s in domain.Status}
     return CheckSummary(
         due=len(items),
