@@ -56,7 +56,7 @@ class DangerIn(Strict):
                     "major_criteria": [12],
                     "handling": "deadline",
                     "deadline": "2030-01-31T18:00:00+08:00",
-                    "liable_person": {"name": "王工", "phone": "13900000001"},
+                    "liable_person": {"name": "王工", "phone": "13599990001"},
                 }
             ]
         }

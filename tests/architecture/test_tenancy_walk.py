@@ -175,7 +175,7 @@ def world(app: Any) -> dict[str, Any]:
                     "major_criteria": [12],
                     "handling": "deadline",
                     "deadline": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
-                    "liable_person": {"name": "王工", "phone": "13900000009"},
+                    "liable_person": {"name": "王工", "phone": "13511119999"},
                 },
             ).json
             order = api.get(f"/supervision-orders?enterprise_id={park.enterprise_id}", role="park_admin").json

@@ -6,7 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-_n = itertools.count()
+_n = itertools.count()  # liable persons' phones 1350000nnnn: no other test texts that range
 
 
 def enterprise(api: Any) -> str:
@@ -32,7 +32,7 @@ def danger(enterprise_id: str, **over: Any) -> dict[str, Any]:
         "description": "T-101 罐体静电接地线断开",
         "handling": "deadline",
         "deadline": in_hours(48),
-        "liable_person": {"name": "王工", "phone": f"1370000{next(_n):04d}"},
+        "liable_person": {"name": "王工", "phone": f"1350000{next(_n):04d}"},
     }
     return {**body, **over}
 

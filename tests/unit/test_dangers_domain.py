@@ -95,7 +95,7 @@ def test_the_regulator_record_uses_the_interface_codes_and_park_local_time():
         "handling": "deadline",
         "category": "other",
         "description": "d",
-        "liable_person": {"name": "王工", "phone": "13900000001"},
+        "liable_person": {"name": "王工", "phone": "13599990001"},
         "deadline_ms": 1_893_456_000_000 + 3600_000,
         "state": "awaiting_acceptance",
         "major_criteria": [12],
