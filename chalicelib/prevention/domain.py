@@ -98,6 +98,20 @@ def due_windows(
     return out
 
 
+def current_index(start_ms: int, cycle: int, unit: str, now_ms: int, offset_h: int) -> int:
+    """The occurrence whose window holds `now` (0 before the start): a task created with a start in the past
+    is not owed the checks of the time before it existed."""
+    if now_ms < start_ms:
+        return 0
+    if unit in FIXED_S:
+        return (now_ms - start_ms) // (cycle * FIXED_S[unit] * 1000)
+    months = cycle * (12 if unit == CycleUnit.YEAR else 1)
+    index = max(0, (now_ms - start_ms) // (31 * 86400_000 * months) - 1)  # a safe lower bound, then step
+    while window(start_ms, cycle, unit, index, offset_h)[1] <= now_ms:
+        index += 1
+    return index
+
+
 def overlaps(stops: Iterable[tuple[int, int]], begin: int, end: int) -> bool:
     """True when a 停用检修 period [s, e) overlaps the window [begin, end)."""
     return any(s < end and begin < e for s, e in stops)

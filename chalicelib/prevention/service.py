@@ -10,6 +10,7 @@ import orjson
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
+from chalicelib.core.settings import get_settings
 from chalicelib.core.store import get_or_404, scoped_page
 from chalicelib.prevention import domain, store
 from chalicelib.prevention.checks import CheckSummary, check_summary, record, records_page, sweep
@@ -123,13 +124,16 @@ def create_task(body: TaskIn, who: Identity) -> dict[str, Any]:
     if not _has_part(unit.id, "measure", body.measure_id):
         raise domain.UNIT_MISMATCH(details={"field": "measure_id", "unit_id": unit.id})
     doc = body.model_dump(mode="json", exclude={"unit_id", "starts_at"})
+    starts, now = clock.to_ms(body.starts_at), clock.now_ms()
+    first = domain.current_index(starts, body.cycle, body.cycle_unit, now, get_settings().park_utc_offset_h)
     item = store.CheckTaskModel(
         ids.new_id("ct"),
         enterprise_id=unit.enterprise_id,
         unit_id=unit.id,
-        starts_ms=clock.to_ms(body.starts_at),
+        starts_ms=starts,
+        next_index=first,
         doc=orjson.dumps(doc).decode(),
-        created_ms=clock.now_ms(),
+        created_ms=now,
     )
     item.save()
     return item.data()

@@ -150,3 +150,13 @@ def test_chain_refusals_and_tenancy(api):
     assert api.get(f"/check-tasks?enterprise_id={b}", **as_a).status_code == 403
     r = api.post(f"/check-tasks/{task_b}/records", role="analyst", json={"result": "normal"})
     assert (r.status_code, r.json["code"]) == (403, "FORBIDDEN")
+
+
+def test_a_task_started_in_the_past_owes_no_checks_from_before_it_existed(api):
+    eid = enterprise(api)
+    unit_id, task_id, _ = _chain(api, eid, cycle=1, unit="hour", starts_ms=clock.now_ms() - 10 * 24 * HOUR)
+    task = next(t for t in api.get(f"/check-tasks?enterprise_id={eid}", role="park_admin").json["items"])
+    assert task["id"] == task_id and task["next_index"] == 240
+    prevention.sweep()
+    assert [(x["id"], x["status"]) for x in _records(api, eid)] == [(f"{task_id}.240", "open")]
+    assert _unit(api, unit_id)["missed_open"] == 0

@@ -67,3 +67,17 @@ def test_missed_checks_raise_the_unit_one_class_capped_at_red():
     level, reasons = domain.current_class("yellow", 2)
     assert level == "orange" and "2次排查逾期未完成" in reasons[1]
     assert domain.current_class("red", 1)[0] == "red"
+
+
+def test_a_task_started_in_the_past_begins_with_the_window_holding_now():
+    start = ms("2030-01-01T08:00:00+08:00")
+    assert domain.current_index(start, 8, "hour", start - 1, 8) == 0
+    assert domain.current_index(start, 8, "hour", start + 8 * H - 1, 8) == 0
+    assert domain.current_index(start, 8, "hour", start + 8 * H, 8) == 1
+    month_end = ms("2030-01-31T09:00:00+08:00")
+    assert domain.current_index(month_end, 1, "month", ms("2030-02-28T08:59:59+08:00"), 8) == 0
+    assert domain.current_index(month_end, 1, "month", ms("2030-02-28T09:00:00+08:00"), 8) == 1
+    assert domain.current_index(month_end, 1, "month", ms("2033-07-01T00:00:00+08:00"), 8) == 41
+    for index, now in ((0, start), (5, start + 123 * H), (9, start + 10 * 24 * H - 1)):
+        begin, end = domain.window(start, 1, "day", domain.current_index(start, 1, "day", now, 8), 8)
+        assert begin <= now < end and domain.current_index(start, 1, "day", now, 8) == index
