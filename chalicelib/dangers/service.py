@@ -97,7 +97,7 @@ def mark_major(danger_id: str, body: CriteriaIn, who: Identity) -> dict[str, Any
     who.ensure_can_write(item.enterprise_id)
     doc, now = orjson.loads(item.doc), clock.now_ms()
     given = clock.to_ms(body.deadline) if body.deadline else None
-    problems = domain.check_marking(item.state, item.deadline_ms, given, now)
+    problems = domain.check_marking(item.state, None if item.deadline_ms is None else int(item.deadline_ms), given, now)
     if problems:
         raise errors.invalid(problems)
     criteria = sorted({*doc.get("major_criteria", []), *body.major_criteria})
