@@ -75,6 +75,14 @@ def list_tasks(call: Call) -> Page[s.TaskOut]:
     return Page[s.TaskOut](items=[s.TaskOut.model_validate(i) for i in items], next_cursor=cursor)
 
 
+@route(bp, "/check-tasks/{task_id}/state", "POST", roles=WRITERS, body=s.TaskStateIn, response=s.TaskOut)
+def set_task_state(call: Call, task_id: str) -> s.TaskOut:
+    """停用或重新启用排查任务（重新启用后从当前周期起排查，停用期间不计逾期）。"""
+    call.target = task_id
+    body: s.TaskStateIn = call.body
+    return s.TaskOut.model_validate(service.set_task_state(task_id, body.active, body.reason, call.identity))
+
+
 @route(bp, "/check-tasks/{task_id}/records", "POST", roles=CHECKERS, body=s.RecordIn, response=s.RecordOut, status=201)
 def record_check(call: Call, task_id: str) -> Any:
     """记录排查结果（当期按时完成；逾期后补查记为 late）。"""

@@ -124,6 +124,13 @@ class TaskIn(Strict):
     )
 
 
+class TaskStateIn(Strict):
+    active: bool = Field(description="false 停用排查任务；true 重新启用（从当前周期起排查）")
+    reason: str = Field(min_length=1, max_length=500)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"active": False, "reason": "管控措施已由新措施替代"}]})
+
+
 class RecordIn(Strict):
     result: Literal["normal", "abnormal"] = Field(description="排查结果：abnormal 时应登记隐患（check_record_id）")
     note: str = Field(default="", max_length=1000)

@@ -11,7 +11,7 @@ from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import get_or_404, scoped_page
+from chalicelib.core.store import conditional, get_or_404, scoped_page
 from chalicelib.prevention import domain, store
 from chalicelib.prevention.checks import CheckSummary, check_summary, record, records_page, sweep
 from chalicelib.prevention.schemas import EventIn, MeasureIn, StopIn, TaskIn, UnitIn
@@ -136,6 +136,26 @@ def create_task(body: TaskIn, who: Identity) -> dict[str, Any]:
         created_ms=now,
     )
     item.save()
+    return item.data()
+
+
+def set_task_state(task_id: str, active: bool, reason: str, who: Identity) -> dict[str, Any]:
+    """Stop a task (its open checks stay to be recorded or missed) or start it again from the window holding
+    now, so the time it was stopped owes no checks."""
+    item = get_or_404(store.CheckTaskModel, task_id, field="task_id")
+    if not who.can_see(item.enterprise_id):
+        raise errors.NOT_FOUND(details={"task_id": task_id})
+    who.ensure_can_write(item.enterprise_id)
+    if bool(item.active) != active:
+        doc, now = orjson.loads(item.doc), clock.now_ms()
+        if active:
+            offset = get_settings().park_utc_offset_h
+            current = domain.current_index(int(item.starts_ms), doc["cycle"], doc["cycle_unit"], now, offset)
+            item.next_index = max(int(item.next_index), current)
+        changes = [*doc.get("state_changes", []), {"active": active, "reason": reason, "by": who.subject, "at_ms": now}]
+        item.active, item.doc = active, orjson.dumps({**doc, "state_changes": changes}).decode()
+        with conditional(errors.CONFLICT(details={"task_id": task_id})):
+            item.save()
     return item.data()
 
 

@@ -160,3 +160,28 @@ def test_a_task_started_in_the_past_owes_no_checks_from_before_it_existed(api):
     prevention.sweep()
     assert [(x["id"], x["status"]) for x in _records(api, eid)] == [(f"{task_id}.240", "open")]
     assert _unit(api, unit_id)["missed_open"] == 0
+
+
+def test_a_stopped_task_opens_nothing_and_restarts_from_the_current_window(api):
+    eid = enterprise(api)
+    unit_id, task_id, starts = _chain(api, eid)
+    frozen = clock.FrozenClock(starts + HOUR // 2)
+    as_manager = {"role": "enterprise_manager", "enterprise_id": eid}
+    with clock.use(frozen):
+        prevention.sweep()  # window 0 open
+        r = api.post(f"/check-tasks/{task_id}/state", **as_manager, json={"active": False, "reason": "措施已替代"})
+        assert (r.status_code, r.json["active"]) == (200, False)
+    frozen.advance(3 * 3600)
+    with clock.use(frozen):
+        prevention.sweep()  # window 0 ends unrecorded (missed); nothing new opens while stopped
+        r = api.post(f"/check-tasks/{task_id}/state", **as_manager, json={"active": True, "reason": "恢复"})
+        assert (r.status_code, r.json["active"], r.json["next_index"]) == (200, True, 3)
+        prevention.sweep()
+    assert [(x["id"], x["status"]) for x in _records(api, eid)] == [
+        (f"{task_id}.0", "missed"),
+        (f"{task_id}.3", "open"),
+    ]
+    assert [c["active"] for c in r.json["state_changes"]] == [False, True]
+    r = api.post(f"/check-tasks/{task_id}/state", role="analyst", json={"active": False, "reason": "x"})
+    assert (r.status_code, r.json["code"]) == (403, "FORBIDDEN")
+    assert _unit(api, unit_id)["missed_open"] == 1
