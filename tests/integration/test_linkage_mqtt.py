@@ -32,7 +32,9 @@ def mqtt_stack(stack: Any, mqtt_broker: Any) -> Iterator[int]:
             poller.stop()
 
 
-def test_commands_reach_simulated_devices_and_their_acks_come_back(api: Any, mqtt_stack: int, device_pki: Any) -> None:
+def test_commands_reach_simulated_devices_and_their_acks_come_back(
+    api: Any, mqtt_stack: int, device_pki: Any
+) -> None:
     from local.simulator import Simulator
 
     site = make_site(api, base_lat=40.0)
