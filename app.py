@@ -12,6 +12,8 @@ from chalicelib.changes.handlers import bp as change_handlers
 from chalicelib.changes.routes import bp as change_routes
 from chalicelib.core.observability import lambda_middleware
 from chalicelib.core.responses import http_middleware
+from chalicelib.dangers.handlers import bp as danger_handlers
+from chalicelib.dangers.routes import bp as danger_routes
 from chalicelib.duty.routes import bp as duty_routes
 from chalicelib.emergency.routes import bp as emergency_routes
 from chalicelib.incidents.handlers import bp as incident_handlers
@@ -20,6 +22,8 @@ from chalicelib.linkage.handlers import bp as linkage_handlers
 from chalicelib.linkage.routes import bp as linkage_routes
 from chalicelib.notify.routes import bp as notify_routes
 from chalicelib.plans.routes import bp as plan_routes
+from chalicelib.prevention.handlers import bp as prevention_handlers
+from chalicelib.prevention.routes import bp as prevention_routes
 from chalicelib.registry.routes import bp as registry_routes
 from chalicelib.resources.handlers import bp as resource_handlers
 from chalicelib.resources.routes import bp as resource_routes
@@ -58,3 +62,7 @@ app.register_blueprint(resource_handlers)
 app.register_blueprint(plan_routes)
 app.register_blueprint(linkage_routes)
 app.register_blueprint(linkage_handlers)
+app.register_blueprint(prevention_routes)
+app.register_blueprint(prevention_handlers)
+app.register_blueprint(danger_routes)
+app.register_blueprint(danger_handlers)

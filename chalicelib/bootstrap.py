@@ -17,6 +17,8 @@ use (core.aws), never here. No other module fills a port.
 | incidents.ports last_values           | telemetry.snapshots.last_values               |
 | linkage.ports nearest_resources       | resources.service.nearest                     |
 | linkage.ports locator                 | linkage.people.ReportedPositions              |
+| dangers.ports exchange                | dangers.exchange.RecordedExchange (outbox)    |
+| dangers.ports subscribers             | risk.service.recompute_enterprise             |
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from chalicelib.alarms import ports as alarm_ports
 from chalicelib.alarms import service as alarms
 from chalicelib.audit import service as audit
 from chalicelib.core import auditing
+from chalicelib.dangers import exchange as danger_exchange
+from chalicelib.dangers import ports as danger_ports
 from chalicelib.duty import ports as duty_ports
 from chalicelib.duty import service as duty
 from chalicelib.incidents import ports as incident_ports
@@ -51,3 +55,4 @@ def wire() -> None:
     duty_ports.wire(open_warnings=warnings.open_ids, unacked_alarms=alarms.unacked_ids)
     incident_ports.wire(last_values=snapshots.last_values)
     linkage_ports.wire(nearest_resources=resources.nearest, locator=people.ReportedPositions())
+    danger_ports.wire(exchange=danger_exchange.RecordedExchange(), subscribers=[risk.recompute_enterprise])

@@ -326,6 +326,62 @@ def close_warning(env: Env, t: Timeline, wid: str) -> None:
     t.ok(f"预警处置全过程已入审计日志（{len(audit)} 条：{', '.join(sorted({a['action'] for a in audit}))}）")
 
 
+def hidden_danger_scenario(env: Env, t: Timeline, leak: dict[str, Any]) -> None:
+    """A major hidden danger through 督办 to acceptance (5.1.2-3, docs/prevention.md)."""
+    eid = leak["sensor"]["enterprise_id"]
+    manager = f"enterprise_manager:{eid}"
+    soon = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + 7 * 86400))
+    danger = env.call(
+        "POST",
+        "/hidden-dangers",
+        role="inspector",
+        body={
+            "enterprise_id": eid,
+            "title": "液氯充装未使用万向管道充装系统",
+            "source": "specialist",
+            "category": "equipment",
+            "description": "液氯槽车充装仍使用金属软管",
+            "major_criteria": [7],
+            "handling": "deadline",
+            "deadline": soon,
+            "liable_person": {"name": "企业安全总监", "phone": "13600000199"},
+        },
+    )
+    hid = danger["id"]
+    t.ok(f"巡检登记隐患 {hid}：勾选 121号第7项，判定为{'重大' if danger['level'] == 'major' else '一般'}隐患")
+    orders = env.call("GET", f"/supervision-orders?enterprise_id={eid}&state=open&limit=200")["items"]
+    order = next(o for o in orders if o["danger_id"] == hid)
+    texts = [s for s in sms_sent(env, eid) if s["kind"] == "supervision" and s["ref"] == order["id"]]
+    t.ok(f"自动挂牌督办 {order['id']}，短信通知 {len(texts)} 人（责任人、园区安全管理部门）")
+    plan = {
+        "measures": "改造为万向管道充装系统",
+        "responsible": "设备部",
+        "deadline": soon,
+        "cost": 180000,
+        "goal": "液氯充装全部使用万向管道",
+        "funds": "安全生产费用列支",
+        "organisation": "设备部 + 生产部",
+        "safety_measures": "改造期间停止液氯充装",
+    }
+    env.call("POST", f"/supervision-orders/{order['id']}/respond", role=manager, body={"progress": "已制定治理方案"})
+    env.call("POST", f"/hidden-dangers/{hid}/plan", role=manager, body=plan)
+    env.call("POST", f"/hidden-dangers/{hid}/submit", role=manager, body={"summary": "万向管道充装系统已投用"})
+    refused = requests.post(
+        f"{env.api}/hidden-dangers/{hid}/accept",
+        json={"comment": "自验收"},
+        headers={"Authorization": f"Bearer {env.tokens[manager]}"},
+        timeout=30,
+    ).json()
+    t.ok(f"企业反馈、制定治理方案并提交整改；企业自行验收被拒绝：{refused['code']}")
+    accepted = env.call("POST", f"/hidden-dangers/{hid}/accept", body={"comment": "园区现场验收合格，予以销号"})
+    closed = env.call("GET", f"/hidden-dangers/{hid}")["orders"][0]["state"]
+    sent = env.call("GET", f"/hidden-dangers/{hid}/regulator-messages")["items"]
+    t.ok(
+        f"园区验收销号：{accepted['state']}，督办单 {closed}；"
+        f"报送监管平台 {len(sent)} 条（dangerState {[m['record']['dangerState'] for m in sent]}）"
+    )
+
+
 WORKERS = [
     ("emp-chl-01", "赵操作", "13600000101", 0.0002, 0.0001),
     ("emp-chl-02", "钱巡检", "13600000102", -0.0003, 0.0004),
@@ -460,6 +516,7 @@ def main() -> int:
         wid = warning_scenario(env, t, leak)
         incident_scenario(env, t, leak, wid)
         close_warning(env, t, wid)
+        hidden_danger_scenario(env, t, leak)
     except (StepFailed, StopIteration, KeyError, requests.RequestException) as exc:
         t.fail(f"{type(exc).__name__}: {exc}")
     finally:

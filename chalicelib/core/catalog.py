@@ -121,6 +121,8 @@ BUCKETS: tuple[Bucket, ...] = (
     Bucket("telemetry-archive", expire_days=400),
     Bucket("reports"),
     Bucket("audit-checkpoints", lock_days=7 * 365, signing_key=True),  # signed audit checkpoints (docs/audit.md)
+    # Hidden-danger photos (隐患照片、整改照片), uploaded by presigned POST; kept with the danger's record.
+    Bucket("evidence"),
 )
 
 STATE_MACHINES: tuple[StateMachine, ...] = (
@@ -151,49 +153,34 @@ class DeviceTopics:
 DEVICE_TOPICS = DeviceTopics()
 
 
-# PynamoDB models, as "module:Class", imported only by the provisioners and the infra tests.
-TABLE_MODELS: tuple[str, ...] = (
-    "chalicelib.audit.store:AuditRecordModel",
-    "chalicelib.audit.store:PendingEntryModel",
-    "chalicelib.registry.store:ParkModel",
-    "chalicelib.registry.store:EnterpriseModel",
-    "chalicelib.registry.store:ZoneModel",
-    "chalicelib.registry.store:InstallationModel",
-    "chalicelib.registry.store:SensorModel",
-    "chalicelib.registry.store:CameraModel",
-    "chalicelib.registry.store:GatewayModel",
-    "chalicelib.telemetry.store:GatewaySnapshotModel",
-    "chalicelib.telemetry.store:QuarantineModel",
-    "chalicelib.alarms.store:TagStateModel",
-    "chalicelib.alarms.store:AlarmModel",
-    "chalicelib.alarms.store:AlarmEventModel",
-    "chalicelib.alarms.store:AlarmKpiModel",
-    "chalicelib.notify.store:SmsLogModel",
-    "chalicelib.notify.store:FloodWindowModel",
-    "chalicelib.risk.store:RiskModel",
-    "chalicelib.changes.store:CIModel",
-    "chalicelib.changes.store:CIHistoryModel",
-    "chalicelib.changes.store:ChangeModel",
-    "chalicelib.changes.store:ChangeEventModel",
-    "chalicelib.duty.store:AssignmentModel",
-    "chalicelib.duty.store:HandoverModel",
-    "chalicelib.warnings.store:WarningModel",
-    "chalicelib.warnings.store:WarningEventModel",
-    "chalicelib.warnings.store:SlotModel",
-    "chalicelib.resources.store:ResourceModel",
-    "chalicelib.resources.store:ResourceHistoryModel",
-    "chalicelib.resources.store:ReminderModel",
-    "chalicelib.plans.store:PlanModel",
-    "chalicelib.plans.store:PlanVersionModel",
-    "chalicelib.linkage.store:ActuatorModel",
-    "chalicelib.linkage.store:LinkageRuleModel",
-    "chalicelib.linkage.store:CommandModel",
-    "chalicelib.linkage.store:PositionModel",
-    "chalicelib.linkage.store:EvacueeModel",
-    "chalicelib.incidents.store:IncidentModel",
-    "chalicelib.incidents.store:LogModel",
-    "chalicelib.incidents.store:InstructionModel",
-)
+# PynamoDB models per context (in chalicelib.<context>.store), imported only by the provisioners and the infra
+# tests; TABLE_MODELS names them as "module:Class".
+_STORE_MODELS: dict[str, tuple[str, ...]] = {
+    "audit": ("AuditRecordModel", "PendingEntryModel"),
+    "registry": (
+        "ParkModel",
+        "EnterpriseModel",
+        "ZoneModel",
+        "InstallationModel",
+        "SensorModel",
+        "CameraModel",
+        "GatewayModel",
+    ),
+    "telemetry": ("GatewaySnapshotModel", "QuarantineModel"),
+    "alarms": ("TagStateModel", "AlarmModel", "AlarmEventModel", "AlarmKpiModel"),
+    "notify": ("SmsLogModel", "FloodWindowModel"),
+    "risk": ("RiskModel",),
+    "changes": ("CIModel", "CIHistoryModel", "ChangeModel", "ChangeEventModel"),
+    "duty": ("AssignmentModel", "HandoverModel"),
+    "warnings": ("WarningModel", "WarningEventModel", "SlotModel"),
+    "resources": ("ResourceModel", "ResourceHistoryModel", "ReminderModel"),
+    "plans": ("PlanModel", "PlanVersionModel"),
+    "linkage": ("ActuatorModel", "LinkageRuleModel", "CommandModel", "PositionModel", "EvacueeModel"),
+    "incidents": ("IncidentModel", "LogModel", "InstructionModel"),
+    "dangers": ("DangerModel", "DangerEventModel", "OrderModel", "OutboxModel"),
+    "prevention": ("RiskUnitModel", "UnitPartModel", "CheckTaskModel", "CheckRecordModel"),
+}
+TABLE_MODELS: tuple[str, ...] = tuple(f"chalicelib.{c}.store:{m}" for c, ms in _STORE_MODELS.items() for m in ms)
 
 
 def table_models() -> list[Any]:

@@ -116,6 +116,10 @@ class Settings(BaseModel):
     standdown_remind_s: int = Field(default=1800, ge=1)
     command_timeout_s: int = Field(default=60, ge=1)  # a device acknowledges a linkage command within this
     supply_expiry_warn_days: int = Field(default=30, ge=0)  # 临近保质期提醒：到期前 30 天起 (5.2.1-2)
+    # Hidden dangers (5.1.2-3): an enterprise answers a 督办 order within this, else it goes up to the park.
+    supervision_response_s: int = Field(default=3 * 86400, ge=1)
+    photo_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)  # the interface's 5 MB per photo
+    photo_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)  # presigned upload and download links
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
@@ -188,6 +192,9 @@ _ENV = {
     "standdown_remind_s": "CHEMPARK_STANDDOWN_REMIND_S",
     "command_timeout_s": "CHEMPARK_COMMAND_TIMEOUT_S",
     "supply_expiry_warn_days": "CHEMPARK_SUPPLY_EXPIRY_WARN_DAYS",
+    "supervision_response_s": "CHEMPARK_SUPERVISION_RESPONSE_S",
+    "photo_max_bytes": "CHEMPARK_PHOTO_MAX_BYTES",
+    "photo_url_ttl_s": "CHEMPARK_PHOTO_URL_TTL_S",
 }
 # Set by the platform, never by a deployment: the Lambda runtime owns these names.
 _PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}

@@ -118,3 +118,18 @@ def _connection(region: str) -> Connection:
     from pynamodb.connection import Connection
 
     return Connection(region=region)
+
+
+def scoped_page(
+    model: type[M], index: Any, key: str | None, condition: Any, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[M], dict[str, Any] | None]:
+    """One page, newest first, of `index`'s items under `key` (one tenant: an index query whose range key is a
+    time), or of a filtered scan of the whole table when `key` is None (a park-wide list). PynamoDB keeps
+    reading until `limit` items passed the filter, so a filtered page is not cut short."""
+    if key is not None:
+        results = index.query(
+            key, filter_condition=condition, scan_index_forward=False, limit=limit, last_evaluated_key=cursor
+        )
+    else:
+        results = model.scan(condition, limit=limit, last_evaluated_key=cursor)
+    return list(results), results.last_evaluated_key

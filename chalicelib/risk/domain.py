@@ -54,3 +54,16 @@ def assess_installation(grade: int | None, active: Iterable[ActiveCondition]) ->
 def highest(levels: Iterable[str]) -> str:
     """Roll-up: an enterprise or the park is as risky as its riskiest part."""
     return max(levels, key=LEVELS.index, default="blue")
+
+
+def with_dangers(level: str, open_major: int, overdue: int, escalated: int) -> tuple[str, list[str]]:
+    """An enterprise's level raised by its hidden dangers (5.1.2-3): an open major danger makes it at least
+    orange, an overdue danger or a 督办 order escalated to the park at least yellow (docs/risk.md)."""
+    floor, reasons = 0, []
+    if open_major:
+        floor = 2
+        reasons.append(f"{open_major}项重大隐患未销号")
+    if overdue or escalated:
+        floor = max(floor, 1)
+        reasons.append(f"{overdue}项隐患逾期未整改，{escalated}张督办单逾期未反馈")
+    return LEVELS[max(LEVELS.index(level), floor)], reasons

@@ -15,6 +15,7 @@ from chalicelib.alarms import service as alarms
 from chalicelib.core import aws, catalog, clock
 from chalicelib.core.identity import PARK, SYSTEM, Identity
 from chalicelib.core.observability import logger
+from chalicelib.dangers import service as dangers
 from chalicelib.registry import service as registry
 from chalicelib.risk import domain, store
 
@@ -97,18 +98,16 @@ def recompute_installation(installation_id: str) -> str:
 
 
 def recompute_enterprise(enterprise_id: str) -> None:
+    """The riskiest installation, raised by the enterprise's open major, overdue or escalated hidden dangers
+    (a `dangers.ports` subscriber: the hidden-danger context tells it when they change)."""
     rows = [r for r in store.RiskModel.by_enterprise.query(enterprise_id) if r.scope.startswith("installation:")]
-    level = domain.highest(r.level for r in rows)
+    installations = domain.highest(r.level for r in rows)
     name = registry.enterprise(enterprise_id, SYSTEM).name
-    hot = [r.name for r in rows if r.level == level and level != "blue"]
-    _store(
-        f"enterprise:{enterprise_id}",
-        enterprise_id,
-        name,
-        level,
-        "blue",
-        [f"最高风险单元：{'、'.join(hot[:3])}"] if hot else [],
-    )
+    hot = [r.name for r in rows if r.level == installations and installations != "blue"]
+    found = dangers.enterprise_summary(enterprise_id)
+    level, raised = domain.with_dangers(installations, found.major_open, found.overdue, found.orders_escalated)
+    reasons = ([f"最高风险单元：{'、'.join(hot[:3])}"] if hot else []) + raised
+    _store(f"enterprise:{enterprise_id}", enterprise_id, name, level, "blue", reasons)
     park_rows = list(store.RiskModel.scan(store.RiskModel.scope.startswith("enterprise:")))
     park_level = domain.highest(r.level for r in park_rows)
     _store(

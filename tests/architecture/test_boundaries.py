@@ -80,6 +80,7 @@ def test_every_port_is_wired_by_bootstrap(app):
     """After `import app` (which runs bootstrap.wire()), no port is left empty."""
     from chalicelib.alarms.ports import PORTS as alarms
     from chalicelib.core import auditing
+    from chalicelib.dangers.ports import PORTS as dangers
     from chalicelib.duty.ports import PORTS as duty
     from chalicelib.incidents.ports import PORTS as incidents
     from chalicelib.linkage.ports import PORTS as linkage
@@ -90,8 +91,11 @@ def test_every_port_is_wired_by_bootstrap(app):
     assert duty.open_warnings is not None and duty.unacked_alarms is not None
     assert incidents.last_values is not None and linkage.nearest_resources is not None
     assert linkage.locator is not None
+    assert dangers.exchange is not None and dangers.subscribers
     port_modules = sorted(p.relative_to(ROOT / "chalicelib").parts[0] for p in (ROOT / "chalicelib").glob("*/ports.py"))
-    assert port_modules == ["alarms", "duty", "incidents", "linkage"], "a new ports.py must be wired (and tested) here"
+    assert port_modules == ["alarms", "dangers", "duty", "incidents", "linkage"], (
+        "a new ports.py must be wired (and tested) here"
+    )
 
 
 def test_no_module_fills_another_modules_port_at_import():

@@ -128,7 +128,62 @@ def world(app: Any) -> dict[str, Any]:
                     "place": {"lat": 31.95, "lon": 120.9},
                 },
             ).json
+            unit = api.post(
+                "/risk-units",
+                role="park_admin",
+                json={
+                    "enterprise_id": park.enterprise_id,
+                    "name": "液氯储罐区",
+                    "liable_department": "生产部",
+                    "liable_person": {"name": "李主任"},
+                    "risk_class": "orange",
+                },
+            ).json
+            event = api.post(f"/risk-units/{unit['id']}/events", role="park_admin", json={"name": "泄漏中毒"}).json
+            measure = api.post(
+                f"/risk-units/{unit['id']}/measures",
+                role="park_admin",
+                json={
+                    "event_id": event["id"],
+                    "description": "探测器联锁",
+                    "classify1": "engineering",
+                    "check_content": "联锁",
+                },
+            ).json
+            task = api.post(
+                "/check-tasks",
+                role="park_admin",
+                json={
+                    "unit_id": unit["id"],
+                    "measure_id": measure["id"],
+                    "content": "检查探测器",
+                    "cycle": 1,
+                    "cycle_unit": "day",
+                    "post": "操作工",
+                    "starts_at": datetime.now(UTC).isoformat(),
+                },
+            ).json
+            danger = api.post(  # major (121号 item 12): it has a 督办 order and a regulator message
+                "/hidden-dangers",
+                role="park_admin",
+                json={
+                    "enterprise_id": park.enterprise_id,
+                    "title": "罐区探测器缺失",
+                    "source": "routine",
+                    "category": "instrument",
+                    "description": "未设置有毒气体探测器",
+                    "major_criteria": [12],
+                    "handling": "deadline",
+                    "deadline": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
+                    "liable_person": {"name": "王工", "phone": "13511119999"},
+                },
+            ).json
+            order = api.get(f"/supervision-orders?enterprise_id={park.enterprise_id}", role="park_admin").json
             ids[name] = {
+                "unit_id": unit["id"],
+                "task_id": task["id"],
+                "danger_id": danger["id"],
+                "order_id": order["items"][0]["id"],
                 "incident_id": incident["id"],
                 "instruction_id": "ins_of_" + incident["id"],
                 "warning_id": warning["id"],
@@ -205,6 +260,10 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "plan": f"/plans/{b['plan_id']}",
             "warning": f"/warnings/{b['warning_id']}",
             "incident": f"/incidents/{b['incident_id']}",
+            "risk unit": f"/risk-units/{b['unit_id']}",
+            "check records": f"/check-records?enterprise_id={b['enterprise_id']}",
+            "danger": f"/hidden-dangers/{b['danger_id']}",
+            "orders": f"/supervision-orders?enterprise_id={b['enterprise_id']}",
         }.items()
     }
 
