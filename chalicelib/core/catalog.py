@@ -189,6 +189,9 @@ TABLE_MODELS: tuple[str, ...] = (
     "chalicelib.incidents.store:IncidentModel",
     "chalicelib.incidents.store:LogModel",
     "chalicelib.incidents.store:InstructionModel",
+    "chalicelib.workpermits.store:PermitModel",
+    "chalicelib.workpermits.store:PermitEventModel",
+    "chalicelib.workpermits.store:GasAnalysisModel",
 )
 
 

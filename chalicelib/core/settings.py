@@ -106,6 +106,8 @@ class Settings(BaseModel):
     standdown_remind_s: int = Field(default=1800, ge=1)
     command_timeout_s: int = Field(default=60, ge=1)  # a device acknowledges a linkage command within this
     supply_expiry_warn_days: int = Field(default=30, ge=0)  # 临近保质期提醒：到期前 30 天起 (5.2.1-2)
+    # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
+    permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
@@ -173,6 +175,7 @@ _ENV = {
     "standdown_remind_s": "CHEMPARK_STANDDOWN_REMIND_S",
     "command_timeout_s": "CHEMPARK_COMMAND_TIMEOUT_S",
     "supply_expiry_warn_days": "CHEMPARK_SUPPLY_EXPIRY_WARN_DAYS",
+    "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
 }
 # Set by the platform, never by a deployment: the Lambda runtime owns these names.
 _PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}

@@ -1,0 +1,37 @@
+"""Special work permit use cases, the only module other contexts import: the lifecycle (permits), gas analyses
+(gas), gas alarms and expiry (alarms), and the reads, among them `active_work` for the risk profile."""
+
+from chalicelib.workpermits.service.alarms import on_alarm_events, sweep_expired
+from chalicelib.workpermits.service.gas import list_for as gas_analyses
+from chalicelib.workpermits.service.gas import record as record_gas_analysis
+from chalicelib.workpermits.service.permits import approve, cancel, close, create, resume, start, suspend
+from chalicelib.workpermits.service.reads import (
+    ActivePermit,
+    ActiveWork,
+    active_page,
+    active_work,
+    detail,
+    list_page,
+    live_features,
+)
+
+__all__ = [
+    "ActivePermit",
+    "ActiveWork",
+    "active_page",
+    "active_work",
+    "approve",
+    "cancel",
+    "close",
+    "create",
+    "detail",
+    "gas_analyses",
+    "list_page",
+    "live_features",
+    "on_alarm_events",
+    "record_gas_analysis",
+    "resume",
+    "start",
+    "suspend",
+    "sweep_expired",
+]
