@@ -8,7 +8,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.core.http import Call, json_response, route
-from chalicelib.core.identity import ALL_ROLES, Role
+from chalicelib.core.identity import ALL_ROLES, Identity, Role
 from chalicelib.core.pagination import Page
 from chalicelib.workpermits import schemas as s
 from chalicelib.workpermits import service
@@ -23,6 +23,12 @@ SUSPENDERS = [*ENTERPRISE, Role.PARK_ADMIN, Role.DUTY_OFFICER]
 def _out(call: Call, data: dict[str, Any], status: int = 200) -> Any:
     call.target = data["id"]
     return json_response(s.PermitOut.model_validate(data), status, call.request_id)
+
+
+def _on(call: Call, permit_id: str) -> Identity:
+    """The caller, with the permit named as the audit target before the service runs (refusals too)."""
+    call.target = permit_id
+    return call.identity
 
 
 @route(bp, "/work-permits", "POST", roles=APPLICANTS, body=s.WorkPermitIn, response=s.PermitOut, status=201)
@@ -65,7 +71,7 @@ def get_permit(call: Call, permit_id: str) -> s.PermitDetailOut:
 @route(bp, "/work-permits/{permit_id}/approve", "POST", roles=ENTERPRISE, body=s.CommentIn, response=s.PermitOut)
 def approve_permit(call: Call, permit_id: str) -> Any:
     """审批作业票（表 B.1 规定的审批部门或其上级；申请人不得审批）。"""
-    return _out(call, service.approve(permit_id, call.body.comment, call.identity))
+    return _out(call, service.approve(permit_id, call.body.comment, _on(call, permit_id)))
 
 
 @route(
@@ -74,36 +80,35 @@ def approve_permit(call: Call, permit_id: str) -> Any:
 )  # fmt: skip
 def add_gas_analysis(call: Call, permit_id: str) -> Any:
     """登记气体分析结果（按 GB 30871-2022 §5.3 判定是否合格）。"""
-    call.target = permit_id
-    data = service.record_gas_analysis(permit_id, call.body, call.identity)
+    data = service.record_gas_analysis(permit_id, call.body, _on(call, permit_id))
     return json_response(s.GasAnalysisOut.model_validate(data), 201, call.request_id)
 
 
 @route(bp, "/work-permits/{permit_id}/start", "POST", roles=ENTERPRISE, response=s.PermitOut)
 def start_permit(call: Call, permit_id: str) -> Any:
     """开始作业（有效期内；动火、受限空间须有 30 分钟内合格的气体分析）。"""
-    return _out(call, service.start(permit_id, call.identity))
+    return _out(call, service.start(permit_id, _on(call, permit_id)))
 
 
 @route(bp, "/work-permits/{permit_id}/suspend", "POST", roles=SUSPENDERS, body=s.ReasonIn, response=s.PermitOut)
 def suspend_permit(call: Call, permit_id: str) -> Any:
     """暂停作业。"""
-    return _out(call, service.suspend(permit_id, call.body.reason, call.identity))
+    return _out(call, service.suspend(permit_id, call.body.reason, _on(call, permit_id)))
 
 
 @route(bp, "/work-permits/{permit_id}/resume", "POST", roles=ENTERPRISE, response=s.PermitOut)
 def resume_permit(call: Call, permit_id: str) -> Any:
     """恢复作业（中断超过规定时间或因气体报警暂停的，须重新气体分析合格）。"""
-    return _out(call, service.resume(permit_id, call.identity))
+    return _out(call, service.resume(permit_id, _on(call, permit_id)))
 
 
 @route(bp, "/work-permits/{permit_id}/close", "POST", roles=ENTERPRISE, body=s.CommentIn, response=s.PermitOut)
 def close_permit(call: Call, permit_id: str) -> Any:
     """关闭作业票（完工验收）。"""
-    return _out(call, service.close(permit_id, call.body.comment, call.identity))
+    return _out(call, service.close(permit_id, call.body.comment, _on(call, permit_id)))
 
 
 @route(bp, "/work-permits/{permit_id}/cancel", "POST", roles=ENTERPRISE, body=s.ReasonIn, response=s.PermitOut)
 def cancel_permit(call: Call, permit_id: str) -> Any:
     """取消作业票（未开始或暂停中）。"""
-    return _out(call, service.cancel(permit_id, call.body.reason, call.identity))
+    return _out(call, service.cancel(permit_id, call.body.reason, _on(call, permit_id)))

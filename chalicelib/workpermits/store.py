@@ -16,9 +16,11 @@ from chalicelib.core import ids
 from chalicelib.core.store import gsi, meta
 
 
-def event_key(ts: int) -> str:
-    """Range key of trail entries and analyses: time-ordered, unique even within one millisecond."""
-    return f"{ts:013d}#{ids.ulid(ts)}"
+def event_key(ts: int, order: int = 0) -> str:
+    """Range key of trail entries and analyses: time-ordered, then by `order` (the permit's version, so steps
+    taken within one millisecond still read in order), unique by a ULID."""
+    order = max(order, 0)
+    return f"{ts:013d}#{order:05d}#{ids.ulid(ts)}"
 
 
 class PermitModel(Model):
@@ -69,9 +71,9 @@ class PermitEventModel(Model):
         return {"ts": int(self.ts), "actor": self.actor, "action": self.action, **orjson.loads(self.doc)}
 
 
-def event(permit_id: str, ts: int, actor: str, action: str, **details: Any) -> PermitEventModel:
+def event(permit_id: str, ts: int, actor: str, action: str, order: int = 0, **details: Any) -> PermitEventModel:
     doc = orjson.dumps(details).decode()
-    return PermitEventModel(permit_id, event_key(ts), ts=ts, actor=actor, action=action, doc=doc)
+    return PermitEventModel(permit_id, event_key(ts, order), ts=ts, actor=actor, action=action, doc=doc)
 
 
 class GasAnalysisModel(Model):

@@ -71,8 +71,9 @@ def world(app: Any) -> dict[str, Any]:
             ).json
             wait_for(  # let its workflow reach the first human step: then it holds still
                 "warning workflow to reach verification",
-                lambda w=warning: api.get(f"/warnings/{w['id']}", role="park_admin").json["warning"]["awaiting"]
-                == "verification",
+                lambda w=warning: (
+                    api.get(f"/warnings/{w['id']}", role="park_admin").json["warning"]["awaiting"] == "verification"
+                ),
             )
             resource = api.post(
                 "/resources",
@@ -127,7 +128,22 @@ def world(app: Any) -> dict[str, Any]:
                     "place": {"lat": 31.95, "lon": 120.9},
                 },
             ).json
+            permit = api.post(  # a draft: it holds still and no alarm of the walk touches it
+                "/work-permits",
+                role="park_admin",
+                json={
+                    "enterprise_id": park.enterprise_id,
+                    "type": "hot_work",
+                    "level": "level_2",
+                    "location": {"lat": 31.9512, "lon": 120.9052},
+                    "starts_at": datetime.now(UTC).isoformat(),
+                    "ends_at": (datetime.now(UTC) + timedelta(hours=8)).isoformat(),
+                    "description": "储罐区护栏焊接",
+                    "guardian": {"name": "李监护", "phone": "13800000021"},
+                },
+            ).json
             ids[name] = {
+                "permit_id": permit["id"],
                 "incident_id": incident["id"],
                 "instruction_id": "ins_of_" + incident["id"],
                 "warning_id": warning["id"],
@@ -204,6 +220,7 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "plan": f"/plans/{b['plan_id']}",
             "warning": f"/warnings/{b['warning_id']}",
             "incident": f"/incidents/{b['incident_id']}",
+            "permit": f"/work-permits/{b['permit_id']}",
         }.items()
     }
 

@@ -42,7 +42,10 @@ def record(permit_id: str, body: GasAnalysisIn, who: Identity) -> dict[str, Any]
     )
     with transaction() as tx:
         tx.save(analysis)
-        tx.save(store.event(permit_id, now, who.subject, "gas_analysis", passed=verdict.passed, sampled_ms=sampled))
+        order = 2 * int(item.version or 0) - 1  # after the step that made the current version, before the next
+        tx.save(
+            store.event(permit_id, now, who.subject, "gas_analysis", order, passed=verdict.passed, sampled_ms=sampled)
+        )
     return view(analysis.data())
 
 

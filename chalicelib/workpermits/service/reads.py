@@ -64,7 +64,11 @@ def live_features(who: Identity, enterprise_id: str | None, work_type: str | Non
     """Active and suspended permits as a GeoJSON FeatureCollection (一张图)."""
     scope = who.scope(enterprise_id)
     cond = _filter(enterprise_id=scope, type=work_type)
-    items = [public(i) for state in sorted(domain.LIVE) for i in store.PermitModel.by_state.query(state, cond)]
+    items = [
+        public(i)
+        for state in sorted(domain.LIVE)
+        for i in store.PermitModel.by_state.query(state, filter_condition=cond)
+    ]
     return domain.feature_collection(items)
 
 
@@ -94,7 +98,9 @@ class ActiveWork:
 
 def active_work(enterprise_id: str) -> ActiveWork:
     """Active permits of one enterprise (the caller scopes: this is a read for other contexts, not a route)."""
-    items = store.PermitModel.by_state.query("active", store.PermitModel.enterprise_id == enterprise_id)
+    items = store.PermitModel.by_state.query(
+        "active", filter_condition=store.PermitModel.enterprise_id == enterprise_id
+    )
     permits = [
         ActivePermit(d["id"], d["type"], d.get("level"), d.get("installation_id"), d["starts_ms"], d["ends_ms"])
         for d in (i.data() for i in items)
