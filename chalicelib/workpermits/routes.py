@@ -75,6 +75,15 @@ def approve_permit(call: Call, permit_id: str) -> Any:
 
 
 @route(
+    bp, "/work-permits/{permit_id}/countersign", "POST", roles=ENTERPRISE, body=s.CountersignIn, response=s.PermitOut
+)
+def countersign_permit(call: Call, permit_id: str) -> Any:
+    """会签（动土：供水、供电、供汽、工艺、设备、消防、安全；断路：消防、安全；审批前完成）。"""
+    b: s.CountersignIn = call.body
+    return _out(call, service.countersign(permit_id, b.department, b.comment, _on(call, permit_id)))
+
+
+@route(
     bp, "/work-permits/{permit_id}/gas-analyses", "POST", roles=ENTERPRISE, body=s.GasAnalysisIn,
     response=s.GasAnalysisOut, status=201,
 )  # fmt: skip

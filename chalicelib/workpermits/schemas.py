@@ -60,6 +60,9 @@ class WorkPermitIn(Strict):
         default=None, pattern=ID_PATTERN, description="连续监测的气体探测器（特级动火必填）"
     )
     extension_reason: str | None = Field(default=None, max_length=500, description="临时用电超过 15 天的理由")
+    fire_explosion_area: bool = Field(
+        default=False, description="作业在火灾爆炸危险场所（临时用电须可燃气体分析合格，GB 30871-2022 §5.3.2）"
+    )
 
     @model_validator(mode="after")
     def _window(self) -> WorkPermitIn:
@@ -92,6 +95,14 @@ class WorkPermitIn(Strict):
 class CommentIn(Strict):
     comment: str = Field(default="", max_length=500)
     model_config = ConfigDict(json_schema_extra={"examples": [{"comment": "安全措施已落实，同意作业"}]})
+
+
+class CountersignIn(Strict):
+    department: Literal["water", "power", "steam", "process", "equipment", "fire", "safety"] = Field(
+        description="会签部门：供水、供电、供汽、工艺、设备、消防、安全（动土全部七个；断路为消防、安全）"
+    )
+    comment: str = Field(default="", max_length=500)
+    model_config = ConfigDict(json_schema_extra={"examples": [{"department": "fire", "comment": "消防通道保持畅通"}]})
 
 
 class ReasonIn(Strict):
@@ -179,8 +190,10 @@ class PermitOut(Schema):
     pipe: str | None
     monitor_sensor_id: str | None
     extension_reason: str | None
+    fire_explosion_area: bool = False
     applicant: str
     approval: dict[str, Any] = Field(description="Table B.1 审批部门、可审批角色，审批人与时间")
+    countersigns: dict[str, Any] = Field(default_factory=dict, description="会签：部门 -> 会签人、时间、意见")
     suspension: dict[str, Any] | None = Field(default=None, description="暂停原因、时间、报警与是否须复测")
     created_at: datetime
     updated_at: datetime

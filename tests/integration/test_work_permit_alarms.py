@@ -80,8 +80,8 @@ def test_expired_permits_are_closed_or_cancelled_by_the_sweep_and_active_work_is
     staff = Staff(api, park.enterprise_id)
     live = staff.approved_and_started(application(park.enterprise_id, "hot_work", spot(), 1, level="level_2"))
     lifting = staff.approved_and_started(application(park.enterprise_id, "lifting", spot(), 2, load_t=20))
-    approved = staff.apply(application(park.enterprise_id, "excavation", spot(), 1))
-    staff.act(approved["id"], "approve", "unit_supervisor", {}, who="u1")
+    approved = staff.apply(application(park.enterprise_id, "work_at_height", spot(), 1, height_m=3))
+    assert staff.act(approved["id"], "approve", "unit_supervisor", {}, who="u1").json["state"] == "approved"
     work = permits.active_work(park.enterprise_id)
     assert work.by_type() == {"hot_work": 1, "lifting": 1} and {p.id for p in work.permits} == {
         live["id"],

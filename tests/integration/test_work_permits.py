@@ -192,3 +192,58 @@ def test_lists_live_permits_the_map_and_tenancy(api, staff):
     )
     park_list = api.get(f"/work-permits?state=active&enterprise_id={eid}", role="park_admin").json["items"]
     assert [p["id"] for p in park_list] == [live["id"]]
+
+
+def test_excavation_and_road_closure_are_approved_only_after_their_countersignatures(api, staff):
+    eid = staff.enterprise_id
+    dig = staff.apply(application(eid, "excavation", spot()))
+    assert dig["approval"]["countersign_required"] == [
+        "water",
+        "power",
+        "steam",
+        "process",
+        "equipment",
+        "fire",
+        "safety",
+    ]
+    r = staff.act(dig["id"], "approve", "unit_supervisor", {}, who="prof-dept")
+    assert (r.status_code, r.json["code"], len(r.json["details"]["missing"])) == (409, "COUNTERSIGN_MISSING", 7)
+    for department in ("water", "power", "steam", "process", "equipment", "fire"):
+        r = staff.act(
+            dig["id"], "countersign", json={"department": department, "comment": "同意"}, who=f"{department}-head"
+        )
+        assert r.status_code == 200 and r.json["state"] == "draft"
+    again = staff.act(dig["id"], "countersign", json={"department": "fire"}, who="fire-head")
+    assert (again.status_code, again.json["code"]) == (409, "COUNTERSIGN_EXISTS")
+    r = staff.act(dig["id"], "approve", "unit_supervisor", {}, who="prof-dept")
+    assert r.json["details"]["missing"] == ["safety"]
+    staff.act(dig["id"], "countersign", json={"department": "safety"}, who="safety-head")
+    approved = staff.act(dig["id"], "approve", "unit_supervisor", {}, who="prof-dept").json
+    assert approved["state"] == "approved" and set(approved["countersigns"]) == set(
+        dig["approval"]["countersign_required"]
+    )
+    late = staff.act(dig["id"], "countersign", json={"department": "water"})
+    assert late.json["code"] == "PERMIT_STATE"
+
+    road = staff.apply(application(eid, "road_closure", spot()))
+    wrong = staff.act(road["id"], "countersign", json={"department": "water"})
+    assert (wrong.status_code, wrong.json["details"]["errors"][0]["field"]) == (422, "body.department")
+    hot = staff.apply(application(eid, "hot_work", spot(), level="level_2"))
+    assert staff.act(hot["id"], "countersign", json={"department": "fire"}).status_code == 422  # nothing to countersign
+    for department in ("fire", "safety"):
+        staff.act(road["id"], "countersign", json={"department": department})
+    assert staff.act(road["id"], "approve", "unit_supervisor", {}, who="prof-dept").json["state"] == "approved"
+    trail = [e["action"] for e in staff.call("GET", f"/work-permits/{road['id']}", "enterprise_manager").json["events"]]
+    assert trail == ["created", "countersign", "countersign", "approve"]
+
+
+def test_temporary_power_in_a_fire_explosion_area_starts_only_after_a_passing_flammable_analysis(api, staff):
+    eid = staff.enterprise_id
+    inside = staff.apply(application(eid, "temporary_power", spot(), 48, fire_explosion_area=True))
+    outside = staff.apply(application(eid, "temporary_power", spot(), 48))
+    for permit in (inside, outside):
+        assert staff.act(permit["id"], "approve", "unit_supervisor", {}, who="power-unit").json["state"] == "approved"
+    assert staff.act(inside["id"], "start").json["code"] == "GAS_ANALYSIS_REQUIRED"
+    assert staff.act(outside["id"], "start").json["state"] == "active"
+    staff.act(inside["id"], "gas-analyses", json=methane(0.1))
+    assert staff.act(inside["id"], "start").json["state"] == "active"

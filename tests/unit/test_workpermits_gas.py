@@ -142,3 +142,13 @@ def test_the_map_layer_is_rfc_7946_lon_lat():
     feature = fc["features"][0]
     assert feature["geometry"] == {"type": "Point", "coordinates": [120.91, 31.95]}
     assert feature["properties"]["type_label"] == "动火作业" and feature["properties"]["level_label"] == "二级"
+
+
+def test_temporary_power_needs_a_flammable_analysis_only_in_a_fire_explosion_area():
+    assert gas.required("temporary_power", True) and not gas.required("temporary_power", False)
+    assert gas.required("hot_work", False) and not gas.required("lifting", True)
+    assert gas.evaluate("temporary_power", [o2(20.9)]).failures[0]["rule"] == "gas.temporary_power.needs_flammable"
+    assert gas.evaluate("temporary_power", [flam(0.1, 5.0)]).passed
+    assert gas.needs_reanalysis("temporary_power", None, 1, True, fire_explosion_area=True)
+    assert not gas.needs_reanalysis("temporary_power", None, 600 * MIN, False, fire_explosion_area=True)
+    assert not gas.needs_reanalysis("temporary_power", None, 1, True, fire_explosion_area=False)

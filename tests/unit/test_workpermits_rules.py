@@ -200,3 +200,17 @@ def test_window_start_inclusive_end_exclusive():
         with pytest.raises(errors.AppError) as exc:
             domain.check_window(1000, 2000, now)
         assert exc.value.code == "PERMIT_OUTSIDE_WINDOW"
+
+
+def test_countersign_departments_of_table_b1():
+    assert rules.missing_countersigns("excavation", {}) == list(rules.COUNTERSIGN["excavation"])
+    assert len(rules.COUNTERSIGN["excavation"]) == 7 and rules.COUNTERSIGN["road_closure"] == ("fire", "safety")
+    assert rules.missing_countersigns("road_closure", {"fire": {}}) == ["safety"]
+    assert rules.missing_countersigns("hot_work", {}) == []
+    with pytest.raises(errors.AppError) as exc:
+        rules.check_countersign("road_closure", "water", {})
+    assert exc.value.details["errors"][0]["field"] == "department"
+    with pytest.raises(errors.AppError) as exc:
+        rules.check_countersign("road_closure", "fire", {"fire": {}})
+    assert exc.value.code == "COUNTERSIGN_EXISTS"
+    assert set(rules.DEPARTMENT_LABEL) == set(rules.COUNTERSIGN["excavation"])

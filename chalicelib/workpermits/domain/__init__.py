@@ -28,13 +28,19 @@ from chalicelib.workpermits.domain.places import (
     feature_collection,
 )
 from chalicelib.workpermits.domain.rules import (
+    COUNTERSIGN_EXISTS,
+    COUNTERSIGN_MISSING,
     PERMIT_LEVEL_MISMATCH,
     PERMIT_VALIDITY_EXCEEDED,
     approver_roles,
+    check_countersign,
+    missing_countersigns,
 )
 
 __all__ = [
     "BLIND_PLATE_PIPE_BUSY",
+    "COUNTERSIGN_EXISTS",
+    "COUNTERSIGN_MISSING",
     "GAS_ANALYSIS_REQUIRED",
     "GAS_SENSOR_KINDS",
     "HELD",
@@ -52,6 +58,7 @@ __all__ = [
     "affected_by_alarm",
     "approver_roles",
     "check_conflicts",
+    "check_countersign",
     "check_transition",
     "check_validity",
     "check_window",
@@ -59,6 +66,7 @@ __all__ = [
     "feature_collection",
     "gas",
     "level_of",
+    "missing_countersigns",
     "places",
     "rules",
 ]

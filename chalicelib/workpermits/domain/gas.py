@@ -17,7 +17,7 @@ BREAK_LIMIT_MS = {
     ("hot_work", "level_2"): 60 * MINUTE_MS,
     ("confined_space", None): 60 * MINUTE_MS,
 }
-NEEDS_ANALYSIS = frozenset({"hot_work", "confined_space"})
+NEEDS_ANALYSIS = frozenset({"hot_work", "confined_space"})  # and temporary power in a fire/explosion area
 LEL_HIGH_PCT = 4.0  # a gas whose LEL is ≥ 4 %vol may reach 0.5 %vol, one below 4 %vol only 0.2 %vol
 FLAMMABLE_MAX_VOL_PCT = {True: 0.5, False: 0.2}
 O2_MAX_PCT = 23.5  # equipment handling oxygen; also the upper bound of any oxygen reading in hot work
@@ -65,8 +65,8 @@ def evaluate(work_type: str, results: list[dict[str, Any]]) -> Verdict:
     reading for hot work, an oxygen reading for a confined space."""
     failures = [f for i, r in enumerate(results) if (f := _check(work_type, i, r)) is not None]
     kinds = {r["kind"] for r in results}
-    if work_type == "hot_work" and "flammable" not in kinds:
-        failures.append({"rule": "gas.hot_work.needs_flammable", "missing": "flammable"})
+    if work_type in ("hot_work", "temporary_power") and "flammable" not in kinds:
+        failures.append({"rule": f"gas.{work_type}.needs_flammable", "missing": "flammable"})
     if work_type == "confined_space" and "oxygen" not in kinds:
         failures.append({"rule": "gas.confined_space.needs_oxygen", "missing": "oxygen"})
     return Verdict(not failures, tuple(failures))
@@ -87,8 +87,17 @@ def check_ready(analyses: list[dict[str, Any]], start_ms: int, after_ms: int | N
     )
 
 
-def needs_reanalysis(work_type: str, level: str | None, break_ms: int, by_gas_alarm: bool) -> bool:
-    """After a break: re-analyse when it lasted longer than §5.3 allows, and always after a gas alarm."""
-    if work_type not in NEEDS_ANALYSIS:
+def required(work_type: str, fire_explosion_area: bool) -> bool:
+    """Hot work and confined spaces always; temporary power in a fire/explosion hazard area (§5.3.2)."""
+    return work_type in NEEDS_ANALYSIS or (work_type == "temporary_power" and fire_explosion_area)
+
+
+def needs_reanalysis(
+    work_type: str, level: str | None, break_ms: int, by_gas_alarm: bool, fire_explosion_area: bool = False
+) -> bool:
+    """After a break: re-analyse when it lasted longer than §5.3 allows, and always after a gas alarm (for the
+    work that needs an analysis at all; temporary power has no break limit of its own)."""
+    if not required(work_type, fire_explosion_area):
         return False
-    return by_gas_alarm or break_ms > BREAK_LIMIT_MS[(work_type, level)]
+    limit = BREAK_LIMIT_MS.get((work_type, level))
+    return by_gas_alarm or (limit is not None and break_ms > limit)

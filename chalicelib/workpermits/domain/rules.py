@@ -127,6 +127,21 @@ TABLE_B1: dict[tuple[str, str | None], str] = {
     ("road_closure", None): "professional_department",
 }
 
+# Table B.1: excavation and road closure are approved by the 专业部门 only after these departments countersign (会签).
+DEPARTMENT_LABEL = {
+    "water": "供水",
+    "power": "供电",
+    "steam": "供汽",
+    "process": "工艺",
+    "equipment": "设备",
+    "fire": "消防",
+    "safety": "安全",
+}
+COUNTERSIGN: dict[str, tuple[str, ...]] = {
+    "excavation": ("water", "power", "steam", "process", "equipment", "fire", "safety"),
+    "road_closure": ("fire", "safety"),
+}
+
 PERMIT_VALIDITY_EXCEEDED = errors.define(
     "PERMIT_VALIDITY_EXCEEDED",
     422,
@@ -140,6 +155,31 @@ PERMIT_LEVEL_MISMATCH = errors.define(
     "The level given differs from the one derived from height_m/hazard_factors (work at height) or load_t "
     "(lifting); details.derived is the right one.",
 )
+
+
+COUNTERSIGN_MISSING = errors.define(
+    "COUNTERSIGN_MISSING",
+    409,
+    "审批前须完成 GB 30871-2022 表 B.1 规定的会签",
+    "Excavation (water/power/steam/process/equipment/fire/safety) and road closure (fire, safety) are approved "
+    "only after every department has countersigned; details.missing lists the rest.",
+)
+COUNTERSIGN_EXISTS = errors.define(
+    "COUNTERSIGN_EXISTS", 409, "该部门已会签", "A department countersigns a permit once (details.department)."
+)
+
+
+def check_countersign(work_type: str, department: str, done: dict[str, object]) -> None:
+    """A countersignature is due from one of the type's departments, once."""
+    due = COUNTERSIGN.get(work_type, ())
+    if department not in due:
+        raise errors.invalid_field("department", f"{TYPE_LABEL[work_type]}的会签部门为 {list(due)}", "enum")
+    if department in done:
+        raise COUNTERSIGN_EXISTS(details={"department": department})
+
+
+def missing_countersigns(work_type: str, done: dict[str, object]) -> list[str]:
+    return [d for d in COUNTERSIGN.get(work_type, ()) if d not in done]
 
 
 def upgraded(level: str) -> str:

@@ -4,7 +4,16 @@
 from chalicelib.workpermits.service.alarms import on_alarm_events, sweep_expired
 from chalicelib.workpermits.service.gas import list_for as gas_analyses
 from chalicelib.workpermits.service.gas import record as record_gas_analysis
-from chalicelib.workpermits.service.permits import approve, cancel, close, create, resume, start, suspend
+from chalicelib.workpermits.service.permits import (
+    approve,
+    cancel,
+    close,
+    countersign,
+    create,
+    resume,
+    start,
+    suspend,
+)
 from chalicelib.workpermits.service.reads import (
     ActivePermit,
     ActiveWork,
@@ -23,6 +32,7 @@ __all__ = [
     "approve",
     "cancel",
     "close",
+    "countersign",
     "create",
     "detail",
     "gas_analyses",

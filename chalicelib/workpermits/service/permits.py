@@ -52,6 +52,7 @@ def create(body: WorkPermitIn, who: Identity) -> dict[str, Any]:
         "roles": sorted(domain.approver_roles(c.authority)),
         "approved_by": None,
         "approved_at": None,
+        "countersign_required": list(rules.COUNTERSIGN.get(body.type, ())),
     }
     keep = {k: v for k, v in data.items() if k not in ("enterprise_id", "type", "starts_ms", "ends_ms", "level")}
     item = store.PermitModel(
@@ -93,11 +94,30 @@ def approve(permit_id: str, comment: str, who: Identity) -> dict[str, Any]:
         raise APPROVER_ROLE(details={"authority": approval["authority_label"], "roles": approval["roles"]})
     if who.subject == d["applicant"]:
         raise APPROVER_IS_APPLICANT(details={"applicant": d["applicant"]})
+    missing = domain.missing_countersigns(item.type, d.get("countersigns") or {})
+    if missing:
+        raise domain.COUNTERSIGN_MISSING(details={"missing": missing})
     domain.check_conflicts(item.data(), held())
     now = clock.now_ms()
     approval.update(approved_by=who.subject, approved_name=who.name, approved_role=who.role, comment=comment)
     approval["approved_at"] = clock.iso(now)
     return _step(item, who, "approve", d, comment=comment)
+
+
+def countersign(permit_id: str, department: str, comment: str, who: Identity) -> dict[str, Any]:
+    """会签 (Table B.1): one department of the type's list signs a draft, once; the state does not change."""
+    item = load(permit_id, who)
+    if item.state != "draft":
+        raise domain.PERMIT_STATE(details={"state": item.state, "action": "countersign", "allowed_from": ["draft"]})
+    d = doc(item)
+    done = d.setdefault("countersigns", {})
+    domain.check_countersign(item.type, department, done)
+    now = clock.now_ms()
+    done[department] = {"by": who.subject, "name": who.name, "at": clock.iso(now), "comment": comment}
+    item.doc, item.updated_ms = orjson.dumps(d).decode(), now
+    order = 2 * int(item.version or 0)
+    commit(item, store.event(item.id, now, who.subject, "countersign", order, department=department, comment=comment))
+    return public(item)
 
 
 def start(permit_id: str, who: Identity) -> dict[str, Any]:
@@ -107,9 +127,9 @@ def start(permit_id: str, who: Identity) -> dict[str, Any]:
     now = clock.now_ms()
     domain.check_window(int(item.starts_ms), int(item.ends_ms), now)
     domain.check_conflicts(item.data(), held())
-    if item.type in gas.NEEDS_ANALYSIS:
-        gas.check_ready(analyses(item.id), now)
     d = doc(item)
+    if gas.required(item.type, bool(d.get("fire_explosion_area"))):
+        gas.check_ready(analyses(item.id), now)
     d["started_at"] = clock.iso(now)
     return _step(item, who, "start", d)
 
@@ -137,7 +157,8 @@ def resume(permit_id: str, who: Identity) -> dict[str, Any]:
     now, d = clock.now_ms(), doc(item)
     domain.check_window(int(item.starts_ms), int(item.ends_ms), now)
     since = int(d["suspension"]["since_ms"])
-    if gas.needs_reanalysis(item.type, d.get("level"), now - since, bool(d["suspension"]["by_gas_alarm"])):
+    by_alarm, area = bool(d["suspension"]["by_gas_alarm"]), bool(d.get("fire_explosion_area"))
+    if gas.needs_reanalysis(item.type, d.get("level"), now - since, by_alarm, area):
         gas.check_ready(analyses(item.id), now, after_ms=since)
     last = d.pop("suspension")
     return _step(item, who, "resume", d, break_s=(now - since) // 1000, suspended_for=last["reason"])
