@@ -63,6 +63,13 @@ class WorkPermitIn(Strict):
     fire_explosion_area: bool = Field(
         default=False, description="作业在火灾爆炸危险场所（临时用电须可燃气体分析合格，GB 30871-2022 §5.3.2）"
     )
+    lifting_plan: str | None = Field(
+        default=None, max_length=200, description="吊装方案编号或名称（一级、二级吊装必填）"
+    )
+    depth_m: float | None = Field(default=None, gt=0, le=100, description="动土深度（m）")
+    near_buried_hazard_lines: bool = Field(
+        default=False, description="临近可燃或有毒介质的地下管线（深度超过 1.2 m 时按受限空间管理）"
+    )
 
     @model_validator(mode="after")
     def _window(self) -> WorkPermitIn:
@@ -191,6 +198,12 @@ class PermitOut(Schema):
     monitor_sensor_id: str | None
     extension_reason: str | None
     fire_explosion_area: bool = False
+    lifting_plan: str | None = None
+    depth_m: float | None = None
+    near_buried_hazard_lines: bool = False
+    gas_rules: str | None = Field(
+        default=None, description="适用的气体分析规则：hot_work、confined_space、temporary_power"
+    )
     applicant: str
     approval: dict[str, Any] = Field(description="Table B.1 审批部门、可审批角色，审批人与时间")
     countersigns: dict[str, Any] = Field(default_factory=dict, description="会签：部门 -> 会签人、时间、意见")

@@ -134,7 +134,11 @@ def test_confined_space_needs_oxygen_in_its_window_and_lifting_takes_its_level_f
     low_o2["results"][0]["value"] = 19.5
     assert staff.act(permit["id"], "gas-analyses", json=low_o2).json["passed"] is True
     assert staff.act(permit["id"], "start").json["state"] == "active"
-    lift = staff.apply(application(eid, "lifting", spot(), 6, load_t=100.5))
+    r = staff.call(
+        "POST", "/work-permits", "unit_supervisor", json=application(eid, "lifting", spot(), 6, load_t=100.5)
+    )
+    assert r.json["details"]["errors"][0]["field"] == "body.lifting_plan"
+    lift = staff.apply(application(eid, "lifting", spot(), 6, load_t=100.5, lifting_plan="DZ-2026-007"))
     assert (lift["level"], lift["approval"]["authority_label"]) == ("level_1", "主管厂长或总工程师")
     height = staff.apply(application(eid, "work_at_height", spot(), 7 * 24, height_m=4, hazard_factors=["rescue"]))
     assert height["level"] == "II"
@@ -247,3 +251,26 @@ def test_temporary_power_in_a_fire_explosion_area_starts_only_after_a_passing_fl
     assert staff.act(outside["id"], "start").json["state"] == "active"
     staff.act(inside["id"], "gas-analyses", json=methane(0.1))
     assert staff.act(inside["id"], "start").json["state"] == "active"
+
+
+def test_deep_excavation_near_buried_hazard_lines_follows_the_confined_space_gas_rules(api, staff):
+    eid = staff.enterprise_id
+    body = application(eid, "excavation", spot(), depth_m=1.5, near_buried_hazard_lines=True)
+    dig = staff.apply(body)
+    assert dig["gas_rules"] == "confined_space"
+    for department in dig["approval"]["countersign_required"]:
+        staff.act(dig["id"], "countersign", json={"department": department})
+    assert staff.act(dig["id"], "approve", "unit_supervisor", {}, who="prof-dept").json["state"] == "approved"
+    assert staff.act(dig["id"], "start").json["code"] == "GAS_ANALYSIS_REQUIRED"
+    no_o2 = {
+        "sampled_at": iso(-2),
+        "results": [{"gas": "甲烷", "kind": "flammable", "value": 0.1, "unit": "%vol", "lel_pct": 5}],
+    }
+    assert (
+        staff.act(dig["id"], "gas-analyses", json=no_o2).json["failures"][0]["rule"]
+        == "gas.confined_space.needs_oxygen"
+    )
+    assert staff.act(dig["id"], "gas-analyses", json=methane()).json["passed"] is True
+    assert staff.act(dig["id"], "start").json["state"] == "active"
+    shallow = staff.apply({**body, "depth_m": 1.2})
+    assert shallow["gas_rules"] is None

@@ -86,7 +86,9 @@ def test_after_a_break_the_sample_must_postdate_it():
         ("confined_space", None, 60, False, False),
         ("confined_space", None, 61, False, True),
         ("hot_work", "level_2", 1, True, True),
-        ("work_at_height", "I", 600, True, False),
+        (None, "I", 600, True, False),  # work at height: no gas rules at all
+        ("temporary_power", None, 600, False, False),  # no break limit of its own ...
+        ("temporary_power", None, 1, True, True),  # ... but a gas alarm always
     ],
 )
 def test_reanalysis_after_a_break_longer_than_allowed_or_any_gas_alarm(work_type, level, break_min, alarm, needed):
@@ -144,11 +146,17 @@ def test_the_map_layer_is_rfc_7946_lon_lat():
     assert feature["properties"]["type_label"] == "动火作业" and feature["properties"]["level_label"] == "二级"
 
 
-def test_temporary_power_needs_a_flammable_analysis_only_in_a_fire_explosion_area():
-    assert gas.required("temporary_power", True) and not gas.required("temporary_power", False)
-    assert gas.required("hot_work", False) and not gas.required("lifting", True)
+def test_which_gas_rules_a_permit_follows():
+    assert gas.profile({"type": "hot_work"}) == "hot_work"
+    assert gas.profile({"type": "confined_space"}) == "confined_space"
+    assert gas.profile({"type": "temporary_power", "fire_explosion_area": True}) == "temporary_power"
+    assert gas.profile({"type": "temporary_power"}) is None
+    deep = {"type": "excavation", "depth_m": 1.21, "near_buried_hazard_lines": True}
+    assert gas.profile(deep) == "confined_space"
+    assert (
+        gas.profile({**deep, "depth_m": 1.2}) is None
+        and gas.profile({**deep, "near_buried_hazard_lines": False}) is None
+    )
+    assert gas.profile({"type": "lifting"}) is None
     assert gas.evaluate("temporary_power", [o2(20.9)]).failures[0]["rule"] == "gas.temporary_power.needs_flammable"
     assert gas.evaluate("temporary_power", [flam(0.1, 5.0)]).passed
-    assert gas.needs_reanalysis("temporary_power", None, 1, True, fire_explosion_area=True)
-    assert not gas.needs_reanalysis("temporary_power", None, 600 * MIN, False, fire_explosion_area=True)
-    assert not gas.needs_reanalysis("temporary_power", None, 1, True, fire_explosion_area=False)

@@ -81,7 +81,7 @@ def test_below_2_m_is_not_work_at_height_and_a_wrong_level_is_refused_with_the_d
     [(9.0, "level_3"), (39.99, "level_3"), (40.0, "level_2"), (100.0, "level_2"), (100.01, "level_1")],
 )
 def test_lifting_level_from_the_load(load, level):
-    assert domain.classify(app_("lifting", load_t=load)).level == level
+    assert domain.classify(app_("lifting", load_t=load, lifting_plan="DZ-2026-01")).level == level
 
 
 def test_types_without_levels_refuse_one_and_lifting_needs_its_load():
@@ -143,8 +143,8 @@ def test_blind_plate_needs_its_pipe_and_special_hot_work_a_monitor_sensor():
         ("work_at_height", {"height_m": 10}, "professional_department", Role.UNIT_SUPERVISOR),
         ("work_at_height", {"height_m": 20}, "professional_department", Role.UNIT_SUPERVISOR),
         ("work_at_height", {"height_m": 31}, "plant_head", Role.ENTERPRISE_LEADER),
-        ("lifting", {"load_t": 120}, "plant_head", Role.ENTERPRISE_LEADER),
-        ("lifting", {"load_t": 50}, "professional_department", Role.UNIT_SUPERVISOR),
+        ("lifting", {"load_t": 120, "lifting_plan": "P"}, "plant_head", Role.ENTERPRISE_LEADER),
+        ("lifting", {"load_t": 50, "lifting_plan": "P"}, "professional_department", Role.UNIT_SUPERVISOR),
         ("temporary_power", {}, "power_supplier", Role.UNIT_SUPERVISOR),
         ("excavation", {}, "professional_department", Role.UNIT_SUPERVISOR),
         ("road_closure", {}, "professional_department", Role.UNIT_SUPERVISOR),
@@ -214,3 +214,11 @@ def test_countersign_departments_of_table_b1():
         rules.check_countersign("road_closure", "fire", {"fire": {}})
     assert exc.value.code == "COUNTERSIGN_EXISTS"
     assert set(rules.DEPARTMENT_LABEL) == set(rules.COUNTERSIGN["excavation"])
+
+
+def test_level_1_and_2_lifting_need_a_lifting_plan():
+    for load in (40.0, 100.01):
+        with pytest.raises(errors.AppError) as exc:
+            domain.classify(app_("lifting", load_t=load))
+        assert exc.value.details["errors"][0]["field"] == "lifting_plan"
+    assert domain.classify(app_("lifting", load_t=39.99)).level == "level_3"  # 三级: no plan required

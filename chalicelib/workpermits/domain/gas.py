@@ -87,17 +87,28 @@ def check_ready(analyses: list[dict[str, Any]], start_ms: int, after_ms: int | N
     )
 
 
-def required(work_type: str, fire_explosion_area: bool) -> bool:
-    """Hot work and confined spaces always; temporary power in a fire/explosion hazard area (§5.3.2)."""
-    return work_type in NEEDS_ANALYSIS or (work_type == "temporary_power" and fire_explosion_area)
+DEEP_EXCAVATION_M = 1.2  # deeper, near flammable or toxic buried lines: the confined-space rules apply
 
 
-def needs_reanalysis(
-    work_type: str, level: str | None, break_ms: int, by_gas_alarm: bool, fire_explosion_area: bool = False
-) -> bool:
-    """After a break: re-analyse when it lasted longer than §5.3 allows, and always after a gas alarm (for the
-    work that needs an analysis at all; temporary power has no break limit of its own)."""
-    if not required(work_type, fire_explosion_area):
+def profile(body: dict[str, Any]) -> str | None:
+    """Whose gas rules a permit follows, or None when it needs no analysis: hot work and confined spaces
+    always; temporary power in a fire/explosion hazard area (§5.3.2); excavation deeper than 1.2 m near
+    flammable or toxic buried lines as a confined space."""
+    work_type = body["type"]
+    if work_type in NEEDS_ANALYSIS:
+        return str(work_type)
+    if work_type == "temporary_power" and body.get("fire_explosion_area"):
+        return "temporary_power"
+    deep = float(body.get("depth_m") or 0) > DEEP_EXCAVATION_M
+    if work_type == "excavation" and deep and body.get("near_buried_hazard_lines"):
+        return "confined_space"
+    return None
+
+
+def needs_reanalysis(rules_of: str | None, level: str | None, break_ms: int, by_gas_alarm: bool) -> bool:
+    """After a break: re-analyse when it lasted longer than §5.3 allows, and always after a gas alarm, for the
+    work that needs an analysis at all (`rules_of`: its `profile`; temporary power has no break limit)."""
+    if rules_of is None:
         return False
-    limit = BREAK_LIMIT_MS.get((work_type, level))
+    limit = BREAK_LIMIT_MS.get((rules_of, level if rules_of == "hot_work" else None))
     return by_gas_alarm or (limit is not None and break_ms > limit)

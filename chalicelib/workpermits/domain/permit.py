@@ -114,6 +114,8 @@ def classify(body: dict[str, Any]) -> Classified:
     level, declared = level_of(body)
     if work_type == "blind_plate":
         _require(body, "pipe", "盲板抽堵作业须给出管道编号 pipe（一张作业票只对应一块盲板）")
+    if work_type == "lifting" and level in ("level_1", "level_2"):
+        _require(body, "lifting_plan", "一级、二级吊装作业须编制吊装方案（lifting_plan）")
     check_validity(work_type, level, body["starts_ms"], body["ends_ms"], body.get("extension_reason"))
     if work_type == "hot_work" and level == "special" and not body.get("monitor_sensor_id"):
         raise MONITOR_SENSOR_REQUIRED(details={"field": "monitor_sensor_id"})

@@ -30,7 +30,7 @@ def record(permit_id: str, body: GasAnalysisIn, who: Identity) -> dict[str, Any]
     if sampled > now + FUTURE_SKEW_MS:
         raise errors.invalid_field("sampled_at", "采样时间不能晚于当前时间", "range")
     results = [r.model_dump(mode="json") for r in body.results]
-    verdict = gas.evaluate(item.type, results)
+    verdict = gas.evaluate(orjson.loads(item.doc).get("gas_rules") or item.type, results)
     analysis = store.GasAnalysisModel(
         permit_id,
         store.event_key(sampled),

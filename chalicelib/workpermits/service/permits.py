@@ -64,6 +64,7 @@ def create(body: WorkPermitIn, who: Identity) -> dict[str, Any]:
         ends_ms=data["ends_ms"],
         doc=orjson.dumps(
             {**keep, "level": c.level, "declared_level": c.declared_level, "applicant": who.subject}
+            | {"gas_rules": gas.profile(data)}
             | {"approval": approval}
         ).decode(),
         created_ms=now,
@@ -128,7 +129,7 @@ def start(permit_id: str, who: Identity) -> dict[str, Any]:
     domain.check_window(int(item.starts_ms), int(item.ends_ms), now)
     domain.check_conflicts(item.data(), held())
     d = doc(item)
-    if gas.required(item.type, bool(d.get("fire_explosion_area"))):
+    if d.get("gas_rules"):
         gas.check_ready(analyses(item.id), now)
     d["started_at"] = clock.iso(now)
     return _step(item, who, "start", d)
@@ -157,8 +158,7 @@ def resume(permit_id: str, who: Identity) -> dict[str, Any]:
     now, d = clock.now_ms(), doc(item)
     domain.check_window(int(item.starts_ms), int(item.ends_ms), now)
     since = int(d["suspension"]["since_ms"])
-    by_alarm, area = bool(d["suspension"]["by_gas_alarm"]), bool(d.get("fire_explosion_area"))
-    if gas.needs_reanalysis(item.type, d.get("level"), now - since, by_alarm, area):
+    if gas.needs_reanalysis(d.get("gas_rules"), d.get("level"), now - since, bool(d["suspension"]["by_gas_alarm"])):
         gas.check_ready(analyses(item.id), now, after_ms=since)
     last = d.pop("suspension")
     return _step(item, who, "resume", d, break_s=(now - since) // 1000, suspended_for=last["reason"])
