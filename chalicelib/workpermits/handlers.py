@@ -1,4 +1,4 @@
-"""Special work permit event Lambdas: the expiry sweep (a ticket never outlives its validity)."""
+"""Special work permit event Lambdas: the sweep (expiry; confined-space monitoring every 2 h)."""
 
 from __future__ import annotations
 
@@ -13,5 +13,6 @@ bp = Blueprint(__name__)
 
 @bp.schedule(Rate(5, unit=Rate.MINUTES), name="work_permit_sweep")
 def work_permit_sweep(event: Any) -> dict[str, int]:
-    """Every 5 minutes: close live permits past their ends_at, cancel approved ones that never started."""
-    return service.sweep_expired()
+    """Every 5 minutes: close live permits past their ends_at, cancel the ones that never started, and remind
+    the guardians of confined-space work whose last gas analysis is more than 2 h old."""
+    return service.sweep()

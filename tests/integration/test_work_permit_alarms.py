@@ -103,3 +103,27 @@ def test_permits_are_kept_at_least_a_year_no_ttl_and_append_only_trails():
     for model in (store.PermitModel, store.PermitEventModel, store.GasAnalysisModel):
         assert not any(isinstance(a, TTLAttribute) for a in model.get_attributes().values()), model
     assert store.PermitEventModel.Meta.append_only and store.GasAnalysisModel.Meta.append_only
+
+
+def test_confined_space_work_is_re_measured_every_2_hours_or_its_guardian_is_reminded(api):
+    park = make_park(api)
+    staff = Staff(api, park.enterprise_id)
+    guardian = {"name": "钱监护", "phone": "13922223333"}
+    with clock.use(clock.FrozenClock(clock.now_ms())) as frozen:
+        body = application(park.enterprise_id, "confined_space", spot(), 24, guardian=guardian)
+        permit = staff.approved_and_started(body)  # its analysis was sampled 5 min before the start
+        frozen.advance(115 * 60)
+        permits.remind_monitoring()
+        assert sms_to(guardian["phone"]) == []
+        frozen.advance(60 + 1)  # 2 h and 1 s after the sample
+        permits.remind_monitoring()
+        permits.remind_monitoring()  # once per overdue period
+        texts = sms_to(guardian["phone"])
+        assert len(texts) == 1 and "受限空间监测提醒" in texts[0] and permit["id"] in texts[0]
+        staff.act(permit["id"], "gas-analyses", json=methane(0.1, sampled_min_ago=0))
+        frozen.advance(121 * 60)
+        permits.remind_monitoring()
+        assert len(sms_to(guardian["phone"])) == 2
+    trail = staff.call("GET", f"/work-permits/{permit['id']}", "enterprise_manager").json["events"]
+    assert [e["action"] for e in trail].count("monitoring_overdue") == 2
+    staff.act(permit["id"], "close", json={})

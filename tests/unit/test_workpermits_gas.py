@@ -160,3 +160,7 @@ def test_which_gas_rules_a_permit_follows():
     assert gas.profile({"type": "lifting"}) is None
     assert gas.evaluate("temporary_power", [o2(20.9)]).failures[0]["rule"] == "gas.temporary_power.needs_flammable"
     assert gas.evaluate("temporary_power", [flam(0.1, 5.0)]).passed
+
+
+def test_confined_space_monitoring_is_due_every_2_hours():
+    assert not gas.monitoring_overdue(0, 120 * MIN) and gas.monitoring_overdue(0, 120 * MIN + 1)

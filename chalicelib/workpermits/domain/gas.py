@@ -87,6 +87,13 @@ def check_ready(analyses: list[dict[str, Any]], start_ms: int, after_ms: int | N
     )
 
 
+MONITOR_EVERY_MS = 120 * MINUTE_MS  # confined space: continuous portable monitoring, recorded every 2 h
+
+
+def monitoring_overdue(last_sampled_ms: int, now_ms: int) -> bool:
+    return now_ms - last_sampled_ms > MONITOR_EVERY_MS
+
+
 DEEP_EXCAVATION_M = 1.2  # deeper, near flammable or toxic buried lines: the confined-space rules apply
 
 

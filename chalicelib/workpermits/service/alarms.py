@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from chalicelib.alarms import service as alarms
-from chalicelib.core import clock, errors
+from chalicelib.core import errors
 from chalicelib.core.identity import SYSTEM
 from chalicelib.core.observability import logger
 from chalicelib.core.schemas import Priority
@@ -71,22 +71,3 @@ def on_alarm_events(events: Sequence[alarms.EventRecord]) -> None:
                 _suspend(permit, event.alarm, event.seq, distance)
         except Exception:  # derived safety action: logged loudly, retried by nothing, never blocks notification
             logger.exception("work permit alarm check failed", extra={"alarm_id": event.alarm_id})
-
-
-def sweep_expired() -> dict[str, int]:
-    """Every few minutes: a permit past its ends_at is closed (work was under way) or cancelled (never started)."""
-    now, counts = clock.now_ms(), {"closed": 0, "cancelled": 0}
-    for permit in held(domain.OPEN):
-        if permit["ends_ms"] > now:
-            continue
-        action = "close" if permit["state"] in domain.LIVE else "cancel"
-        try:
-            if action == "close":
-                permits.close(permit["id"], "作业票有效期届满，系统自动关闭", SYSTEM)
-            else:
-                permits.cancel(permit["id"], "作业票有效期届满未开始作业，系统自动取消", SYSTEM)
-        except errors.AppError:
-            continue
-        audit_system(f"expire_{action}", load(permit["id"], SYSTEM), ends_ms=permit["ends_ms"])
-        counts["closed" if action == "close" else "cancelled"] += 1
-    return counts
