@@ -19,17 +19,20 @@ def spot() -> tuple[float, float]:
     return 30.0 + i * 0.01, 110.0
 
 
-def iso(delta_min: float = 0) -> str:
-    return (datetime.fromtimestamp(clock.now_ms() / 1000, UTC) + timedelta(minutes=delta_min)).isoformat()
+def iso(delta_min: float = 0, at_ms: int | None = None) -> str:
+    """Now (or `at_ms`) moved by `delta_min` minutes, ISO-8601 with offset."""
+    at = clock.now_ms() if at_ms is None else at_ms
+    return (datetime.fromtimestamp(at / 1000, UTC) + timedelta(minutes=delta_min)).isoformat()
 
 
-def application(enterprise_id: str, work_type: str, at: tuple[float, float], hours: float = 4, **kw: Any) -> dict:
+def application(enterprise_id: str, work_type: str, place: tuple[float, float], hours: float = 4, **kw: Any) -> dict:
+    at = clock.now_ms()
     return {
         "enterprise_id": enterprise_id,
         "type": work_type,
-        "location": {"lat": at[0], "lon": at[1]},
-        "starts_at": iso(-1),
-        "ends_at": iso(-1 + hours * 60),
+        "location": {"lat": place[0], "lon": place[1]},
+        "starts_at": iso(-1, at),  # one reading of the clock: the window is exactly `hours` long
+        "ends_at": iso(-1 + hours * 60, at),
         "description": f"{work_type} 作业",
         "guardian": GUARDIAN,
         **kw,
