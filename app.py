@@ -33,6 +33,8 @@ from chalicelib.telemetry.handlers import bp as telemetry_handlers
 from chalicelib.telemetry.routes import bp as telemetry_routes
 from chalicelib.warnings.handlers import bp as warning_handlers
 from chalicelib.warnings.routes import bp as warning_routes
+from chalicelib.workpermits.handlers import bp as work_permit_handlers
+from chalicelib.workpermits.routes import bp as work_permit_routes
 
 bootstrap.wire()
 app = Chalice(app_name="chempark", configure_logs=False)  # the logger is Powertools' (same name)
@@ -66,3 +68,5 @@ app.register_blueprint(prevention_routes)
 app.register_blueprint(prevention_handlers)
 app.register_blueprint(danger_routes)
 app.register_blueprint(danger_handlers)
+app.register_blueprint(work_permit_routes)
+app.register_blueprint(work_permit_handlers)

@@ -11,7 +11,8 @@ use (core.aws), never here. No other module fills a port.
 | notify.channels SMS                   | notify.channels.SnsSms                        |
 | alarms.ports plans                    | plans.context.alarm_plans (plans, resources)  |
 | alarms.ports last_values              | telemetry.snapshots.last_values               |
-| alarms.ports subscribers              | risk.service.on_alarm_events                  |
+| alarms.ports subscribers              | risk.service.on_alarm_events,                 |
+|                                       | workpermits.service.on_alarm_events           |
 | alarms.ports on_duty                  | duty.service.on_duty_officers                 |
 | duty.ports open_warnings / unacked    | warnings.service.open_ids, alarms.unacked_ids |
 | incidents.ports last_values           | telemetry.snapshots.last_values               |
@@ -40,6 +41,7 @@ from chalicelib.resources import service as resources
 from chalicelib.risk import service as risk
 from chalicelib.telemetry import snapshots
 from chalicelib.warnings import service as warnings
+from chalicelib.workpermits import service as workpermits
 
 
 def wire() -> None:
@@ -49,7 +51,7 @@ def wire() -> None:
     alarm_ports.wire(
         plans=plan_context.alarm_plans,
         last_values=snapshots.last_values,
-        subscribers=[risk.on_alarm_events],
+        subscribers=[risk.on_alarm_events, workpermits.on_alarm_events],  # gas alarms suspend nearby work
         on_duty=duty.on_duty_officers,
     )
     duty_ports.wire(open_warnings=warnings.open_ids, unacked_alarms=alarms.unacked_ids)

@@ -3,7 +3,8 @@
 Uses the running `make run` stack when there is one (.local/stack.json answering /health), otherwise
 starts its own in this process and stops it at the end. The scenario: a chlorine leak at the demo
 park's liquid-chlorine tank farm -> trend warning -> H -> HH -> SNS + SMS -> risk colour change ->
-ack and shelve through the API -> both in the audit log.
+ack and shelve through the API -> both in the audit log; beside the tanks a hot-work permit, refused without a
+gas analysis and started with one, is suspended by the leak's alarm (GB 30871-2022).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -254,6 +256,54 @@ def alarm_scenario(env: Env, t: Timeline) -> dict[str, Any]:
     signed, pending = verify["checkpoint_seq"], verify["pending"]
     t.ok(f"审计哈希链校验通过（本次 {verify['checked']} 条，签名检查点 seq {signed}，待入链 {pending} 条）")
     return {"tag": tag, "installation_id": inst, "alarms": seen, "sensor": sensor}
+
+
+def permit_scenario(env: Env, t: Timeline) -> str:
+    """A 二级 hot-work permit beside the chlorine tanks (GB 30871-2022): refused without a gas analysis,
+    started with one; the leak's alarm will suspend it (checked by `permit_suspended`)."""
+    sensor = find_leak_sensor(env)
+    eid, loc = sensor["enterprise_id"], sensor["location"]
+    now = datetime.now(UTC)
+    permit = env.call(
+        "POST",
+        "/work-permits",
+        role=f"enterprise_manager:{eid}",
+        body={
+            "enterprise_id": eid,
+            "type": "hot_work",
+            "level": "level_2",
+            "location": {"lat": loc["lat"] + 0.0001, "lon": loc["lon"]},
+            "installation_id": sensor["installation_id"],
+            "starts_at": (now - timedelta(minutes=1)).isoformat(),
+            "ends_at": (now + timedelta(hours=8)).isoformat(),
+            "description": "液氯储罐区外管廊支架焊接",
+            "guardian": {"name": "李监护", "phone": "13800000021"},
+        },
+    )
+    pid = permit["id"]
+    t.ok(f"特殊作业：二级动火作业票 {pid} 申请，审批部门 {permit['approval']['authority_label']}")
+    env.call("POST", f"/work-permits/{pid}/approve", role=f"unit_supervisor:{eid}", body={"comment": "同意"})
+    refused = env.call("POST", f"/work-permits/{pid}/start", role=f"enterprise_manager:{eid}", ok=(409,))
+    t.ok(f"未做气体分析开始作业被拒绝：{refused['code']}（{refused['message']}）")
+    analysis = {
+        "sampled_at": (now - timedelta(minutes=5)).isoformat(),
+        "analyst": "王分析",
+        "results": [{"gas": "甲烷", "kind": "flammable", "value": 0.1, "unit": "%vol", "lel_pct": 5.0}],
+    }
+    env.call("POST", f"/work-permits/{pid}/gas-analyses", role=f"enterprise_manager:{eid}", body=analysis)
+    started = env.call("POST", f"/work-permits/{pid}/start", role=f"enterprise_manager:{eid}")
+    t.ok(f"气体分析合格（5 分钟前采样）后开始作业：状态 {started['state']}")
+    return pid
+
+
+def permit_suspended(env: Env, t: Timeline, pid: str) -> None:
+    def suspended() -> Any:
+        permit = env.call("GET", f"/work-permits/{pid}")["permit"]
+        return permit if permit["state"] == "suspended" else None
+
+    permit = wait_for("the hot-work permit to be suspended by the gas alarm", suspended, timeout_s=30)
+    alarm = permit["suspension"]["alarm"]
+    t.ok(f"氯气报警 {alarm['alarm_id']} 距作业点 {alarm['distance_m']} m：动火作业已自动暂停并短信通知监护人")
 
 
 def warning_scenario(env: Env, t: Timeline, leak: dict[str, Any]) -> str:
@@ -512,7 +562,9 @@ def main() -> int:
         env = connect()
         health = env.call("GET", "/health")
         t.ok(f"服务健康：{health['status']}（版本 {health['version']}）")
+        permit = permit_scenario(env, t)
         leak = alarm_scenario(env, t)
+        permit_suspended(env, t, permit)
         wid = warning_scenario(env, t, leak)
         incident_scenario(env, t, leak, wid)
         close_warning(env, t, wid)

@@ -22,13 +22,16 @@ class Role(StrEnum):
     AUDITOR = "auditor"  # 审计员
     OPS_ENGINEER = "ops_engineer"  # 运营工程师
     INTEGRATION = "integration"  # 外部平台（监管平台等）
+    # Enterprise approvers of special work permits (GB 30871-2022 Table B.1, docs/work-permits.md):
+    UNIT_SUPERVISOR = "unit_supervisor"  # 基层单位/专业部门/配送电单位负责人
+    ENTERPRISE_LEADER = "enterprise_leader"  # 企业主管领导（主管厂长、总工程师）
 
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
 # Park duty roles: who stands the 7x24 watch (duty routes) and alone may shelve high and urgent alarms.
 ON_DUTY_ROLES: frozenset[Role] = frozenset({Role.DUTY_OFFICER, Role.COMMANDER, Role.PARK_ADMIN})
 # Roles that only make sense inside one enterprise: a token carrying them must name the enterprise.
-ENTERPRISE_ROLES: frozenset[Role] = frozenset({Role.ENTERPRISE_MANAGER})
+ENTERPRISE_ROLES: frozenset[Role] = frozenset({Role.ENTERPRISE_MANAGER, Role.UNIT_SUPERVISOR, Role.ENTERPRISE_LEADER})
 ENTERPRISE_CLAIM = "custom:enterprise_id"
 GROUPS_CLAIM = "cognito:groups"
 # The enterprise id stored on park-level records (public zones, park devices, plans, resources, risk, SMS):

@@ -179,11 +179,26 @@ def world(app: Any) -> dict[str, Any]:
                 },
             ).json
             order = api.get(f"/supervision-orders?enterprise_id={park.enterprise_id}", role="park_admin").json
+            permit = api.post(  # a draft: it holds still and no alarm of the walk touches it
+                "/work-permits",
+                role="park_admin",
+                json={
+                    "enterprise_id": park.enterprise_id,
+                    "type": "hot_work",
+                    "level": "level_2",
+                    "location": {"lat": 31.9512, "lon": 120.9052},
+                    "starts_at": datetime.now(UTC).isoformat(),
+                    "ends_at": (datetime.now(UTC) + timedelta(hours=8)).isoformat(),
+                    "description": "储罐区护栏焊接",
+                    "guardian": {"name": "李监护", "phone": "13800000021"},
+                },
+            ).json
             ids[name] = {
                 "unit_id": unit["id"],
                 "task_id": task["id"],
                 "danger_id": danger["id"],
                 "order_id": order["items"][0]["id"],
+                "permit_id": permit["id"],
                 "incident_id": incident["id"],
                 "instruction_id": "ins_of_" + incident["id"],
                 "warning_id": warning["id"],
@@ -264,6 +279,7 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "check records": f"/check-records?enterprise_id={b['enterprise_id']}",
             "danger": f"/hidden-dangers/{b['danger_id']}",
             "orders": f"/supervision-orders?enterprise_id={b['enterprise_id']}",
+            "permit": f"/work-permits/{b['permit_id']}",
         }.items()
     }
 
