@@ -122,6 +122,11 @@ class Settings(BaseModel):
     photo_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)  # presigned upload and download links
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
+    # Enterprise risk profile (5.1.2-2): daily snapshots are kept this long (TTL), missed checks count this many
+    # days back, and report download links live this long.
+    risk_snapshot_days: int = Field(default=400, ge=62, le=3660)
+    risk_missed_check_days: int = Field(default=30, ge=1, le=366)
+    report_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
@@ -198,6 +203,9 @@ _ENV = {
     "photo_max_bytes": "CHEMPARK_PHOTO_MAX_BYTES",
     "photo_url_ttl_s": "CHEMPARK_PHOTO_URL_TTL_S",
     "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
+    "risk_snapshot_days": "CHEMPARK_RISK_SNAPSHOT_DAYS",
+    "risk_missed_check_days": "CHEMPARK_RISK_MISSED_CHECK_DAYS",
+    "report_url_ttl_s": "CHEMPARK_REPORT_URL_TTL_S",
 }
 # Set by the platform, never by a deployment: the Lambda runtime owns these names.
 _PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}

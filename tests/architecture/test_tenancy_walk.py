@@ -193,7 +193,18 @@ def world(app: Any) -> dict[str, Any]:
                     "guardian": {"name": "李监护", "phone": "13800000021"},
                 },
             ).json
+            notice = api.post(  # issued, not acknowledged: it holds still
+                "/risk-notices",
+                role="park_admin",
+                json={
+                    "enterprise_id": park.enterprise_id,
+                    "title": "罐区风险提示",
+                    "content": "请加强巡检",
+                    "level": "yellow",
+                },
+            ).json
             ids[name] = {
+                "notice_id": notice["id"],
                 "unit_id": unit["id"],
                 "task_id": task["id"],
                 "danger_id": danger["id"],
@@ -280,6 +291,7 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "danger": f"/hidden-dangers/{b['danger_id']}",
             "orders": f"/supervision-orders?enterprise_id={b['enterprise_id']}",
             "permit": f"/work-permits/{b['permit_id']}",
+            "notice": f"/risk-notices/{b['notice_id']}",
         }.items()
     }
 
