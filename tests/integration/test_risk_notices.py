@@ -79,6 +79,7 @@ def test_refusals_name_the_field_and_the_role(api):
     eid = make_park(api).enterprise_id
     for over, field in (
         ({"due": in_hours(-1)}, "body.due"),
+        ({"due": "9999-12-31T23:59:59-12:00"}, "body.due"),
         ({"level": "purple"}, "body.level"),
         ({"title": ""}, "body.title"),
         ({"enterprise_id": ""}, "body.enterprise_id"),

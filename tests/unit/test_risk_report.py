@@ -116,3 +116,7 @@ def test_notice_lifecycle_rules():
     assert not notices.is_overdue("issued", now, now) and notices.is_overdue("issued", now - 1, now)
     assert not notices.is_overdue("closed", now - 1, now) and not notices.is_overdue("issued", None, now)
     assert notices.check_due(now, now)[0]["field"] == "due" and notices.check_due(now + 1, now) == []
+    year = 366 * 86_400_000
+    assert (
+        notices.check_due(now + year, now) == [] and notices.check_due(now + year + 1, now)[0]["type"] == "due_too_far"
+    )

@@ -41,10 +41,15 @@ def is_overdue(state: str, due_ms: int | None, now_ms: int) -> bool:
     return due_ms is not None and state != State.CLOSED and now_ms > due_ms
 
 
+MAX_DUE_MS = 366 * 86_400_000  # a notice is answered within a year, or it is not a notice but a plan
+
+
 def check_due(due_ms: int | None, now_ms: int) -> list[dict[str, str]]:
-    """A due time, when given, lies ahead."""
+    """A due time, when given, lies ahead, and within a year."""
     if due_ms is not None and due_ms <= now_ms:
         return [errors.field_error("due", "反馈期限须晚于当前时间", "due_in_past")]
+    if due_ms is not None and due_ms > now_ms + MAX_DUE_MS:
+        return [errors.field_error("due", "反馈期限不得超过一年", "due_too_far")]
     return []
 
 
