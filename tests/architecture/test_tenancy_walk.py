@@ -203,8 +203,21 @@ def world(app: Any) -> dict[str, Any]:
                     "level": "yellow",
                 },
             ).json
+            public_event = api.post(  # seen by B's camera: B's event, with B's public-area alarm
+                "/public-events",
+                role="integration",
+                json={
+                    "event_id": f"walk-{park.enterprise_id}",
+                    "kind": "intrusion",
+                    "camera_id": cam["id"],
+                    "location": {"lat": 31.95, "lon": 120.9},
+                    "at": datetime.now(UTC).isoformat(),
+                    "confidence": 0.7,
+                },
+            ).json
             ids[name] = {
                 "notice_id": notice["id"],
+                "public_event_id": public_event["id"],
                 "unit_id": unit["id"],
                 "task_id": task["id"],
                 "danger_id": danger["id"],
@@ -292,6 +305,7 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "orders": f"/supervision-orders?enterprise_id={b['enterprise_id']}",
             "permit": f"/work-permits/{b['permit_id']}",
             "notice": f"/risk-notices/{b['notice_id']}",
+            "public events": f"/public-events?enterprise_id={b['enterprise_id']}",
         }.items()
     }
 
