@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from chalicelib.alarms import service as alarms
+from chalicelib.alarms.schemas import EventAlarm
 from chalicelib.core import clock
+from chalicelib.core.schemas import Priority
 from chalicelib.dangers import service as dangers
 from chalicelib.prevention import service as prevention
 from chalicelib.risk import ports
@@ -184,3 +187,34 @@ def test_the_profile_is_tenant_scoped_and_validated(api, vacant):
     bad = api.get(f"/risk/enterprises/{a.enterprise_id}/profile?days=0", role="park_admin")
     assert (bad.status_code, bad.json["details"]["errors"][0]["field"]) == (422, "query.days")
     assert api.get("/risk/enterprises/nope/profile", role="park_admin").status_code == 404
+
+
+def test_event_alarms_count_and_a_vacant_posts_own_alarm_counts_once(api, vacant):
+    park = make_park(api)
+    eid = park.enterprise_id
+
+    def event(source: str, kind: str) -> str:
+        return alarms.raise_event_alarm(
+            EventAlarm(
+                source=source,
+                kind=kind,
+                key=f"{eid}-{kind}",
+                enterprise_id=eid,
+                priority=Priority.HIGH,
+                title="事件报警",
+            )
+        )
+
+    gate = event("access", "gate_denied")
+    post_alarm = event("onduty", "post_vacant")
+    vacant[eid] = [Post("post-9", "重大危险源值班长", None, clock.now_ms())]
+    result = profile(api, eid)
+    refs = [ref for line in part(result, "alarms")["items"] for ref in line["refs"]]
+    assert refs == [gate]  # the post's alarm is the vacancy itself, counted under key_posts
+    assert [i["label"] for i in part(result, "key_posts")["items"]] == ["重大危险源值班长空岗"]
+    saved, ports.PORTS.vacancies = ports.PORTS.vacancies, None
+    try:  # without the on-duty source the alarm is all the profile knows of the vacancy: it counts
+        refs = [ref for line in part(profile(api, eid), "alarms")["items"] for ref in line["refs"]]
+    finally:
+        ports.PORTS.vacancies = saved
+    assert sorted(refs) == sorted([gate, post_alarm])

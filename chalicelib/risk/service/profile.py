@@ -16,6 +16,9 @@ from chalicelib.risk.domain import ActiveCondition
 from chalicelib.risk.domain import profile as scoring
 
 DAY_MS = 86_400_000
+# The event alarms the on-duty context raises for a vacant key post (CONTRACTS.md, source "onduty"): the same
+# fact as a vacancy the port reports, so while that port is connected they are not counted again as alarms.
+ONDUTY = "onduty"
 
 
 def as_system(enterprise_id: str) -> Identity:
@@ -25,8 +28,14 @@ def as_system(enterprise_id: str) -> Identity:
 
 def inputs(enterprise_id: str) -> scoring.Inputs:
     settings, now = get_settings(), clock.now_ms()
+    vacant = ports.PORTS.vacancies(enterprise_id) if ports.PORTS.vacancies is not None else None
     present = [  # as the installation colours count them: the condition is present and the sensor in service
-        a for a in alarms.open_alarms() if a.enterprise_id == enterprise_id and a.active and not a.out_of_service
+        a
+        for a in alarms.open_alarms()
+        if a.enterprise_id == enterprise_id
+        and a.active
+        and not a.out_of_service
+        and not (vacant is not None and a.source == ONDUTY)  # a vacant post counts once, under key_posts
     ]
     conditions: dict[str, list[ActiveCondition]] = {}
     for a in present:
@@ -40,7 +49,6 @@ def inputs(enterprise_id: str) -> scoring.Inputs:
     window = settings.risk_missed_check_days
     checks = prevention.check_summary(enterprise_id, now - window * DAY_MS)
     work = ports.active_work()(enterprise_id)
-    vacant = ports.PORTS.vacancies(enterprise_id) if ports.PORTS.vacancies is not None else None
     return scoring.Inputs(
         installations=installations,
         alarms=tuple(scoring.OpenAlarm(a.id, a.priority.value) for a in present),
