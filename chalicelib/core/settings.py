@@ -125,9 +125,7 @@ class Settings(BaseModel):
     filter_read_budget: int = Field(default=1000, ge=10, le=10_000)
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
-    # Enterprise risk profile (5.1.2-2): daily snapshots are kept this long (TTL), missed checks count this many
-    # days back, and report download links live this long.
-    risk_snapshot_days: int = Field(default=400, ge=62, le=3660)
+    risk_snapshot_days: int = Field(default=400, ge=62, le=3660)  # risk profile (5.1.2-2), docs/risk.md
     risk_missed_check_days: int = Field(default=30, ge=1, le=366)
     report_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
@@ -207,9 +205,7 @@ _ENV = {
     "photo_url_ttl_s": "CHEMPARK_PHOTO_URL_TTL_S",
     "filter_read_budget": "CHEMPARK_FILTER_READ_BUDGET",
     "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
-    "risk_snapshot_days": "CHEMPARK_RISK_SNAPSHOT_DAYS",
-    "risk_missed_check_days": "CHEMPARK_RISK_MISSED_CHECK_DAYS",
-    "report_url_ttl_s": "CHEMPARK_REPORT_URL_TTL_S",
+    **{n: f"CHEMPARK_{n.upper()}" for n in ("risk_snapshot_days", "risk_missed_check_days", "report_url_ttl_s")},
 }
 # Set by the platform, never by a deployment: the Lambda runtime owns these names.
 _PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}
