@@ -122,6 +122,10 @@ class Settings(BaseModel):
     photo_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)  # presigned upload and download links
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
+    # Closed park (5.3.1): access records are kept at least a year (TTL in days, never under 366); a person or
+    # vehicle with no gate event for this long no longer counts as inside (a missing "out", docs/closed-park.md).
+    access_retention_days: int = Field(default=400, ge=366, le=3650)
+    presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
@@ -198,6 +202,8 @@ _ENV = {
     "photo_max_bytes": "CHEMPARK_PHOTO_MAX_BYTES",
     "photo_url_ttl_s": "CHEMPARK_PHOTO_URL_TTL_S",
     "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
+    "access_retention_days": "CHEMPARK_ACCESS_RETENTION_DAYS",
+    "presence_max_age_s": "CHEMPARK_PRESENCE_MAX_AGE_S",
 }
 # Set by the platform, never by a deployment: the Lambda runtime owns these names.
 _PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}
