@@ -87,7 +87,9 @@ class ListEntryIn(Strict):
     )
     name: str = Field(default="", max_length=40)
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
-    zones: builtins.list[str] = Field(default_factory=builtins.list, max_length=20, description="白名单：获准进入的区域")
+    zones: builtins.list[str] = Field(
+        default_factory=builtins.list, max_length=20, description="白名单：获准进入的区域"
+    )
 
     model_config = ConfigDict(
         json_schema_extra={

@@ -19,10 +19,20 @@ def raise_for(
     gate: Mapping[str, Any], gate_owner: str, event: Mapping[str, Any], subject: str, d: Decision, owner: str
 ) -> str | None:
     """The alarm id, or None when the engine refused it (logged: the decision and record stand)."""
+    try:
+        return alarms.raise_event_alarm(_alarm(gate, gate_owner, event, subject, d, owner))
+    except Exception:
+        logger.exception("gate alarm failed", extra={"gate_id": gate["id"], "event_id": event["event_id"]})
+        return None
+
+
+def _alarm(
+    gate: Mapping[str, Any], gate_owner: str, event: Mapping[str, Any], subject: str, d: Decision, owner: str
+) -> Any:
     black = Reason.BLACK_LISTED in d.reasons
     who = event.get("plate") or "人员"
     labels = "、".join(REASON_LABEL[r] for r in d.reasons)
-    alarm = alarms.EventAlarm(
+    return alarms.EventAlarm(
         source="access",
         kind="gate_blacklisted" if black else "gate_denied",
         key=f"{gate['id']}:{pseudonym(subject)}",
@@ -43,8 +53,3 @@ def raise_for(
             "record_enterprise_id": owner,
         },
     )
-    try:
-        return alarms.raise_event_alarm(alarm)
-    except Exception:
-        logger.exception("gate alarm failed", extra={"gate_id": gate["id"], "event_id": event["event_id"]})
-        return None

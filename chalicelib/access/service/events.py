@@ -91,7 +91,7 @@ def _record(ev: GateEvent, gate: store.GateModel, subject: str, d: gate_rules.De
         decision=d.decision,
         doc=orjson.dumps(doc).decode(),
         received_ms=now,
-        expires=datetime.fromtimestamp(at / 1000, UTC) + keep,
+        expires=datetime.fromtimestamp(-(-at // 1000), UTC) + keep,  # whole seconds, rounded up
     )
     with conditional() as write:
         item.save(condition=store.AccessEventModel.key.does_not_exist())
