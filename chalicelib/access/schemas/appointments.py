@@ -114,10 +114,12 @@ class AppointmentIn(Strict):
 
 class CommentIn(Strict):
     comment: str = Field(default="", max_length=500)
+    model_config = ConfigDict(json_schema_extra={"examples": [{"comment": "同意"}]})
 
 
 class RejectIn(Strict):
     reason: str = Field(min_length=1, max_length=500)
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "无接待安排"}]})
 
 
 class AppointmentOut(Schema):
