@@ -161,6 +161,14 @@ def test_records_by_person_plate_and_time_kept_over_a_year(api: Any, site: Any) 
     assert len(api.get(f"/access/records?plate={car}", role="duty_officer").json["items"]) == 1
 
 
+def test_an_event_dated_ahead_of_the_clock_is_refused_whole(api: Any, site: Any) -> None:
+    who = id_number()
+    good, ahead = event(site.perimeter, person_id=who), event(site.perimeter, person_id=who, hours=1)
+    r = api.post("/access/events", role="integration", json={"events": [good, ahead]})
+    assert r.status_code == 422 and r.json["details"]["errors"][0]["field"] == "body.events.1.at", r.json
+    assert api.get(f"/access/records?person={who}", role="park_admin").json["items"] == []
+
+
 def test_an_enterprise_gate_feed_posts_only_for_its_gates(api: Any, site: Any) -> None:
     own = gate(api, "general", enterprise_id=site.park.enterprise_id)
     who = id_number()

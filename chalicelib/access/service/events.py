@@ -16,11 +16,13 @@ from chalicelib.access.domain import gate as gate_rules
 from chalicelib.access.schemas.events import GateEvent
 from chalicelib.access.service import appointments, gates, lists, presence
 from chalicelib.access.service.alarms import raise_for
-from chalicelib.core import clock
+from chalicelib.core import clock, errors
 from chalicelib.core.identity import Identity
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional
+
+FUTURE_SLACK_MS = 5 * 60 * 1000  # device clocks drift; beyond this a time is wrong, not early
 
 
 def _result(ev: GateEvent, decision: str, reasons: list[str], duplicate: bool = False) -> dict[str, Any]:
@@ -150,5 +152,10 @@ def _one(ev: GateEvent, who: Identity) -> dict[str, Any]:
 
 
 def intake(events: list[GateEvent], who: Identity) -> list[dict[str, Any]]:
-    """Decide a batch of gate events in order (a gate system sends what its devices saw since the last call)."""
+    """Decide a batch of gate events in order (a gate system sends what its devices saw since the last call).
+    An event dated ahead of the clock is refused before any is decided: it would pin the subject's presence."""
+    limit = clock.now_ms() + FUTURE_SLACK_MS
+    for i, ev in enumerate(events):
+        if clock.to_ms(ev.at) > limit:
+            raise errors.invalid_field(f"events.{i}.at", "事件时间晚于当前时间（设备时钟偏差超过 5 分钟）", "future")
     return [_one(ev, who) for ev in events]
