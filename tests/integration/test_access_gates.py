@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from chalicelib.access import store
+from chalicelib.core import aws, catalog, clock
 from tests.integration.access_support import (
     approved,
     event,
@@ -159,6 +160,15 @@ def test_records_by_person_plate_and_time_kept_over_a_year(api: Any, site: Any) 
     approved(api, hazmat_body(site, car))
     post_events(api, event(site.hazmat_gate, plate=car))
     assert len(api.get(f"/access/records?plate={car}", role="duty_officer").json["items"]) == 1
+    s3, bucket = aws.client("s3"), catalog.bucket_name("access-archive")
+    today = clock.from_ms(clock.now_ms()).strftime("%Y/%m/%d/")
+    lines = [
+        orjson.loads(line)
+        for o in s3.list_objects_v2(Bucket=bucket, Prefix=today).get("Contents", [])
+        for line in s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read().splitlines()
+    ]
+    archived = [x for x in lines if x.get("person_id") == who]
+    assert sorted(x["event_id"] for x in archived) == sorted(e["event_id"] for e in evs), "the S3 archive has them too"
 
 
 def test_an_event_dated_ahead_of_the_clock_is_refused_whole(api: Any, site: Any) -> None:

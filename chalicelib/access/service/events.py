@@ -16,7 +16,7 @@ from chalicelib.access.domain import gate as gate_rules
 from chalicelib.access.schemas.events import GateEvent
 from chalicelib.access.service import appointments, gates, lists, presence
 from chalicelib.access.service.alarms import raise_for
-from chalicelib.core import clock, errors
+from chalicelib.core import aws, catalog, clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
@@ -123,7 +123,21 @@ def _command(ev: GateEvent, gate: store.GateModel, d: gate_rules.Decision) -> No
             logger.exception("gate command failed", extra={"gate_id": gate.id, "event_id": ev.event_id})
 
 
-def _one(ev: GateEvent, who: Identity) -> dict[str, Any]:
+def _archive(rows: list[dict[str, Any]]) -> None:
+    """The batch's new records as one JSON-lines object, `YYYY/MM/DD/HH/<ulid>.jsonl` by receipt time. The table
+    keeps them ≥ 400 days whatever happens here, so a failed put is logged, not retried by the gate."""
+    if not rows:
+        return
+    now = clock.now_ms()
+    key = f"{clock.from_ms(now):%Y/%m/%d/%H}/{ids.ulid(now)}.jsonl"
+    try:
+        body = b"\n".join(orjson.dumps(r) for r in rows) + b"\n"
+        aws.client("s3").put_object(Bucket=catalog.bucket_name("access-archive"), Key=key, Body=body)
+    except Exception:
+        logger.exception("access archive put failed", extra={"key": key, "records": len(rows)})
+
+
+def _one(ev: GateEvent, who: Identity, archive: list[dict[str, Any]]) -> dict[str, Any]:
     gate = gates.gate_of(ev.gate_id)
     if gate is None or not who.can_see(gate.enterprise_id):
         return _result(ev, "deny", [Reason.GATE_UNKNOWN.value])  # nothing stored: no gate to record it at
@@ -143,6 +157,14 @@ def _one(ev: GateEvent, who: Identity) -> dict[str, Any]:
     if not _record(ev, gate, subject, d, owner):  # a concurrent copy of this event decided it first
         done = store.AccessEventModel.get(f"{gate.id}#{ev.event_id}", consistent_read=True)
         return _result(ev, done.decision, orjson.loads(done.doc)["reasons"], duplicate=True)
+    archive.append(
+        {
+            **ev.model_dump(mode="json"),
+            "decision": d.decision,
+            "reasons": [r.value for r in d.reasons],
+            "enterprise_id": owner,
+        }
+    )
     if d.decision == "allow":
         presence.apply(subject, "vehicle" if is_vehicle else "person", credential, ev.direction, zone_id, at, gate.id)
     _command(ev, gate, d)
@@ -158,4 +180,8 @@ def intake(events: list[GateEvent], who: Identity) -> list[dict[str, Any]]:
     for i, ev in enumerate(events):
         if clock.to_ms(ev.at) > limit:
             raise errors.invalid_field(f"events.{i}.at", "事件时间晚于当前时间（设备时钟偏差超过 5 分钟）", "future")
-    return [_one(ev, who) for ev in events]
+    archive: list[dict[str, Any]] = []
+    try:
+        return [_one(ev, who, archive) for ev in events]
+    finally:
+        _archive(archive)
