@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from chalicelib.alarms import store
-from chalicelib.alarms.domain import Alarm, State
+from chalicelib.alarms.domain import READINGS, Alarm, State
 from chalicelib.alarms.schemas import AlarmFilter
 from chalicelib.alarms.service.records import public, to_alarm
 from chalicelib.core import errors
@@ -70,6 +70,15 @@ def _and(*conditions: Any) -> Any:
     return out
 
 
+def _source(source: str | None) -> Condition | None:
+    """Reading alarms stored before sources were recorded have none: they are the readings' too."""
+    if source is None:
+        return None
+    if source == READINGS:
+        return store.AlarmModel.source.does_not_exist() | (store.AlarmModel.source == READINGS)
+    return store.AlarmModel.source == source
+
+
 def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first, on the most selective index the filters allow; other filters apply server-side."""
     scope = who.scope(q.enterprise_id)
@@ -78,6 +87,8 @@ def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | N
     filters: list[Condition | None] = [
         store.AlarmModel.state == q.state.value if q.state else None,
         store.AlarmModel.priority == q.priority.value if q.priority else None,
+        store.AlarmModel.condition == q.kind if q.kind else None,
+        _source(q.source),
     ]
     if q.open is not None:
         filters.append(
