@@ -589,6 +589,9 @@ def gate_scenario(env: Env, t: Timeline) -> None:
     if [c["command"] for c in commands] != ["gate_deny"]:
         raise StepFailed(f"no gate_deny command for {ref}: {commands}")
     t.ok(f"道闸指令 gate_deny 已下发：{commands[0]['topic']}")
+    alarms = env.call("GET", "/alarms?source=access&kind=gate_blacklisted&limit=200")["items"]
+    alarm = next(a for a in alarms if a["details"].get("plate") == plate)  # StopIteration fails the demo
+    t.ok(f"卡口报警：{alarm['title']}（{alarm['priority']}，位置 {alarm['lat']:.4f},{alarm['lon']:.4f}）")
 
 
 def main() -> int:

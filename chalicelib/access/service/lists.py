@@ -15,7 +15,7 @@ from chalicelib.access.service.common import sees_whole
 from chalicelib.core import clock, errors
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.core.store import get_or_404
+from chalicelib.core.store import filtered_page, get_or_404
 from chalicelib.registry import service as registry
 
 YEAR_MS = 365 * 24 * 3600 * 1000
@@ -87,9 +87,8 @@ def list_page(
         cond &= model.list_name == list_name
     if kind:
         cond &= model.subject_key.startswith({"person": "p:", "vehicle": "v:", "carrier": "c:"}[kind])
-    results = model.scan(cond, limit=limit, last_evaluated_key=decode_cursor(cursor))
-    items = [public(i, who) for i in results]
-    return items, encode_cursor(results.last_evaluated_key)
+    items, last = filtered_page(model, model.scan(cond, last_evaluated_key=decode_cursor(cursor)), limit, filtered=True)
+    return [public(i, who) for i in items], encode_cursor(last)
 
 
 def active(keys: list[str], at_ms: int) -> dict[str, list[dict[str, Any]]]:

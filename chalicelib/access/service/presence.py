@@ -19,7 +19,7 @@ from chalicelib.core.geo import distance_m
 from chalicelib.core.identity import PARK, SYSTEM, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import conditional
+from chalicelib.core.store import conditional, filtered_page
 from chalicelib.emergency.service import point_in_ring
 from chalicelib.registry import service as registry
 
@@ -130,16 +130,17 @@ def records(
     model, scope = store.AccessEventModel, who.scope(enterprise_id)
     window = model.at_ms.between(clock.to_ms(start) if start else 0, clock.to_ms(end) if end else FAR_FUTURE_MS)
     last = decode_cursor(cursor)
+    filtered = False
     if person or plate:
         key = person_key(person) if person else vehicle_key(str(plate))
         cond = (model.enterprise_id == scope) if scope else None
+        filtered = cond is not None
         results: Any = model.by_subject.query(
-            key, window, filter_condition=cond, scan_index_forward=False, limit=limit, last_evaluated_key=last
+            key, window, filter_condition=cond, scan_index_forward=False, last_evaluated_key=last
         )
     elif scope:
-        results = model.by_enterprise.query(
-            scope, window, scan_index_forward=False, limit=limit, last_evaluated_key=last
-        )
+        results = model.by_enterprise.query(scope, window, scan_index_forward=False, last_evaluated_key=last)
     else:
-        results = model.scan(window, limit=limit, last_evaluated_key=last)
-    return [masked_record(i.data(), who) for i in results], encode_cursor(results.last_evaluated_key)
+        filtered, results = True, model.scan(window, last_evaluated_key=last)
+    items, last_key = filtered_page(model, results, limit, filtered=filtered)
+    return [masked_record(i.data(), who) for i in items], encode_cursor(last_key)
