@@ -99,3 +99,11 @@ def test_evacuation_targets_people_the_gates_put_in_a_zone(api: Any, site: Any) 
     assert pseudonym(person_key(who)) in [p["person_id"] for p in listed]
     post_events(api, event(site.zone_gate, "out", person_id=who))
     assert pseudonym(person_key(who)) not in [p["person_id"] for p in people.people_in([], centre, 100)]
+
+
+def test_a_deleted_zone_does_not_break_evacuation(api: Any, site: Any) -> None:
+    who = staff(api, site)
+    post_events(api, event(site.perimeter, person_id=who, hours=-0.2), event(site.zone_gate, person_id=who))
+    assert api.delete(f"/zones/{site.zone}", role="park_admin").status_code == 204
+    found = people.people_in([], {"lat": 31.951, "lon": 120.905}, 100)
+    assert pseudonym(person_key(who)) not in [p["person_id"] for p in found]

@@ -14,9 +14,10 @@ from chalicelib.access.domain import person_key, pseudonym, vehicle_key
 from chalicelib.access.domain import presence as rules
 from chalicelib.access.domain.gate import Credential
 from chalicelib.access.service.common import masked_record, owner_out
-from chalicelib.core import clock
+from chalicelib.core import clock, errors
 from chalicelib.core.geo import distance_m
 from chalicelib.core.identity import PARK, SYSTEM, Identity
+from chalicelib.core.observability import logger
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional, filtered_page
@@ -67,6 +68,16 @@ def now_inside(who: Identity, zone_id: str | None, enterprise_id: str | None) ->
     return {**counted, "zone_id": zone_id, "as_of": clock.iso(now)}
 
 
+def _zones(zone_ids: set[str]) -> dict[str, dict[str, Any]]:
+    found = {}
+    for zone_id in sorted(zone_ids):
+        try:
+            found[zone_id] = registry.get(registry.ZONE, zone_id, SYSTEM)
+        except errors.AppError:
+            logger.warning("presence in a zone the registry no longer has", extra={"zone_id": zone_id})
+    return found
+
+
 class PresenceLocator:
     """People inside a zone (gate events) as the evacuation locator sees them: at their zone's centre, inside
     the evacuation area when that centre is in the ring or the zone's circle meets the isolation circle. People
@@ -82,7 +93,8 @@ class PresenceLocator:
         rows = [
             r for r in _inside(None) if r["subject_kind"] == "person" and r["zone_id"] and r["last_ms"] >= now - max_age
         ]
-        zones = {z: registry.get(registry.ZONE, z, SYSTEM) for z in {r["zone_id"] for r in rows}}
+        zones = _zones({r["zone_id"] for r in rows})
+        rows = [r for r in rows if r["zone_id"] in zones]  # a zone deleted since has no centre to place them at
         centre = None
         if isolation_center is not None:
             c = isolation_center
