@@ -125,10 +125,8 @@ class Settings(BaseModel):
     filter_read_budget: int = Field(default=1000, ge=10, le=10_000)
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
-    # Closed park (5.3.1): access records are kept at least a year (TTL in days, never under 366); a person or
-    # vehicle with no gate event for this long no longer counts as inside (a missing "out", docs/closed-park.md).
-    access_retention_days: int = Field(default=400, ge=366, le=3650)
-    presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)
+    access_retention_days: int = Field(default=400, ge=366, le=3650)  # access records' TTL: ≥ 1 year (5.3.1)
+    presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)  # no gate event for this: not inside
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
