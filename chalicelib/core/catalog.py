@@ -191,6 +191,7 @@ _STORE_MODELS: dict[str, tuple[str, ...]] = {
         "AccessEventModel",
         "PresenceModel",
     ),
+    "publicarea": ("PublicEventModel",),
 }
 TABLE_MODELS: tuple[str, ...] = tuple(f"chalicelib.{c}.store:{m}" for c, ms in _STORE_MODELS.items() for m in ms)
 

@@ -216,9 +216,22 @@ def world(app: Any) -> dict[str, Any]:
                     "valid_to": (datetime.now(UTC) + timedelta(hours=8)).isoformat(),
                 },
             ).json
+            public_event = api.post(  # seen by B's camera: B's event, with B's public-area alarm
+                "/public-events",
+                role="integration",
+                json={
+                    "event_id": f"walk-{park.enterprise_id}",
+                    "kind": "intrusion",
+                    "camera_id": cam["id"],
+                    "location": {"lat": 31.95, "lon": 120.9},
+                    "at": datetime.now(UTC).isoformat(),
+                    "confidence": 0.7,
+                },
+            ).json
             ids[name] = {
                 "gate_id": gate["id"],
                 "appointment_id": appointment["id"],
+                "public_event_id": public_event["id"],
                 "unit_id": unit["id"],
                 "task_id": task["id"],
                 "danger_id": danger["id"],
@@ -307,6 +320,7 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "permit": f"/work-permits/{b['permit_id']}",
             "gate": f"/gates/{b['gate_id']}",
             "appointment": f"/appointments/{b['appointment_id']}",
+            "public events": f"/public-events?enterprise_id={b['enterprise_id']}",
         }.items()
     }
 

@@ -151,6 +151,21 @@ def test_park_owned_alarms_are_seen_by_park_roles_only(api):
     assert detail(api, alarm_id)["alarm"]["state"] == "unack"  # untouched by the refused calls
 
 
+def test_a_park_owned_alarm_naming_an_installation_stays_out_of_the_enterprises_views(api):
+    park, k = make_park(api), key()
+    alarm_id = alarms.raise_event_alarm(
+        event(k, None, source="patrol", kind="checkpoint_missed", installation_id=park.installation_id)
+    )
+    assert detail(api, alarm_id)["alarm"]["area"] == "_park"
+    mine = {"role": "enterprise_manager", "enterprise_id": park.enterprise_id}
+    listed = api.get(f"/alarms?installation_id={park.installation_id}", **mine).json["items"]
+    assert alarm_id not in {a["id"] for a in listed}
+    risk = api.get(f"/risk/installations/{park.installation_id}", **mine).json
+    assert alarm_id not in {a["id"] for a in risk["active_alarms"]}
+    parks = api.get(f"/alarms?installation_id={park.installation_id}", role="park_admin").json["items"]
+    assert alarm_id in {a["id"] for a in parks}
+
+
 def test_operators_close_event_alarms_but_not_reading_alarms(api):
     park, k = make_park(api), key()
     alarm_id = alarms.raise_event_alarm(event(k, park.enterprise_id, priority=Priority.MEDIUM))

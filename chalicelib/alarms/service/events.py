@@ -117,6 +117,14 @@ def _labels(alarm: EventAlarm) -> dict[str, Any]:
     return labels
 
 
+def _area(alarm: EventAlarm, enterprise_id: str) -> str:
+    """Where its SMS floods and KPIs count: its installation, zone or owner; a park-owned alarm never counts in an
+    installation's area, which an enterprise user may query (an installation's alarms are its enterprise's)."""
+    if enterprise_id == PARK:
+        return alarm.zone_id or PARK
+    return alarm.installation_id or alarm.zone_id or enterprise_id
+
+
 def _new_alarm(alarm: EventAlarm, now: int, labels: dict[str, Any]) -> Alarm:
     enterprise_id = owner(alarm.enterprise_id)
     return Alarm(
@@ -124,7 +132,7 @@ def _new_alarm(alarm: EventAlarm, now: int, labels: dict[str, Any]) -> Alarm:
         tag_id=events.point(alarm.source, alarm.key),
         enterprise_id=enterprise_id,
         installation_id=alarm.installation_id,
-        area=alarm.installation_id or alarm.zone_id or enterprise_id,
+        area=_area(alarm, enterprise_id),
         condition=alarm.kind,
         base_priority=alarm.priority,
         priority=alarm.priority,
