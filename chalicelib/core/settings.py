@@ -125,6 +125,8 @@ class Settings(BaseModel):
     filter_read_budget: int = Field(default=1000, ge=10, le=10_000)
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
+    access_retention_days: int = Field(default=400, ge=366, le=3650)  # access records' TTL: ≥ 1 year (5.3.1)
+    presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)  # no gate event for this: not inside
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
@@ -202,6 +204,8 @@ _ENV = {
     "photo_url_ttl_s": "CHEMPARK_PHOTO_URL_TTL_S",
     "filter_read_budget": "CHEMPARK_FILTER_READ_BUDGET",
     "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
+    "access_retention_days": "CHEMPARK_ACCESS_RETENTION_DAYS",
+    "presence_max_age_s": "CHEMPARK_PRESENCE_MAX_AGE_S",
 }
 # Set by the platform, never by a deployment: the Lambda runtime owns these names.
 _PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}
