@@ -203,6 +203,29 @@ def world(app: Any) -> dict[str, Any]:
                     "level": "yellow",
                 },
             ).json
+            gate = api.post(
+                "/gates",
+                role="park_admin",
+                json={
+                    "name": "企业卡口",
+                    "kind": "general",
+                    "enterprise_id": park.enterprise_id,
+                    "zone_id": zone["id"],
+                    "location": {"lat": 31.95, "lon": 120.9},
+                },
+            ).json
+            appointment = api.post(  # pending: it holds still
+                "/appointments",
+                role="park_admin",
+                json={
+                    "kind": "person",
+                    "enterprise_id": park.enterprise_id,
+                    "visitor": {"name": "访客", "id_number": f"3201021990010{name}1234", "phone": "13900001111"},
+                    "purpose": "洽谈",
+                    "valid_from": datetime.now(UTC).isoformat(),
+                    "valid_to": (datetime.now(UTC) + timedelta(hours=8)).isoformat(),
+                },
+            ).json
             public_event = api.post(  # seen by B's camera: B's event, with B's public-area alarm
                 "/public-events",
                 role="integration",
@@ -217,6 +240,8 @@ def world(app: Any) -> dict[str, Any]:
             ).json
             ids[name] = {
                 "notice_id": notice["id"],
+                "gate_id": gate["id"],
+                "appointment_id": appointment["id"],
                 "public_event_id": public_event["id"],
                 "unit_id": unit["id"],
                 "task_id": task["id"],
@@ -305,6 +330,8 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "orders": f"/supervision-orders?enterprise_id={b['enterprise_id']}",
             "permit": f"/work-permits/{b['permit_id']}",
             "notice": f"/risk-notices/{b['notice_id']}",
+            "gate": f"/gates/{b['gate_id']}",
+            "appointment": f"/appointments/{b['appointment_id']}",
             "public events": f"/public-events?enterprise_id={b['enterprise_id']}",
         }.items()
     }
