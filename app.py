@@ -29,6 +29,7 @@ from chalicelib.publicarea.routes import bp as public_area_routes
 from chalicelib.registry.routes import bp as registry_routes
 from chalicelib.resources.handlers import bp as resource_handlers
 from chalicelib.resources.routes import bp as resource_routes
+from chalicelib.risk.handlers import bp as risk_handlers
 from chalicelib.risk.routes import bp as risk_routes
 from chalicelib.system.routes import bp as system_routes
 from chalicelib.telemetry.handlers import bp as telemetry_handlers
@@ -52,6 +53,7 @@ app.register_blueprint(telemetry_handlers)
 app.register_blueprint(alarm_routes)
 app.register_blueprint(alarm_handlers)
 app.register_blueprint(risk_routes)
+app.register_blueprint(risk_handlers)
 app.register_blueprint(notify_routes)
 app.register_blueprint(duty_routes)
 app.register_blueprint(warning_routes)

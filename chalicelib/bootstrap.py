@@ -22,6 +22,8 @@ use (core.aws), never here. No other module fills a port.
 | access.ports gate_commands            | linkage.service.device_command                |
 | dangers.ports exchange                | dangers.exchange.RecordedExchange (outbox)    |
 | dangers.ports subscribers             | risk.service.recompute_enterprise             |
+| risk.ports active_work                | workpermits.service.active_work               |
+| risk.ports vacancies                  | (onduty.service.vacancies, once it is merged) |
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from chalicelib.linkage import service as linkage
 from chalicelib.notify import channels
 from chalicelib.plans import context as plan_context
 from chalicelib.resources import service as resources
+from chalicelib.risk import ports as risk_ports
 from chalicelib.risk import service as risk
 from chalicelib.telemetry import snapshots
 from chalicelib.warnings import service as warnings
@@ -66,3 +69,4 @@ def wire() -> None:
     linkage_ports.wire(nearest_resources=resources.nearest, locator=locator)
     access_ports.wire(gate_commands=linkage.device_command)
     danger_ports.wire(exchange=danger_exchange.RecordedExchange(), subscribers=[risk.recompute_enterprise])
+    risk_ports.wire(active_work=workpermits.active_work)  # vacancies: onduty.service.vacancies (CONTRACTS.md)

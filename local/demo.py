@@ -4,7 +4,8 @@ Uses the running `make run` stack when there is one (.local/stack.json answering
 starts its own in this process and stops it at the end. The scenario: a chlorine leak at the demo
 park's liquid-chlorine tank farm -> trend warning -> H -> HH -> SNS + SMS -> risk colour change ->
 ack and shelve through the API -> both in the audit log; beside the tanks a hot-work permit, refused without a
-gas analysis and started with one, is suspended by the leak's alarm (GB 30871-2022).
+gas analysis and started with one, is suspended by the leak's alarm (GB 30871-2022); the enterprise's risk
+profile and a risk notice acknowledged and closed by the enterprise (5.1.2).
 """
 
 from __future__ import annotations
@@ -432,6 +433,28 @@ def hidden_danger_scenario(env: Env, t: Timeline, leak: dict[str, Any]) -> None:
     )
 
 
+def profile_scenario(env: Env, t: Timeline, leak: dict[str, Any]) -> None:
+    """The enterprise risk profile and a risk notice through acknowledgement to closure (5.1.2-2, 5.1.2-3)."""
+    eid = leak["sensor"]["enterprise_id"]
+    manager = f"enterprise_manager:{eid}"
+    profile = env.call("GET", f"/risk/enterprises/{eid}/profile")
+    scored = "、".join(f"{c['label']}{c['points']}分" for c in profile["contributions"] if c["points"])
+    t.ok(f"企业风险画像：{profile['score']} 分，{profile['label']}（{scored or '无计分项'}）")
+    body = {
+        "enterprise_id": eid,
+        "title": "液氯储罐区氯气泄漏后复查",
+        "content": "请复查储罐区密封并加密巡检",
+        "level": "orange",
+    }
+    notice = env.call("POST", "/risk-notices", body=body)
+    texts = [s for s in sms_sent(env, eid) if s["kind"] == "risk_notice" and s["ref"] == notice["id"]]
+    unacked = env.call("GET", f"/risk-notices?enterprise_id={eid}&unacknowledged=true")["items"]
+    t.ok(f"园区发出风险提示 {notice['id']}，短信通知 {len(texts)} 人；待确认 {len(unacked)} 条")
+    env.call("POST", f"/risk-notices/{notice['id']}/ack", role=manager, body={"comment": "已收到"})
+    closed = env.call("POST", f"/risk-notices/{notice['id']}/close", role=manager, body={"response": "已复查，无泄漏"})
+    t.ok(f"企业确认并反馈处置情况：{closed['state']}")
+
+
 WORKERS = [
     ("emp-chl-01", "赵操作", "13600000101", 0.0002, 0.0001),
     ("emp-chl-02", "钱巡检", "13600000102", -0.0003, 0.0004),
@@ -609,6 +632,7 @@ def main() -> int:
         incident_scenario(env, t, leak, wid)
         close_warning(env, t, wid)
         hidden_danger_scenario(env, t, leak)
+        profile_scenario(env, t, leak)
         gate_scenario(env, t)
     except (StepFailed, StopIteration, KeyError, requests.RequestException) as exc:
         t.fail(f"{type(exc).__name__}: {exc}")

@@ -172,7 +172,7 @@ _STORE_MODELS: dict[str, tuple[str, ...]] = {
     "telemetry": ("GatewaySnapshotModel", "QuarantineModel"),
     "alarms": ("TagStateModel", "AlarmModel", "AlarmEventModel", "AlarmKpiModel"),
     "notify": ("SmsLogModel", "FloodWindowModel"),
-    "risk": ("RiskModel",),
+    "risk": ("RiskModel", "SnapshotModel", "NoticeModel"),
     "changes": ("CIModel", "CIHistoryModel", "ChangeModel", "ChangeEventModel"),
     "duty": ("AssignmentModel", "HandoverModel"),
     "warnings": ("WarningModel", "WarningEventModel", "SlotModel"),

@@ -125,6 +125,9 @@ class Settings(BaseModel):
     filter_read_budget: int = Field(default=1000, ge=10, le=10_000)
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
+    risk_snapshot_days: int = Field(default=400, ge=62, le=3660)  # risk profile (5.1.2-2), docs/risk.md
+    risk_missed_check_days: int = Field(default=30, ge=1, le=366)
+    report_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)
     access_retention_days: int = Field(default=400, ge=366, le=3650)  # access records' TTL: ≥ 1 year (5.3.1)
     presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)  # no gate event for this: not inside
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
@@ -149,6 +152,12 @@ class Settings(BaseModel):
         return out
 
 
+# Settings read from CHEMPARK_<NAME> (the field's name in upper case), named once.
+_PLAIN = (  # noqa: SIM905 (a list literal would take a line per name)
+    "unit_ack_s standdown_remind_s command_timeout_s supply_expiry_warn_days supervision_response_s photo_max_bytes "
+    "photo_url_ttl_s filter_read_budget permit_alarm_radius_m risk_snapshot_days risk_missed_check_days "
+    "report_url_ttl_s access_retention_days presence_max_age_s"
+).split()
 _ENV = {
     "stage": "CHEMPARK_STAGE",
     "resource_prefix": "CHEMPARK_RESOURCE_PREFIX",
@@ -195,17 +204,7 @@ _ENV = {
     "tracking_s": "CHEMPARK_TRACKING_S",
     "park_utc_offset_h": "CHEMPARK_PARK_UTC_OFFSET_H",
     **{name: f"CHEMPARK_{name.upper()}" for name in CHANGE_LIMITS},
-    "unit_ack_s": "CHEMPARK_UNIT_ACK_S",
-    "standdown_remind_s": "CHEMPARK_STANDDOWN_REMIND_S",
-    "command_timeout_s": "CHEMPARK_COMMAND_TIMEOUT_S",
-    "supply_expiry_warn_days": "CHEMPARK_SUPPLY_EXPIRY_WARN_DAYS",
-    "supervision_response_s": "CHEMPARK_SUPERVISION_RESPONSE_S",
-    "photo_max_bytes": "CHEMPARK_PHOTO_MAX_BYTES",
-    "photo_url_ttl_s": "CHEMPARK_PHOTO_URL_TTL_S",
-    "filter_read_budget": "CHEMPARK_FILTER_READ_BUDGET",
-    "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
-    "access_retention_days": "CHEMPARK_ACCESS_RETENTION_DAYS",
-    "presence_max_age_s": "CHEMPARK_PRESENCE_MAX_AGE_S",
+    **{name: f"CHEMPARK_{name.upper()}" for name in _PLAIN},
 }
 # Set by the platform, never by a deployment: the Lambda runtime owns these names.
 _PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}

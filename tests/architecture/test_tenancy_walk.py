@@ -193,6 +193,16 @@ def world(app: Any) -> dict[str, Any]:
                     "guardian": {"name": "李监护", "phone": "13800000021"},
                 },
             ).json
+            notice = api.post(  # issued, not acknowledged: it holds still
+                "/risk-notices",
+                role="park_admin",
+                json={
+                    "enterprise_id": park.enterprise_id,
+                    "title": "罐区风险提示",
+                    "content": "请加强巡检",
+                    "level": "yellow",
+                },
+            ).json
             gate = api.post(
                 "/gates",
                 role="park_admin",
@@ -229,6 +239,7 @@ def world(app: Any) -> dict[str, Any]:
                 },
             ).json
             ids[name] = {
+                "notice_id": notice["id"],
                 "gate_id": gate["id"],
                 "appointment_id": appointment["id"],
                 "public_event_id": public_event["id"],
@@ -318,6 +329,7 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "danger": f"/hidden-dangers/{b['danger_id']}",
             "orders": f"/supervision-orders?enterprise_id={b['enterprise_id']}",
             "permit": f"/work-permits/{b['permit_id']}",
+            "notice": f"/risk-notices/{b['notice_id']}",
             "gate": f"/gates/{b['gate_id']}",
             "appointment": f"/appointments/{b['appointment_id']}",
             "public events": f"/public-events?enterprise_id={b['enterprise_id']}",

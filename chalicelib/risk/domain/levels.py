@@ -1,4 +1,5 @@
-"""Dynamic risk rules (pure): static GB 18218 grade raised by the alarms active now (docs/risk.md)."""
+"""Risk colours (pure): an installation's static GB 18218 grade raised by the alarms active now, roll-ups, and the
+score bands of the enterprise profile (docs/risk.md)."""
 
 from __future__ import annotations
 
@@ -56,14 +57,9 @@ def highest(levels: Iterable[str]) -> str:
     return max(levels, key=LEVELS.index, default="blue")
 
 
-def with_dangers(level: str, open_major: int, overdue: int, escalated: int) -> tuple[str, list[str]]:
-    """An enterprise's level raised by its hidden dangers (5.1.2-3): an open major danger makes it at least
-    orange, an overdue danger or a 督办 order escalated to the park at least yellow (docs/risk.md)."""
-    floor, reasons = 0, []
-    if open_major:
-        floor = 2
-        reasons.append(f"{open_major}项重大隐患未销号")
-    if overdue or escalated:
-        floor = max(floor, 1)
-        reasons.append(f"{overdue}项隐患逾期未整改，{escalated}张督办单逾期未反馈")
-    return LEVELS[max(LEVELS.index(level), floor)], reasons
+BAND_FLOOR = {"blue": 0, "yellow": 25, "orange": 50, "red": 75}  # lowest score of each colour (docs/risk.md)
+
+
+def band(score: int) -> str:
+    """The colour of an enterprise risk profile score (0-100): blue < 25 <= yellow < 50 <= orange < 75 <= red."""
+    return max((lvl for lvl, lo in BAND_FLOOR.items() if score >= lo), key=LEVELS.index)

@@ -1,0 +1,93 @@
+"""Risk reads: installation, enterprise and park colours as stored, and the enterprise risk profile (live, with
+its trend from the daily snapshots)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from chalicelib.alarms import service as alarms
+from chalicelib.core import clock
+from chalicelib.core.identity import Identity
+from chalicelib.registry import service as registry
+from chalicelib.risk import domain, store
+from chalicelib.risk.service import levels, snapshots
+from chalicelib.risk.service.levels import stored
+
+
+def _view(row: store.RiskModel | None, scope: str, fallback: dict[str, Any]) -> dict[str, Any]:
+    if row is None:
+        return {
+            "scope": scope,
+            "level": "blue",
+            "label": domain.LABELS["blue"],
+            "reasons": [],
+            "since": None,
+            **fallback,
+        }
+    return {
+        "scope": scope,
+        "name": row.name,
+        "level": row.level,
+        "label": domain.LABELS[row.level],
+        "static_level": row.static_level,
+        **({"score": int(row.score)} if row.score is not None else {}),
+        "reasons": orjson.loads(row.reasons),
+        "since": row.since_ms,
+        "updated": row.updated_ms,
+        **fallback,
+    }
+
+
+def installation_view(installation_id: str, who: Identity) -> dict[str, Any]:
+    inst = registry.installation(installation_id, who)
+    open_now = [alarms.public(a) for a in alarms.open_alarms(installation_id)]
+    return _view(
+        stored(f"installation:{installation_id}"),
+        f"installation:{installation_id}",
+        {
+            "name": inst.name,
+            "enterprise_id": inst.enterprise_id,
+            "grade": inst.grade,
+            "active_alarms": [{k: a[k] for k in ("id", "tag_id", "condition", "priority", "state")} for a in open_now],
+        },
+    )
+
+
+def enterprise_view(enterprise_id: str, who: Identity) -> dict[str, Any]:
+    enterprise = registry.enterprise(enterprise_id, who)
+    parts = [
+        _view(r, r.scope, {})
+        for r in store.RiskModel.by_enterprise.query(enterprise_id)
+        if r.scope.startswith("installation:")
+    ]
+    return _view(
+        stored(f"enterprise:{enterprise_id}"),
+        f"enterprise:{enterprise_id}",
+        {"name": enterprise.name, "installations": parts},
+    )
+
+
+def park_view(who: Identity) -> dict[str, Any]:
+    rows = [
+        r for r in store.RiskModel.scan(store.RiskModel.scope.startswith("enterprise:")) if who.can_see(r.enterprise_id)
+    ]
+    view = _view(stored("park"), "park", {"name": "园区", "enterprises": [_view(r, r.scope, {}) for r in rows]})
+    if who.is_enterprise_scoped:  # an enterprise sees the park's colour, not why (other tenants' data)
+        view["reasons"] = []
+    return view
+
+
+def profile_view(enterprise_id: str, who: Identity, days: int) -> dict[str, Any]:
+    """The profile computed now (and the colour it gives stored, so every view shows the same), with the
+    daily snapshots of the last `days` days."""
+    enterprise = registry.enterprise(enterprise_id, who)  # NOT_FOUND outside the caller's scope, before any read
+    result = levels.refresh_enterprise(enterprise_id)
+    return {
+        "enterprise_id": enterprise_id,
+        "name": enterprise.name,
+        **result.as_dict(),
+        "computed_ms": clock.now_ms(),
+        "trend": snapshots.trend(enterprise_id, days),
+    }
