@@ -18,6 +18,7 @@ use (core.aws), never here. No other module fills a port.
 | incidents.ports last_values           | telemetry.snapshots.last_values               |
 | linkage.ports nearest_resources       | resources.service.nearest                     |
 | linkage.ports locator                 | linkage.people.ReportedPositions              |
+| onduty.ports last_seen                | linkage.people.last_seen (people positions)   |
 | dangers.ports exchange                | dangers.exchange.RecordedExchange (outbox)    |
 | dangers.ports subscribers             | risk.service.recompute_enterprise             |
 """
@@ -36,6 +37,7 @@ from chalicelib.incidents import ports as incident_ports
 from chalicelib.linkage import people
 from chalicelib.linkage import ports as linkage_ports
 from chalicelib.notify import channels
+from chalicelib.onduty import ports as onduty_ports
 from chalicelib.plans import context as plan_context
 from chalicelib.resources import service as resources
 from chalicelib.risk import service as risk
@@ -57,4 +59,5 @@ def wire() -> None:
     duty_ports.wire(open_warnings=warnings.open_ids, unacked_alarms=alarms.unacked_ids)
     incident_ports.wire(last_values=snapshots.last_values)
     linkage_ports.wire(nearest_resources=resources.nearest, locator=people.ReportedPositions())
+    onduty_ports.wire(last_seen=people.last_seen)  # presence from the people-positions feed
     danger_ports.wire(exchange=danger_exchange.RecordedExchange(), subscribers=[risk.recompute_enterprise])

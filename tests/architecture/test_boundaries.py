@@ -85,7 +85,9 @@ def test_every_port_is_wired_by_bootstrap(app):
     from chalicelib.incidents.ports import PORTS as incidents
     from chalicelib.linkage.ports import PORTS as linkage
     from chalicelib.notify import channels
+    from chalicelib.onduty.ports import PORTS as onduty
 
+    assert onduty.last_seen is not None
     assert auditing._sink is not None and channels._sms is not None
     assert alarms.plans is not None and alarms.last_values is not None and alarms.subscribers
     assert duty.open_warnings is not None and duty.unacked_alarms is not None
@@ -93,7 +95,7 @@ def test_every_port_is_wired_by_bootstrap(app):
     assert linkage.locator is not None
     assert dangers.exchange is not None and dangers.subscribers
     port_modules = sorted(p.relative_to(ROOT / "chalicelib").parts[0] for p in (ROOT / "chalicelib").glob("*/ports.py"))
-    assert port_modules == ["alarms", "dangers", "duty", "incidents", "linkage"], (
+    assert port_modules == ["alarms", "dangers", "duty", "incidents", "linkage", "onduty"], (
         "a new ports.py must be wired (and tested) here"
     )
 
