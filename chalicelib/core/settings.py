@@ -122,8 +122,7 @@ class Settings(BaseModel):
     photo_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)  # presigned upload and download links
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
-    # On-duty personnel (5.1.2-1): a key post vacant this long during its shift raises an alarm; a position
-    # counts as presence this long after its fix, within these distances of the installation / the enterprise.
+    # On-duty (5.1.2-1, docs/onduty.md): vacancy grace, position freshness, post areas around installation/enterprise.
     onduty_grace_s: int = Field(default=900, ge=0, le=4 * 3600)
     onduty_position_fresh_s: int = Field(default=600, ge=30, le=3600)
     onduty_installation_radius_m: float = Field(default=300.0, gt=0, le=5000)
@@ -204,10 +203,7 @@ _ENV = {
     "photo_max_bytes": "CHEMPARK_PHOTO_MAX_BYTES",
     "photo_url_ttl_s": "CHEMPARK_PHOTO_URL_TTL_S",
     "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
-    "onduty_grace_s": "CHEMPARK_ONDUTY_GRACE_S",
-    "onduty_position_fresh_s": "CHEMPARK_ONDUTY_POSITION_FRESH_S",
-    "onduty_installation_radius_m": "CHEMPARK_ONDUTY_INSTALLATION_RADIUS_M",
-    "onduty_enterprise_radius_m": "CHEMPARK_ONDUTY_ENTERPRISE_RADIUS_M",
+    **{n: f"CHEMPARK_{n.upper()}" for n in Settings.model_fields if n.startswith("onduty_")},
 }
 # Set by the platform, never by a deployment: the Lambda runtime owns these names.
 _PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}
