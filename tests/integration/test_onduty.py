@@ -196,3 +196,16 @@ def test_an_enterprise_sees_and_manages_only_its_own_posts(api):
     assert api.get(f"/onduty/posts/{b_post}", role="park_admin").status_code == 200
     park = api.get("/onduty/status", role="park_admin")
     assert _errors(park) == (422, "VALIDATION_FAILED", ["query.enterprise_id"])
+
+
+def test_a_position_another_enterprise_reports_for_the_same_person_id_does_not_fill_the_post(api):
+    a, a_ins = site(api)
+    b, _ = site(api)
+    post_id = make_post(api, a, a_ins)
+    leader = person()
+    with clock.use(clock.FrozenClock(local_ms(2026, 12, 7, 10))):
+        roster(api, a, post_id, "2026-12-07", "day", leader)
+        seen(api, b, leader["person_id"])  # B's person of the same id, at A's installation
+        assert status(api, a, post_id)["state"] == "vacant"
+        seen(api, a, leader["person_id"])
+        assert status(api, a, post_id)["state"] == "present"

@@ -10,6 +10,7 @@ import orjson
 
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import SYSTEM, Identity
+from chalicelib.core.observability import logger
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional, get_or_404, scoped_page
@@ -38,8 +39,11 @@ class Areas:
 def _circles(post: dict[str, Any]) -> list[Circle]:
     settings = get_settings()
     if post.get("installation_id"):
-        where = registry.installation(post["installation_id"], SYSTEM).location
-        return [(where.lat, where.lon, settings.onduty_installation_radius_m)]
+        try:
+            where = registry.installation(post["installation_id"], SYSTEM).location
+            return [(where.lat, where.lon, settings.onduty_installation_radius_m)]
+        except errors.AppError:  # the installation left the registry: the enterprise's area still holds
+            logger.warning("onduty post names a missing installation", extra={"post_id": post["id"]})
     eid = post["enterprise_id"]
     home = registry.enterprise(eid, SYSTEM).location
     circles = [(home.lat, home.lon, settings.onduty_enterprise_radius_m)]
