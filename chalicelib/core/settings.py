@@ -120,6 +120,9 @@ class Settings(BaseModel):
     supervision_response_s: int = Field(default=3 * 86400, ge=1)
     photo_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)  # the interface's 5 MB per photo
     photo_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)  # presigned upload and download links
+    # Items one filtered list page may read (core.store.filtered_page): a filter that matches little answers a
+    # short page and a cursor, never a read of a whole table or partition in one request.
+    filter_read_budget: int = Field(default=1000, ge=10, le=10_000)
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
     # On-duty (5.1.2-1, docs/onduty.md): vacancy grace, position freshness, post areas around installation/enterprise.
@@ -202,6 +205,7 @@ _ENV = {
     "supervision_response_s": "CHEMPARK_SUPERVISION_RESPONSE_S",
     "photo_max_bytes": "CHEMPARK_PHOTO_MAX_BYTES",
     "photo_url_ttl_s": "CHEMPARK_PHOTO_URL_TTL_S",
+    "filter_read_budget": "CHEMPARK_FILTER_READ_BUDGET",
     "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
     **{n: f"CHEMPARK_{n.upper()}" for n in Settings.model_fields if n.startswith("onduty_")},
 }
