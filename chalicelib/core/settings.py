@@ -125,11 +125,9 @@ class Settings(BaseModel):
     filter_read_budget: int = Field(default=1000, ge=10, le=10_000)
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
-    # On-duty (5.1.2-1, docs/onduty.md): vacancy grace, position freshness, post areas around installation/enterprise.
+    # On-duty (5.1.2-1): a key post vacant this long raises an alarm; a position fix counts as presence this long.
     onduty_grace_s: int = Field(default=900, ge=0, le=4 * 3600)
     onduty_position_fresh_s: int = Field(default=600, ge=30, le=3600)
-    onduty_installation_radius_m: float = Field(default=300.0, gt=0, le=5000)
-    onduty_enterprise_radius_m: float = Field(default=1000.0, gt=0, le=10000)
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 

@@ -20,6 +20,10 @@ from chalicelib.core.geo import distance_m
 
 WEEK_MIN = 7 * 1440
 EARLY_CHECK_IN_MS = 3600 * 1000  # a check-in up to an hour before a shift counts for that shift
+# A post's area: near its installation (a tank farm and its control room), else the enterprise's zones or its
+# site around the registered location (a chemical plant's fence is rarely more than a kilometre out).
+INSTALLATION_RADIUS_M = 300.0
+ENTERPRISE_RADIUS_M = 1000.0
 
 INVALID_SHIFTS = errors.define(
     "ONDUTY_INVALID_SHIFTS", 422, "岗位班次设置不合理", "Two shifts of one post overlap, or a shift id repeats."

@@ -37,16 +37,15 @@ class Areas:
 
 
 def _circles(post: dict[str, Any]) -> list[Circle]:
-    settings = get_settings()
     if post.get("installation_id"):
         try:
             where = registry.installation(post["installation_id"], SYSTEM).location
-            return [(where.lat, where.lon, settings.onduty_installation_radius_m)]
+            return [(where.lat, where.lon, domain.INSTALLATION_RADIUS_M)]
         except errors.AppError:  # the installation left the registry: the enterprise's area still holds
             logger.warning("onduty post names a missing installation", extra={"post_id": post["id"]})
     eid = post["enterprise_id"]
     home = registry.enterprise(eid, SYSTEM).location
-    circles = [(home.lat, home.lon, settings.onduty_enterprise_radius_m)]
+    circles = [(home.lat, home.lon, domain.ENTERPRISE_RADIUS_M)]
     zones, _ = registry.list_page(registry.ZONE, SYSTEM, eid, 200, None)
     return circles + [(z["center"]["lat"], z["center"]["lon"], float(z["radius_m"])) for z in zones]
 
