@@ -194,11 +194,24 @@ def world(app: Any) -> dict[str, Any]:
                 },
             ).json
             post, check_in = _onduty(api, park.enterprise_id, park.installation_id)
+            public_event = api.post(  # seen by B's camera: B's event, with B's public-area alarm
+                "/public-events",
+                role="integration",
+                json={
+                    "event_id": f"walk-{park.enterprise_id}",
+                    "kind": "intrusion",
+                    "camera_id": cam["id"],
+                    "location": {"lat": 31.95, "lon": 120.9},
+                    "at": datetime.now(UTC).isoformat(),
+                    "confidence": 0.7,
+                },
+            ).json
             ids[name] = {
                 "post_id": post["id"],
                 "check_in_id": check_in["id"],
                 "day": check_in["date"],
                 "shift_id": check_in["shift_id"],
+                "public_event_id": public_event["id"],
                 "unit_id": unit["id"],
                 "task_id": task["id"],
                 "danger_id": danger["id"],
@@ -314,6 +327,7 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "post": f"/onduty/posts/{b['post_id']}",
             "roster": f"/onduty/posts/{b['post_id']}/roster",
             "check-ins": f"/onduty/check-ins?enterprise_id={b['enterprise_id']}",
+            "public events": f"/public-events?enterprise_id={b['enterprise_id']}",
         }.items()
     }
 
