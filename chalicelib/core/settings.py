@@ -32,12 +32,8 @@ PACKAGING = frozenset({"cognito_user_pool_arn", "oidc_authorizer_uri", "oidc_aut
 # Secrets: never a CDK context value or a template literal; infra/ fills them from Secrets Manager.
 SECRETS = frozenset({"cursor_key"})
 CHANGE_LIMITS = (
-    "change_approval_s",
-    "change_test_s",
-    "change_implementation_s",
-    "change_review_s",
-    "change_rollback_s",
-)
+    "change_approval_s", "change_test_s", "change_implementation_s", "change_review_s", "change_rollback_s",
+)  # fmt: skip
 
 
 class Settings(BaseModel):
@@ -125,9 +121,10 @@ class Settings(BaseModel):
     filter_read_budget: int = Field(default=1000, ge=10, le=10_000)
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
-    # On-duty (5.1.2-1): a key post vacant this long raises an alarm; a position fix counts as presence this long.
-    onduty_grace_s: int = Field(default=900, ge=0, le=4 * 3600)
-    onduty_position_fresh_s: int = Field(default=600, ge=30, le=3600)
+    onduty_grace_s: int = Field(default=900, ge=0, le=4 * 3600)  # a key post vacant this long raises an alarm
+    onduty_position_fresh_s: int = Field(default=600, ge=30, le=3600)  # a position fix counts this long as presence
+    access_retention_days: int = Field(default=400, ge=366, le=3650)  # access records' TTL: ≥ 1 year (5.3.1)
+    presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)  # no gate event for this: not inside
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
@@ -206,6 +203,8 @@ _ENV = {
     "filter_read_budget": "CHEMPARK_FILTER_READ_BUDGET",
     "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
     **{n: f"CHEMPARK_{n.upper()}" for n in Settings.model_fields if n.startswith("onduty_")},
+    "access_retention_days": "CHEMPARK_ACCESS_RETENTION_DAYS",
+    "presence_max_age_s": "CHEMPARK_PRESENCE_MAX_AGE_S",
 }
 # Set by the platform, never by a deployment: the Lambda runtime owns these names.
 _PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}
