@@ -20,10 +20,11 @@ use (core.aws), never here. No other module fills a port.
 | linkage.ports locator                 | linkage.people.Combined(ReportedPositions,    |
 |                                       | access.service.PresenceLocator)               |
 | access.ports gate_commands            | linkage.service.device_command                |
+| onduty.ports last_seen                | linkage.people.last_seen (people positions)   |
 | dangers.ports exchange                | dangers.exchange.RecordedExchange (outbox)    |
 | dangers.ports subscribers             | risk.service.recompute_enterprise             |
 | risk.ports active_work                | workpermits.service.active_work               |
-| risk.ports vacancies                  | (onduty.service.vacancies, once it is merged) |
+| risk.ports vacancies                  | onduty.service.vacancies (vacant key posts)   |
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from chalicelib.linkage import people
 from chalicelib.linkage import ports as linkage_ports
 from chalicelib.linkage import service as linkage
 from chalicelib.notify import channels
+from chalicelib.onduty import ports as onduty_ports
+from chalicelib.onduty import service as onduty
 from chalicelib.plans import context as plan_context
 from chalicelib.resources import service as resources
 from chalicelib.risk import ports as risk_ports
@@ -68,5 +71,6 @@ def wire() -> None:
     locator = people.Combined(people.ReportedPositions(), access.PresenceLocator())
     linkage_ports.wire(nearest_resources=resources.nearest, locator=locator)
     access_ports.wire(gate_commands=linkage.device_command)
+    onduty_ports.wire(last_seen=people.last_seen)  # presence from the people-positions feed
     danger_ports.wire(exchange=danger_exchange.RecordedExchange(), subscribers=[risk.recompute_enterprise])
-    risk_ports.wire(active_work=workpermits.active_work)  # vacancies: onduty.service.vacancies (CONTRACTS.md)
+    risk_ports.wire(active_work=workpermits.active_work, vacancies=onduty.vacancies)

@@ -455,6 +455,62 @@ def profile_scenario(env: Env, t: Timeline, leak: dict[str, Any]) -> None:
     t.ok(f"企业确认并反馈处置情况：{closed['state']}")
 
 
+def _sweep_onduty(env: Env) -> dict[str, Any]:
+    """Run the on-duty sweep now rather than at its next 5-minute tick (the scheduler's own invocation)."""
+    from local.provision import function_name
+    from local.scheduler import scheduled_event
+
+    reply = _aws(env, "lambda").invoke(
+        FunctionName=function_name("onduty_sweep"), Payload=json.dumps(scheduled_event())
+    )
+    return dict(json.loads(reply["Payload"].read() or b"{}"))
+
+
+def onduty_scenario(env: Env, t: Timeline) -> None:
+    """A vacant shift leader (人员在岗在位, 5.1.2-1, docs/onduty.md): the chlorine tank farm's shift began 30 min
+    ago and its rostered leader has not arrived, so the sweep raises a post_vacant alarm; checking in clears it."""
+    sensor = find_leak_sensor(env)
+    eid, manager = sensor["enterprise_id"], f"enterprise_manager:{sensor['enterprise_id']}"
+    start = datetime.now(UTC) + timedelta(hours=8) - timedelta(minutes=30)  # park local time, UTC+8
+    shift = {
+        "id": "demo",
+        "name": "演示班",
+        "start": start.strftime("%H:%M"),
+        "end": (start + timedelta(hours=8)).strftime("%H:%M"),
+    }
+    post = env.call(
+        "POST",
+        "/onduty/posts",
+        role=manager,
+        body={
+            "enterprise_id": eid,
+            "name": "液氯储罐区当班班长",
+            "kind": "shift_leader",
+            "installation_id": sensor["installation_id"],
+            "shifts": [shift],
+        },
+    )
+    leader = {"person_id": "emp-chl-leader", "name": "赵班长", "phone": "13600000105"}
+    day = {"date": start.date().isoformat(), "shift_id": "demo", "people": [leader]}
+    env.call("PUT", f"/onduty/posts/{post['id']}/roster", role=manager, body={"assignments": [day]})
+    _sweep_onduty(env)
+    alarms = env.call("GET", f"/alarms?source=onduty&enterprise_id={eid}&limit=200")["items"]
+    alarm = next(a for a in alarms if a["details"].get("post_id") == post["id"])
+    t.ok(f"关键岗位空岗报警 {alarm['id']}（{alarm['priority']}）：{alarm['title']}")
+    where = {"lat": sensor["location"]["lat"], "lon": sensor["location"]["lon"]}
+    env.call(
+        "POST",
+        "/onduty/check-ins",
+        role=manager,
+        body={"post_id": post["id"], "person_id": "emp-chl-leader", "location": where},
+    )
+    _sweep_onduty(env)
+    status = env.call("GET", f"/onduty/status?enterprise_id={eid}")["posts"]
+    state = next(p for p in status if p["post_id"] == post["id"])["state"]
+    after = env.call("GET", f"/alarms/{alarm['id']}")["alarm"]
+    t.ok(f"赵班长到岗签到：岗位状态 {state}，空岗报警恢复（active={after['active']}，state={after['state']}）")
+
+
 WORKERS = [
     ("emp-chl-01", "赵操作", "13600000101", 0.0002, 0.0001),
     ("emp-chl-02", "钱巡检", "13600000102", -0.0003, 0.0004),
@@ -633,6 +689,7 @@ def main() -> int:
         close_warning(env, t, wid)
         hidden_danger_scenario(env, t, leak)
         profile_scenario(env, t, leak)
+        onduty_scenario(env, t)
         gate_scenario(env, t)
     except (StepFailed, StopIteration, KeyError, requests.RequestException) as exc:
         t.fail(f"{type(exc).__name__}: {exc}")

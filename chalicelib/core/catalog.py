@@ -158,6 +158,7 @@ DEVICE_TOPICS = DeviceTopics()
 
 # PynamoDB models per context (in chalicelib.<context>.store), imported only by the provisioners and the infra
 # tests; TABLE_MODELS names them as "module:Class".
+_ACCESS_MODELS = ("GateModel", "ZoneAccessModel", "AppointmentModel", "ListEntryModel", "AccessEventModel")
 _STORE_MODELS: dict[str, tuple[str, ...]] = {
     "audit": ("AuditRecordModel", "PendingEntryModel"),
     "registry": (
@@ -183,14 +184,8 @@ _STORE_MODELS: dict[str, tuple[str, ...]] = {
     "dangers": ("DangerModel", "DangerEventModel", "OrderModel", "OutboxModel"),
     "prevention": ("RiskUnitModel", "UnitPartModel", "CheckTaskModel", "CheckRecordModel"),
     "workpermits": ("PermitModel", "PermitEventModel", "GasAnalysisModel"),
-    "access": (
-        "GateModel",
-        "ZoneAccessModel",
-        "AppointmentModel",
-        "ListEntryModel",
-        "AccessEventModel",
-        "PresenceModel",
-    ),
+    "onduty": ("PostModel", "RosterModel", "CheckInModel", "VacancyAlarmModel"),
+    "access": (*_ACCESS_MODELS, "PresenceModel"),
     "publicarea": ("PublicEventModel",),
 }
 TABLE_MODELS: tuple[str, ...] = tuple(f"chalicelib.{c}.store:{m}" for c, ms in _STORE_MODELS.items() for m in ms)

@@ -32,12 +32,8 @@ PACKAGING = frozenset({"cognito_user_pool_arn", "oidc_authorizer_uri", "oidc_aut
 # Secrets: never a CDK context value or a template literal; infra/ fills them from Secrets Manager.
 SECRETS = frozenset({"cursor_key"})
 CHANGE_LIMITS = (
-    "change_approval_s",
-    "change_test_s",
-    "change_implementation_s",
-    "change_review_s",
-    "change_rollback_s",
-)
+    "change_approval_s", "change_test_s", "change_implementation_s", "change_review_s", "change_rollback_s",
+)  # fmt: skip
 
 
 class Settings(BaseModel):
@@ -128,6 +124,8 @@ class Settings(BaseModel):
     risk_snapshot_days: int = Field(default=400, ge=62, le=3660)  # risk profile (5.1.2-2), docs/risk.md
     risk_missed_check_days: int = Field(default=30, ge=1, le=366)
     report_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)
+    onduty_grace_s: int = Field(default=900, ge=0, le=4 * 3600)  # a key post vacant this long raises an alarm
+    onduty_position_fresh_s: int = Field(default=600, ge=30, le=3600)  # a position fix counts this long as presence
     access_retention_days: int = Field(default=400, ge=366, le=3650)  # access records' TTL: ≥ 1 year (5.3.1)
     presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)  # no gate event for this: not inside
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
@@ -156,7 +154,7 @@ class Settings(BaseModel):
 _PLAIN = (  # noqa: SIM905 (a list literal would take a line per name)
     "unit_ack_s standdown_remind_s command_timeout_s supply_expiry_warn_days supervision_response_s photo_max_bytes "
     "photo_url_ttl_s filter_read_budget permit_alarm_radius_m risk_snapshot_days risk_missed_check_days "
-    "report_url_ttl_s access_retention_days presence_max_age_s"
+    "report_url_ttl_s access_retention_days presence_max_age_s onduty_grace_s onduty_position_fresh_s"
 ).split()
 _ENV = {
     "stage": "CHEMPARK_STAGE",

@@ -129,3 +129,11 @@ def report(body: PositionIn, who: Identity) -> dict[str, Any]:
     if write.failed:
         return {"person_id": body.person_id, "accepted": False, "reason": "older_than_latest"}
     return {"person_id": body.person_id, "accepted": True, "reason": None}
+
+
+def last_seen(enterprise_id: str, person_ids: list[str]) -> dict[str, tuple[float, float, int]]:
+    """The latest reported position (lat, lon, ts ms) of each of an enterprise's people that has one: the
+    on-duty context's presence port (onduty.ports.LastSeen), wired in chalicelib/bootstrap.py."""
+    keys = [person_key(enterprise_id, p) for p in dict.fromkeys(person_ids)]
+    found = store.PositionModel.batch_get(keys) if keys else []
+    return {p.person_id: (float(p.lat), float(p.lon), int(p.ts)) for p in found}

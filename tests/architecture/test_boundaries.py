@@ -86,8 +86,10 @@ def test_every_port_is_wired_by_bootstrap(app):
     from chalicelib.incidents.ports import PORTS as incidents
     from chalicelib.linkage.ports import PORTS as linkage
     from chalicelib.notify import channels
+    from chalicelib.onduty.ports import PORTS as onduty
     from chalicelib.risk.ports import PORTS as risk
 
+    assert onduty.last_seen is not None
     assert auditing._sink is not None and channels._sms is not None
     assert alarms.plans is not None and alarms.last_values is not None and alarms.subscribers
     assert duty.open_warnings is not None and duty.unacked_alarms is not None
@@ -95,9 +97,9 @@ def test_every_port_is_wired_by_bootstrap(app):
     assert linkage.locator is not None
     assert dangers.exchange is not None and dangers.subscribers
     assert access.gate_commands is not None
-    assert risk.active_work is not None  # risk.vacancies: the onduty context's, once merged (CONTRACTS.md)
+    assert risk.active_work is not None and risk.vacancies is not None
     port_modules = sorted(p.relative_to(ROOT / "chalicelib").parts[0] for p in (ROOT / "chalicelib").glob("*/ports.py"))
-    assert port_modules == ["access", "alarms", "dangers", "duty", "incidents", "linkage", "risk"], (
+    assert port_modules == ["access", "alarms", "dangers", "duty", "incidents", "linkage", "onduty", "risk"], (
         "a new ports.py must be wired (and tested) here"
     )
 
