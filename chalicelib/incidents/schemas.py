@@ -11,9 +11,11 @@ from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict
 from chalicelib.incidents.domain import Level, Status, Type
 
+MAX_LAT = 85.0  # impact zones are computed on a local plane: no incident place nearer a pole than this
+
 
 class Place(Strict):
-    lat: float = Field(ge=-85, le=85)
+    lat: float = Field(ge=-MAX_LAT, le=MAX_LAT)
     lon: float = Field(ge=-180, le=180)
     text: str = Field(default="", max_length=200)
 
@@ -59,7 +61,7 @@ class DrillIn(Strict):
     enterprise_id: str = Field(pattern=ID_PATTERN)
     installation_id: str | None = None
     level: Level = Level.III
-    chemical: str | None = "氯"
+    chemical: str | None = Field(default="氯", max_length=40)
     release_rate_kg_s: float = Field(default=0.5, gt=0, le=10000)
     faults: list[dict[str, Any]] = Field(
         default_factory=list, description="注入故障：{kind: device_failure|person_unreachable, ...}"

@@ -148,3 +148,25 @@ def test_the_registry_answers_an_empty_id_with_404_before_any_read() -> None:
     with pytest.raises(errors.AppError) as caught:
         load(ENTERPRISE, "", Identity("t", frozenset({Role.PARK_ADMIN})))
     assert caught.value.status == 404
+
+
+def test_a_drill_at_a_site_the_plume_model_cannot_place_is_422_naming_the_site_not_a_500(api: Any) -> None:
+    polar = api.post(  # the registry takes any WGS-84 latitude; impact zones are computed within ±85°
+        "/enterprises",
+        role="park_admin",
+        json={"name": "极地测试企业", "location": {"lat": 89.5, "lon": 120.9}, "managers": []},
+    )
+    assert polar.status_code == 201, polar.json
+    r = api.post("/drills", role="commander", json={"enterprise_id": polar.json["id"], "scenario": "fire"})
+    assert r.status_code == 422, r.json
+    assert r.json["details"]["errors"][0]["field"] == "body.enterprise_id"
+
+
+def test_a_drill_chemical_longer_than_an_incident_takes_is_422_naming_it(api: Any) -> None:
+    eid = api.post(
+        "/enterprises", role="park_admin", json={"name": "演练企业", "location": {"lat": 31.9, "lon": 120.9}}
+    )
+    body = {"enterprise_id": eid.json["id"], "scenario": "leak", "chemical": "氯" * 41}
+    r = api.post("/drills", role="commander", json=body)
+    assert r.status_code == 422, r.json
+    assert r.json["details"]["errors"][0]["field"] == "body.chemical"

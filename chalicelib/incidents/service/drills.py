@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.core import errors
 from chalicelib.core.identity import Identity
 from chalicelib.incidents import domain
-from chalicelib.incidents.schemas import DrillIn, IntakeIn, Place
+from chalicelib.incidents.schemas import MAX_LAT, DrillIn, IntakeIn, Place
 from chalicelib.incidents.service.lifecycle import activate, intake
 from chalicelib.registry import service as registry
 
@@ -19,6 +20,9 @@ def start_drill(body: DrillIn, who: Identity) -> dict[str, Any]:
         site = registry.installation(body.installation_id, who)
     else:
         site = registry.enterprise(body.enterprise_id, who)
+    if abs(site.location.lat) > MAX_LAT:  # the registry takes any WGS-84 latitude
+        field = "installation_id" if body.installation_id else "enterprise_id"
+        raise errors.invalid_field(field, f"演练地点纬度超出影响范围估算支持的范围（±{MAX_LAT:g}°）", "range")
     place = Place(lat=site.location.lat, lon=site.location.lon, text=site.name)
     report = IntakeIn(
         type=domain.Type(body.scenario),
