@@ -21,6 +21,8 @@ from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.linkage.handlers import bp as linkage_handlers
 from chalicelib.linkage.routes import bp as linkage_routes
 from chalicelib.notify.routes import bp as notify_routes
+from chalicelib.patrol.handlers import bp as patrol_handlers
+from chalicelib.patrol.routes import bp as patrol_routes
 from chalicelib.plans.routes import bp as plan_routes
 from chalicelib.prevention.handlers import bp as prevention_handlers
 from chalicelib.prevention.routes import bp as prevention_routes
@@ -70,3 +72,5 @@ app.register_blueprint(danger_routes)
 app.register_blueprint(danger_handlers)
 app.register_blueprint(work_permit_routes)
 app.register_blueprint(work_permit_handlers)
+app.register_blueprint(patrol_routes)
+app.register_blueprint(patrol_handlers)

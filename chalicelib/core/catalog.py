@@ -180,6 +180,7 @@ _STORE_MODELS: dict[str, tuple[str, ...]] = {
     "dangers": ("DangerModel", "DangerEventModel", "OrderModel", "OutboxModel"),
     "prevention": ("RiskUnitModel", "UnitPartModel", "CheckTaskModel", "CheckRecordModel"),
     "workpermits": ("PermitModel", "PermitEventModel", "GasAnalysisModel"),
+    "patrol": ("RouteModel", "PlanModel", "TaskModel", "CheckinModel", "AnomalyModel"),
 }
 TABLE_MODELS: tuple[str, ...] = tuple(f"chalicelib.{c}.store:{m}" for c, ms in _STORE_MODELS.items() for m in ms)
 

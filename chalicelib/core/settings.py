@@ -122,6 +122,10 @@ class Settings(BaseModel):
     photo_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)  # presigned upload and download links
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
+    # Patrol (5.3.2-1): how far from its checkpoint a check-in may be (a checkpoint may set its own), and how
+    # long before its window a patrol task reaches the inspectors' app.
+    patrol_checkin_radius_m: float = Field(default=50.0, gt=0, le=5000)
+    patrol_dispatch_ahead_s: int = Field(default=3600, ge=0, le=7 * 86400)
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
@@ -198,6 +202,8 @@ _ENV = {
     "photo_max_bytes": "CHEMPARK_PHOTO_MAX_BYTES",
     "photo_url_ttl_s": "CHEMPARK_PHOTO_URL_TTL_S",
     "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
+    "patrol_checkin_radius_m": "CHEMPARK_PATROL_CHECKIN_RADIUS_M",
+    "patrol_dispatch_ahead_s": "CHEMPARK_PATROL_DISPATCH_AHEAD_S",
 }
 # Set by the platform, never by a deployment: the Lambda runtime owns these names.
 _PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}
