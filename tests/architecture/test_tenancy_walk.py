@@ -18,6 +18,7 @@ import pytest
 import app as _app  # noqa: F401  (registers every route before the walk is parametrised)
 from chalicelib.core.http import ROUTES, RouteSpec
 from chalicelib.core.identity import Role
+from chalicelib.patrol.schemas import AnomalyIn, PlanIn, RouteIn
 from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
 from tests.support import batch, make_park, message, now, wait_for
@@ -193,7 +194,12 @@ def world(app: Any) -> dict[str, Any]:
                     "guardian": {"name": "李监护", "phone": "13800000021"},
                 },
             ).json
+            patrol_route, patrol_plan = _patrol(api, park.enterprise_id)
             ids[name] = {
+                "patrol_route_id": patrol_route["id"],
+                "patrol_plan_id": patrol_plan["id"],
+                "patrol_task_id": f"{patrol_plan['id']}.0",
+                "checkpoint_id": f"cp-{park.enterprise_id}",
                 "unit_id": unit["id"],
                 "task_id": task["id"],
                 "danger_id": danger["id"],
@@ -216,6 +222,25 @@ def world(app: Any) -> dict[str, Any]:
             }
         # B's data as the walk starts; every route is compared with it (and a failing route resets it).
         return {"A": ids["A"], "B": ids["B"], "B data": _snapshot(api, ids["B"])}
+
+
+def _patrol(api: Any, enterprise_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A patrol route, a plan whose first task is open now (dispatched by the sweep), and an anomaly."""
+    from chalicelib.patrol import service as patrol
+
+    body = RouteIn.model_json_schema()["examples"][0] | {"enterprise_id": enterprise_id}
+    body["checkpoints"] = [body["checkpoints"][0] | {"id": f"cp-{enterprise_id}"}]  # its own, found if leaked
+    route = api.post("/patrol/routes", role="park_admin", json=body).json
+    plan = PlanIn.model_json_schema()["examples"][0] | {
+        "route_id": route["id"],
+        "starts_at": (datetime.now(UTC) - timedelta(minutes=10)).isoformat(),
+        "window_min": 600,
+    }
+    plan = api.post("/patrol/plans", role="park_admin", json=plan).json
+    patrol.sweep()
+    anomaly = AnomalyIn.model_json_schema()["examples"][0] | {"enterprise_id": enterprise_id, "priority": "low"}
+    api.post("/inspection/anomalies", role="integration", json=anomaly | {"anomaly_id": f"{enterprise_id}-uav"})
+    return route, plan
 
 
 def _query(spec: RouteSpec, b: dict[str, str]) -> str:
@@ -242,6 +267,7 @@ def _body(spec: RouteSpec, owner: dict[str, str]) -> Any:
         orjson.dumps(examples[0])
         .replace(b"ent_demo", owner["enterprise_id"].encode())
         .replace(b"ins_demo", owner["installation_id"].encode())
+        .replace(b"pr_demo", owner["patrol_route_id"].encode())
     )
     spec.body.model_validate(body)  # an example that does not validate would hide the scope check behind a 422
     return body
@@ -280,6 +306,10 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "danger": f"/hidden-dangers/{b['danger_id']}",
             "orders": f"/supervision-orders?enterprise_id={b['enterprise_id']}",
             "permit": f"/work-permits/{b['permit_id']}",
+            "patrol route": f"/patrol/routes/{b['patrol_route_id']}",
+            "patrol plans": f"/patrol/plans?enterprise_id={b['enterprise_id']}",
+            "patrol task": f"/patrol/tasks/{b['patrol_task_id']}",
+            "anomalies": f"/inspection/anomalies?enterprise_id={b['enterprise_id']}",
         }.items()
     }
 
