@@ -29,7 +29,7 @@ class DangerIn(Strict):
     enterprise_id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=2, max_length=120, description="隐患名称 dangerName")
     level: Level = Field(default=Level.GENERAL, description="一般/重大；勾选 121号 任一情形即为重大")
-    source: Source = Field(description="隐患来源 dangerSrc（十类）")
+    source: Source = Field(description="隐患来源 dangerSrc（十类）；patrol：电子巡查发现（报送为日常排查）")
     category: Category = Field(description="隐患类别 hazardDangerType：安全/工艺/电气/仪表/消防/总图/设备/其他")
     description: str = Field(min_length=1, max_length=2000, description="隐患描述 dangerDesc")
     location: Location | None = None
