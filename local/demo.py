@@ -569,6 +569,9 @@ def main() -> int:
         incident_scenario(env, t, leak, wid)
         close_warning(env, t, wid)
         hidden_danger_scenario(env, t, leak)
+        from local.demo_patrol import patrol_scenario  # it imports this module's helpers
+
+        patrol_scenario(env, t, leak)
     except (StepFailed, StopIteration, KeyError, requests.RequestException) as exc:
         t.fail(f"{type(exc).__name__}: {exc}")
     finally:

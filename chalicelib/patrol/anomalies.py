@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from chalicelib.core import clock, errors, ids
+from chalicelib.core import clock, errors
 from chalicelib.core.identity import PARK, SYSTEM, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.schemas import Priority
@@ -36,8 +36,6 @@ def report(body: AnomalyIn, who: Identity) -> tuple[dict[str, Any], bool]:
             raise errors.invalid_field("route_id", "巡检路线不存在", "unknown_reference") from exc
         if route.enterprise_id not in (owner, PARK):
             raise errors.invalid_field("route_id", "巡检路线不属于该企业", "foreign")
-    if not ids.is_id(f"{owner}:{body.anomaly_id}"):
-        raise errors.invalid_field("anomaly_id", "异常编号过长", "string_too_long")
     doc = body.model_dump(mode="json", exclude={"enterprise_id", "priority", "route_id", "detected_at", "anomaly_id"})
     doc.update(anomaly_id=body.anomaly_id, reported_by=who.subject, notified=[], notice="pending")
     item = store.AnomalyModel(

@@ -89,6 +89,13 @@ def test_anomalies_reach_inspectors_and_the_safety_department_by_priority_once(a
     assert r.status_code == 403
     r = post(f"{eid}-a5", "high", route_id="pr_missing")
     assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, "body.route_id")
+    park = _anomaly(f"{eid}-perimeter", "high", kind="intrusion", source="video")  # a public place: no enterprise
+    with mock.patch.object(registry, "park_contacts", lambda: [SAFETY]):
+        r = api.post("/inspection/anomalies", role="integration", json=park)
+    assert (r.status_code, r.json["enterprise_id"], new_texts()) == (201, "_park", [0, 1, 0]), r.json
+    assert "园区公共区域" in sms_to(SAFETY.phone)[-1] and "周界入侵" in sms_to(SAFETY.phone)[-1]
+    seen = api.get("/inspection/anomalies?limit=200", role="enterprise_manager", enterprise_id=eid).json["items"]
+    assert f"{eid}-perimeter" not in [a["anomaly_id"] for a in seen]
     r = post(f"{eid}-a6", "high", detected_at="2026-12-03T09:30:00")
     assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, "body")
 
