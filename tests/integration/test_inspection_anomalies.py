@@ -137,5 +137,6 @@ def test_stats_give_coverage_and_completion_per_route_and_team_for_a_month(api):
     assert teams["第二班"]["completion"] == 0.0 and teams[a["plan"]["team"]["name"]]["completion"] == 0.5
     before = api.get("/patrol/stats?month=2031-02", role="enterprise_manager", enterprise_id=eid).json["total"]
     assert before["tasks"] == 0 and before["coverage"] is None
-    r = api.get("/patrol/stats?month=2031-13", role="park_admin")
-    assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, "query.month")
+    for bad in ("2031-13", "0000-01", "9999-12"):  # datetime cannot hold year 0 or the month after 9999-12
+        r = api.get(f"/patrol/stats?month={bad}", role="park_admin")
+        assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, "query.month")

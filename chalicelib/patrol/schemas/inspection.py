@@ -80,7 +80,7 @@ class AnomalyFilter(PageQuery):
 class StatsQuery(Schema):
     model_config = ConfigDict(extra="forbid")
     month: str | None = Field(
-        default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM（园区当地时间），默认本月"
+        default=None, pattern=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$", description="YYYY-MM（园区当地时间），默认本月"
     )
     enterprise_id: str | None = None
     route_id: str | None = None

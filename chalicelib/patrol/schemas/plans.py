@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field, model_validator
 from chalicelib.core import photos
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Location, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Location, Priority, Schema, Strict
 from chalicelib.patrol.domain import Result, TaskStatus
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -28,6 +28,7 @@ class CheckItemIn(Strict):
     id: Id = Field(description="检查项编号（巡检点内唯一）")
     name: str = Field(min_length=1, max_length=120, description="检查内容，如 法兰无泄漏")
     urgent: bool = Field(default=False, description="紧急项：不合格即触发报警（否则登记隐患）")
+    alarm_priority: Priority = Field(default=Priority.HIGH, description="不合格触发报警时的优先级")
     category: Category = Field(default="safety", description="不合格时登记隐患的类别 hazardDangerType")
     rectify_days: int = Field(default=7, ge=1, le=365, description="不合格时登记隐患的整改期限（天）")
 
