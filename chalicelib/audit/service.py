@@ -17,6 +17,7 @@ from chalicelib.audit.verify import VerifyReport, verify
 from chalicelib.core import clock, ids
 from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.pagination import INVALID_CURSOR, decode_cursor, encode_cursor
+from chalicelib.core.store import filtered_page
 
 __all__ = ["AuditFilter", "VerifyReport", "append", "query", "verify"]
 
@@ -71,26 +72,22 @@ def _condition(model: Any, flt: AuditFilter, indexed: bool) -> Any:
 
 def _chained(flt: AuditFilter, limit: int, key: Any) -> tuple[list[dict[str, Any]], Any]:
     model = store.AuditRecordModel
-    kwargs: dict[str, Any] = {
-        "filter_condition": _condition(model, flt, indexed=True),
-        "scan_index_forward": False,
-        "limit": limit,
-        "last_evaluated_key": key,
-    }
+    condition = _condition(model, flt, indexed=True)
+    kwargs: dict[str, Any] = {"filter_condition": condition, "scan_index_forward": False, "last_evaluated_key": key}
     if flt.actor is not None:
         results = model.by_actor.query(flt.actor, **kwargs)
     elif flt.target is not None:
         results = model.by_target.query(flt.target, **kwargs)
     else:
         results = model.query(store.CHAIN, **kwargs)
-    items = [r.as_record() for r in results]
-    return items, results.last_evaluated_key
+    rows, last = filtered_page(model, results, limit, filtered=condition is not None)
+    return [r.as_record() for r in rows], last
 
 
 def query(flt: AuditFilter, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    """Newest first: entries still pending, then the chain. Actor and target use the chain's indexes.
-
-    The cursor says which of the two it continues (`src`) and where (`key`)."""
+    """Newest first: entries still pending, then the chain. Actor and target use the chain's indexes; other
+    filters read a bounded number of records per page (core.store.filtered_page), so a page may be short or
+    empty and still carry a cursor. The cursor says which of the two it continues (`src`) and where (`key`)."""
     state = decode_cursor(cursor) or {"src": "pending"}
     src, key = state.get("src"), state.get("key")
     if src not in ("pending", "chain") or (key is not None and not isinstance(key, dict)):
@@ -98,17 +95,13 @@ def query(flt: AuditFilter, limit: int, cursor: str | None) -> tuple[list[dict[s
     items: list[dict[str, Any]] = []
     if src == "pending":
         model = store.PendingEntryModel
-        results = model.query(
-            store.PENDING,
-            filter_condition=_condition(model, flt, indexed=False),
-            scan_index_forward=False,
-            limit=limit,
-            last_evaluated_key=key,
-        )
-        items = [r.as_record() for r in results]
-        if results.last_evaluated_key:
-            return items, encode_cursor({"src": "pending", "key": results.last_evaluated_key})
-        key = None
+        condition = _condition(model, flt, indexed=False)
+        kwargs = {"filter_condition": condition, "scan_index_forward": False, "last_evaluated_key": key}
+        results = model.query(store.PENDING, **kwargs)
+        rows, key = filtered_page(model, results, limit, filtered=condition is not None)
+        items = [r.as_record() for r in rows]
+        if key:
+            return items, encode_cursor({"src": "pending", "key": key})
     room = limit - len(items)
     if room <= 0:
         return items, encode_cursor({"src": "chain"})

@@ -120,6 +120,9 @@ class Settings(BaseModel):
     supervision_response_s: int = Field(default=3 * 86400, ge=1)
     photo_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)  # the interface's 5 MB per photo
     photo_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)  # presigned upload and download links
+    # Items one filtered list page may read (core.store.filtered_page): a filter that matches little answers a
+    # short page and a cursor, never a read of a whole table or partition in one request.
+    filter_read_budget: int = Field(default=1000, ge=10, le=10_000)
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
     # Patrol (5.3.2-1): how far from its checkpoint a check-in may be (a checkpoint may set its own), and how
@@ -201,6 +204,7 @@ _ENV = {
     "supervision_response_s": "CHEMPARK_SUPERVISION_RESPONSE_S",
     "photo_max_bytes": "CHEMPARK_PHOTO_MAX_BYTES",
     "photo_url_ttl_s": "CHEMPARK_PHOTO_URL_TTL_S",
+    "filter_read_budget": "CHEMPARK_FILTER_READ_BUDGET",
     "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
     "patrol_checkin_radius_m": "CHEMPARK_PATROL_CHECKIN_RADIUS_M",
     "patrol_dispatch_ahead_s": "CHEMPARK_PATROL_DISPATCH_AHEAD_S",

@@ -124,12 +124,24 @@ def scoped_page(
     model: type[M], index: Any, key: str | None, condition: Any, limit: int, cursor: dict[str, Any] | None
 ) -> tuple[list[M], dict[str, Any] | None]:
     """One page, newest first, of `index`'s items under `key` (one tenant: an index query whose range key is a
-    time), or of a filtered scan of the whole table when `key` is None (a park-wide list). PynamoDB keeps
-    reading until `limit` items passed the filter, so a filtered page is not cut short."""
+    time), or of a filtered scan of the whole table when `key` is None (a park-wide list); bounded like
+    `filtered_page`."""
     if key is not None:
-        results = index.query(
-            key, filter_condition=condition, scan_index_forward=False, limit=limit, last_evaluated_key=cursor
-        )
+        results = index.query(key, filter_condition=condition, scan_index_forward=False, last_evaluated_key=cursor)
     else:
-        results = model.scan(condition, limit=limit, last_evaluated_key=cursor)
-    return list(results), results.last_evaluated_key
+        results = model.scan(condition, last_evaluated_key=cursor)
+    return filtered_page(model, results, limit, filtered=condition is not None)
+
+
+def filtered_page(model: type[M], results: Any, limit: int, filtered: bool) -> tuple[list[M], dict[str, Any] | None]:
+    """At most one DynamoDB request of a query or scan (`results`, not yet iterated): `limit` items, or when a
+    filter applies, the matches among at most `filter_read_budget` items read. A filter that matches little
+    thus answers a short (even empty) page with a cursor to continue, never a read of the whole table in one
+    call (DynamoDB's Limit counts items read, not matches)."""
+    pages = results.page_iter
+    pages.page_size = max(limit, get_settings().filter_read_budget) if filtered else limit
+    raw = next(pages).get("Items", [])
+    if len(raw) > limit:  # more matches than the page holds: continue after the last one returned
+        raw = raw[:limit]
+        return [model.from_raw_data(r) for r in raw], {k: raw[-1][k] for k in pages.key_names}
+    return [model.from_raw_data(r) for r in raw], pages.last_evaluated_key

@@ -9,6 +9,7 @@ from typing import Any
 
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
+from chalicelib.core.store import scoped_page
 from chalicelib.workpermits import domain, store
 from chalicelib.workpermits.service.gas import list_for
 from chalicelib.workpermits.service.records import events, load, public
@@ -23,21 +24,14 @@ def _filter(**equal: str | None) -> Any:
 def list_page(
     who: Identity, enterprise_id: str | None, work_type: str | None, state: str | None, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Newest first within an enterprise; park-wide by state (index) or a filtered scan."""
-    scope, start = who.scope(enterprise_id), decode_cursor(cursor)
-    model = store.PermitModel
+    """Newest first: within an enterprise, park-wide by state (index, latest start first) or a filtered scan."""
+    scope, start, model = who.scope(enterprise_id), decode_cursor(cursor), store.PermitModel
     if scope:
-        cond = _filter(type=work_type, state=state)
-        results = model.by_enterprise.query(
-            scope, filter_condition=cond, limit=limit, last_evaluated_key=start, scan_index_forward=False
-        )
-    elif state:
-        cond = _filter(type=work_type)
-        results = model.by_state.query(state, filter_condition=cond, limit=limit, last_evaluated_key=start)
+        page = scoped_page(model, model.by_enterprise, scope, _filter(type=work_type, state=state), limit, start)
     else:
-        results = model.scan(_filter(type=work_type), limit=limit, last_evaluated_key=start)
-    items = [public(i) for i in results]
-    return items, encode_cursor(results.last_evaluated_key)
+        page = scoped_page(model, model.by_state, state, _filter(type=work_type), limit, start)
+    items, last = page
+    return [public(i) for i in items], encode_cursor(last)
 
 
 def active_page(
