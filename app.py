@@ -26,6 +26,7 @@ from chalicelib.patrol.routes import bp as patrol_routes
 from chalicelib.plans.routes import bp as plan_routes
 from chalicelib.prevention.handlers import bp as prevention_handlers
 from chalicelib.prevention.routes import bp as prevention_routes
+from chalicelib.publicarea.routes import bp as public_area_routes
 from chalicelib.registry.routes import bp as registry_routes
 from chalicelib.resources.handlers import bp as resource_handlers
 from chalicelib.resources.routes import bp as resource_routes
@@ -74,3 +75,4 @@ app.register_blueprint(work_permit_routes)
 app.register_blueprint(work_permit_handlers)
 app.register_blueprint(patrol_routes)
 app.register_blueprint(patrol_handlers)
+app.register_blueprint(public_area_routes)

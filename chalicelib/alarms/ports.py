@@ -19,11 +19,12 @@ class PlansForAlarm(Protocol):
     def __call__(
         self,
         alarm: Mapping[str, Any],
-        sensor: registry.SensorView,
+        sensor: registry.SensorView | None,
         installation: registry.InstallationView | None,
         /,
     ) -> dict[str, Any]:
-        """Applicable plans (`plans`, `plan_basis`) and the nearest emergency `resources` for one alarm."""
+        """Applicable plans (`plans`, `plan_basis`) and the nearest emergency `resources` for one alarm: around
+        its sensor, or for an event alarm (no sensor) around the alarm's `lat`/`lon` when it has them."""
 
 
 class LastValues(Protocol):

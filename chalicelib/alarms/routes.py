@@ -1,4 +1,5 @@
-"""Alarm routes: list, detail with history, ack, shelve, unshelve, reset, comments, context, KPIs."""
+"""Alarm routes: list, detail with history, ack, shelve, unshelve, reset, close (event alarms), comments,
+context, KPIs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from chalicelib.alarms.schemas import (
     AlarmFilter,
     AlarmOut,
     AlarmPage,
+    CloseIn,
     CommentIn,
     EmptyIn,
     KpiQuery,
@@ -31,7 +33,10 @@ COMMENTERS = [*OPERATORS, Role.INSPECTOR]
 
 @route(bp, "/alarms", roles=ALL_ROLES, query=AlarmFilter, response=AlarmPage)
 def list_alarms(call: Call) -> AlarmPage:
-    """报警列表（企业、单元、位号、状态、优先级、时间筛选；最新在前）。"""
+    """报警列表（企业、单元、位号、来源、类别、状态、优先级、时间筛选；最新在前）。
+
+    来源 source=telemetry 为测点读数报警，其余为事件报警（如 access、public_area）；园区自有的事件报警
+    enterprise_id 为 _park，仅园区角色可见。"""
     q: AlarmFilter = call.query
     items, cursor = service.search(call.identity, q)
     return AlarmPage(items=[AlarmOut.model_validate(i) for i in items], next_cursor=cursor)
@@ -85,6 +90,14 @@ def unshelve_alarm(call: Call, alarm_id: str) -> AlarmOut:
 def reset_alarm(call: Call, alarm_id: str) -> AlarmOut:
     """复位闭锁报警（已恢复且已确认的闭锁报警）。"""
     return _act(call, alarm_id, "reset")
+
+
+@route(bp, "/alarms/{alarm_id}/close", "POST", roles=OPERATORS, body=CloseIn, response=AlarmOut)
+def close_alarm(call: Call, alarm_id: str) -> AlarmOut:
+    """关闭事件报警（来源系统无法判断结束的事件，如道闸拒绝通行、一次性行为）：未确认的同时确认，须填写说明。
+
+    读数报警只能随读数恢复正常并确认后关闭（409 ALARM_INVALID_TRANSITION）。"""
+    return _act(call, alarm_id, "close", comment=call.body.comment)
 
 
 @route(bp, "/alarms/{alarm_id}/comments", "POST", roles=COMMENTERS, body=CommentIn, response=AlarmOut, status=201)

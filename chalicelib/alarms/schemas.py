@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from chalicelib.alarms.domain import MAX_SHELVE_S, State, kpis
+from chalicelib.alarms.domain import MAX_SHELVE_S, READINGS, State, kpis
 from chalicelib.core.clock import to_ms
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schemas import Priority, Schema, Strict, Window
@@ -27,8 +27,44 @@ class EventRecord:
     details: dict[str, Any]
 
 
+CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"  # a stable English code: an event alarm's source and kind
+
+
+class EventAlarm(Schema):
+    """An alarm raised by a discrete event, not by a reading (docs/alarms.md, "Event alarms"): at most one is
+    open per (source, key); raising it again while open updates that alarm. `enterprise_id` None: park-owned
+    (park roles see it, no enterprise does)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field(pattern=CODE_PATTERN, description="the raising context: access, public_area, patrol...")
+    kind: str = Field(pattern=CODE_PATTERN, description="stable English code of the condition, e.g. gate_denied")
+    key: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$", description="the condition's identity")
+    enterprise_id: str | None
+    priority: Priority
+    title: str = Field(min_length=1, max_length=200, description="zh-CN one-liner: lists, SMS, notices")
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    installation_id: str | None = None
+    zone_id: str | None = None
+    details: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _event_source(self) -> EventAlarm:
+        if self.source == READINGS:
+            raise ValueError(f"source {READINGS!r} is the reading alarms' own")
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon come together")
+        return self
+
+
 class AlarmFilter(PageQuery, Window):
-    enterprise_id: str | None = None
+    enterprise_id: str | None = Field(default=None, description="企业 id；园区自有报警为 _park")
+    source: str | None = Field(
+        default=None, pattern=CODE_PATTERN, description=f"报警来源：{READINGS}（测点读数）或事件来源，如 access"
+    )
+    kind: str | None = Field(
+        default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$", description="报警类别：读数报警的条件（HH…）或事件类别"
+    )
     installation_id: str | None = None
     tag_id: str | None = None
     state: State | None = None
@@ -59,6 +95,16 @@ class AlarmOut(Schema):
     shelved_by: str = Field(default="", description="搁置人（账号）")
     shelve_reason: str = Field(default="", description="搁置原因")
     shelved_ms: int | None = Field(default=None, description="开始搁置时间（epoch ms）")
+    source: str = Field(default=READINGS, description=f"报警来源：{READINGS} 为测点读数报警，其余为事件报警")
+    kind: str = Field(default="", description="报警类别：读数报警同 condition，事件报警为事件类别")
+    key: str = Field(default="", description="事件报警的条件标识（同一来源同一标识最多一条未关闭报警）")
+    title: str = Field(default="", description="事件报警标题")
+    lat: float | None = None
+    lon: float | None = None
+    zone_id: str | None = None
+    details: dict[str, str] = Field(default_factory=dict, description="事件报警的编码与编号（原因码、道闸编号等）")
+    count: int = Field(default=1, description="未关闭期间触发次数")
+    last_seen_ms: int | None = Field(default=None, description="最近一次触发时间（epoch ms）")
 
 
 class AlarmPage(Schema):
@@ -94,6 +140,12 @@ class CommentIn(Strict):
 
 class EmptyIn(Strict):
     pass
+
+
+class CloseIn(Strict):
+    comment: str = Field(min_length=2, max_length=500, description="关闭说明（审计）")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"comment": "现场核实为误报，已处置完毕"}]})
 
 
 class KpiQuery(Strict, Window):

@@ -14,7 +14,8 @@ OPEN = "open"
 
 
 class TagStateModel(Model):
-    """Written only when a condition or timer changes (never per reading)."""
+    """The state of one alarm point: an instrument tag, or an event condition (`<source>#<key>`, conds empty).
+    Written only when a condition or timer changes (never per reading)."""
 
     Meta = meta("tag-state")
     tag_id = UnicodeAttribute(hash_key=True)
@@ -34,7 +35,7 @@ class TagStateModel(Model):
 
 
 class AlarmModel(Model):
-    """One alarm (tag + condition, from activation to closure); `doc` is the domain Alarm."""
+    """One alarm (alarm point + condition, from activation to closure); `doc` is the domain Alarm."""
 
     Meta = meta("alarms")
     id = UnicodeAttribute(hash_key=True)
@@ -44,7 +45,8 @@ class AlarmModel(Model):
     raised_ms = NumberAttribute()
     state = UnicodeAttribute()
     priority = UnicodeAttribute()
-    condition = UnicodeAttribute()
+    condition = UnicodeAttribute()  # an event alarm's kind
+    source = UnicodeAttribute(null=True)  # "telemetry" or the raising context (absent on alarms stored before)
     open_key = UnicodeAttribute(null=True)  # "open" until closed: a sparse index of open alarms
     doc = UnicodeAttribute()
     version = VersionAttribute()

@@ -181,6 +181,7 @@ _STORE_MODELS: dict[str, tuple[str, ...]] = {
     "prevention": ("RiskUnitModel", "UnitPartModel", "CheckTaskModel", "CheckRecordModel"),
     "workpermits": ("PermitModel", "PermitEventModel", "GasAnalysisModel"),
     "patrol": ("RouteModel", "PlanModel", "TaskModel", "CheckinModel", "AnomalyModel"),
+    "publicarea": ("PublicEventModel",),
 }
 TABLE_MODELS: tuple[str, ...] = tuple(f"chalicelib.{c}.store:{m}" for c, ms in _STORE_MODELS.items() for m in ms)
 

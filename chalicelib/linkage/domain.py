@@ -17,13 +17,18 @@ _ALIASES = {
     **dict(zip(("四级", "三级", "二级", "一级"), LEVELS, strict=True)),
 }
 EVENT_TYPES = ("leak", "fire", "explosion", "poisoning", "alarm")
+# Public-area events (5.1.3, the publicarea context) trigger rules of their kind.
+PUBLIC_EVENT_TYPES = ("intrusion", "crowding", "dangerous_behaviour", "early_fire", "environment_exceedance")
 # The device kind each device action addresses (evacuation_push and screen_highlight address people and the console).
 ACTION_DEVICE = {
     "ptz_track": "ptz_camera",
     "door_lock": "door",
     "exit_open": "evacuation_exit",
     "ventilation": "ventilation",
+    "broadcast": "broadcast",
+    "gate_open": "gate",
 }
+BROADCAST_TEXT = "园区广播：请注意，附近发生异常事件，请服从现场人员指挥，远离事发区域。"
 DEFAULT_RADIUS_M = 500.0
 BUILTIN_LEAK = "leak_default"
 COMPASS = ("北", "东北", "东", "东南", "南", "西南", "西", "西北")
@@ -87,6 +92,10 @@ def command(action: dict[str, Any], event: dict[str, Any]) -> tuple[str, dict[st
         return "exit_open", {"state": "open"}
     if kind == "ventilation":
         return "ventilation", {"mode": action["mode"]}
+    if kind == "broadcast":
+        return "broadcast", {"text": action.get("text") or BROADCAST_TEXT}
+    if kind == "gate_open":  # e.g. for fire engines: the gate nearest the event opens
+        return "gate_open", {"state": "open"}
     raise ValueError(f"not a device action: {kind}")
 
 

@@ -15,8 +15,19 @@ from chalicelib.linkage import domain
 ID = ID_PATTERN
 # A device id is an MQTT topic level: no '/', '+' or '#'.
 DEVICE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
-DeviceKind = Literal["ptz_camera", "door", "evacuation_exit", "ventilation", "broadcast", "board", "other"]
-EventType = Literal["leak", "fire", "explosion", "poisoning", "alarm"]
+DeviceKind = Literal["ptz_camera", "door", "evacuation_exit", "ventilation", "broadcast", "board", "gate", "other"]
+EventType = Literal[
+    "leak",
+    "fire",
+    "explosion",
+    "poisoning",
+    "alarm",
+    "intrusion",
+    "crowding",
+    "dangerous_behaviour",
+    "early_fire",
+    "environment_exceedance",
+]
 Colour = Literal["blue", "yellow", "orange", "red"]
 
 
@@ -115,8 +126,21 @@ class ScreenHighlight(Strict):
     kind: Literal["screen_highlight"]
 
 
+class Broadcast(Strict):
+    kind: Literal["broadcast"]
+    radius_m: float | None = _radius()
+    text: str | None = Field(default=None, min_length=1, max_length=200, description="广播内容，缺省为通用提示")
+
+
+class GateOpen(Strict):
+    kind: Literal["gate_open"]
+    radius_m: float | None = _radius()
+    nearest: int = Field(default=1, ge=1, le=10, description="开启距事件最近的几个卡口道闸（如供消防车进入）")
+
+
 Action = Annotated[
-    PtzTrack | DoorLock | ExitOpen | Ventilation | EvacuationPush | ScreenHighlight, Field(discriminator="kind")
+    PtzTrack | DoorLock | ExitOpen | Ventilation | EvacuationPush | ScreenHighlight | Broadcast | GateOpen,
+    Field(discriminator="kind"),
 ]
 
 

@@ -45,7 +45,11 @@ def _normalise(event: dict[str, Any]) -> dict[str, Any]:
         }
     except (KeyError, TypeError, ValueError) as exc:
         raise LINKAGE_EVENT_INVALID(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
-    if out["type"] not in domain.EVENT_TYPES or out["level"] is None or not out["incident_id"]:
+    if (
+        out["type"] not in domain.EVENT_TYPES + domain.PUBLIC_EVENT_TYPES
+        or out["level"] is None
+        or not out["incident_id"]
+    ):
         raise LINKAGE_EVENT_INVALID(details={"type": out["type"], "level": event.get("level")})
     return out
 
@@ -69,7 +73,8 @@ def trigger(event: dict[str, Any]) -> dict[str, Any]:
             try:
                 if kind in domain.ACTION_DEVICE:
                     radius = domain.radius_of(action, rule)
-                    for dist, device in domain.targets(known, domain.ACTION_DEVICE[kind], ev, radius):
+                    hits = domain.targets(known, domain.ACTION_DEVICE[kind], ev, radius)
+                    for dist, device in hits[: action.get("nearest")]:  # gate_open: the nearest only
                         command = commands.send(ev, device, action, rule["id"], device["id"] in faults)
                         sent.append({**command, "distance_m": round(dist, 1)})
                 elif kind == "evacuation_push" and evacuated is None:  # one evacuation, whichever rule asks first

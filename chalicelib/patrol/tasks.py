@@ -113,7 +113,7 @@ def checkin(task_id: str, checkpoint_id: str, body: CheckinIn, who: Identity) ->
     if write.failed:
         _refused(task, cp["id"], now)
     _complete_if_done(task.id)
-    outcomes = findings.follow(task, route, cp, failed, body.photos, who)
+    outcomes = findings.follow(task, route, cp, body.items, body.photos, who)
     if outcomes:
         doc["findings"] = outcomes
         item.update(actions=[store.CheckinModel.doc.set(orjson.dumps(doc).decode())])

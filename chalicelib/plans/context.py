@@ -17,23 +17,28 @@ RESOURCE_COUNT = 5  # ... the nearest five
 
 
 def alarm_plans(
-    alarm: Mapping[str, Any], sensor: registry.SensorView, installation: registry.InstallationView | None
+    alarm: Mapping[str, Any], sensor: registry.SensorView | None, installation: registry.InstallationView | None
 ) -> dict[str, Any]:
     """Applicable plans (best first, the selected one marked) and the nearest resources for one alarm.
 
     Accident types come from the sensor kind and the suggested level from the alarm priority and the
-    installation grade (see plans.domain). Only the park's and the alarm's own enterprise's plans and
-    resources are shown: whoever may read the alarm may read those, and no other enterprise's.
+    installation grade (see plans.domain); an event alarm (no sensor) points to accident types by its kind and
+    finds resources around its `lat`/`lon` (none without them). Only the park's and the alarm's own
+    enterprise's plans and resources are shown: whoever may read the alarm may read those, and no other
+    enterprise's.
     """
     enterprise_id, installation_id = alarm.get("enterprise_id"), alarm.get("installation_id")
-    types = domain.accident_types_for(sensor.kind)
+    here: tuple[float, float] | None = None
+    if sensor is not None:
+        types, here = domain.accident_types_for(sensor.kind), (sensor.location.lat, sensor.location.lon)
+    else:
+        types = domain.accident_types_for_event(alarm.get("kind"))
+        here = (alarm["lat"], alarm["lon"]) if alarm.get("lat") is not None and alarm.get("lon") is not None else None
     level = domain.level_for_alarm(alarm.get("priority"), installation.grade if installation else None)
     plans = service.applicable_plans(types, enterprise_id, installation_id)
     selected = next((p for p in plans if level in p["levels"]), None)
     owners = [PARK, *([enterprise_id] if enterprise_id else [])]
-    near = resources.nearest_among(
-        sensor.location.lat, sensor.location.lon, RESOURCE_COUNT, None, RESOURCE_RADIUS_M, owners=owners
-    )
+    near = resources.nearest_among(*here, RESOURCE_COUNT, None, RESOURCE_RADIUS_M, owners=owners) if here else []
     return {
         "plan_basis": {"accident_types": types, "suggested_level": level},
         "plans": [

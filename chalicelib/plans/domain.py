@@ -23,6 +23,11 @@ SENSOR_ACCIDENTS: dict[str, tuple[str, ...]] = {
     "level": ("leak",),
     "flow": ("leak",),
 }
+# Accident types an event alarm of each kind points to (public-area video analytics and the like).
+EVENT_ACCIDENTS: dict[str, tuple[str, ...]] = {
+    "early_fire": ("fire", "explosion"),
+    "environment_exceedance": ("leak", "poisoning"),
+}
 # Suggested response level of an alarm by its priority; a grade 1 or 2 major hazard raises it one step.
 PRIORITY_LEVEL = {"urgent": "II", "high": "III", "medium": "IV", "low": "IV"}
 
@@ -105,6 +110,10 @@ def recipients(plan: dict[str, Any], level: str) -> list[dict[str, Any]]:
 
 def accident_types_for(sensor_kind: str | None) -> list[str]:
     return list(SENSOR_ACCIDENTS.get(sensor_kind or "", ("other",)))
+
+
+def accident_types_for_event(kind: str | None) -> list[str]:
+    return list(EVENT_ACCIDENTS.get(kind or "", ("other",)))
 
 
 def level_for_alarm(priority: str | None, grade: int | None) -> str:

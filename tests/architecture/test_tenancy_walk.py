@@ -194,12 +194,25 @@ def world(app: Any) -> dict[str, Any]:
                     "guardian": {"name": "李监护", "phone": "13800000021"},
                 },
             ).json
+            public_event = api.post(  # seen by B's camera: B's event, with B's public-area alarm
+                "/public-events",
+                role="integration",
+                json={
+                    "event_id": f"walk-{park.enterprise_id}",
+                    "kind": "intrusion",
+                    "camera_id": cam["id"],
+                    "location": {"lat": 31.95, "lon": 120.9},
+                    "at": datetime.now(UTC).isoformat(),
+                    "confidence": 0.7,
+                },
+            ).json
             patrol_route, patrol_plan = _patrol(api, park.enterprise_id)
             ids[name] = {
                 "patrol_route_id": patrol_route["id"],
                 "patrol_plan_id": patrol_plan["id"],
                 "patrol_task_id": f"{patrol_plan['id']}.0",
                 "checkpoint_id": f"cp-{park.enterprise_id}",
+                "public_event_id": public_event["id"],
                 "unit_id": unit["id"],
                 "task_id": task["id"],
                 "danger_id": danger["id"],
@@ -310,6 +323,7 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "patrol plans": f"/patrol/plans?enterprise_id={b['enterprise_id']}",
             "patrol task": f"/patrol/tasks/{b['patrol_task_id']}",
             "anomalies": f"/inspection/anomalies?enterprise_id={b['enterprise_id']}",
+            "public events": f"/public-events?enterprise_id={b['enterprise_id']}",
         }.items()
     }
 

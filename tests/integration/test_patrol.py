@@ -12,7 +12,7 @@ import requests
 from chalicelib.core import clock
 from chalicelib.patrol import service as patrol
 from tests.integration.danger_support import enterprise
-from tests.integration.patrol_support import CP2, HOUR, Inspector, route_body, setup
+from tests.integration.patrol_support import CP1, CP2, HOUR, Inspector, plan_body, route_body, setup
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9"
 
@@ -176,6 +176,57 @@ def test_routes_are_tenant_scoped_and_park_routes_belong_to_park_roles(api):
 
 
 def _plan(route_id):
-    from tests.integration.patrol_support import plan_body
-
     return plan_body(route_id, [("u-pa-park", "13666999999")], _start())
+
+
+def test_an_urgent_item_raises_one_alarm_while_failing_and_clears_it_when_it_passes(api):
+    eid, start = enterprise(api), _start()
+    world = setup(api, eid, "u-pa-5", start)
+    route, plan_id, me = world["route"], world["plan"]["id"], Inspector(api, "u-pa-5", eid)
+    flange = [{"item_id": "flange", "result": "fail", "note": "法兰滴漏"}, {"item_id": "ground", "result": "pass"}]
+    frozen = clock.FrozenClock(start - HOUR // 2)
+    outcomes = []
+    with clock.use(frozen):
+        for day, items in enumerate((flange, flange, [{**i, "result": "pass"} for i in flange])):
+            frozen.set(start + day * 24 * HOUR - HOUR // 2)
+            patrol.sweep()
+            frozen.set(start + day * 24 * HOUR + 60_000)
+            r = me.checkin(f"{plan_id}.{day}", "cp1", **_good(route, "cp1", items=items))
+            assert r.status_code == 201, r.json
+            outcomes.append(r.json["findings"])
+    (raised,), (again,), (cleared,) = outcomes
+    assert (raised["kind"], again["kind"], cleared["kind"]) == ("alarm", "alarm", "alarm_cleared")
+    assert raised["alarm_id"] == again["alarm_id"] == cleared["alarm_id"]  # one alarm per route, checkpoint, item
+    alarm = api.get(f"/alarms/{raised['alarm_id']}", role="enterprise_manager", enterprise_id=eid).json["alarm"]
+    assert (alarm["source"], alarm["kind"], alarm["enterprise_id"], alarm["priority"]) == (
+        "patrol",
+        "patrol_item_failed",
+        eid,
+        "high",
+    )
+    assert (alarm["count"], alarm["state"], alarm["details"]["checkpoint_id"]) == (2, "rtn_unack", "cp1")
+    assert (alarm["lat"], alarm["lon"]) == (CP1["lat"], CP1["lon"]) and "法兰滴漏" in alarm["title"]
+    dangers = api.get(f"/hidden-dangers?enterprise_id={eid}", role="park_admin").json["items"]
+    assert dangers == []  # urgent items go to the alarm engine, not the hidden-danger register
+
+
+def test_a_failed_item_on_a_park_place_raises_a_park_owned_alarm(api):
+    eid, start = enterprise(api), _start()
+    r = api.post("/patrol/routes", role="park_admin", json=route_body(None))
+    route = r.json
+    plan = plan_body(route["id"], [("u-pa-6", "13666999998")], start)
+    plan_id = api.post("/patrol/plans", role="park_admin", json=plan).json["id"]
+    me = Inspector(api, "u-pa-6")  # a park inspector
+    frozen = clock.FrozenClock(start - HOUR // 2)
+    with clock.use(frozen):
+        patrol.sweep()
+        assert [t["id"] for t in me.get("/patrol/tasks?mine=true&limit=200").json["items"]] == [f"{plan_id}.0"]
+        frozen.set(start + 60_000)
+        items = [{"item_id": "hose", "result": "fail", "note": "软管老化"}]
+        r = me.checkin(f"{plan_id}.0", "cp2", **_good(route, "cp2", items=items))
+    assert r.status_code == 201, r.json
+    (finding,) = r.json["findings"]
+    alarm = api.get(f"/alarms/{finding['alarm_id']}", role="duty_officer").json["alarm"]
+    assert (alarm["enterprise_id"], alarm["source"]) == ("_park", "patrol")
+    assert api.get(f"/alarms/{finding['alarm_id']}", role="enterprise_manager", enterprise_id=eid).status_code == 404
+    assert Inspector(api, "u-pa-6", eid).get(f"/patrol/tasks/{plan_id}.0").status_code == 404

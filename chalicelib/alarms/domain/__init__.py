@@ -1,13 +1,14 @@
-"""Alarm rules (pure): the ISA-18.2 lifecycle of one alarm (lifecycle), the shelving policy (shelving), out of
-service and suppression by design (holds) and the alarm system's performance KPIs (kpis). Callers use the
-names re-exported here."""
+"""Alarm rules (pure): the ISA-18.2 lifecycle of one alarm (lifecycle), alarms raised by discrete events
+(events), the shelving policy (shelving), out of service and suppression by design (holds) and the alarm
+system's performance KPIs (kpis). Callers use the names re-exported here."""
 
-from chalicelib.alarms.domain import kpis
+from chalicelib.alarms.domain import events, kpis
 from chalicelib.alarms.domain.holds import held_by, return_to_service, suppress, take_out_of_service, unsuppress
 from chalicelib.alarms.domain.lifecycle import (
     ANNUNCIATING,
     CONDITION_LABEL,
     INVALID_TRANSITION,
+    READINGS,
     Alarm,
     Event,
     Outcome,
@@ -38,6 +39,7 @@ __all__ = [
     "INVALID_TRANSITION",
     "MAX_SHELVE_S",
     "PARK_DUTY_ONLY",
+    "READINGS",
     "SHELVE_NOT_PERMITTED",
     "SHELVING_EVENTS",
     "Alarm",
@@ -48,6 +50,7 @@ __all__ = [
     "acknowledge",
     "condition_priority",
     "due_for_attention",
+    "events",
     "held_by",
     "kpis",
     "on_condition",

@@ -49,7 +49,10 @@ class Event(StrEnum):
     UNSUPPRESSED = "unsuppressed"
     OUT_OF_SERVICE = "out_of_service"
     RETURNED_TO_SERVICE = "returned_to_service"
+    REPEATED = "repeated"  # an event alarm raised again while open and active (count, last seen)
 
+
+READINGS = "telemetry"  # the source of reading alarms; event alarms name the context that raised them (events)
 
 # Events that call for people: they go out as SMS (subject to priority and flood rules).
 ANNUNCIATING = frozenset({Event.RAISED, Event.REACTIVATED, Event.ESCALATED, Event.RENOTIFIED})
@@ -113,6 +116,20 @@ class Alarm:
     presented_ms: int | None = None  # when it came back from shelving/out of service/suppression
     version: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    # Event alarms (domain.events): the raising context, the condition's identity and where it happened.
+    source: str = READINGS
+    key: str = ""
+    title: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    zone_id: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
+    count: int = 1  # times raised while open
+    last_seen_ms: int | None = None
+
+    @property
+    def is_event(self) -> bool:
+        return self.source != READINGS
 
     @property
     def state(self) -> State:

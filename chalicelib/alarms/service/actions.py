@@ -34,11 +34,14 @@ def _outcome(alarm: Alarm, who: Identity, action: str, now: int, kw: dict[str, A
         return domain.unshelve(alarm, now)
     if action == "reset":
         return domain.reset(alarm, now)
+    if action == "close":  # event alarms only (domain.events.close)
+        return domain.events.close(alarm, now, who.subject)
     return Outcome(alarm, (Event.COMMENTED,))
 
 
 def act(alarm_id: str, who: Identity, action: str, **kw: Any) -> Alarm:
-    """Apply an operator action (ack, shelve, unshelve, reset, comment), record who did it, dispatch its events."""
+    """Apply an operator action (ack, shelve, unshelve, reset, close, comment), record who did it, dispatch its
+    events."""
     for _ in range(5):
         item, alarm = load(alarm_id, who)
         now = clock.now_ms()

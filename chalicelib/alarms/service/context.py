@@ -1,17 +1,22 @@
-"""Linkage context of an alarm (5.1.1-3): cameras, nearby environment readings, hazard data, plans.
+"""Linkage context of an alarm (5.1.1-3): cameras, nearby environment readings, hazard data, plans; around
+its sensor, or where an event alarm happened.
 
 Plans and resources, and the latest readings, come through `alarms.ports` (wired by chalicelib.bootstrap).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import contextlib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from chalicelib.alarms import ports
+from chalicelib.alarms.domain import Alarm
 from chalicelib.alarms.ports import PORTS
 from chalicelib.alarms.service.reads import load
 from chalicelib.alarms.service.records import public
+from chalicelib.core import errors
 from chalicelib.core.geo import nearest
 from chalicelib.core.identity import Identity
 from chalicelib.registry import service as registry
@@ -21,60 +26,113 @@ ENVIRONMENT_RADIUS_M = 2000
 
 
 def linkage_context(alarm_id: str, who: Identity) -> dict[str, Any]:
-    """Cameras and environment sensors near the alarm's sensor with their readings, the installation's
-    hazards, and (through the plans port) applicable plans and the nearest resources."""
+    """Cameras and environment sensors near the alarm (its sensor, or an event alarm's location) with their
+    readings, the installation's hazards, and (through the plans port) applicable plans and the nearest
+    resources."""
     _, alarm = load(alarm_id, who)
+    if alarm.is_event:
+        return _event_context(alarm, who)
     record = registry.get(registry.SENSOR, alarm.tag_id, who)  # shown whole, as the registry shows it
     sensor = registry.sensor_view(record)
-    here = (sensor.location.lat, sensor.location.lon)
     installation = registry.installation(alarm.installation_id, who) if alarm.installation_id else None
-    near_cams = nearest(registry.cameras(who), *here, _where, limit=5, within_m=CAMERA_RADIUS_M)
-    env = [s for s in registry.sensors(who) if s.environment and s.id != sensor.id]
-    near_env = nearest(env, *here, _where, limit=10, within_m=ENVIRONMENT_RADIUS_M)
-    nearby = [s for _, s in near_env] + [sensor]
-    current = ports.last_values()([s.id for s in nearby], {s.enterprise_id for s in nearby})
+    near = _near(who, (sensor.location.lat, sensor.location.lon), sensor)
     view = public(alarm)
-    plans = (
-        PORTS.plans(view, sensor, installation)
-        if PORTS.plans
-        else {"plans": [], "resources": [], "note": "应急预案与资源模块未提供数据"}
-    )
+    plans = _plans(view, sensor, installation)
     return {
         "alarm": view,
-        "sensor": {**record, "current": current.get(sensor.id)},
-        "cameras": [
-            {
-                "id": c.id,
-                "name": c.name,
-                "ptz": c.ptz,
-                "type_label": c.type_label,
-                "distance_m": round(d, 1),
-                "location": asdict(c.location),
-            }
-            for d, c in near_cams
-        ],
-        "environment": [
-            {
-                "id": s.id,
-                "name": s.name,
-                "kind": s.kind,
-                "unit": s.unit,
-                "distance_m": round(d, 1),
-                "current": current.get(s.id),
-            }
-            for d, s in near_env
-        ],
-        "installation": None
-        if installation is None
-        else {
-            "id": installation.id,
-            "name": installation.name,
-            "grade": installation.grade,
-            "major_hazard": installation.major_hazard,
-            "r_value": installation.r_value,
-            "chemicals": [asdict(c) for c in installation.chemicals],
-        },
+        "sensor": {**record, "current": near.current.get(sensor.id)},
+        **near.shown(),
+        "installation": _installation(installation),
         **plans,
+    }
+
+
+def _event_context(alarm: Alarm, who: Identity) -> dict[str, Any]:
+    """An event alarm has no sensor: what is near where it happened (its location, else its installation's)."""
+    installation = None
+    if alarm.installation_id:
+        with contextlib.suppress(errors.AppError):  # named by the raising context; may since have been removed
+            installation = registry.installation(alarm.installation_id, who)
+    here = (alarm.lat, alarm.lon) if alarm.lat is not None and alarm.lon is not None else None
+    if here is None and installation is not None:
+        here = (installation.location.lat, installation.location.lon)
+    view = public(alarm)
+    near = _near(who, here, None)
+    located = {**view, "lat": here[0], "lon": here[1]} if here else view
+    return {
+        "alarm": view,
+        "location": {"lat": here[0], "lon": here[1]} if here else None,
+        "sensor": None,
+        **near.shown(),
+        "installation": _installation(installation),
+        **_plans(located, None, installation),
+    }
+
+
+@dataclass(frozen=True)
+class _Near:
+    cameras: list[tuple[float, registry.CameraView]]
+    environment: list[tuple[float, registry.SensorView]]
+    current: Mapping[str, Mapping[str, Any]]
+
+    def shown(self) -> dict[str, Any]:
+        return {
+            "cameras": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "ptz": c.ptz,
+                    "type_label": c.type_label,
+                    "distance_m": round(d, 1),
+                    "location": asdict(c.location),
+                }
+                for d, c in self.cameras
+            ],
+            "environment": [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "kind": s.kind,
+                    "unit": s.unit,
+                    "distance_m": round(d, 1),
+                    "current": self.current.get(s.id),
+                }
+                for d, s in self.environment
+            ],
+        }
+
+
+def _near(who: Identity, here: tuple[float, float] | None, sensor: registry.SensorView | None) -> _Near:
+    """Cameras within CAMERA_RADIUS_M and environment sensors within ENVIRONMENT_RADIUS_M, with the latest
+    readings of those sensors (and of the alarm's own sensor)."""
+    if here is None:
+        return _Near([], [], {})
+    cams = nearest(registry.cameras(who), *here, _where, limit=5, within_m=CAMERA_RADIUS_M)
+    env = [s for s in registry.sensors(who) if s.environment and (sensor is None or s.id != sensor.id)]
+    near_env = nearest(env, *here, _where, limit=10, within_m=ENVIRONMENT_RADIUS_M)
+    nearby = [s for _, s in near_env] + ([sensor] if sensor is not None else [])
+    current = ports.last_values()([s.id for s in nearby], {s.enterprise_id for s in nearby}) if nearby else {}
+    return _Near(cams, near_env, current)
+
+
+def _plans(
+    view: dict[str, Any], sensor: registry.SensorView | None, installation: registry.InstallationView | None
+) -> dict[str, Any]:
+    if PORTS.plans is None:
+        return {"plans": [], "resources": [], "note": "应急预案与资源模块未提供数据"}
+    return PORTS.plans(view, sensor, installation)
+
+
+def _installation(installation: registry.InstallationView | None) -> dict[str, Any] | None:
+    if installation is None:
+        return None
+    return {
+        "id": installation.id,
+        "name": installation.name,
+        "grade": installation.grade,
+        "major_hazard": installation.major_hazard,
+        "r_value": installation.r_value,
+        "chemicals": [asdict(c) for c in installation.chemicals],
     }
 
 

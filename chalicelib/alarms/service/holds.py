@@ -76,7 +76,8 @@ def reconcile(open_now: Iterable[Alarm]) -> list[EventRecord]:
     """Hold or release the open alarms whose sensor or installation changed state; the events to dispatch."""
     by_tag: dict[str, list[Alarm]] = defaultdict(list)
     for alarm in open_now:
-        by_tag[alarm.tag_id].append(alarm)
+        if not alarm.is_event:  # an event alarm has no sensor to go out of service (docs/alarms.md)
+            by_tag[alarm.tag_id].append(alarm)
     if not by_tag:
         return []
     sensors = registry.sensor_profiles(sorted(by_tag))

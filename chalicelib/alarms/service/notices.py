@@ -14,7 +14,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.notify import service as notify
 
 
-def _local(ms: int) -> str:
+def local_time(ms: int) -> str:
     """Park local time for people (UTC+park_utc_offset_h), as `MM-DD HH:MM`."""
     return clock.iso(ms + get_settings().park_utc_offset_h * 3_600_000)[5:16].replace("T", " ")
 
@@ -22,12 +22,13 @@ def _local(ms: int) -> str:
 def text(event: EventRecord) -> str:
     a = event.alarm
     where = " ".join(p for p in (a.get("enterprise_name"), a.get("installation_name"), a.get("tag_name")) if p)
-    what = f"{where}({a['tag_id']}){a['condition_label']}（{Priority(a['priority']).label}优先级）"
+    what = a["title"] if a.get("title") else f"{where}({a['tag_id']}){a['condition_label']}"  # an event alarm's title
+    what += f"（{Priority(a['priority']).label}优先级）"
     if event.type == "shelved":  # from the event's details: a re-dispatch sees the alarm as it is now
         verb = "延长搁置至" if event.details.get("extended") else "搁置至"
         until = event.details.get("until") or a.get("shelved_until")
         return (
-            f"【报警搁置通知】{what}已由{event.by}{verb}{_local(int(until)) if until else '（未知）'}，"
+            f"【报警搁置通知】{what}已由{event.by}{verb}{local_time(int(until)) if until else '（未知）'}，"
             f"原因：{event.details.get('reason') or a.get('shelve_reason', '')}。"
         )
     still = "，报警仍处于激活状态，请关注" if a["state"] in ("unack", "ack") else ""

@@ -15,10 +15,10 @@ from typing import Any
 import orjson
 
 from chalicelib.alarms import store
-from chalicelib.alarms.domain import ANNUNCIATING
+from chalicelib.alarms.domain import ANNUNCIATING, READINGS
 from chalicelib.alarms.ports import PORTS
 from chalicelib.alarms.schemas import EventRecord
-from chalicelib.alarms.service.notices import tell_duty
+from chalicelib.alarms.service.notices import local_time, tell_duty
 from chalicelib.alarms.service.reads import get_alarm
 from chalicelib.alarms.service.records import public
 from chalicelib.core import aws, catalog, clock
@@ -37,6 +37,12 @@ def _attr(value: Any) -> dict[str, str]:
 
 def sms_text(event: EventRecord) -> str:
     a = event.alarm
+    if a.get("source", READINGS) != READINGS:  # an event alarm: its title says what happened, and where
+        where = " ".join(p for p in (a.get("enterprise_name"), a.get("installation_name")) if p)
+        return (
+            f"【园区{EVENT_LABEL.get(event.type, '报警')}】{a['title']}{f'（{where}）' if where else ''}，"
+            f"优先级{Priority(a['priority']).label}，{local_time(event.ts)}。请及时确认处置。"
+        )
     where = " ".join(p for p in (a.get("enterprise_name"), a.get("installation_name"), a.get("tag_name")) if p)
     value = f"{a['value']:.4g}{a.get('unit', '')}"
     limit = f"（限值{a['limit']:.4g}{a.get('unit', '')}）" if a.get("limit") is not None else ""
@@ -122,6 +128,7 @@ def _publish_once(event: EventRecord, topic: str) -> None:
                 "installation_id": _attr(a.get("installation_id")),
                 "priority": _attr(a["priority"]),
                 "condition": _attr(a["condition"]),
+                "source": _attr(a.get("source", READINGS)),
             },
         )
     except Exception:

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from chalicelib.alarms import store
-from chalicelib.alarms.domain import Alarm, State
+from chalicelib.alarms.domain import READINGS, Alarm, State
 from chalicelib.alarms.schemas import AlarmFilter
 from chalicelib.alarms.service.records import public, to_alarm
 from chalicelib.core import errors
 from chalicelib.core.clock import to_ms
-from chalicelib.core.identity import Identity
+from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import get_or_404
 from chalicelib.registry import service as registry
@@ -44,9 +44,12 @@ def history(alarm_id: str) -> list[dict[str, Any]]:
 
 
 def open_alarms(installation_id: str | None = None) -> list[Alarm]:
+    """Every open alarm, or an installation's: its enterprise's, never a park-owned event alarm naming it (risk
+    shows an installation's alarms to its enterprise)."""
     if installation_id is not None:
         items = store.AlarmModel.by_installation.query(
-            installation_id, filter_condition=store.AlarmModel.open_key == store.OPEN
+            installation_id,
+            filter_condition=(store.AlarmModel.open_key == store.OPEN) & (store.AlarmModel.enterprise_id != PARK),
         )
     else:
         items = store.AlarmModel.by_open.query(store.OPEN)
@@ -70,6 +73,15 @@ def _and(*conditions: Any) -> Any:
     return out
 
 
+def _source(source: str | None) -> Condition | None:
+    """Reading alarms stored before sources were recorded have none: they are the readings' too."""
+    if source is None:
+        return None
+    if source == READINGS:
+        return store.AlarmModel.source.does_not_exist() | (store.AlarmModel.source == READINGS)
+    return store.AlarmModel.source == source
+
+
 def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first, on the most selective index the filters allow; other filters apply server-side."""
     scope = who.scope(q.enterprise_id)
@@ -78,6 +90,8 @@ def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | N
     filters: list[Condition | None] = [
         store.AlarmModel.state == q.state.value if q.state else None,
         store.AlarmModel.priority == q.priority.value if q.priority else None,
+        store.AlarmModel.condition == q.kind if q.kind else None,
+        _source(q.source),
     ]
     if q.open is not None:
         filters.append(
@@ -92,6 +106,7 @@ def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | N
         results = store.AlarmModel.by_tag.query(q.tag_id, in_range, _and(*filters), scan_index_forward=False, **page)
     elif q.installation_id:
         registry.load(registry.INSTALLATION, q.installation_id, who)  # 404 outside the caller's scope
+        filters.append(store.AlarmModel.enterprise_id == scope if scope else None)  # never a park-owned alarm
         results = store.AlarmModel.by_installation.query(
             q.installation_id, in_range, _and(*filters), scan_index_forward=False, **page
         )

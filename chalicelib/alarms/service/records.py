@@ -99,6 +99,7 @@ def alarm_item(a: Alarm, item: store.AlarmModel | None) -> store.AlarmModel:
         a.priority.value,
         a.condition,
     )
+    item.source = a.source
     item.open_key = None if a.closed else store.OPEN
     item.doc = orjson.dumps(data).decode()
     return item
@@ -111,5 +112,6 @@ def public(a: Alarm) -> dict[str, Any]:
         **data,
         **{k: v for k, v in a.extra.items() if k != "annunciated_ms"},  # kept for the KPI counters only
         "state": a.state.value,
-        "condition_label": domain.CONDITION_LABEL.get(a.condition, a.condition),
+        "kind": a.condition,
+        "condition_label": a.title if a.is_event else domain.CONDITION_LABEL.get(a.condition, a.condition),
     }

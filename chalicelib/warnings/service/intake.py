@@ -43,6 +43,11 @@ def from_alarm(message: dict[str, Any]) -> str | None:
             if exc.error is not errors.NOT_FOUND:
                 raise
     label = alarm.get("condition_label", alarm["condition"])
+    title, description = f"{alarm.get('tag_name') or alarm['tag_id']}{label}", f"{label}：当前值 {alarm['value']:.4g}"
+    if alarm.get("source", "telemetry") != "telemetry":  # an event alarm (gate, camera...): its title says what
+        title, description = alarm["title"], f"{alarm['title']}（{alarm.get('source')}/{alarm['condition']}）"
+    else:
+        description += alarm.get("unit", "")
     create(
         {
             "id": candidate,
@@ -53,8 +58,8 @@ def from_alarm(message: dict[str, Any]) -> str | None:
             "installation_id": alarm.get("installation_id"),
             "tag_id": alarm["tag_id"],
             "priority": priority.value,
-            "title": f"{alarm.get('tag_name') or alarm['tag_id']}{label}",
-            "description": f"{label}：当前值 {alarm['value']:.4g}{alarm.get('unit', '')}",
+            "title": title,
+            "description": description,
             "enterprise_name": alarm.get("enterprise_name", ""),
             "installation_name": alarm.get("installation_name", ""),
         },

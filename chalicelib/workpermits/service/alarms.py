@@ -55,7 +55,8 @@ def _suspend(permit: dict[str, Any], alarm: dict[str, Any], seq: int, distance_m
 
 def on_alarm_events(events: Sequence[alarms.EventRecord]) -> None:
     """Suspend the active permits each new gas alarm concerns (and tell their guardians)."""
-    fresh = [e for e in events if e.type in NEW_ALARM]
+    # Only reading alarms come from a detector; event alarms (gates, cameras, patrol) have none.
+    fresh = [e for e in events if e.type in NEW_ALARM and e.alarm.get("source", alarms.READINGS) == alarms.READINGS]
     if not fresh:
         return
     live: list[dict[str, Any]] | None = None
