@@ -125,10 +125,8 @@ class Settings(BaseModel):
     filter_read_budget: int = Field(default=1000, ge=10, le=10_000)
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
-    # Patrol (5.3.2-1): how far from its checkpoint a check-in may be (a checkpoint may set its own), and how
-    # long before its window a patrol task reaches the inspectors' app.
-    patrol_checkin_radius_m: float = Field(default=50.0, gt=0, le=5000)
-    patrol_dispatch_ahead_s: int = Field(default=3600, ge=0, le=7 * 86400)
+    patrol_checkin_radius_m: float = Field(default=50.0, gt=0, le=5000)  # check-in distance limit (5.3.2-1)
+    patrol_dispatch_ahead_s: int = Field(default=3600, ge=0, le=7 * 86400)  # a patrol task reaches the app early
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
