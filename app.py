@@ -4,6 +4,7 @@ No logic lives here."""
 from chalice import Chalice
 
 from chalicelib import bootstrap
+from chalicelib.access.routes import bp as access_routes
 from chalicelib.alarms.handlers import bp as alarm_handlers
 from chalicelib.alarms.routes import bp as alarm_routes
 from chalicelib.audit.handlers import bp as audit_handlers
@@ -75,4 +76,5 @@ app.register_blueprint(work_permit_routes)
 app.register_blueprint(work_permit_handlers)
 app.register_blueprint(patrol_routes)
 app.register_blueprint(patrol_handlers)
+app.register_blueprint(access_routes)
 app.register_blueprint(public_area_routes)

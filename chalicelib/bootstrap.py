@@ -17,13 +17,17 @@ use (core.aws), never here. No other module fills a port.
 | duty.ports open_warnings / unacked    | warnings.service.open_ids, alarms.unacked_ids |
 | incidents.ports last_values           | telemetry.snapshots.last_values               |
 | linkage.ports nearest_resources       | resources.service.nearest                     |
-| linkage.ports locator                 | linkage.people.ReportedPositions              |
+| linkage.ports locator                 | linkage.people.Combined(ReportedPositions,    |
+|                                       | access.service.PresenceLocator)               |
+| access.ports gate_commands            | linkage.service.device_command                |
 | dangers.ports exchange                | dangers.exchange.RecordedExchange (outbox)    |
 | dangers.ports subscribers             | risk.service.recompute_enterprise             |
 """
 
 from __future__ import annotations
 
+from chalicelib.access import ports as access_ports
+from chalicelib.access import service as access
 from chalicelib.alarms import ports as alarm_ports
 from chalicelib.alarms import service as alarms
 from chalicelib.audit import service as audit
@@ -35,6 +39,7 @@ from chalicelib.duty import service as duty
 from chalicelib.incidents import ports as incident_ports
 from chalicelib.linkage import people
 from chalicelib.linkage import ports as linkage_ports
+from chalicelib.linkage import service as linkage
 from chalicelib.notify import channels
 from chalicelib.plans import context as plan_context
 from chalicelib.resources import service as resources
@@ -56,5 +61,8 @@ def wire() -> None:
     )
     duty_ports.wire(open_warnings=warnings.open_ids, unacked_alarms=alarms.unacked_ids)
     incident_ports.wire(last_values=snapshots.last_values)
-    linkage_ports.wire(nearest_resources=resources.nearest, locator=people.ReportedPositions())
+    # Evacuation targets self-reported positions first (precise), then people the gates put inside a zone.
+    locator = people.Combined(people.ReportedPositions(), access.PresenceLocator())
+    linkage_ports.wire(nearest_resources=resources.nearest, locator=locator)
+    access_ports.wire(gate_commands=linkage.device_command)
     danger_ports.wire(exchange=danger_exchange.RecordedExchange(), subscribers=[risk.recompute_enterprise])

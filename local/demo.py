@@ -554,6 +554,46 @@ def incident_scenario(env: Env, t: Timeline, leak: dict[str, Any], wid: str) -> 
     print("             " + "\n             ".join(report["report"].splitlines()[:8]), flush=True)
 
 
+def gate_scenario(env: Env, t: Timeline) -> None:
+    """Closed park (5.3.1): a black-listed tanker is denied at the park's hazmat gate, the barrier is told, and
+    the duty officer gets an alarm at the gate's location (docs/closed-park.md)."""
+    park = env.call("GET", "/park")["location"]
+    gate = env.call(
+        "POST",
+        "/gates",
+        body={
+            "name": "园区东危化品卡口",
+            "kind": "hazmat",
+            "location": {"lat": park["lat"] + 0.002, "lon": park["lon"] + 0.004},
+            "devices": [{"id": f"gate-east-barrier-{int(time.time())}", "kind": "barrier"}],
+        },
+    )
+    plate = f"苏E{int(time.time()) % 100000:05d}"
+    env.call(
+        "POST", "/access/lists", body={"list": "black", "kind": "vehicle", "value": plate, "reason": "多次违规停放"}
+    )
+    event = {
+        "event_id": f"demo-{int(time.time() * 1000)}",
+        "gate_id": gate["id"],
+        "direction": "in",
+        "at": datetime.now(UTC).isoformat(),
+        "method": "plate",
+        "plate": plate,
+    }
+    result = env.call("POST", "/access/events", role="duty_officer", body={"events": [event]})["results"][0]
+    if result["decision"] != "alarm" or result["reasons"] != ["BLACK_LISTED"]:
+        raise StepFailed(f"black-listed vehicle not stopped: {result}")
+    t.ok(f"封闭化管理：黑名单车辆 {plate} 在{gate['name']}被拦截（{result['decision']}，{result['reasons'][0]}）")
+    ref = f"gate:{gate['id']}:{event['event_id']}"
+    commands = env.call("GET", f"/linkage/commands?incident_id={ref}")["items"]
+    if [c["command"] for c in commands] != ["gate_deny"]:
+        raise StepFailed(f"no gate_deny command for {ref}: {commands}")
+    t.ok(f"道闸指令 gate_deny 已下发：{commands[0]['topic']}")
+    alarms = env.call("GET", "/alarms?source=access&kind=gate_blacklisted&limit=200")["items"]
+    alarm = next(a for a in alarms if a["details"].get("plate") == plate)  # StopIteration fails the demo
+    t.ok(f"卡口报警：{alarm['title']}（{alarm['priority']}，位置 {alarm['lat']:.4f},{alarm['lon']:.4f}）")
+
+
 def main() -> int:
     print("chempark-safety demo: 液氯储罐区氯气泄漏", flush=True)
     t = Timeline()
@@ -572,6 +612,7 @@ def main() -> int:
         from local.demo_patrol import patrol_scenario  # it imports this module's helpers
 
         patrol_scenario(env, t, leak)
+        gate_scenario(env, t)
     except (StepFailed, StopIteration, KeyError, requests.RequestException) as exc:
         t.fail(f"{type(exc).__name__}: {exc}")
     finally:

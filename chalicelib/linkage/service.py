@@ -27,6 +27,7 @@ NEAREST_RESOURCES = 10
 # The SQS and schedule handlers and the routes reach these through this module.
 handle_acks = commands.handle_acks
 sweep_timeouts = commands.sweep_timeouts
+device_command = commands.device_command  # the closed-park context's gate commands (access.ports)
 
 
 def _normalise(event: dict[str, Any]) -> dict[str, Any]:

@@ -78,6 +78,7 @@ def test_the_kernel_imports_no_context_even_inside_a_function():
 
 def test_every_port_is_wired_by_bootstrap(app):
     """After `import app` (which runs bootstrap.wire()), no port is left empty."""
+    from chalicelib.access.ports import PORTS as access
     from chalicelib.alarms.ports import PORTS as alarms
     from chalicelib.core import auditing
     from chalicelib.dangers.ports import PORTS as dangers
@@ -92,8 +93,9 @@ def test_every_port_is_wired_by_bootstrap(app):
     assert incidents.last_values is not None and linkage.nearest_resources is not None
     assert linkage.locator is not None
     assert dangers.exchange is not None and dangers.subscribers
+    assert access.gate_commands is not None
     port_modules = sorted(p.relative_to(ROOT / "chalicelib").parts[0] for p in (ROOT / "chalicelib").glob("*/ports.py"))
-    assert port_modules == ["alarms", "dangers", "duty", "incidents", "linkage"], (
+    assert port_modules == ["access", "alarms", "dangers", "duty", "incidents", "linkage"], (
         "a new ports.py must be wired (and tested) here"
     )
 

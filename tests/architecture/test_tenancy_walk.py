@@ -194,6 +194,29 @@ def world(app: Any) -> dict[str, Any]:
                     "guardian": {"name": "李监护", "phone": "13800000021"},
                 },
             ).json
+            gate = api.post(
+                "/gates",
+                role="park_admin",
+                json={
+                    "name": "企业卡口",
+                    "kind": "general",
+                    "enterprise_id": park.enterprise_id,
+                    "zone_id": zone["id"],
+                    "location": {"lat": 31.95, "lon": 120.9},
+                },
+            ).json
+            appointment = api.post(  # pending: it holds still
+                "/appointments",
+                role="park_admin",
+                json={
+                    "kind": "person",
+                    "enterprise_id": park.enterprise_id,
+                    "visitor": {"name": "访客", "id_number": f"3201021990010{name}1234", "phone": "13900001111"},
+                    "purpose": "洽谈",
+                    "valid_from": datetime.now(UTC).isoformat(),
+                    "valid_to": (datetime.now(UTC) + timedelta(hours=8)).isoformat(),
+                },
+            ).json
             public_event = api.post(  # seen by B's camera: B's event, with B's public-area alarm
                 "/public-events",
                 role="integration",
@@ -212,6 +235,8 @@ def world(app: Any) -> dict[str, Any]:
                 "patrol_plan_id": patrol_plan["id"],
                 "patrol_task_id": f"{patrol_plan['id']}.0",
                 "checkpoint_id": f"cp-{park.enterprise_id}",
+                "gate_id": gate["id"],
+                "appointment_id": appointment["id"],
                 "public_event_id": public_event["id"],
                 "unit_id": unit["id"],
                 "task_id": task["id"],
@@ -323,6 +348,8 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "patrol plans": f"/patrol/plans?enterprise_id={b['enterprise_id']}",
             "patrol task": f"/patrol/tasks/{b['patrol_task_id']}",
             "anomalies": f"/inspection/anomalies?enterprise_id={b['enterprise_id']}",
+            "gate": f"/gates/{b['gate_id']}",
+            "appointment": f"/appointments/{b['appointment_id']}",
             "public events": f"/public-events?enterprise_id={b['enterprise_id']}",
         }.items()
     }

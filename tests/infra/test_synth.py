@@ -113,6 +113,19 @@ def test_quarantine_expires_by_ttl(resources: dict[str, Any]) -> None:
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
 
 
+def test_access_records_are_kept_at_least_400_days(resources: dict[str, Any]) -> None:
+    """Access records (5.3.1, ≥ 1 year): TTL on the model's attribute, set to the event time plus a retention
+    every Lambda gets as at least 400 days; no delete permission (append-only)."""
+    tables = {
+        t["Properties"]["TableName"]: t["Properties"] for t in of_type(resources, "AWS::DynamoDB::Table").values()
+    }
+    events = tables[f"{PREFIX}-access-events"]
+    assert events["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
+    assert all("TimeToLiveSpecification" not in tables[f"{PREFIX}-access-{t}"] for t in ("appointments", "presence"))
+    for fid, fn in functions(resources).items():
+        assert int(fn["Properties"]["Environment"]["Variables"]["CHEMPARK_ACCESS_RETENTION_DAYS"]) >= 400, fid
+
+
 def test_topics_use_a_customer_managed_key(resources: dict[str, Any]) -> None:
     keys = of_type(resources, "AWS::KMS::Key")
     topics = of_type(resources, "AWS::SNS::Topic")

@@ -1,0 +1,45 @@
+"""Closed-park use cases (封闭化管理, 5.3.1), the only module other contexts and bootstrap import: gates and zone
+levels, appointments, black/white lists, gate events, presence with its evacuation locator, access records."""
+
+from chalicelib.access.service.appointments import approve, cancel, reject
+from chalicelib.access.service.appointments import create as create_appointment
+from chalicelib.access.service.appointments import list_page as appointment_page
+from chalicelib.access.service.appointments import load as load_appointment
+from chalicelib.access.service.appointments import public as appointment_view
+from chalicelib.access.service.events import intake
+from chalicelib.access.service.gates import create as create_gate
+from chalicelib.access.service.gates import list_page as gate_page
+from chalicelib.access.service.gates import load as load_gate
+from chalicelib.access.service.gates import public as gate_view
+from chalicelib.access.service.gates import remove as remove_gate
+from chalicelib.access.service.gates import replace as replace_gate
+from chalicelib.access.service.gates import set_zone_level, zone_list
+from chalicelib.access.service.lists import list_page as list_entries
+from chalicelib.access.service.lists import put as put_list_entry
+from chalicelib.access.service.lists import remove as remove_list_entry
+from chalicelib.access.service.presence import PresenceLocator, now_inside, records
+
+__all__ = [
+    "PresenceLocator",
+    "appointment_page",
+    "appointment_view",
+    "approve",
+    "cancel",
+    "create_appointment",
+    "create_gate",
+    "gate_page",
+    "gate_view",
+    "intake",
+    "list_entries",
+    "load_appointment",
+    "load_gate",
+    "now_inside",
+    "put_list_entry",
+    "records",
+    "reject",
+    "remove_gate",
+    "remove_list_entry",
+    "replace_gate",
+    "set_zone_level",
+    "zone_list",
+]

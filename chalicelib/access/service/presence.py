@@ -1,0 +1,158 @@
+"""Who is inside now (人员分布, 5.3.1) from the allowed gate events, the evacuation locator built on it, and the
+access records (出入记录, kept ≥ 1 year) searchable by person, plate and time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from chalicelib.access import store
+from chalicelib.access.domain import person_key, pseudonym, vehicle_key
+from chalicelib.access.domain import presence as rules
+from chalicelib.access.domain.gate import Credential
+from chalicelib.access.service.common import masked_record, owner_out
+from chalicelib.core import clock, errors
+from chalicelib.core.geo import distance_m
+from chalicelib.core.identity import PARK, SYSTEM, Identity
+from chalicelib.core.observability import logger
+from chalicelib.core.pagination import decode_cursor, encode_cursor
+from chalicelib.core.settings import get_settings
+from chalicelib.core.store import conditional, filtered_page
+from chalicelib.emergency.service import point_in_ring
+from chalicelib.registry import service as registry
+
+FAR_FUTURE_MS = 2**53
+
+
+def apply(
+    subject: str, kind: str, cred: Credential | None, direction: str, gate_zone: str | None, at: int, gate_id: str
+) -> bool:
+    """Move the subject's state for an allowed event unless a later event already moved it."""
+    place = rules.move(direction, gate_zone)
+    model = store.PresenceModel
+    owner = cred.enterprise_id if cred and cred.enterprise_id else None
+    if owner is None:
+        try:
+            owner = model.get(subject, consistent_read=True).enterprise_id  # leaving: keep whose they were
+        except model.DoesNotExist:
+            owner = PARK
+    doc = {"name": cred.name if cred else "", "phone": cred.phone if cred else "", "gate_id": gate_id}
+    item = model(
+        subject,
+        subject_kind=kind,
+        enterprise_id=owner,
+        inside_key=store.INSIDE if place.inside else None,
+        zone_id=place.zone_id,
+        last_ms=at,
+        doc=orjson.dumps(doc).decode(),
+    )
+    with conditional() as write:
+        item.save(condition=model.subject_key.does_not_exist() | (model.last_ms <= at))
+    return not write.failed
+
+
+def _inside(scope: str | None) -> list[dict[str, Any]]:
+    model = store.PresenceModel
+    cond = (model.enterprise_id == scope) if scope else None
+    return [i.data() for i in model.by_inside.query(store.INSIDE, filter_condition=cond)]
+
+
+def now_inside(who: Identity, zone_id: str | None, enterprise_id: str | None) -> dict[str, Any]:
+    """People and vehicles inside the park (or one zone) now; an enterprise sees only its own."""
+    now = clock.now_ms()
+    scope = who.scope(enterprise_id)
+    counted = rules.counts(_inside(scope), zone_id, now, get_settings().presence_max_age_s * 1000)
+    return {**counted, "zone_id": zone_id, "as_of": clock.iso(now)}
+
+
+def _zones(zone_ids: set[str]) -> dict[str, dict[str, Any]]:
+    found = {}
+    for zone_id in sorted(zone_ids):
+        try:
+            found[zone_id] = registry.get(registry.ZONE, zone_id, SYSTEM)
+        except errors.AppError:
+            logger.warning("presence in a zone the registry no longer has", extra={"zone_id": zone_id})
+    return found
+
+
+class PresenceLocator:
+    """People inside a zone (gate events) as the evacuation locator sees them: at their zone's centre, inside
+    the evacuation area when that centre is in the ring or the zone's circle meets the isolation circle. People
+    only inside the perimeter have no position and are left to the other sources (self-reported positions)."""
+
+    def people_in(
+        self,
+        zone_ring: list[list[float]],
+        isolation_center: Sequence[float] | dict[str, float] | None,
+        isolation_radius_m: float,
+    ) -> list[dict[str, Any]]:
+        now, max_age = clock.now_ms(), get_settings().presence_max_age_s * 1000
+        rows = [
+            r for r in _inside(None) if r["subject_kind"] == "person" and r["zone_id"] and r["last_ms"] >= now - max_age
+        ]
+        zones = _zones({r["zone_id"] for r in rows})
+        rows = [r for r in rows if r["zone_id"] in zones]  # a zone deleted since has no centre to place them at
+        centre = None
+        if isolation_center is not None:
+            c = isolation_center
+            centre = (float(c["lat"]), float(c["lon"])) if isinstance(c, dict) else (float(c[0]), float(c[1]))
+        found = []
+        for row in rows:
+            zone = zones[row["zone_id"]]
+            lat, lon = float(zone["center"]["lat"]), float(zone["center"]["lon"])
+            dist = distance_m(centre[0], centre[1], lat, lon) if centre else None
+            reasons = []
+            if dist is not None and isolation_radius_m > 0 and dist <= isolation_radius_m + float(zone["radius_m"]):
+                reasons.append("isolation")
+            if zone_ring and point_in_ring(lat, lon, zone_ring):
+                reasons.append("zone")
+            if reasons and row.get("phone"):
+                found.append(
+                    {
+                        "person_id": pseudonym(row["subject_key"]),
+                        "name": row.get("name") or "访客",
+                        "phone": row["phone"],
+                        "enterprise_id": owner_out(row["enterprise_id"]),
+                        "lat": lat,
+                        "lon": lon,
+                        "source": "access",
+                        "ts": row["last_ms"],
+                        "zone_id": row["zone_id"],
+                        "distance_m": None if dist is None else round(dist, 1),
+                        "reasons": reasons,
+                    }
+                )
+        return sorted(found, key=lambda p: p["person_id"])
+
+
+def records(
+    who: Identity,
+    person: str | None,
+    plate: str | None,
+    enterprise_id: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Gate events newest first: of a person or a plate, of an enterprise, or park-wide, within [from, to]."""
+    model, scope = store.AccessEventModel, who.scope(enterprise_id)
+    window = model.at_ms.between(clock.to_ms(start) if start else 0, clock.to_ms(end) if end else FAR_FUTURE_MS)
+    last = decode_cursor(cursor)
+    filtered = False
+    if person or plate:
+        key = person_key(person) if person else vehicle_key(str(plate))
+        cond = (model.enterprise_id == scope) if scope else None
+        filtered = cond is not None
+        results: Any = model.by_subject.query(
+            key, window, filter_condition=cond, scan_index_forward=False, last_evaluated_key=last
+        )
+    elif scope:
+        results = model.by_enterprise.query(scope, window, scan_index_forward=False, last_evaluated_key=last)
+    else:
+        filtered, results = True, model.scan(window, last_evaluated_key=last)
+    items, last_key = filtered_page(model, results, limit, filtered=filtered)
+    return [masked_record(i.data(), who) for i in items], encode_cursor(last_key)
