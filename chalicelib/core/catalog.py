@@ -156,8 +156,7 @@ class DeviceTopics:
 DEVICE_TOPICS = DeviceTopics()
 
 
-# PynamoDB models per context (in chalicelib.<context>.store), imported only by the provisioners and the infra
-# tests; TABLE_MODELS names them as "module:Class".
+# PynamoDB models per context (chalicelib.<context>.store), imported only by the provisioners and infra tests.
 _STORE_MODELS: dict[str, tuple[str, ...]] = {
     "audit": ("AuditRecordModel", "PendingEntryModel"),
     "registry": (
