@@ -24,6 +24,8 @@ from chalicelib.linkage.routes import bp as linkage_routes
 from chalicelib.notify.routes import bp as notify_routes
 from chalicelib.onduty.handlers import bp as onduty_handlers
 from chalicelib.onduty.routes import bp as onduty_routes
+from chalicelib.patrol.handlers import bp as patrol_handlers
+from chalicelib.patrol.routes import bp as patrol_routes
 from chalicelib.plans.routes import bp as plan_routes
 from chalicelib.prevention.handlers import bp as prevention_handlers
 from chalicelib.prevention.routes import bp as prevention_routes
@@ -78,5 +80,7 @@ app.register_blueprint(work_permit_routes)
 app.register_blueprint(work_permit_handlers)
 app.register_blueprint(onduty_routes)
 app.register_blueprint(onduty_handlers)
+app.register_blueprint(patrol_routes)
+app.register_blueprint(patrol_handlers)
 app.register_blueprint(access_routes)
 app.register_blueprint(public_area_routes)

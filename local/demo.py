@@ -690,6 +690,9 @@ def main() -> int:
         hidden_danger_scenario(env, t, leak)
         profile_scenario(env, t, leak)
         onduty_scenario(env, t)
+        from local.demo_patrol import patrol_scenario  # it imports this module's helpers
+
+        patrol_scenario(env, t, leak)
         gate_scenario(env, t)
     except (StepFailed, StopIteration, KeyError, requests.RequestException) as exc:
         t.fail(f"{type(exc).__name__}: {exc}")

@@ -185,6 +185,7 @@ _STORE_MODELS: dict[str, tuple[str, ...]] = {
     "prevention": ("RiskUnitModel", "UnitPartModel", "CheckTaskModel", "CheckRecordModel"),
     "workpermits": ("PermitModel", "PermitEventModel", "GasAnalysisModel"),
     "onduty": ("PostModel", "RosterModel", "CheckInModel", "VacancyAlarmModel"),
+    "patrol": ("RouteModel", "PlanModel", "TaskModel", "CheckinModel", "AnomalyModel"),
     "access": (*_ACCESS_MODELS, "PresenceModel"),
     "publicarea": ("PublicEventModel",),
 }

@@ -126,6 +126,8 @@ class Settings(BaseModel):
     report_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)
     onduty_grace_s: int = Field(default=900, ge=0, le=4 * 3600)  # a key post vacant this long raises an alarm
     onduty_position_fresh_s: int = Field(default=600, ge=30, le=3600)  # a position fix counts this long as presence
+    patrol_checkin_radius_m: float = Field(default=50.0, gt=0, le=5000)  # check-in distance limit (5.3.2-1)
+    patrol_dispatch_ahead_s: int = Field(default=3600, ge=0, le=7 * 86400)  # a patrol task reaches the app early
     access_retention_days: int = Field(default=400, ge=366, le=3650)  # access records' TTL: ≥ 1 year (5.3.1)
     presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)  # no gate event for this: not inside
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
@@ -154,7 +156,8 @@ class Settings(BaseModel):
 _PLAIN = (  # noqa: SIM905 (a list literal would take a line per name)
     "unit_ack_s standdown_remind_s command_timeout_s supply_expiry_warn_days supervision_response_s photo_max_bytes "
     "photo_url_ttl_s filter_read_budget permit_alarm_radius_m risk_snapshot_days risk_missed_check_days "
-    "report_url_ttl_s access_retention_days presence_max_age_s onduty_grace_s onduty_position_fresh_s"
+    "report_url_ttl_s access_retention_days presence_max_age_s onduty_grace_s onduty_position_fresh_s "
+    "patrol_checkin_radius_m patrol_dispatch_ahead_s"
 ).split()
 _ENV = {
     "stage": "CHEMPARK_STAGE",

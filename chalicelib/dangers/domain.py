@@ -38,7 +38,8 @@ class Level(StrEnum):
 
 
 class Source(StrEnum):
-    """dangerSrc 1-10 of the interface, in its order."""
+    """dangerSrc 1-10 of the interface, in its order, then `patrol`: a danger found by an electronic patrol
+    (5.3.2-1), reported to the regulator as 日常排查 (dangerSrc 1) and told apart on the platform."""
 
     ROUTINE = "routine"  # 日常排查
     COMPREHENSIVE = "comprehensive"  # 综合性排查
@@ -50,6 +51,7 @@ class Source(StrEnum):
     EXPERT = "expert"  # 外聘专家诊断式排查
     MEASURE_FAILURE = "measure_failure"  # 管控措施失效
     OTHER = "other"  # 其他
+    PATROL = "patrol"  # 电子巡查发现（报送为日常排查）
 
 
 class Category(StrEnum):
@@ -78,7 +80,7 @@ class State(StrEnum):
 
 
 STATE_LABEL = {"registered": "已登记", "rectifying": "整改中", "awaiting_acceptance": "待验收", "accepted": "已销号"}
-SOURCE_CODE = {s.value: i for i, s in enumerate(Source, start=1)}
+SOURCE_CODE = {**{s.value: i for i, s in enumerate(list(Source)[:10], start=1)}, Source.PATROL.value: 1}
 CATEGORY_CODE = {c.value: i for i, c in enumerate(Category, start=1)}
 STATE_CODE = {"registered": 0, "rectifying": 0, "awaiting_acceptance": 1, "accepted": 9}
 # 治理方案 parts a major danger's plan must carry beyond measures, responsible and deadline (16号令).

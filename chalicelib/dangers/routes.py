@@ -9,6 +9,7 @@ from chalice import Blueprint
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
 from chalicelib.core.pagination import Page
+from chalicelib.core.photos import PhotoIn, PhotoOut
 from chalicelib.dangers import schemas as s
 from chalicelib.dangers import service
 
@@ -38,12 +39,12 @@ def list_dangers(call: Call) -> Page[s.DangerOut]:
     return Page[s.DangerOut](items=[s.DangerOut.model_validate(i) for i in items], next_cursor=cursor)
 
 
-@route(bp, "/hidden-dangers/photos", "POST", roles=REPORTERS, body=s.PhotoIn, response=s.PhotoOut, status=201)
+@route(bp, "/hidden-dangers/photos", "POST", roles=REPORTERS, body=PhotoIn, response=PhotoOut, status=201)
 def presign_photo(call: Call) -> Any:
     """申请照片上传表单（S3 预签名 POST，限 JPEG/PNG 与大小）。"""
     form = service.presign_photo(call.body.enterprise_id, call.identity, call.body.content_type, call.body.size_bytes)
     call.target = form["key"]
-    return json_response(s.PhotoOut.model_validate(form), 201, call.request_id)
+    return json_response(PhotoOut.model_validate(form), 201, call.request_id)
 
 
 @route(bp, "/hidden-dangers/{danger_id}", roles=ALL_ROLES, response=s.DangerDetail)

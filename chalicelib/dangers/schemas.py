@@ -7,12 +7,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
+from chalicelib.core import photos
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schemas import PHONE_PATTERN, Location, Schema, Strict
 from chalicelib.dangers.domain import Category, Handling, Level, Source, State
 
-PHOTO_KEY = r"^hidden-dangers/[A-Za-z0-9_.:-]{1,64}/[0-9A-Z]{26}\.(jpg|png)$"
+PHOTO_KEY = photos.key_pattern(*photos.FINDINGS)
 PhotoKey = Annotated[str, Field(pattern=PHOTO_KEY)]
 PHOTOS: Any = Field(default_factory=list, max_length=9, description="照片对象键（经 POST /hidden-dangers/photos 上传）")
 
@@ -28,7 +29,7 @@ class DangerIn(Strict):
     enterprise_id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=2, max_length=120, description="隐患名称 dangerName")
     level: Level = Field(default=Level.GENERAL, description="一般/重大；勾选 121号 任一情形即为重大")
-    source: Source = Field(description="隐患来源 dangerSrc（十类）")
+    source: Source = Field(description="隐患来源 dangerSrc（十类）；patrol：电子巡查发现（报送为日常排查）")
     category: Category = Field(description="隐患类别 hazardDangerType：安全/工艺/电气/仪表/消防/总图/设备/其他")
     description: str = Field(min_length=1, max_length=2000, description="隐患描述 dangerDesc")
     location: Location | None = None
@@ -113,26 +114,6 @@ class DecisionIn(Strict):
     comment: str = Field(min_length=1, max_length=1000, description="验收意见 checkAcceptComment")
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"comment": "现场核查，探测器报警联动正常"}]})
-
-
-class PhotoIn(Strict):
-    enterprise_id: str = Field(pattern=ID_PATTERN)
-    content_type: Literal["image/jpeg", "image/png"]
-    size_bytes: int = Field(ge=1, description="文件大小（字节），不超过 photo_max_bytes")
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"enterprise_id": "ent_demo", "content_type": "image/jpeg", "size_bytes": 800000}]
-        }
-    )
-
-
-class PhotoOut(Schema):
-    key: str = Field(description="登记或提交整改时填入 photos 的对象键")
-    url: str = Field(description="表单 POST 地址（multipart/form-data，fields 在前，file 在后）")
-    fields: dict[str, str]
-    max_bytes: int
-    expires_in_s: int
 
 
 class DangerFilter(PageQuery):

@@ -10,11 +10,11 @@ from typing import Any
 
 import orjson
 
-from chalicelib.core import clock, errors, ids
+from chalicelib.core import clock, errors, ids, photos
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import scoped_page
-from chalicelib.dangers import domain, exchange, photos, steps, store, supervision
+from chalicelib.dangers import domain, exchange, steps, store, supervision
 from chalicelib.dangers import sweep as sweeping
 from chalicelib.dangers.schemas import CriteriaIn, DangerIn, PlanIn, RespondIn
 from chalicelib.dangers.steps import load
@@ -29,7 +29,7 @@ def presign_photo(enterprise_id: str, who: Identity, content_type: str, size_byt
     """An upload form for a photo of this enterprise's danger (the caller must be able to write for it)."""
     who.ensure_can_write(enterprise_id)
     registry.enterprise(enterprise_id, who)
-    return photos.presign(enterprise_id, content_type, size_bytes)
+    return photos.presign(photos.DANGERS, enterprise_id, content_type, size_bytes)
 
 
 def respond(order_id: str, body: RespondIn, who: Identity) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def register(body: DangerIn, who: Identity) -> dict[str, Any]:
     problems += prevention.check_links(body.enterprise_id, body.risk_unit_id, body.check_record_id)
     if problems:
         raise errors.invalid(problems)
-    photos.check(body.photos, body.enterprise_id)
+    photos.check(body.photos, body.enterprise_id, photos.FINDINGS)
     doc = body.model_dump(mode="json", exclude={"enterprise_id", "level", "deadline"})
     doc.update(proposed_level=body.level, level_reasons=reasons, registrant=who.subject, registrant_name=who.name)
     item = store.DangerModel(
@@ -112,7 +112,7 @@ def mark_major(danger_id: str, body: CriteriaIn, who: Identity) -> dict[str, Any
 
 def submit(danger_id: str, summary: str, photo_keys: list[str], who: Identity) -> dict[str, Any]:
     current = load(danger_id, who)
-    photos.check(photo_keys, current.enterprise_id)
+    photos.check(photo_keys, current.enterprise_id, photos.FINDINGS)
     submission = {"summary": summary, "photos": photo_keys, "by": who.subject, "at_ms": clock.now_ms()}
     item = _step(danger_id, "submit", who, submission=submission)
     steps.commit(item, store.event(item.id, int(item.updated_ms), who.subject, "submitted"))

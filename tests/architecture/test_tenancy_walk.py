@@ -18,6 +18,7 @@ import pytest
 import app as _app  # noqa: F401  (registers every route before the walk is parametrised)
 from chalicelib.core.http import ROUTES, RouteSpec
 from chalicelib.core.identity import Role
+from chalicelib.patrol.schemas import AnomalyIn, PlanIn, RouteIn
 from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
 from tests.support import batch, make_park, message, now, wait_for
@@ -239,12 +240,17 @@ def world(app: Any) -> dict[str, Any]:
                     "confidence": 0.7,
                 },
             ).json
+            patrol_route, patrol_plan = _patrol(api, park.enterprise_id)
             ids[name] = {
                 "notice_id": notice["id"],
                 "post_id": post["id"],
                 "check_in_id": check_in["id"],
                 "day": check_in["date"],
                 "shift_id": check_in["shift_id"],
+                "patrol_route_id": patrol_route["id"],
+                "patrol_plan_id": patrol_plan["id"],
+                "patrol_task_id": f"{patrol_plan['id']}.0",
+                "checkpoint_id": f"cp-{park.enterprise_id}",
                 "gate_id": gate["id"],
                 "appointment_id": appointment["id"],
                 "public_event_id": public_event["id"],
@@ -297,6 +303,25 @@ def _onduty(api: Any, enterprise_id: str, installation_id: str) -> tuple[dict[st
     return post, r.json
 
 
+def _patrol(api: Any, enterprise_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A patrol route, a plan whose first task is open now (dispatched by the sweep), and an anomaly."""
+    from chalicelib.patrol import service as patrol
+
+    body = RouteIn.model_json_schema()["examples"][0] | {"enterprise_id": enterprise_id}
+    body["checkpoints"] = [body["checkpoints"][0] | {"id": f"cp-{enterprise_id}"}]  # its own, found if leaked
+    route = api.post("/patrol/routes", role="park_admin", json=body).json
+    plan = PlanIn.model_json_schema()["examples"][0] | {
+        "route_id": route["id"],
+        "starts_at": (datetime.now(UTC) - timedelta(minutes=10)).isoformat(),
+        "window_min": 600,
+    }
+    plan = api.post("/patrol/plans", role="park_admin", json=plan).json
+    patrol.sweep()
+    anomaly = AnomalyIn.model_json_schema()["examples"][0] | {"enterprise_id": enterprise_id, "priority": "low"}
+    api.post("/inspection/anomalies", role="integration", json=anomaly | {"anomaly_id": f"{enterprise_id}-uav"})
+    return route, plan
+
+
 def _query(spec: RouteSpec, b: dict[str, str]) -> str:
     """Fill required query parameters (and name B wherever the route filters by enterprise)."""
     if spec.query is None:
@@ -322,6 +347,7 @@ def _body(spec: RouteSpec, owner: dict[str, str]) -> Any:
         .replace(b"ent_demo", owner["enterprise_id"].encode())
         .replace(b"ins_demo", owner["installation_id"].encode())
         .replace(b"pst_demo", owner["post_id"].encode())
+        .replace(b"pr_demo", owner["patrol_route_id"].encode())
     )
     spec.body.model_validate(body)  # an example that does not validate would hide the scope check behind a 422
     return body
@@ -364,6 +390,10 @@ def _snapshot(api: Any, b: dict[str, str]) -> dict[str, Any]:
             "post": f"/onduty/posts/{b['post_id']}",
             "roster": f"/onduty/posts/{b['post_id']}/roster",
             "check-ins": f"/onduty/check-ins?enterprise_id={b['enterprise_id']}",
+            "patrol route": f"/patrol/routes/{b['patrol_route_id']}",
+            "patrol plans": f"/patrol/plans?enterprise_id={b['enterprise_id']}",
+            "patrol task": f"/patrol/tasks/{b['patrol_task_id']}",
+            "anomalies": f"/inspection/anomalies?enterprise_id={b['enterprise_id']}",
             "gate": f"/gates/{b['gate_id']}",
             "appointment": f"/appointments/{b['appointment_id']}",
             "public events": f"/public-events?enterprise_id={b['enterprise_id']}",

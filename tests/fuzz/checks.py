@@ -8,6 +8,20 @@ from typing import Any
 
 import schemathesis
 
+# CPython 3.11.7 keeps the AST constructor's recursion depth per interpreter, not per thread (gh-106905): two
+# schemathesis workers parsing at once (hypothesis parses lambda sources to describe filtered strategies) fail
+# with "SystemError: AST constructor recursion depth mismatch", a runtime error of the fuzzer, not an answer of
+# the API. One parse at a time in this process.
+_parse, _parse_lock = ast.parse, threading.Lock()
+
+
+def _one_parse_at_a_time(*args: Any, **kwargs: Any) -> Any:
+    with _parse_lock:
+        return _parse(*args, **kwargs)
+
+
+ast.parse = _one_parse_at_a_time
+
 SHAPE = {"code", "message", "details", "request_id"}
 
 # CPython 3.11.7 builds AST objects with interpreter-wide recursion bookkeeping that concurrent `ast.parse` calls
