@@ -24,22 +24,6 @@ ast.parse = _one_parse_at_a_time
 
 SHAPE = {"code", "message", "details", "request_id"}
 
-# CPython 3.11.7 builds AST objects with interpreter-wide recursion bookkeeping that concurrent `ast.parse` calls
-# corrupt (python/cpython#106905): with `--workers 2`, hypothesis describing its filter lambdas in both threads
-# now and then raises "SystemError: AST constructor recursion depth mismatch", failing the run as a schemathesis
-# runtime error that has nothing to do with the API. This process (the schemathesis CLI loads this module as
-# its hooks) parses one source at a time.
-_AST_LOCK = threading.Lock()
-_parse = ast.parse
-
-
-def _parse_one_at_a_time(*args: Any, **kwargs: Any) -> Any:
-    with _AST_LOCK:
-        return _parse(*args, **kwargs)
-
-
-ast.parse = _parse_one_at_a_time  # type: ignore[assignment]
-
 
 @schemathesis.check
 def error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
