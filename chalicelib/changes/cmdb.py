@@ -30,7 +30,7 @@ def _dumps(value: Any) -> str:
 
 def _history(ci_id: str, kind: str, ts: int, actor: str, change_id: str | None = None, **doc: Any) -> Any:
     return store.CIHistoryModel(
-        ci_id, store.event_key(ts), type=kind, ts=ts, actor=actor, change_id=change_id, doc=_dumps(doc)
+        ci_id, ids.event_key(ts), type=kind, ts=ts, actor=actor, change_id=change_id, doc=_dumps(doc)
     )
 
 

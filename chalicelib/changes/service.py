@@ -37,7 +37,7 @@ def event(change_id: str, action: str, actor: str = "system", key: str | None = 
     """Append one timeline entry. A fixed `key` makes the entry idempotent (a retried task writes it once)."""
     now = clock.now_ms()
     entry = store.ChangeEventModel(
-        change_id, key or store.event_key(now), ts=now, action=action, actor=actor, doc=orjson.dumps(details).decode()
+        change_id, key or ids.event_key(now), ts=now, action=action, actor=actor, doc=orjson.dumps(details).decode()
     )
     if key is None:
         entry.save(condition=store.ChangeEventModel.key.does_not_exist())

@@ -8,13 +8,7 @@ import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
-from chalicelib.core import ids
 from chalicelib.core.store import gsi, meta
-
-
-def event_key(ts: int) -> str:
-    """Range key of history and timeline entries: time-ordered, unique even within one millisecond."""
-    return f"{ts:013d}#{ids.ulid(ts)}"
 
 
 class CIModel(Model):

@@ -22,6 +22,11 @@ def is_id(value: object) -> TypeGuard[str]:
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 
 
+def event_key(ts: int) -> str:
+    """Range key of history and timeline entries: time-ordered, unique even within one millisecond."""
+    return f"{ts:013d}#{ulid(ts)}"
+
+
 def ulid(ms: int | None = None) -> str:
     """26-character ULID: 48-bit millisecond time then 80 random bits."""
     value = ((ms if ms is not None else clock.now_ms()) << 80) | int.from_bytes(os.urandom(10), "big")

@@ -60,8 +60,9 @@ class DangerEventModel(Model):
 
 
 def event(danger_id: str, ts: int, actor: str, action: str, **details: Any) -> DangerEventModel:
-    key = f"{ts:013d}#{ids.ulid(ts)}"  # time-ordered, unique within one millisecond
-    return DangerEventModel(danger_id, key, ts=ts, actor=actor, action=action, doc=orjson.dumps(details).decode())
+    return DangerEventModel(
+        danger_id, ids.event_key(ts), ts=ts, actor=actor, action=action, doc=orjson.dumps(details).decode()
+    )
 
 
 class OrderModel(Model):

@@ -57,9 +57,9 @@ class ResourceHistoryModel(Model):
 
 
 def history_entry(resource_id: str, ts: int, actor: str, action: str, **details: Any) -> ResourceHistoryModel:
-    # Time-ordered and unique within one millisecond, so the history reads in order.
-    key = f"{ts:013d}#{ids.ulid(ts)}"
-    return ResourceHistoryModel(resource_id, key, ts=ts, actor=actor, action=action, doc=orjson.dumps(details).decode())
+    return ResourceHistoryModel(
+        resource_id, ids.event_key(ts), ts=ts, actor=actor, action=action, doc=orjson.dumps(details).decode()
+    )
 
 
 class ReminderModel(Model):
