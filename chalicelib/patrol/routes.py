@@ -23,8 +23,9 @@ REPORTERS = [R.INTEGRATION, R.PARK_ADMIN]
 
 
 def _created(call: Call, data: dict[str, Any], out: Any) -> Any:
+    """Name the new item in the audit record; the route's `status=201` is applied by core.http."""
     call.target = data["id"]
-    return json_response(out.model_validate(data), 201, call.request_id)
+    return out.model_validate(data)
 
 
 @route(bp, "/patrol/routes", "POST", roles=PLANNERS, body=s.RouteIn, response=s.RouteOut, status=201)
@@ -95,7 +96,7 @@ def presign_photo(call: Call, patrol_task_id: str, checkpoint_id: str) -> Any:
     body: s.PhotoIn = call.body
     form = service.presign_photo(patrol_task_id, checkpoint_id, body.content_type, body.size_bytes, call.identity)
     call.target = form["key"]
-    return json_response(PhotoOut.model_validate(form), 201, call.request_id)
+    return PhotoOut.model_validate(form)
 
 
 @route(
@@ -110,7 +111,7 @@ def checkin(call: Call, patrol_task_id: str, checkpoint_id: str) -> Any:
     """巡检打卡：校验时间窗口（409）、与巡检点的距离和扫描编码（422）；不合格项登记隐患或报警。"""
     data = service.checkin(patrol_task_id, checkpoint_id, call.body, call.identity)
     call.target = f"{patrol_task_id}/{checkpoint_id}"
-    return json_response(data, 201, call.request_id)
+    return data
 
 
 @route(bp, "/inspection/anomalies", "POST", roles=REPORTERS, body=s.AnomalyIn, response=s.AnomalyOut, status=201)

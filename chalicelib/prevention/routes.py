@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.core.http import Call, json_response, route
+from chalicelib.core.http import Call, route
 from chalicelib.core.identity import ALL_ROLES, Role
 from chalicelib.core.pagination import Page
 from chalicelib.prevention import schemas as s
@@ -19,8 +19,9 @@ CHECKERS = [Role.PARK_ADMIN, Role.ENTERPRISE_MANAGER, Role.INSPECTOR]
 
 
 def _created(call: Call, data: dict[str, Any], model: Any = None) -> Any:
+    """Name the new item in the audit record; the route's `status=201` is applied by core.http."""
     call.target = data["id"]
-    return json_response(model.model_validate(data) if model else data, 201, call.request_id)
+    return model.model_validate(data) if model else data
 
 
 @route(bp, "/risk-units", "POST", roles=WRITERS, body=s.UnitIn, response=s.UnitOut, status=201)
