@@ -25,6 +25,8 @@ use (core.aws), never here. No other module fills a port.
 | dangers.ports subscribers             | risk.service.recompute_enterprise             |
 | risk.ports active_work                | workpermits.service.active_work               |
 | risk.ports vacancies                  | onduty.service.vacancies (vacant key posts)   |
+| alarms.ports subscribers (cont.)      | live.service.on_alarm_events (consoles)       |
+| live.ports risk_view                  | risk.service.installation_view (as SYSTEM)    |
 | onemap.ports layers                   | each owner's map_features (registry, access,  |
 |                                       | risk, telemetry, resources, alarms)           |
 | onemap.ports incident_zones           | incidents.service.map_zones                   |
@@ -32,12 +34,15 @@ use (core.aws), never here. No other module fills a port.
 
 from __future__ import annotations
 
+import functools
+
 from chalicelib.access import ports as access_ports
 from chalicelib.access import service as access
 from chalicelib.alarms import ports as alarm_ports
 from chalicelib.alarms import service as alarms
 from chalicelib.audit import service as audit
 from chalicelib.core import auditing
+from chalicelib.core.identity import SYSTEM
 from chalicelib.dangers import exchange as danger_exchange
 from chalicelib.dangers import ports as danger_ports
 from chalicelib.duty import ports as duty_ports
@@ -47,6 +52,8 @@ from chalicelib.incidents import service as incidents
 from chalicelib.linkage import people
 from chalicelib.linkage import ports as linkage_ports
 from chalicelib.linkage import service as linkage
+from chalicelib.live import ports as live_ports
+from chalicelib.live import service as live
 from chalicelib.notify import channels
 from chalicelib.onduty import ports as onduty_ports
 from chalicelib.onduty import service as onduty
@@ -69,7 +76,8 @@ def wire() -> None:
     alarm_ports.wire(
         plans=plan_context.alarm_plans,
         last_values=snapshots.last_values,
-        subscribers=[risk.on_alarm_events, workpermits.on_alarm_events],  # gas alarms suspend nearby work
+        # gas alarms suspend nearby work; live (after risk) tells the consoles of the events and new colours
+        subscribers=[risk.on_alarm_events, workpermits.on_alarm_events, live.on_alarm_events],
         on_duty=duty.on_duty_officers,
     )
     duty_ports.wire(open_warnings=warnings.open_ids, unacked_alarms=alarms.unacked_ids)
@@ -81,6 +89,7 @@ def wire() -> None:
     onduty_ports.wire(last_seen=people.last_seen)  # presence from the people-positions feed
     danger_ports.wire(exchange=danger_exchange.RecordedExchange(), subscribers=[risk.recompute_enterprise])
     risk_ports.wire(active_work=workpermits.active_work, vacancies=onduty.vacancies)
+    live_ports.wire(risk_view=functools.partial(risk.installation_view, who=SYSTEM))  # the live channel's colours
     # The map (一张图): each layer drawn by the context that owns its data.
     map_ports.wire(
         layers={

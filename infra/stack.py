@@ -9,7 +9,7 @@ from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
 from chalicelib.core.settings import get_settings
-from infra import alarms, api, auth, devices, gateway, iam, nag, rules, secrets, storage, workflows
+from infra import alarms, api, auth, devices, gateway, iam, live, nag, rules, secrets, storage, workflows
 from infra.introspect import app_shape
 from infra.refs import Refs, known_machines
 
@@ -31,6 +31,8 @@ class ChemParkStack(Stack):
         roles = iam.build(self, data, shape, list(machines.values()))
         deployed = api.deployed_settings(self.node, users.mode)
         env = api.runtime_env(data, machines, deployed, secrets.build(self))
+        if users.pool is not None and users.client is not None:  # the live channel's identity pool (ADR 0006)
+            env.update(live.build(self, users.pool, users.client, deployed.park_id))
         chalice = api.build(self, data, roles, shape, env)
         gateway.apply(chalice, *gateway.throttling(self.node))
         extra_functions = {}
