@@ -238,12 +238,10 @@ def state_machine_arn(logical: str) -> str:
     return _lookup(next(m for m in STATE_MACHINES if m.logical == logical).env)
 
 
-def push_app_env(platform: str) -> str:
-    return _env("PUSH", platform, "ARN")
-
-
 def push_app_arn(platform: str) -> str:
-    return _lookup(push_app_env(platform))
+    """From the notifications topic's ARN (same partition, region, account): no variable in every function."""
+    base = topic_arn("notifications").rsplit(":", 1)[0]
+    return f"{base}:app/{PUSH_APPS[platform]}/{resource_name(f'push-{platform}')}"
 
 
 def topic(logical: str) -> Topic:

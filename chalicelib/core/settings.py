@@ -23,7 +23,7 @@ MISCONFIGURED = errors.define(
     "A setting or resource environment variable is missing or invalid in this deployment.",
 )
 # Catalogue resources (core.catalog) are passed as CHEMPARK_<KIND>_<LOGICAL>_<ATTR>, e.g. CHEMPARK_QUEUE_TELEMETRY_URL.
-RESOURCE_KINDS = ("QUEUE", "TOPIC", "BUCKET", "SM", "KEY", "PUSH")
+RESOURCE_KINDS = ("QUEUE", "TOPIC", "BUCKET", "SM", "KEY")
 # Change-approval step limits (6.2.4-2). Approval, test and implementation end the change when they run out
 # (expired, expired, rollback); review and rollback only remind every period, because a change that is live
 # or half-undone must not be abandoned by a timer.

@@ -53,13 +53,12 @@ class SnsMobilePush:
     """SNS mobile push for APNs (`APNS`) and FCM (`GCM`, HTTP v1)."""
 
     def register(self, platform: str, token: str) -> str:
-        try:
-            application = catalog.push_app_arn(platform)
-        except errors.AppError as exc:  # no platform application in this deployment
-            raise PushUnavailable(f"no SNS platform application for {platform}") from exc
         sns = aws.client("sns")
         try:
+            application = catalog.push_app_arn(platform)
             return str(sns.create_platform_endpoint(PlatformApplicationArn=application, Token=token)["EndpointArn"])
+        except (errors.AppError, sns.exceptions.NotFoundException) as exc:  # no application in this deployment
+            raise PushUnavailable(f"no SNS platform application for {platform}") from exc
         except sns.exceptions.InvalidParameterException as exc:
             found = _EXISTING.search(str(exc))
             if found is None:  # a token the platform's format refuses

@@ -1,5 +1,5 @@
-"""What moto recorded, for tests and the simulator: SMS that SNS sent, mobile pushes, iot-data publishes (and a relay of them),
-and moto's own ASL parser."""
+"""What moto recorded, for tests and the simulator: SMS that SNS sent, mobile pushes, iot-data publishes (and a
+relay of them), and moto's own ASL parser."""
 
 from __future__ import annotations
 

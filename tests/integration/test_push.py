@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.core import aws, clock
+from chalicelib.core import aws, catalog, clock
 from chalicelib.core.settings import reset
 from chalicelib.notify import mobile
 from chalicelib.notify import service as notify
@@ -221,3 +221,10 @@ def test_a_dispatched_patrol_task_is_pushed_to_its_team_once(api: Any) -> None:
         note["notification"]["body"].startswith("【巡检任务】液氯罐区日常巡检")
         and task_id in note["notification"]["body"]
     )
+
+
+def test_the_runtime_derives_the_application_arns_the_stack_provisioned(stack: Any) -> None:
+    provisioned = {
+        a["PlatformApplicationArn"] for a in aws.client("sns").list_platform_applications()["PlatformApplications"]
+    }
+    assert {catalog.push_app_arn(p) for p in catalog.PUSH_APPS} <= provisioned
