@@ -53,7 +53,9 @@ class LiveChannel:
             person.get("enterprise_id"),
             {"incident_id": incident_id, "person_id": person["person_id"]},
         )
-        return {"ok": not counts["failed"], "devices": counts["devices"], "sent": counts["sent"]}
+        # ok only when a phone of theirs has it: a person with no device yet is tried again by the next run.
+        reached = counts["sent"] + counts["already"]
+        return {"ok": reached > 0, "devices": counts["devices"], "sent": counts["sent"]}
 
 
 class DrillChannel:

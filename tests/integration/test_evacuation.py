@@ -102,6 +102,7 @@ def test_evacuation_texts_and_pushes_the_people_inside_and_counts_acks(api: Any,
     assert view.status_code == 200, view.json
     assert (view.json["notified"], view.json["acknowledged"]) == (2, 2)
     listed = {x["person_id"]: x for x in view.json["people"]}
+    assert listed[p["plume"]["person_id"]]["channels"]["app"] == {"ok": True, "devices": 1, "sent": 1}
     assert "****" in listed[p["plume"]["person_id"]]["phone"] and listed[p["plume"]["person_id"]]["reasons"] == [
         "AEGL-2"
     ]
