@@ -9,6 +9,8 @@ use (core.aws), never here. No other module fills a port.
 | ------------------------------------- | --------------------------------------------- |
 | core.auditing sink (core.http, tasks)  | audit.service.append (durable pending entry)  |
 | notify.channels SMS                   | notify.channels.SnsSms                        |
+| notify.channels push                  | notify.mobile.ByPlatform(SnsMobilePush,       |
+|                                       | VendorPush: settings.push_vendor)             |
 | alarms.ports plans                    | plans.context.alarm_plans (plans, resources)  |
 | alarms.ports last_values              | telemetry.snapshots.last_values               |
 | alarms.ports subscribers              | risk.service.on_alarm_events,                 |
@@ -41,7 +43,7 @@ from chalicelib.access import service as access
 from chalicelib.alarms import ports as alarm_ports
 from chalicelib.alarms import service as alarms
 from chalicelib.audit import service as audit
-from chalicelib.core import auditing
+from chalicelib.core import auditing, lazy
 from chalicelib.core.identity import SYSTEM
 from chalicelib.dangers import exchange as danger_exchange
 from chalicelib.dangers import ports as danger_ports
@@ -54,7 +56,7 @@ from chalicelib.linkage import ports as linkage_ports
 from chalicelib.linkage import service as linkage
 from chalicelib.live import ports as live_ports
 from chalicelib.live import service as live
-from chalicelib.notify import channels
+from chalicelib.notify import channels, mobile
 from chalicelib.onduty import ports as onduty_ports
 from chalicelib.onduty import service as onduty
 from chalicelib.onemap import ports as map_ports
@@ -70,36 +72,51 @@ from chalicelib.workpermits import service as workpermits
 
 
 def wire() -> None:
-    """Fill every port (idempotent: a second call wires the same adapters again)."""
-    auditing.use_sink(audit.append)
+    """Fill every port (idempotent: a second call wires the same adapters again).
+
+    Adapters from a context's `service` are `lazy.deferred`: reading `risk.on_alarm_events` here would load
+    the risk context at every cold start, so it is read on the first alarm event instead."""
+    auditing.use_sink(lazy.deferred(lambda: audit.append))
     channels.use_sms(channels.SnsSms())
+    # APNs and FCM through SNS mobile push; Huawei and JPush tokens through the domestic vendor's slot.
+    channels.use_push(mobile.ByPlatform(sns=mobile.SnsMobilePush(), vendor=mobile.VendorPush()))
     alarm_ports.wire(
         plans=plan_context.alarm_plans,
         last_values=snapshots.last_values,
-        # gas alarms suspend nearby work; live (after risk) tells the consoles of the events and new colours
-        subscribers=[risk.on_alarm_events, workpermits.on_alarm_events, live.on_alarm_events],
-        on_duty=duty.on_duty_officers,
+        subscribers=[
+            lazy.deferred(lambda: risk.on_alarm_events),
+            lazy.deferred(lambda: workpermits.on_alarm_events),  # gas alarms suspend nearby work
+            lazy.deferred(lambda: live.on_alarm_events),  # after risk: the consoles hear events and new colours
+        ],
+        on_duty=lazy.deferred(lambda: duty.on_duty_officers),
     )
-    duty_ports.wire(open_warnings=warnings.open_ids, unacked_alarms=alarms.unacked_ids)
+    duty_ports.wire(
+        open_warnings=lazy.deferred(lambda: warnings.open_ids), unacked_alarms=lazy.deferred(lambda: alarms.unacked_ids)
+    )
     incident_ports.wire(last_values=snapshots.last_values)
     # Evacuation targets self-reported positions first (precise), then people the gates put inside a zone.
-    locator = people.Combined(people.ReportedPositions(), access.PresenceLocator())
-    linkage_ports.wire(nearest_resources=resources.nearest, locator=locator)
-    access_ports.wire(gate_commands=linkage.device_command)
+    presence = lazy.deferred(lambda: access.PresenceLocator())  # noqa: PLW0108 (the lambda defers the load)
+    locator = people.Combined(people.ReportedPositions(), presence)
+    linkage_ports.wire(nearest_resources=lazy.deferred(lambda: resources.nearest), locator=locator)
+    access_ports.wire(gate_commands=lazy.deferred(lambda: linkage.device_command))
     onduty_ports.wire(last_seen=people.last_seen)  # presence from the people-positions feed
-    danger_ports.wire(exchange=danger_exchange.RecordedExchange(), subscribers=[risk.recompute_enterprise])
-    risk_ports.wire(active_work=workpermits.active_work, vacancies=onduty.vacancies)
-    live_ports.wire(risk_view=functools.partial(risk.installation_view, who=SYSTEM))  # the live channel's colours
+    danger_ports.wire(
+        exchange=danger_exchange.RecordedExchange(), subscribers=[lazy.deferred(lambda: risk.recompute_enterprise)]
+    )
+    risk_ports.wire(
+        active_work=lazy.deferred(lambda: workpermits.active_work), vacancies=lazy.deferred(lambda: onduty.vacancies)
+    )
+    live_ports.wire(risk_view=lazy.deferred(lambda: functools.partial(risk.installation_view, who=SYSTEM)))
     # The map (一张图): each layer drawn by the context that owns its data.
     map_ports.wire(
         layers={
-            "boundary": registry.boundary_features,
-            "zones": access.zone_map_features,  # the registry's zones with their access level
-            "installations": risk.map_features,  # coloured by live risk
-            "sensors": telemetry.map_features,
-            "cameras": registry.camera_features,
-            "resources": resources.map_features,
-            "alarms": alarms.map_features,
+            "boundary": lazy.deferred(lambda: registry.boundary_features),
+            "zones": lazy.deferred(lambda: access.zone_map_features),  # the registry's zones, access levels
+            "installations": lazy.deferred(lambda: risk.map_features),  # coloured by live risk
+            "sensors": lazy.deferred(lambda: telemetry.map_features),
+            "cameras": lazy.deferred(lambda: registry.camera_features),
+            "resources": lazy.deferred(lambda: resources.map_features),
+            "alarms": lazy.deferred(lambda: alarms.map_features),
         },
-        incident_zones=incidents.map_zones,
+        incident_zones=lazy.deferred(lambda: incidents.map_zones),
     )
