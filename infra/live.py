@@ -19,23 +19,27 @@ from aws_cdk import aws_iot as iot
 
 from chalicelib.core import catalog
 from chalicelib.core.identity import ENTERPRISE_CLAIM, PARK_SCOPE, SCOPE_CLAIM
-from chalicelib.core.settings import env_names
 from chalicelib.live.domain import ROOT
 
 POLICY = "live-console"  # catalog.resource_name(POLICY): the IoT policy GET /live/connection attaches
 IDENTITY = "${cognito-identity.amazonaws.com:sub}"
 
 
+def identity_pool_name() -> str:
+    return catalog.resource_name("live").replace("-", "_")  # identity pool names allow no hyphen
+
+
 def policy_name() -> str:
     return catalog.resource_name(POLICY)
 
 
-def build(stack: Stack, pool: cognito.UserPool, client: cognito.UserPoolClient, park_id: str) -> dict[str, str]:
-    """The identity pool, its role and the IoT policy; returns the Lambdas' environment for them."""
+def build(stack: Stack, pool: cognito.UserPool, client: cognito.UserPoolClient, park_id: str) -> None:
+    """The identity pool (named `catalog.identity_pool_name()`: the API finds it by name, as every environment
+    variable costs the template a copy per function), its role and the IoT policy."""
     identity_pool = cognito.CfnIdentityPool(
         stack,
         "LiveIdentityPool",
-        identity_pool_name=catalog.resource_name("live").replace("-", "_"),
+        identity_pool_name=identity_pool_name(),
         allow_unauthenticated_identities=False,
         cognito_identity_providers=[
             cognito.CfnIdentityPool.CognitoIdentityProviderProperty(
@@ -108,8 +112,3 @@ def build(stack: Stack, pool: cognito.UserPool, client: cognito.UserPoolClient, 
             ],
         },
     )
-    names = env_names()
-    return {
-        names["live_identity_pool_id"]: identity_pool.ref,
-        names["live_login_provider"]: pool.user_pool_provider_name,
-    }

@@ -33,7 +33,7 @@ class ChemParkStack(Stack):
         deployed = api.deployed_settings(self.node, users.mode)
         env = api.runtime_env(data, machines, deployed, secrets.build(self))
         if users.pool is not None and users.client is not None:  # the live channel's identity pool (ADR 0006)
-            env.update(live.build(self, users.pool, users.client, deployed.park_id))
+            live.build(self, users.pool, users.client, deployed.park_id)  # found by name at run time: no env var
         push.build(self)  # mobile push platform applications (their ARNs follow from the topics': catalog)
         chalice = api.build(self, data, roles, shape, env)
         gateway.apply(chalice, *gateway.throttling(self.node))

@@ -71,10 +71,8 @@ class Settings(BaseModel):
     # The account's iot-data endpoint (device commands, live channel); empty: boto3's default (locally the stack's).
     iot_data_endpoint: str = ""
     park_id: str = Field(default="park", pattern=r"^[A-Za-z0-9_-]{1,64}$")  # boundary id; live/park/<park_id>/#
-    # Live channel (docs/adr/0006): local, the broker's ws:// URL; AWS, the identity pool and its login provider.
+    # Live channel (docs/adr/0006): locally the broker's ws:// URL; in AWS the identity pool is found by its name.
     live_url: str = ""
-    live_identity_pool_id: str = ""
-    live_login_provider: str = ""  # cognito-idp.<region>.amazonaws.com/<user pool id>
     # Telemetry ingest (5.1.1-1): how late a reading may be before it is quarantined as stale history.
     max_reading_age_s: int = Field(default=7 * 24 * 3600, ge=60)
     # At most one last-value snapshot per gateway per period (docs/telemetry.md explains the bound).
@@ -161,7 +159,7 @@ _PLAIN = (  # noqa: SIM905 (a list literal would take a line per name)
     "photo_url_ttl_s filter_read_budget permit_alarm_radius_m risk_snapshot_days risk_missed_check_days "
     "report_url_ttl_s access_retention_days presence_max_age_s onduty_grace_s onduty_position_fresh_s "
     "patrol_checkin_radius_m patrol_dispatch_ahead_s push_vendor max_reading_age_s snapshot_every_s"
-    " history_max_bytes tag_config_ttl_s tag_state_ttl_s park_id live_url live_identity_pool_id live_login_provider"
+    " history_max_bytes tag_config_ttl_s tag_state_ttl_s park_id live_url"
 ).split()
 _ENV = {
     "stage": "CHEMPARK_STAGE",

@@ -13,7 +13,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.core import aws, errors
+from chalicelib.core import aws, catalog, errors
 from chalicelib.core.identity import Identity
 from chalicelib.core.settings import Settings
 
@@ -55,16 +55,37 @@ def _local(who: Identity, token: str, settings: Settings) -> dict[str, Any]:
     }
 
 
+_POOL: dict[str, tuple[str, str]] = {}  # identity pool name -> (id, login provider), once per container
+
+
+def _identity_pool() -> tuple[str, str]:
+    """The stack's identity pool (infra/live.py) by its name, and the user pool it trusts."""
+    name = catalog.resource_name("live").replace("-", "_")
+    if name not in _POOL:
+        cognito = aws.client("cognito-identity")
+        pools = cognito.list_identity_pools(MaxResults=60)["IdentityPools"]
+        pool_id = next((p["IdentityPoolId"] for p in pools if p["IdentityPoolName"] == name), None)
+        if pool_id is None:
+            raise LIVE_UNAVAILABLE(details={"identity_pool": name})
+        providers = cognito.describe_identity_pool(IdentityPoolId=pool_id).get("CognitoIdentityProviders") or []
+        if not providers:
+            raise LIVE_UNAVAILABLE(details={"identity_pool": name})
+        _POOL[name] = (pool_id, providers[0]["ProviderName"])
+    return _POOL[name]
+
+
 def _iot_core(who: Identity, token: str, settings: Settings) -> dict[str, Any]:
-    if not settings.live_identity_pool_id or not settings.iot_data_endpoint:
+    if not settings.iot_data_endpoint:
         raise LIVE_UNAVAILABLE()
     from botocore.auth import SigV4QueryAuth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
 
-    provider = settings.live_login_provider
+    pool_id, provider = _identity_pool()
     cognito = aws.client("cognito-identity")
-    identity_id = cognito.get_id(IdentityPoolId=settings.live_identity_pool_id, Logins={provider: token})["IdentityId"]
+    identity_id = cognito.get_id(IdentityPoolId=pool_id, Logins={provider: token})["IdentityId"]
+    # IoT Core also checks an IoT policy on a Cognito identity: the live topics only (the role narrows them).
+    aws.client("iot").attach_policy(policyName=catalog.resource_name("live-console"), target=identity_id)
     creds = cognito.get_credentials_for_identity(IdentityId=identity_id, Logins={provider: token})["Credentials"]
     host = settings.iot_data_endpoint.removeprefix("https://").rstrip("/")
     request = AWSRequest(method="GET", url=f"wss://{host}/mqtt")
