@@ -20,6 +20,7 @@ use (core.aws), never here. No other module fills a port.
 | linkage.ports locator                 | linkage.people.Combined(ReportedPositions,    |
 |                                       | access.service.PresenceLocator)               |
 | access.ports gate_commands            | linkage.service.device_command                |
+| access.ports routes                   | vehicles.service.gate_on_route                |
 | onduty.ports last_seen                | linkage.people.last_seen (people positions)   |
 | dangers.ports exchange                | dangers.exchange.RecordedExchange (outbox)    |
 | dangers.ports subscribers             | risk.service.recompute_enterprise             |
@@ -51,6 +52,7 @@ from chalicelib.resources import service as resources
 from chalicelib.risk import ports as risk_ports
 from chalicelib.risk import service as risk
 from chalicelib.telemetry import snapshots
+from chalicelib.vehicles import service as vehicles
 from chalicelib.warnings import service as warnings
 from chalicelib.workpermits import service as workpermits
 
@@ -70,7 +72,7 @@ def wire() -> None:
     # Evacuation targets self-reported positions first (precise), then people the gates put inside a zone.
     locator = people.Combined(people.ReportedPositions(), access.PresenceLocator())
     linkage_ports.wire(nearest_resources=resources.nearest, locator=locator)
-    access_ports.wire(gate_commands=linkage.device_command)
+    access_ports.wire(gate_commands=linkage.device_command, routes=vehicles.gate_on_route)
     onduty_ports.wire(last_seen=people.last_seen)  # presence from the people-positions feed
     danger_ports.wire(exchange=danger_exchange.RecordedExchange(), subscribers=[risk.recompute_enterprise])
     risk_ports.wire(active_work=workpermits.active_work, vacancies=onduty.vacancies)

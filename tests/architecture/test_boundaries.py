@@ -96,7 +96,7 @@ def test_every_port_is_wired_by_bootstrap(app):
     assert incidents.last_values is not None and linkage.nearest_resources is not None
     assert linkage.locator is not None
     assert dangers.exchange is not None and dangers.subscribers
-    assert access.gate_commands is not None
+    assert access.gate_commands is not None and access.routes is not None
     assert risk.active_work is not None and risk.vacancies is not None
     port_modules = sorted(p.relative_to(ROOT / "chalicelib").parts[0] for p in (ROOT / "chalicelib").glob("*/ports.py"))
     assert port_modules == ["access", "alarms", "dangers", "duty", "incidents", "linkage", "onduty", "risk"], (
