@@ -126,6 +126,8 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
     env.share_botocore_loader()
     # EMF metric lines would drown the console; CloudWatch is not here to read them anyway.
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+    # The simulator's hazmat truck overstays within minutes, not after the 6 h a deployment keeps.
+    os.environ.setdefault("CHEMPARK_VEHICLE_DWELL_MAX_S", "300")
     from local.issuer import Issuer
 
     STATE.mkdir(exist_ok=True)
