@@ -170,6 +170,10 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
 
             stack.add("simulator", Simulator(stack.seeded, stack.pki, port=mqtt_port)).start()
         stack.tokens = _tokens(issuer, stack.seeded)
+        if simulate:  # gate events, the hazmat truck and a patrol round, through the API like their systems
+            from local.park_activity import ParkActivity
+
+            stack.add("park activity", ParkActivity(f"http://127.0.0.1:{api_port}", stack.tokens)).start()
         (STATE / "tokens.json").write_text(json.dumps(stack.tokens, indent=2, ensure_ascii=False))
         (STATE / "stack.json").write_text(
             json.dumps(
