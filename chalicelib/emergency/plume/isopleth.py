@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from chalicelib.core.geo import EARTH_RADIUS_M, point_in_ring  # noqa: F401 (re-exported: the plume package's ring test)
+from chalicelib.core.geo import EARTH_RADIUS_M
 from chalicelib.emergency.plume.dispersion import Plume, ppm_to_mg_m3
 
 MAX_DISTANCE_M = 50_000.0  # search cap: beyond it the zone is reported as capped
