@@ -9,6 +9,7 @@ from chalicelib.access.service.appointments import load as load_appointment
 from chalicelib.access.service.appointments import public as appointment_view
 from chalicelib.access.service.common import masked_person
 from chalicelib.access.service.events import intake
+from chalicelib.access.service.gates import barriers as gate_barriers
 from chalicelib.access.service.gates import create as create_gate
 from chalicelib.access.service.gates import list_page as gate_page
 from chalicelib.access.service.gates import load as load_gate
@@ -29,6 +30,7 @@ __all__ = [
     "cancel",
     "create_appointment",
     "create_gate",
+    "gate_barriers",
     "gate_page",
     "gate_view",
     "intake",
