@@ -262,3 +262,6 @@ def test_a_position_ahead_of_the_clock_is_refused_before_any_is_judged(api: Any,
     )
     assert r.status_code == 422 and r.json["details"]["errors"][0]["field"] == "body.positions.1.at"
     assert api.get(f"/vehicles/positions?plate={car}", role="park_admin").json["items"] == []
+    ancient = {**pos(car, 0, WEST), "at": "0001-01-01T00:00:00+14:00"}
+    r = api.post("/vehicles/positions", role="integration", json={"positions": [ancient]})
+    assert r.status_code == 422 and r.json["details"]["errors"][0]["field"] == "body.positions.0.at", r.json

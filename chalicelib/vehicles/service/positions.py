@@ -163,11 +163,16 @@ def _one(p: PositionIn, who: Identity, batch: Batch) -> dict[str, Any]:
 
 def intake(positions: list[PositionIn], who: Identity) -> list[dict[str, Any]]:
     """Judge a batch in order (a locator platform sends what its terminals reported since the last call). A
-    position dated ahead of the clock is refused before any is judged: it would pin the vehicle's track."""
-    limit = clock.now_ms() + FUTURE_SLACK_MS
+    position dated ahead of the clock is refused before any is judged (it would pin the vehicle's track), and one
+    older than the records' retention too."""
+    now = clock.now_ms()
+    oldest = now - get_settings().access_retention_days * 86_400_000  # its record would expire on arrival
     for i, p in enumerate(positions):
-        if clock.to_ms(p.at) > limit:
+        at = clock.to_ms(p.at)
+        if at > now + FUTURE_SLACK_MS:
             raise errors.invalid_field(f"positions.{i}.at", "定位时间晚于当前时间（终端时钟偏差超过 5 分钟）", "future")
+        if at < oldest:
+            raise errors.invalid_field(f"positions.{i}.at", "定位时间早于记录保存期限", "too_old")
     batch = Batch()
     results: dict[int, dict[str, Any]] = {}
     for i in sorted(range(len(positions)), key=lambda i: clock.to_ms(positions[i].at)):
