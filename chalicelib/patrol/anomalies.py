@@ -66,7 +66,7 @@ def _people(item: store.AnomalyModel, route: store.RouteModel | None) -> list[Pe
     if "inspectors" in audiences and route is not None:
         people += route_inspectors(route)
     elif "inspectors" in audiences:  # no route names inspectors: the park safety department's people on duty
-        on_duty = [Person(o["name"], o["phone"], "on_duty") for o in duty.on_duty_officers() if o.get("phone")]
+        on_duty = [Person(o.name, o.phone, "on_duty") for o in duty.on_duty_officers() if o.phone]
         people += on_duty
         safety = safety or not on_duty  # nobody rostered now: the department's designated contacts
     if safety:

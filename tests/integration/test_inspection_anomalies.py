@@ -149,7 +149,7 @@ def test_an_anomaly_with_no_route_reaches_the_people_on_duty_else_the_safety_dep
     is rostered to the safety department's designated managers."""
     from chalicelib.duty import service as duty
 
-    officer = {"name": "值班员", "phone": phone(), "subject": "duty-1"}
+    officer = duty.OnDutyPerson(subject="duty-1", name="值班员", phone=phone())
     contact = registry.Contact(name="园区安全管理部", phone=phone())
     eid = _enterprise(api, phone())
 
@@ -163,7 +163,7 @@ def test_an_anomaly_with_no_route_reaches_the_people_on_duty_else_the_safety_dep
 
     r = post(f"{eid}-noroute-1", [officer])
     assert r.status_code == 201 and [n["audience"] for n in r.json["notified"]] == ["on_duty"], r.json
-    assert len(sms_to(officer["phone"])) == 1 and sms_to(contact.phone) == []
+    assert len(sms_to(officer.phone)) == 1 and sms_to(contact.phone) == []
     r = post(f"{eid}-noroute-2", [])
     assert r.status_code == 201 and [n["audience"] for n in r.json["notified"]] == ["safety"], r.json
     assert len(sms_to(contact.phone)) == 1
