@@ -40,6 +40,8 @@ from chalicelib.risk.routes import bp as risk_routes
 from chalicelib.system.routes import bp as system_routes
 from chalicelib.telemetry.handlers import bp as telemetry_handlers
 from chalicelib.telemetry.routes import bp as telemetry_routes
+from chalicelib.vehicles.handlers import bp as vehicle_handlers
+from chalicelib.vehicles.routes import bp as vehicle_routes
 from chalicelib.warnings.handlers import bp as warning_handlers
 from chalicelib.warnings.routes import bp as warning_routes
 from chalicelib.workpermits.handlers import bp as work_permit_handlers
@@ -88,3 +90,5 @@ app.register_blueprint(access_routes)
 app.register_blueprint(public_area_routes)
 app.register_blueprint(map_routes)
 app.register_blueprint(live_routes)
+app.register_blueprint(vehicle_routes)
+app.register_blueprint(vehicle_handlers)

@@ -22,6 +22,7 @@ use (core.aws), never here. No other module fills a port.
 | linkage.ports locator                 | linkage.people.Combined(ReportedPositions,    |
 |                                       | access.service.PresenceLocator)               |
 | access.ports gate_commands            | linkage.service.device_command                |
+| access.ports routes                   | vehicles.service.gate_on_route                |
 | onduty.ports last_seen                | linkage.people.last_seen (people positions)   |
 | dangers.ports exchange                | dangers.exchange.RecordedExchange (outbox)    |
 | dangers.ports subscribers             | risk.service.recompute_enterprise             |
@@ -67,6 +68,7 @@ from chalicelib.risk import ports as risk_ports
 from chalicelib.risk import service as risk
 from chalicelib.telemetry import service as telemetry
 from chalicelib.telemetry import snapshots
+from chalicelib.vehicles import service as vehicles
 from chalicelib.warnings import service as warnings
 from chalicelib.workpermits import service as workpermits
 
@@ -98,7 +100,10 @@ def wire() -> None:
     presence = lazy.deferred(lambda: access.PresenceLocator())  # noqa: PLW0108 (the lambda defers the load)
     locator = people.Combined(people.ReportedPositions(), presence)
     linkage_ports.wire(nearest_resources=lazy.deferred(lambda: resources.nearest), locator=locator)
-    access_ports.wire(gate_commands=lazy.deferred(lambda: linkage.device_command))
+    access_ports.wire(
+        gate_commands=lazy.deferred(lambda: linkage.device_command),
+        routes=lazy.deferred(lambda: vehicles.gate_on_route),
+    )
     onduty_ports.wire(last_seen=people.last_seen)  # presence from the people-positions feed
     danger_ports.wire(
         exchange=danger_exchange.RecordedExchange(), subscribers=[lazy.deferred(lambda: risk.recompute_enterprise)]

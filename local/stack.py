@@ -133,6 +133,8 @@ def start(
     env.share_botocore_loader()
     # EMF metric lines would drown the console; CloudWatch is not here to read them anyway.
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+    # The simulator's hazmat truck overstays within minutes, not after the 6 h a deployment keeps.
+    os.environ.setdefault("CHEMPARK_VEHICLE_DWELL_MAX_S", "300")
     from local.issuer import Issuer
 
     STATE.mkdir(exist_ok=True)
@@ -176,35 +178,49 @@ def start(
             stack.add(f"poller {source.function}", SqsPoller(source, "us-east-1")).start()
         stack.add("scheduler", Scheduler(stack.provisioned.schedules)).start()
         stack.add("api", _ApiServer(chalice_app.app, api_port)).start()
-        if simulate:
-            from local.simulator import Simulator
-
-            stack.add("simulator", Simulator(stack.seeded, stack.pki, port=mqtt_port)).start()
         stack.tokens = _tokens(issuer, stack.seeded)
+        if simulate:
+            _simulate(stack)
         (STATE / "tokens.json").write_text(json.dumps(stack.tokens, indent=2, ensure_ascii=False))
-        (STATE / "stack.json").write_text(
-            json.dumps(
-                {
-                    "pid": os.getpid(),
-                    "api": f"http://127.0.0.1:{api_port}",
-                    "mqtt": f"127.0.0.1:{mqtt_port}",  # TLS, client certificates
-                    "live": os.environ["CHEMPARK_LIVE_URL"],  # MQTT over WebSocket, the user's token
-                    "devices": str(stack.pki.root),
-                    "gateways": {**stack.seeded.gateway_enterprise, **stack.seeded.actuator_gateways},
-                    "moto": stack.moto_url,
-                    "env": {
-                        k: v
-                        for k, v in os.environ.items()
-                        if k.startswith("CHEMPARK_") and k not in ("CHEMPARK_JWT_PUBLIC_KEY", "CHEMPARK_CURSOR_KEY")
-                    },
-                },
-                indent=2,
-            )
-        )
+        _write_state(stack)
     except BaseException:
         stack.stop()
         raise
     return stack
+
+
+def _simulate(stack: Stack) -> None:
+    """The demo park's life: gateways publishing telemetry over MQTT, then gate events, the hazmat truck and a
+    patrol round through the API like their systems."""
+    from local.park_activity import ParkActivity
+    from local.simulator import Simulator
+
+    stack.add("simulator", Simulator(stack.seeded, stack.pki, port=stack.mqtt_port)).start()
+    stack.add("park activity", ParkActivity(f"http://127.0.0.1:{stack.api_port}", stack.tokens)).start()
+
+
+def _write_state(stack: Stack) -> None:
+    """`.local/stack.json`: where each service listens, for `make demo`, the console tests and a developer."""
+    api_port, mqtt_port = stack.api_port, stack.mqtt_port
+    (STATE / "stack.json").write_text(
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "api": f"http://127.0.0.1:{api_port}",
+                "mqtt": f"127.0.0.1:{mqtt_port}",  # TLS, client certificates
+                "live": os.environ["CHEMPARK_LIVE_URL"],  # MQTT over WebSocket, the user's token
+                "devices": str(stack.pki.root),
+                "gateways": {**stack.seeded.gateway_enterprise, **stack.seeded.actuator_gateways},
+                "moto": stack.moto_url,
+                "env": {
+                    k: v
+                    for k, v in os.environ.items()
+                    if k.startswith("CHEMPARK_") and k not in ("CHEMPARK_JWT_PUBLIC_KEY", "CHEMPARK_CURSOR_KEY")
+                },
+            },
+            indent=2,
+        )
+    )
 
 
 def banner(stack: Stack) -> str:

@@ -130,6 +130,9 @@ class Settings(BaseModel):
     patrol_dispatch_ahead_s: int = Field(default=3600, ge=0, le=7 * 86400)  # a patrol task reaches the app early
     access_retention_days: int = Field(default=400, ge=366, le=3650)  # access records' TTL: ≥ 1 year (5.3.1)
     presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)  # no gate event for this: not inside
+    vehicle_dwell_max_s: int = Field(default=6 * 3600, ge=60, le=7 * 86400)  # hazmat truck's longest stay (≤ 6 h)
+    vehicle_stop_max_s: int = Field(default=600, ge=30, le=86400)  # a stop outside a hazmat parking lot alarms after
+    vehicle_speed_limit_kmh: float = Field(default=30.0, gt=0, le=120)  # park limit (routes and zones may be lower)
     push_vendor: Literal["none", "jpush", "hms"] = "none"  # adapter of hms/jpush tokens (notify.mobile.VendorPush)
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
@@ -158,8 +161,8 @@ _PLAIN = (  # noqa: SIM905 (a list literal would take a line per name)
     "unit_ack_s standdown_remind_s command_timeout_s supply_expiry_warn_days supervision_response_s photo_max_bytes "
     "photo_url_ttl_s filter_read_budget permit_alarm_radius_m risk_snapshot_days risk_missed_check_days "
     "report_url_ttl_s access_retention_days presence_max_age_s onduty_grace_s onduty_position_fresh_s "
-    "patrol_checkin_radius_m patrol_dispatch_ahead_s push_vendor max_reading_age_s snapshot_every_s"
-    " history_max_bytes tag_config_ttl_s tag_state_ttl_s park_id live_url"
+    "patrol_checkin_radius_m patrol_dispatch_ahead_s push_vendor max_reading_age_s snapshot_every_s history_max_bytes "
+    "tag_config_ttl_s tag_state_ttl_s park_id live_url vehicle_dwell_max_s vehicle_stop_max_s vehicle_speed_limit_kmh"
 ).split()
 _ENV = {
     "stage": "CHEMPARK_STAGE",

@@ -99,7 +99,7 @@ def test_every_port_is_wired_by_bootstrap(app):
     assert incidents.last_values is not None and linkage.nearest_resources is not None
     assert linkage.locator is not None
     assert dangers.exchange is not None and dangers.subscribers
-    assert access.gate_commands is not None
+    assert access.gate_commands is not None and access.routes is not None
     assert risk.active_work is not None and risk.vacancies is not None
     assert live.risk_view is not None
     assert onemap.incident_zones is not None and set(onemap.layers) == set(COMPOSED)

@@ -156,3 +156,26 @@ def map_features(who: Identity) -> dict[str, Any]:
     for z in zones:
         z["properties"]["access_level"] = levels[z["id"]].value
     return geojson.collection(zones)
+
+
+def barriers() -> list[dict[str, Any]]:
+    """Each gate's first barrier as a linkage device of kind "gate" at the gate's location (a linkage rule's
+    `gate_open` opens the nearest gates, e.g. for fire engines). Gates without a barrier are left out."""
+    found = []
+    for item in store.GateModel.scan():
+        data = item.data()
+        barrier = next((d for d in data.get("devices", []) if d["kind"] == "barrier"), None)
+        if barrier is None:
+            continue
+        found.append(
+            {
+                "id": barrier["id"],
+                "kind": "gate",
+                "name": data["name"],
+                "location": data["location"],
+                "enterprise_id": owner_out(item.enterprise_id),
+                "installation_id": None,
+                "gate_id": item.id,
+            }
+        )
+    return found
