@@ -14,7 +14,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-setup: $(STAMP)
+## The operations console (console/): npm ci when the lock changes, vite build when a source changes, so
+## `make test` does not rebuild an unchanged console.
+CONSOLE_SRC := $(shell find console/src -type f 2>/dev/null) console/index.html console/vite.config.ts \
+	console/tsconfig.json console/package.json
+console/node_modules/.ci-stamp: console/package-lock.json
+	cd console && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+console/dist/index.html: console/node_modules/.ci-stamp $(CONSOLE_SRC)
+	cd console && npm run --silent build
+	touch $@
+
+setup: $(STAMP) console/dist/index.html
 
 ## make run: the whole system on this machine (moto, MQTT broker, rule bridge, API on :8000, simulator)
 run: setup

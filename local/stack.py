@@ -36,6 +36,7 @@ class Stack:
     provisioned: Any = None
     seeded: Any = None
     pki: Any = None  # local.pki.Pki: the device CA and certificates under .local/devices/
+    issuer: Any = None  # local.issuer.Issuer: signs the console's sign-ins (local.console)
 
     def add(self, name: str, part: Any) -> Any:
         self.parts.append((name, part))
@@ -56,11 +57,21 @@ class _ApiServer:
     methods and http.server answers any other (TRACE, CONNECT, PROPFIND...) with an HTML 501, while the app
     answers a method a path does not declare with 405 in the project's error shape (core.responses)."""
 
-    def __init__(self, app: Any, port: int) -> None:
+    def __init__(self, app: Any, port: int, site: Any = None) -> None:
         from chalice.config import Config
         from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
 
+        from local import console
+
         class AnyMethod(ChaliceRequestHandler):
+            def _console_or_api(self) -> None:  # /console/ is the operations console (local.console)
+                if site is not None and console.ConsoleSite.serves(self.path):
+                    console.respond(self, site)
+                else:
+                    self._generic_handle()
+
+            do_GET = do_HEAD = do_POST = _console_or_api
+
             def __getattr__(self, name: str) -> Any:
                 if name.startswith("do_"):  # http.server looks up do_<METHOD> for the request line's method
                     return self._generic_handle
@@ -134,7 +145,7 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
     issuer = Issuer.load_or_create(STATE)
     os.environ["CHEMPARK_JWT_PUBLIC_KEY"] = issuer.public_pem
     os.environ["CHEMPARK_CURSOR_KEY"] = cursor_key(STATE)
-    stack = Stack(api_port=api_port, mqtt_port=mqtt_port)
+    stack = Stack(api_port=api_port, mqtt_port=mqtt_port, issuer=issuer)
     try:
         server, stack.moto_url = env.start_moto()
         stack.add("moto", _Moto(server))
@@ -162,12 +173,15 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
         for source in stack.provisioned.sqs_sources:
             stack.add(f"poller {source.function}", SqsPoller(source, "us-east-1")).start()
         stack.add("scheduler", Scheduler(stack.provisioned.schedules)).start()
-        stack.add("api", _ApiServer(chalice_app.app, api_port)).start()
+        from local.console import ConsoleSite
+
+        site = ConsoleSite(issuer, stack.tokens)  # the same dict, filled below
+        stack.add("api", _ApiServer(chalice_app.app, api_port, site)).start()
         if simulate:
             from local.simulator import Simulator
 
             stack.add("simulator", Simulator(stack.seeded, stack.pki, port=mqtt_port)).start()
-        stack.tokens = _tokens(issuer, stack.seeded)
+        stack.tokens.update(_tokens(issuer, stack.seeded))
         (STATE / "tokens.json").write_text(json.dumps(stack.tokens, indent=2, ensure_ascii=False))
         (STATE / "stack.json").write_text(
             json.dumps(
@@ -198,6 +212,7 @@ def banner(stack: Stack) -> str:
     lines = [
         "chempark-safety embedded stack is running (Ctrl-C stops everything)",
         f"  REST API      http://127.0.0.1:{stack.api_port}   (GET /health, GET /openapi.json)",
+        f"  console       http://127.0.0.1:{stack.api_port}/console/   (operations console, sign in as a demo user)",
         f"  MQTT broker   127.0.0.1:{stack.mqtt_port}   (MQTT over TLS; park/<enterprise_id>/telemetry)",
         f"  device certs  {stack.pki.root}/<gateway_id>/cert.pem, key.pem   (CA {stack.pki.ca})",
         f"  moto (AWS)    {stack.moto_url}",
