@@ -37,10 +37,18 @@ demo: setup
 
 ## make test: lint and the import contracts (pyproject.toml), then every test (unit, integration, workflows,
 ## infra, architecture)
+## Browser tests (tests/browser) need Debian's chromium: without it they skip, and this says so loudly.
+NO_BROWSER := command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	printf '\n%s\n%s\n%s\n\n' '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!' \
+	'!!  WARNING: chromium not found: the console browser tests (tests/browser) are SKIPPED. !!' \
+	'!!  apt-get install chromium fonts-noto-cjk  (CI installs them and never skips)        !!' >&2
+
 test: setup wheelhouse
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	@$(NO_BROWSER)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	@$(NO_BROWSER)
 
 test-fast: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow"

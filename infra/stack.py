@@ -9,7 +9,7 @@ from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
 from chalicelib.core.settings import get_settings
-from infra import alarms, api, auth, devices, gateway, iam, nag, rules, secrets, storage, workflows
+from infra import alarms, api, auth, console, devices, gateway, iam, nag, rules, secrets, storage, workflows
 from infra.introspect import app_shape
 from infra.refs import Refs, known_machines
 
@@ -42,13 +42,15 @@ class ChemParkStack(Stack):
         topic_rules = rules.build(self, refs)
         devices.build(self, topic_rules)  # gateway thing type and IoT policy (device identity)
         ops_topic = alarms.build(self, data, chalice, shape.function_ids, state_machines, extra_functions)
+        api_url = chalice.sam_template.get_output("EndpointURL").value
+        console.build(self, data, users, api_url)  # S3 + CloudFront, hosted sign-in (infra/console.py)
         nag.acknowledge_iam_wildcards(self)
 
         token = "Cognito ID token" if users.pool is not None else f"{users.mode.upper()} token"
         CfnOutput(
             self,
             "ApiUrl",
-            value=chalice.sam_template.get_output("EndpointURL").value,
+            value=api_url,
             description=f"REST API base URL ({token} in Authorization)",
         )
         if users.pool is not None and users.client is not None:

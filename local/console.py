@@ -70,10 +70,11 @@ class ConsoleSite:
 
     def _token(self, body: bytes) -> Reply:
         try:
-            username = json.loads(body or b"{}").get("username", "")
+            asked = json.loads(body or b"{}")
         except ValueError:
-            username = ""
-        known = self.tokens.get(username)
+            asked = None
+        username = asked.get("username") if isinstance(asked, dict) else None
+        known = self.tokens.get(username) if isinstance(username, str) else None
         if not known:
             return _json(404, {"code": "USER_NOT_FOUND", "message": "用户不存在"})
         c = jwt.decode(known, options={"verify_signature": False})

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-STATE = ROOT / ".local"
+# Another directory for a second stack beside `make run` (the browser tests start theirs in a temporary one).
+STATE = Path(os.environ.get("CHEMPARK_LOCAL_STATE") or ROOT / ".local")
 
 
 @dataclass

@@ -24,7 +24,8 @@ const STATE_HEX: Record<string, string> = {
   fault: "#8a5a00",
   offline: "#8d99a6",
 };
-const ZONE_HEX = ["match", ["get", "zone"], "AEGL-3", "#d7263d", "lethal", "#d7263d", "AEGL-2", "#f28c18", "injury", "#f28c18", "AEGL-1", "#f2d518", "#7fa7d9"];
+// Incident zones as emergency computes them: initial isolation circle, then AEGL-3/2/1 footprints.
+const ZONE_HEX = ["match", ["get", "zone"], "lethal", "#d7263d", "injury", "#f28c18", "discomfort", "#f2d518", "isolation", "#7d3c98", "#7fa7d9"];
 
 /** Paint per layer id: circles for points, fill + outline for areas. */
 function styleFor(id: string): any[] {
@@ -77,14 +78,14 @@ function styleFor(id: string): any[] {
           paint: {
             "circle-radius": 16,
             "circle-color": "rgba(0,0,0,0)",
-            "circle-stroke-color": ["match", ["get", "priority"], "urgent", "#b0001e", "high", "#d7263d", "medium", "#f28c18", "#f2d518"],
+            "circle-stroke-color": ["match", ["get", "priority"], "urgent", "#b0001e", "high", "#d7263d", "medium", "#c2185b", "#8e44ad"],
             "circle-stroke-width": 3,
           },
         },
       ];
     case "incident-zones":
       return [
-        { id: `${id}-fill`, type: "fill", source: src, paint: { "fill-color": ZONE_HEX, "fill-opacity": 0.35 } },
+        { id: `${id}-fill`, type: "fill", source: src, paint: { "fill-color": ZONE_HEX, "fill-opacity": ["match", ["get", "zone"], "isolation", 0.1, 0.35] } },
         { id, type: "line", source: src, paint: { "line-color": ZONE_HEX, "line-width": 2 } },
       ];
     default: {
@@ -244,7 +245,7 @@ export class ParkMap {
     if (p.state) rows.push(["状态", String(p.state)]);
     if (p.value !== undefined && p.value !== null) rows.push(["当前值", `${p.value} ${p.unit ?? ""}`]);
     if (p.priority) rows.push(["优先级", PRIORITY[p.priority] ?? p.priority]);
-    if (p.zone) rows.push(["影响区", String(p.zone)]);
+    if (p.radius_m) rows.push(["半径", `${Math.round(p.radius_m)} m`]);
     if (p.resource_type) rows.push(["类型", String(p.resource_type)]);
     if (p.status) rows.push(["状态", String(p.status)]);
     if (p.plate) rows.push(["车牌", String(p.plate)]);

@@ -142,7 +142,10 @@ def test_queues_and_buckets_are_encrypted_and_private(resources: dict[str, Any])
         assert queue["Properties"]["SqsManagedSseEnabled"] is True, qid
     buckets = of_type(resources, "AWS::S3::Bucket")
     (access_logs,) = (bid for bid, b in buckets.items() if "access-logs" in json.dumps(b["Properties"]["BucketName"]))
-    assert len(buckets) == len(catalog.BUCKETS) + 1  # the catalogue's, and the infra-only access-log bucket
+    # The catalogue's, the infra-only access-log bucket, and the console's site and CloudFront logs (infra/console.py).
+    console = {bid for bid, b in buckets.items() if "-console" in json.dumps(b["Properties"]["BucketName"])}
+    assert len(console) == 2
+    assert len(buckets) == len(catalog.BUCKETS) + 1 + len(console)
     ssl_enforced = {
         ref_id(p["Properties"]["Bucket"])
         for p in of_type(resources, "AWS::S3::BucketPolicy").values()
@@ -164,6 +167,8 @@ def test_queues_and_buckets_are_encrypted_and_private(resources: dict[str, Any])
         # Every read and write of an archive object or a report is logged.
         assert ref_id(p["LoggingConfiguration"]["DestinationBucketName"]) == access_logs, bid
         assert p["VersioningConfiguration"]["Status"] == "Enabled", bid
+        if bid in console:
+            continue
         seen_expiry += [
             r["ExpirationInDays"]
             for r in p.get("LifecycleConfiguration", {}).get("Rules", [])
@@ -207,10 +212,12 @@ def test_user_pool_has_a_group_per_role_and_the_tenancy_claims(resources: dict[s
     assert p["UserPoolAddOns"]["AdvancedSecurityMode"] == "ENFORCED"
     groups = {g["Properties"]["GroupName"] for g in of_type(resources, "AWS::Cognito::UserPoolGroup").values()}
     assert groups == {r.value for r in Role}
-    (client,) = of_type(resources, "AWS::Cognito::UserPoolClient").values()
-    for claim in (ENTERPRISE_CLAIM, SCOPE_CLAIM):  # in the ID token, never writable by the user: tenancy
-        assert claim in client["Properties"]["ReadAttributes"]
+    clients = of_type(resources, "AWS::Cognito::UserPoolClient").values()
+    assert len(clients) == 2  # the app's (SRP) and the console's hosted sign-in (code + PKCE, infra/console.py)
+    for client, claim in ((c, n) for c in clients for n in (ENTERPRISE_CLAIM, SCOPE_CLAIM)):
+        assert claim in client["Properties"]["ReadAttributes"]  # in the ID token, never writable by the user
         assert claim not in client["Properties"]["WriteAttributes"]
+        assert "GenerateSecret" not in client["Properties"] or client["Properties"]["GenerateSecret"] is False
 
 
 def test_functions_get_every_runtime_variable(resources: dict[str, Any]) -> None:
