@@ -24,6 +24,7 @@ from chalicelib.linkage.routes import bp as linkage_routes
 from chalicelib.notify.routes import bp as notify_routes
 from chalicelib.onduty.handlers import bp as onduty_handlers
 from chalicelib.onduty.routes import bp as onduty_routes
+from chalicelib.onemap.routes import bp as map_routes
 from chalicelib.patrol.handlers import bp as patrol_handlers
 from chalicelib.patrol.routes import bp as patrol_routes
 from chalicelib.plans.routes import bp as plan_routes
@@ -84,3 +85,4 @@ app.register_blueprint(patrol_routes)
 app.register_blueprint(patrol_handlers)
 app.register_blueprint(access_routes)
 app.register_blueprint(public_area_routes)
+app.register_blueprint(map_routes)

@@ -25,6 +25,9 @@ use (core.aws), never here. No other module fills a port.
 | dangers.ports subscribers             | risk.service.recompute_enterprise             |
 | risk.ports active_work                | workpermits.service.active_work               |
 | risk.ports vacancies                  | onduty.service.vacancies (vacant key posts)   |
+| onemap.ports layers                   | each owner's map_features (registry, access,  |
+|                                       | risk, telemetry, resources, alarms)           |
+| onemap.ports incident_zones           | incidents.service.map_zones                   |
 """
 
 from __future__ import annotations
@@ -40,16 +43,20 @@ from chalicelib.dangers import ports as danger_ports
 from chalicelib.duty import ports as duty_ports
 from chalicelib.duty import service as duty
 from chalicelib.incidents import ports as incident_ports
+from chalicelib.incidents import service as incidents
 from chalicelib.linkage import people
 from chalicelib.linkage import ports as linkage_ports
 from chalicelib.linkage import service as linkage
 from chalicelib.notify import channels
 from chalicelib.onduty import ports as onduty_ports
 from chalicelib.onduty import service as onduty
+from chalicelib.onemap import ports as map_ports
 from chalicelib.plans import context as plan_context
+from chalicelib.registry import service as registry
 from chalicelib.resources import service as resources
 from chalicelib.risk import ports as risk_ports
 from chalicelib.risk import service as risk
+from chalicelib.telemetry import service as telemetry
 from chalicelib.telemetry import snapshots
 from chalicelib.warnings import service as warnings
 from chalicelib.workpermits import service as workpermits
@@ -74,3 +81,16 @@ def wire() -> None:
     onduty_ports.wire(last_seen=people.last_seen)  # presence from the people-positions feed
     danger_ports.wire(exchange=danger_exchange.RecordedExchange(), subscribers=[risk.recompute_enterprise])
     risk_ports.wire(active_work=workpermits.active_work, vacancies=onduty.vacancies)
+    # The map (一张图): each layer drawn by the context that owns its data.
+    map_ports.wire(
+        layers={
+            "boundary": registry.boundary_features,
+            "zones": access.zone_map_features,  # the registry's zones with their access level
+            "installations": risk.map_features,  # coloured by live risk
+            "sensors": telemetry.map_features,
+            "cameras": registry.camera_features,
+            "resources": resources.map_features,
+            "alarms": alarms.map_features,
+        },
+        incident_zones=incidents.map_zones,
+    )

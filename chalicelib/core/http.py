@@ -45,6 +45,7 @@ class RouteSpec:
     summary: str
     description: str
     tag: str
+    media_type: str = "application/json"  # of a 2xx answer (GeoJSON layers: application/geo+json)
 
     @property
     def public(self) -> bool:
@@ -161,6 +162,8 @@ def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], param
         with pagination.bound_to(f"{spec.method} {spec.path}"):  # a cursor is valid only on the route that issued it
             result = handler(call, **params)
         response = result if isinstance(result, Response) else json_response(result, spec.status, request_id)
+        if spec.media_type != "application/json" and response.status_code < 300:
+            response.headers["Content-Type"] = spec.media_type
         outcome, status = "ok", response.status_code
     except errors.AppError as exc:
         exc = exc.located(locator(spec.body, spec.query))
@@ -202,11 +205,13 @@ def route(
     audit: bool | None = None,
     action: str | None = None,
     tag: str = "",
+    media_type: str = "application/json",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a handler `(call, **path_params) -> result` on a Blueprint.
 
     `roles` is mandatory (PUBLIC for no token). Writes are always audited; pass `audit=True` for a
-    sensitive read. `response` documents the result type in OpenAPI.
+    sensitive read. `response` documents the result type in OpenAPI (a `Deferred` one is imported only then);
+    `media_type` is the Content-Type of a 2xx answer.
     """
     method = method.upper()
 
@@ -226,6 +231,7 @@ def route(
             summary=summary.strip(),
             description=description.strip(),
             tag=tag or handler.__module__.split(".")[-2],
+            media_type=media_type,
         )
         ROUTES.append(spec)
 

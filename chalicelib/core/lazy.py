@@ -9,13 +9,16 @@ it first uses one. `lazy_module` does the same for one named module (an optional
 
 from __future__ import annotations
 
+import importlib
 import importlib.machinery
 import importlib.util
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib.machinery import ModuleSpec
 from types import ModuleType
+from typing import Any
 
 STORE = re.compile(r"chalicelib\.(?!core\.)[a-z_]+\.store")  # a context's tables, not the kernel's helpers
 
@@ -33,6 +36,18 @@ def lazy_module(name: str) -> ModuleType:
     sys.modules[name] = module
     loader.exec_module(module)
     return module
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """An attribute named by module and name, imported only when resolved: a route's response model from a heavy
+    library (geojson-pydantic) is needed by the OpenAPI document, never by a Lambda's cold start."""
+
+    module: str
+    name: str
+
+    def resolve(self) -> Any:
+        return getattr(importlib.import_module(self.module), self.name)
 
 
 class LazyStores:

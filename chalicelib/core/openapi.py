@@ -10,6 +10,7 @@ from pydantic import BaseModel, TypeAdapter
 from chalicelib import __version__
 from chalicelib.core import errors
 from chalicelib.core.http import ROUTES, RouteSpec
+from chalicelib.core.lazy import Deferred
 
 _REF = "#/components/schemas/{model}"
 _PARAM = re.compile(r"{(\w+)}")
@@ -80,7 +81,8 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
         }
     ok: dict[str, Any] = {"description": "成功"}
     if spec.response is not None:
-        ok["content"] = {"application/json": {"schema": _schema(spec.response, components, "serialization")}}
+        model = spec.response.resolve() if isinstance(spec.response, Deferred) else spec.response
+        ok["content"] = {spec.media_type: {"schema": _schema(model, components, "serialization")}}
     op["responses"][str(spec.status)] = ok
     failures = {"500": "服务内部错误"}
     if not spec.public:

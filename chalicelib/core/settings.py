@@ -68,9 +68,9 @@ class Settings(BaseModel):
     log_level: str = "INFO"
     trace_disabled: bool = False  # POWERTOOLS_TRACE_DISABLED (the local stack turns X-Ray off)
     lambda_function_name: str = ""  # set by Lambda itself: tracing starts only inside a Lambda
-    # The account's iot-data endpoint for device commands; empty: boto3's regional default (AWS_ENDPOINT_URL
-    # locally). infra/ passes the `iot_data_endpoint` CDK context value when one is given.
+    # The account's iot-data endpoint (device commands, live channel); empty: boto3's default (locally the stack's).
     iot_data_endpoint: str = ""
+    park_id: str = Field(default="park", pattern=r"^[A-Za-z0-9_-]{1,64}$")  # boundary id; live/park/<park_id>/#
     # Telemetry ingest (5.1.1-1): how late a reading may be before it is quarantined as stale history.
     max_reading_age_s: int = Field(default=7 * 24 * 3600, ge=60)
     # At most one last-value snapshot per gateway per period (docs/telemetry.md explains the bound).
@@ -157,7 +157,7 @@ _PLAIN = (  # noqa: SIM905 (a list literal would take a line per name)
     "unit_ack_s standdown_remind_s command_timeout_s supply_expiry_warn_days supervision_response_s photo_max_bytes "
     "photo_url_ttl_s filter_read_budget permit_alarm_radius_m risk_snapshot_days risk_missed_check_days "
     "report_url_ttl_s access_retention_days presence_max_age_s onduty_grace_s onduty_position_fresh_s "
-    "patrol_checkin_radius_m patrol_dispatch_ahead_s"
+    "patrol_checkin_radius_m patrol_dispatch_ahead_s park_id"
 ).split()
 _ENV = {
     "stage": "CHEMPARK_STAGE",

@@ -10,6 +10,7 @@ from chalicelib.access.service.events import intake
 from chalicelib.access.service.gates import create as create_gate
 from chalicelib.access.service.gates import list_page as gate_page
 from chalicelib.access.service.gates import load as load_gate
+from chalicelib.access.service.gates import map_features as zone_map_features
 from chalicelib.access.service.gates import public as gate_view
 from chalicelib.access.service.gates import remove as remove_gate
 from chalicelib.access.service.gates import replace as replace_gate
@@ -42,4 +43,5 @@ __all__ = [
     "replace_gate",
     "set_zone_level",
     "zone_list",
+    "zone_map_features",
 ]
