@@ -158,7 +158,7 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
         from local.pki import Pki
 
         stack.pki = Pki.load_or_create(STATE / "devices")
-        stack.seeded = seed.seed(pki=stack.pki)
+        stack.seeded = seed.seed(pki=stack.pki, token=issuer.token("seed", ["park_admin"], name="演示数据初始化"))
         from local.broker import BrokerThread
 
         broker = stack.add("mqtt broker", BrokerThread(stack.pki, port=mqtt_port))

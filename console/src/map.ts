@@ -115,6 +115,21 @@ function styleFor(id: string): any[] {
 // Areas under points: the order layers are drawn in, whatever order /map/layers lists them.
 const ORDER = ["boundary", "zones", "incident-zones", "work-permits", "resources", "cameras", "vehicles", "sensors", "installations", "alarms"];
 
+function legend(): HTMLElement {
+  const dot = (colour: string, ring = false) =>
+    h("i", { class: ring ? "ring" : "dot", style: ring ? `border-color:${colour}` : `background:${colour}` });
+  return h(
+    "div",
+    { class: "legend" },
+    ...Object.entries(RISK).map(([k, label]) => h("span", {}, dot(RISK_HEX[k]), `${label}风险`)),
+    h("span", {}, dot(STATE_HEX.normal), "测点正常"),
+    h("span", {}, dot(STATE_HEX.alarm), "测点报警"),
+    h("span", {}, dot("#d7263d", true), "报警"),
+    h("span", {}, dot("#6c3fb5"), "摄像机"),
+    h("span", {}, dot("#1e8449"), "应急资源"),
+  );
+}
+
 export interface ParkMapOptions {
   onAlarm?: (alarmId: string) => void;
   center?: [number, number];
@@ -142,6 +157,7 @@ export class ParkMap {
     });
     this.ready = new Promise((resolve) => this.map.once("load", () => resolve()));
     container.dataset.map = "loading";
+    container.append(legend());
   }
 
   /** Learn the layers, add every source and paint, fetch their data. */

@@ -66,7 +66,7 @@ export function fmtDuration(seconds: number): string {
 export const PRIORITY: Record<string, string> = { urgent: "紧急", high: "高", medium: "中", low: "低" };
 export const ALARM_STATE: Record<string, string> = {
   unack: "未确认",
-  acked: "已确认",
+  ack: "已确认",
   rtn_unack: "已恢复未确认",
   latched: "闭锁",
   shelved: "已搁置",

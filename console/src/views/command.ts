@@ -5,6 +5,7 @@ import { live } from "../live";
 import { ParkMap } from "../map";
 import { ask, badge, clear, fmtTime, h, timeOf, toast } from "../ui";
 
+const INSTRUCTION: Record<string, string> = { issued: "已下达", received: "已接收", executing: "执行中", done: "已完成" };
 const STATUS: Record<string, string> = {
   reported: "已接报",
   active: "响应中",
@@ -127,7 +128,7 @@ export function commandView(root: HTMLElement, incidentId: string | null): () =>
             "ul",
             {},
             ...(data.instructions ?? []).map((i: any) =>
-              h("li", {}, `${i.content} → ${(i.recipients ?? []).map((r: any) => r.name).join("、")}：${i.status}`),
+              h("li", {}, `${i.content} → ${(i.recipients ?? []).map((r: any) => r.name).join("、")}：${INSTRUCTION[i.status] ?? i.status}`),
             ),
           ),
         ),

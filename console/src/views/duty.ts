@@ -7,7 +7,8 @@ import { ParkMap } from "../map";
 import { ALARM_STATE, ask, badge, clear, fmtDuration, fmtTime, h, PRIORITY, timeOf, toast } from "../ui";
 import { showLinkage } from "./linkage";
 
-const OPEN_STATES = new Set(["unack", "acked", "rtn_unack", "latched", "shelved"]);
+// Alarm states (chalicelib/alarms/domain/lifecycle.py State): everything but normal is still open.
+const isOpen = (a: any): boolean => a.state !== "normal" && !a.closed;
 
 export function dutyView(root: HTMLElement): () => void {
   const alarms = new Map<string, any>();
@@ -50,7 +51,7 @@ export function dutyView(root: HTMLElement): () => void {
 
   function renderAlarms(): void {
     const rows = [...alarms.values()]
-      .filter((a) => OPEN_STATES.has(a.state))
+      .filter(isOpen)
       .sort((x, y) => (timeOf(y, "raised") ?? 0) - (timeOf(x, "raised") ?? 0));
     clear(
       alarmBody,

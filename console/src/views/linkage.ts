@@ -25,7 +25,8 @@ export async function showLinkage(panel: HTMLElement, alarmId: string): Promise<
   const a = ctx.alarm ?? {};
   const dist = (x: any) => (x.distance_m !== undefined ? `，${Math.round(x.distance_m)} m` : "");
   const cameras = ctx.cameras ?? [];
-  const readings = ctx.readings ?? ctx.sensors ?? ctx.nearby_readings ?? [];
+  const readings = ctx.environment ?? [];
+  const own = ctx.sensor;
   const plans = ctx.plans ?? [];
   const resources = ctx.resources ?? ctx.nearest_resources ?? [];
   const hazard = ctx.installation ?? ctx.hazard ?? null;
@@ -42,6 +43,7 @@ export async function showLinkage(panel: HTMLElement, alarmId: string): Promise<
       { "data-testid": "linkage-alarm" },
       `${a.condition_label ?? a.kind ?? ""} · 优先级 ${PRIORITY[a.priority] ?? a.priority ?? "—"} · ${fmtTime(timeOf(a, "raised"))}`,
     ),
+    own ? h("p", {}, `本测点：${own.name ?? own.id ?? ""} 当前值 ${own.current?.value ?? "—"} ${own.unit ?? ""}`) : null,
     hazard
       ? h(
           "p",
@@ -52,7 +54,7 @@ export async function showLinkage(panel: HTMLElement, alarmId: string): Promise<
         )
       : null,
     list("附近摄像机", cameras, (c) => `${c.name ?? c.id}${c.ptz ? "（球机）" : ""}${dist(c)}`),
-    list("周边读数", readings, (r) => `${r.name ?? r.id}：${r.current?.value ?? r.value ?? "—"} ${r.unit ?? ""}${dist(r)}`),
+    list("周边环境监测", readings, (r) => `${r.name ?? r.id}：${r.current?.value ?? r.value ?? "—"} ${r.unit ?? ""}${dist(r)}`),
     list("适用预案", plans, (p) => p.name ?? p.plan_id),
     list("最近应急资源", resources, (r) => `${r.name ?? r.id}${dist(r)}`),
   );
