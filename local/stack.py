@@ -31,6 +31,7 @@ class Stack:
 
     api_port: int
     mqtt_port: int
+    ws_port: int = 0  # the live channel: MQTT over WebSocket for consoles
     moto_url: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
     parts: list[tuple[str, Any]] = field(default_factory=list)
@@ -130,9 +131,15 @@ def cursor_key(directory: Path) -> str:
     return path.read_text().strip()
 
 
-def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, quiet: bool = False) -> Stack:
-    """Bring everything up; the caller owns `stack.stop()`. `mqtt_port` is the broker's TLS listener."""
+def start(
+    api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, quiet: bool = False, ws_port: int = 0
+) -> Stack:
+    """Bring everything up; the caller owns `stack.stop()`. `mqtt_port` is the broker's TLS listener, `ws_port`
+    its WebSocket listener for consoles (0: a free port)."""
     from local import env
+
+    ws_port = ws_port or env.free_port()
+    os.environ["CHEMPARK_LIVE_URL"] = f"ws://127.0.0.1:{ws_port}/mqtt"  # what GET /live/connection hands out
 
     env.configure(stage="local")
     env.share_botocore_loader()
@@ -146,7 +153,7 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
     issuer = Issuer.load_or_create(STATE)
     os.environ["CHEMPARK_JWT_PUBLIC_KEY"] = issuer.public_pem
     os.environ["CHEMPARK_CURSOR_KEY"] = cursor_key(STATE)
-    stack = Stack(api_port=api_port, mqtt_port=mqtt_port, issuer=issuer)
+    stack = Stack(api_port=api_port, mqtt_port=mqtt_port, ws_port=ws_port, issuer=issuer)
     try:
         server, stack.moto_url = env.start_moto()
         stack.add("moto", _Moto(server))
@@ -161,9 +168,12 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
         stack.seeded = seed.seed(pki=stack.pki, token=issuer.token("seed", ["park_admin"], name="演示数据初始化"))
         from local.broker import BrokerThread
 
-        broker = stack.add("mqtt broker", BrokerThread(stack.pki, port=mqtt_port))
+        broker = stack.add("mqtt broker", BrokerThread(stack.pki, port=mqtt_port, ws_port=ws_port))
         broker.start()
         broker.wait_ready()
+        from local.live_relay import LiveRelay
+
+        stack.add("live relay", LiveRelay(stack.pki.service("live-relay"), port=mqtt_port)).start()
         from local.bridge import RuleBridge
 
         bridge = RuleBridge(stack.provisioned.rules, stack.pki.service("rule-bridge"), port=mqtt_port)
@@ -190,6 +200,7 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
                     "pid": os.getpid(),
                     "api": f"http://127.0.0.1:{api_port}",
                     "mqtt": f"127.0.0.1:{mqtt_port}",  # TLS, client certificates
+                    "live": os.environ["CHEMPARK_LIVE_URL"],  # MQTT over WebSocket, the user's token
                     "devices": str(stack.pki.root),
                     "gateways": {**stack.seeded.gateway_enterprise, **stack.seeded.actuator_gateways},
                     "moto": stack.moto_url,
@@ -215,6 +226,7 @@ def banner(stack: Stack) -> str:
         f"  REST API      http://127.0.0.1:{stack.api_port}   (GET /health, GET /openapi.json)",
         f"  console       http://127.0.0.1:{stack.api_port}/console/   (operations console, sign in as a demo user)",
         f"  MQTT broker   127.0.0.1:{stack.mqtt_port}   (MQTT over TLS; park/<enterprise_id>/telemetry)",
+        f"  live channel  ws://127.0.0.1:{stack.ws_port}/mqtt   (MQTT over WebSocket, consoles; GET /live/connection)",
         f"  device certs  {stack.pki.root}/<gateway_id>/cert.pem, key.pem   (CA {stack.pki.ca})",
         f"  moto (AWS)    {stack.moto_url}",
         f"  demo park     {len(seeded.enterprise_ids)} enterprises, {seeded.installations} installations, "
@@ -260,13 +272,14 @@ def main() -> None:
         default=8883,
         help="the broker's MQTT-over-TLS listener (there is no plain-text one)",
     )
+    parser.add_argument("--ws-port", type=int, default=0, help="the live channel's WebSocket listener (0: a free port)")
     parser.add_argument("--no-simulator", action="store_true")
     parser.add_argument("--status-every", type=float, default=30.0)
     args = parser.parse_args()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stack = start(args.api_port, args.mqtts_port, simulate=not args.no_simulator)
+    stack = start(args.api_port, args.mqtts_port, simulate=not args.no_simulator, ws_port=args.ws_port)
     print(banner(stack), flush=True)
     try:
         while not stop.wait(args.status_every):

@@ -71,6 +71,10 @@ class Settings(BaseModel):
     # The account's iot-data endpoint (device commands, live channel); empty: boto3's default (locally the stack's).
     iot_data_endpoint: str = ""
     park_id: str = Field(default="park", pattern=r"^[A-Za-z0-9_-]{1,64}$")  # boundary id; live/park/<park_id>/#
+    # Live channel (docs/adr/0006): local, the broker's ws:// URL; AWS, the identity pool and its login provider.
+    live_url: str = ""
+    live_identity_pool_id: str = ""
+    live_login_provider: str = ""  # cognito-idp.<region>.amazonaws.com/<user pool id>
     # Telemetry ingest (5.1.1-1): how late a reading may be before it is quarantined as stale history.
     max_reading_age_s: int = Field(default=7 * 24 * 3600, ge=60)
     # At most one last-value snapshot per gateway per period (docs/telemetry.md explains the bound).
@@ -106,8 +110,7 @@ class Settings(BaseModel):
     change_implementation_s: int = Field(default=7 * 86400, ge=1)
     change_review_s: int = Field(default=86400, ge=1)
     change_rollback_s: int = Field(default=4 * 3600, ge=1)
-    # Emergency response (5.2.2): units acknowledge the call-out within this; the commander is reminded of
-    # an open incident every standdown period.
+    # Emergency response (5.2.2): units acknowledge the call-out in time; open incidents remind the commander.
     unit_ack_s: int = Field(default=300, ge=1)
     standdown_remind_s: int = Field(default=1800, ge=1)
     command_timeout_s: int = Field(default=60, ge=1)  # a device acknowledges a linkage command within this
@@ -116,8 +119,7 @@ class Settings(BaseModel):
     supervision_response_s: int = Field(default=3 * 86400, ge=1)
     photo_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)  # the interface's 5 MB per photo
     photo_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)  # presigned upload and download links
-    # Items one filtered list page may read (core.store.filtered_page): a filter that matches little answers a
-    # short page and a cursor, never a read of a whole table or partition in one request.
+    # Items one filtered list page may read (core.store.filtered_page): a short page and a cursor, never a scan.
     filter_read_budget: int = Field(default=1000, ge=10, le=10_000)
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
@@ -157,7 +159,8 @@ _PLAIN = (  # noqa: SIM905 (a list literal would take a line per name)
     "unit_ack_s standdown_remind_s command_timeout_s supply_expiry_warn_days supervision_response_s photo_max_bytes "
     "photo_url_ttl_s filter_read_budget permit_alarm_radius_m risk_snapshot_days risk_missed_check_days "
     "report_url_ttl_s access_retention_days presence_max_age_s onduty_grace_s onduty_position_fresh_s "
-    "patrol_checkin_radius_m patrol_dispatch_ahead_s park_id"
+    "patrol_checkin_radius_m patrol_dispatch_ahead_s max_reading_age_s snapshot_every_s history_max_bytes "
+    "tag_config_ttl_s tag_state_ttl_s park_id live_url live_identity_pool_id live_login_provider"
 ).split()
 _ENV = {
     "stage": "CHEMPARK_STAGE",
@@ -181,11 +184,6 @@ _ENV = {
     "log_level": "POWERTOOLS_LOG_LEVEL",
     "trace_disabled": "POWERTOOLS_TRACE_DISABLED",
     "iot_data_endpoint": "CHEMPARK_IOT_DATA_ENDPOINT",
-    "max_reading_age_s": "CHEMPARK_MAX_READING_AGE_S",
-    "snapshot_every_s": "CHEMPARK_SNAPSHOT_EVERY_S",
-    "history_max_bytes": "CHEMPARK_HISTORY_MAX_BYTES",
-    "tag_config_ttl_s": "CHEMPARK_TAG_CONFIG_TTL_S",
-    "tag_state_ttl_s": "CHEMPARK_TAG_STATE_TTL_S",
     "alarm_escalate_after_s": "CHEMPARK_ALARM_ESCALATE_AFTER_S",
     "alarm_renotify_after_s": "CHEMPARK_ALARM_RENOTIFY_AFTER_S",
     "shelve_max_low_s": "CHEMPARK_SHELVE_MAX_LOW_S",
