@@ -164,10 +164,13 @@ export function commandView(root: HTMLElement, incidentId: string | null): () =>
   }
 
   const offs = [live.on("incident", () => void refresh()), live.refresh(refresh)];
+  // Units, instructions and evacuation move without an incident message each: a slow refresh besides the channel.
+  const slow = window.setInterval(() => void refresh().catch(() => undefined), 15_000);
   void refresh().catch((e) => toast(e.message, true));
   (window as any).chempark = { ...(window as any).chempark, map };
   return () => {
     offs.forEach((off) => off());
+    window.clearInterval(slow);
     map.destroy();
   };
 }

@@ -227,12 +227,16 @@ export function dutyView(root: HTMLElement): () => void {
   }
 
   const layerReload = debounce((ids: string[]) => ids.forEach((id) => void map.reload(id)), 150);
+  // An alarm opens or joins a warning: the warnings list follows alarm messages too (a warning message, when the
+  // channel carries them, reloads it at once).
+  const warningsReload = debounce(() => void loadWarnings().catch(() => undefined), 1000);
   const onAlarm = (m: LiveMessage) => {
     const a = m.data?.alarm ?? m.data;
     if (a && a.id) upsert(a);
     else void loadAlarms();
     renderAlarms();
     layerReload(["alarms", "sensors"]);
+    warningsReload([]);
   };
   const offs = [
     live.on("alarm", onAlarm),
@@ -241,6 +245,7 @@ export function dutyView(root: HTMLElement): () => void {
     live.refresh(() => Promise.all([loadAlarms(), loadWarnings(), map.reload("installations"), map.reload("alarms"), map.reload("sensors")])),
   ];
   const tick = window.setInterval(renderWarnings, 1000);
+  const slow = window.setInterval(() => void loadWarnings().catch(() => undefined), 30_000); // safety net
   void loadAlarms().catch((e) => toast(e.message, true));
   void loadWarnings().catch((e) => toast(e.message, true));
   void loadDuty();
@@ -248,6 +253,7 @@ export function dutyView(root: HTMLElement): () => void {
   return () => {
     offs.forEach((off) => off());
     window.clearInterval(tick);
+    window.clearInterval(slow);
     map.destroy();
   };
 }
