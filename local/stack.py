@@ -59,11 +59,14 @@ class _ApiServer:
     methods and http.server answers any other (TRACE, CONNECT, PROPFIND...) with an HTML 501, while the app
     answers a method a path does not declare with 405 in the project's error shape (core.responses)."""
 
-    def __init__(self, app: Any, port: int, site: Any = None) -> None:
+    def __init__(self, app: Any, port: int, issuer: Any = None, tokens: dict[str, str] | None = None) -> None:
         from chalice.config import Config
         from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
 
         from local import console
+
+        # With the issuer, /console/ serves the operations console and signs its users in (tokens: filled later).
+        site = console.ConsoleSite(issuer, tokens if tokens is not None else {}) if issuer is not None else None
 
         class AnyMethod(ChaliceRequestHandler):
             def _console_or_api(self) -> None:  # /console/ is the operations console (local.console)
@@ -161,7 +164,10 @@ def start(
 
         stack.provisioned = provision()
         import app as chalice_app
+        from chalicelib.core import lazy
         from local import seed
+
+        lazy.load_all()  # the API serves threads; Python 3.11's lazy loader is not thread-safe
         from local.pki import Pki
 
         stack.pki = Pki.load_or_create(STATE / "devices")
@@ -184,10 +190,7 @@ def start(
         for source in stack.provisioned.sqs_sources:
             stack.add(f"poller {source.function}", SqsPoller(source, "us-east-1")).start()
         stack.add("scheduler", Scheduler(stack.provisioned.schedules)).start()
-        from local.console import ConsoleSite
-
-        site = ConsoleSite(issuer, stack.tokens)  # the same dict, filled below
-        stack.add("api", _ApiServer(chalice_app.app, api_port, site)).start()
+        stack.add("api", _ApiServer(chalice_app.app, api_port, issuer, stack.tokens)).start()
         if simulate:
             from local.simulator import Simulator
 
