@@ -248,13 +248,16 @@ export class ParkMap {
   }
 
   private clicked(id: string, ev: MapLayerMouseEvent): void {
+    if (id === "alarms" && this.options.onAlarm) {
+      // A tag's alarms sit on one point: open the most urgent of those under the pointer.
+      const rank = (x: any) => ["urgent", "high", "medium", "low"].indexOf(x.properties?.priority ?? "low");
+      const top = [...(ev.features ?? [])].sort((a, b) => rank(a) - rank(b))[0];
+      if (top) this.options.onAlarm(String(top.properties?.alarm_id ?? top.id));
+      return;
+    }
     const f = ev.features?.[0];
     if (!f) return;
     const p = f.properties as Record<string, any>;
-    if (id === "alarms" && this.options.onAlarm) {
-      this.options.onAlarm(String(p.alarm_id ?? f.id));
-      return;
-    }
     const rows: [string, string][] = [];
     if (p.risk_colour) rows.push(["动态风险", RISK[p.risk_colour] ?? p.risk_colour]);
     if (p.grade) rows.push(["重大危险源等级", `${p.grade}级`]);

@@ -138,10 +138,23 @@ def test_duty_officer_sees_the_leak_live_acknowledges_it_and_the_map_turns_orang
     assert drawn == ["orange"]
     shot(page, "duty-leak-acknowledged")
 
-    page.locator(f"tr[data-alarm-id='{hh['id']}']").get_by_role("button", name="联动").click()
+    # Clicking the alarm on the map opens its linkage context (as the row's 联动 button does).
+    page.wait_for_function(
+        "id => (window.chempark.map.data.get('alarms')?.features ?? []).some(f => f.properties.alarm_id === id)",
+        arg=hh["id"],
+    )
+    point = page.evaluate(
+        """id => {
+          const pm = window.chempark.map, f = pm.data.get('alarms').features.find(f => f.properties.alarm_id === id);
+          const p = pm.map.project(f.geometry.coordinates), box = pm.map.getCanvas().getBoundingClientRect();
+          return [box.left + p.x, box.top + p.y];
+        }""",
+        hh["id"],
+    )
+    page.mouse.click(*point)
     panel = page.get_by_test_id("linkage")
     panel.get_by_text("附近摄像机").wait_for(timeout=10_000)
-    assert "液氯储罐区" in panel.inner_text()
+    assert "液氯储罐区" in panel.inner_text() and "高高报警" in panel.inner_text()
     shot(page, "duty-linkage")
     assert outside.urls == [], f"the console reached outside the park: {outside.urls}"
 
