@@ -42,15 +42,14 @@ class ChemParkStack(Stack):
         topic_rules = rules.build(self, refs)
         devices.build(self, topic_rules)  # gateway thing type and IoT policy (device identity)
         ops_topic = alarms.build(self, data, chalice, shape.function_ids, state_machines, extra_functions)
-        api_url = chalice.sam_template.get_output("EndpointURL").value
-        console.build(self, data, users, api_url)  # S3 + CloudFront, hosted sign-in (infra/console.py)
+        console.build(self, users, chalice.get_resource("RestAPI").ref)  # S3 + CloudFront: nested (infra/console.py)
         nag.acknowledge_iam_wildcards(self)
 
         token = "Cognito ID token" if users.pool is not None else f"{users.mode.upper()} token"
         CfnOutput(
             self,
             "ApiUrl",
-            value=api_url,
+            value=chalice.sam_template.get_output("EndpointURL").value,
             description=f"REST API base URL ({token} in Authorization)",
         )
         if users.pool is not None and users.client is not None:

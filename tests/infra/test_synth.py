@@ -13,7 +13,7 @@ from chalicelib.core import catalog
 from chalicelib.core.http import ROUTES
 from chalicelib.core.identity import ENTERPRISE_CLAIM, PARK_SCOPE, SCOPE_CLAIM, Role
 from chalicelib.core.settings import PACKAGING, env_names
-from tests.infra.cfn import PREFIX, ROOT, as_list, functions, of_type, ref_id, target
+from tests.infra.cfn import PREFIX, ROOT, as_list, functions, of_type, ref_id, target, templates
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("infra")]
 
@@ -26,10 +26,12 @@ def chalice_app(app: Any) -> Any:
 def test_cfn_lint_reports_no_errors(synth: Any) -> None:
     from cfnlint.api import lint_file
 
-    (path,) = synth.glob("*.template.json")
-    matches = lint_file(path)
-    errors = [f"{m.rule.id} {m.message} @ {'/'.join(map(str, m.path))}" for m in matches if m.rule.id.startswith("E")]
-    assert not errors, "\n".join(errors)
+    for path in templates(synth):  # the stack's and its nested stacks' (each under CloudFormation's 1 MB)
+        matches = lint_file(path)
+        errors = [
+            f"{m.rule.id} {m.message} @ {'/'.join(map(str, m.path))}" for m in matches if m.rule.id.startswith("E")
+        ]
+        assert not errors, f"{path.name}:\n" + "\n".join(errors)
 
 
 def test_functions_match_the_chalice_app(resources: dict[str, Any], chalice_app: Any) -> None:
@@ -142,10 +144,7 @@ def test_queues_and_buckets_are_encrypted_and_private(resources: dict[str, Any])
         assert queue["Properties"]["SqsManagedSseEnabled"] is True, qid
     buckets = of_type(resources, "AWS::S3::Bucket")
     (access_logs,) = (bid for bid, b in buckets.items() if "access-logs" in json.dumps(b["Properties"]["BucketName"]))
-    # The catalogue's, the infra-only access-log bucket, and the console's site and CloudFront logs (infra/console.py).
-    console = {bid for bid, b in buckets.items() if "-console" in json.dumps(b["Properties"]["BucketName"])}
-    assert len(console) == 2
-    assert len(buckets) == len(catalog.BUCKETS) + 1 + len(console)
+    assert len(buckets) == len(catalog.BUCKETS) + 1  # the catalogue's, and the infra-only access-log bucket
     ssl_enforced = {
         ref_id(p["Properties"]["Bucket"])
         for p in of_type(resources, "AWS::S3::BucketPolicy").values()
@@ -167,8 +166,6 @@ def test_queues_and_buckets_are_encrypted_and_private(resources: dict[str, Any])
         # Every read and write of an archive object or a report is logged.
         assert ref_id(p["LoggingConfiguration"]["DestinationBucketName"]) == access_logs, bid
         assert p["VersioningConfiguration"]["Status"] == "Enabled", bid
-        if bid in console:
-            continue
         seen_expiry += [
             r["ExpirationInDays"]
             for r in p.get("LifecycleConfiguration", {}).get("Rules", [])
@@ -212,12 +209,10 @@ def test_user_pool_has_a_group_per_role_and_the_tenancy_claims(resources: dict[s
     assert p["UserPoolAddOns"]["AdvancedSecurityMode"] == "ENFORCED"
     groups = {g["Properties"]["GroupName"] for g in of_type(resources, "AWS::Cognito::UserPoolGroup").values()}
     assert groups == {r.value for r in Role}
-    clients = of_type(resources, "AWS::Cognito::UserPoolClient").values()
-    assert len(clients) == 2  # the app's (SRP) and the console's hosted sign-in (code + PKCE, infra/console.py)
-    for client, claim in ((c, n) for c in clients for n in (ENTERPRISE_CLAIM, SCOPE_CLAIM)):
-        assert claim in client["Properties"]["ReadAttributes"]  # in the ID token, never writable by the user
+    (client,) = of_type(resources, "AWS::Cognito::UserPoolClient").values()
+    for claim in (ENTERPRISE_CLAIM, SCOPE_CLAIM):  # in the ID token, never writable by the user: tenancy
+        assert claim in client["Properties"]["ReadAttributes"]
         assert claim not in client["Properties"]["WriteAttributes"]
-        assert "GenerateSecret" not in client["Properties"] or client["Properties"]["GenerateSecret"] is False
 
 
 def test_functions_get_every_runtime_variable(resources: dict[str, Any]) -> None:
