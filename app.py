@@ -21,7 +21,6 @@ from chalicelib.incidents.handlers import bp as incident_handlers
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.linkage.handlers import bp as linkage_handlers
 from chalicelib.linkage.routes import bp as linkage_routes
-from chalicelib.live.handlers import bp as live_handlers
 from chalicelib.live.routes import bp as live_routes
 from chalicelib.notify.routes import bp as notify_routes
 from chalicelib.onduty.handlers import bp as onduty_handlers
@@ -89,4 +88,3 @@ app.register_blueprint(access_routes)
 app.register_blueprint(public_area_routes)
 app.register_blueprint(map_routes)
 app.register_blueprint(live_routes)
-app.register_blueprint(live_handlers)

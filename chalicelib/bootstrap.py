@@ -9,6 +9,8 @@ use (core.aws), never here. No other module fills a port.
 | ------------------------------------- | --------------------------------------------- |
 | core.auditing sink (core.http, tasks)  | audit.service.append (durable pending entry)  |
 | notify.channels SMS                   | notify.channels.SnsSms                        |
+| notify.channels push                  | notify.mobile.ByPlatform(SnsMobilePush,       |
+|                                       | VendorPush: settings.push_vendor)             |
 | alarms.ports plans                    | plans.context.alarm_plans (plans, resources)  |
 | alarms.ports last_values              | telemetry.snapshots.last_values               |
 | alarms.ports subscribers              | risk.service.on_alarm_events,                 |
@@ -25,6 +27,8 @@ use (core.aws), never here. No other module fills a port.
 | dangers.ports subscribers             | risk.service.recompute_enterprise             |
 | risk.ports active_work                | workpermits.service.active_work               |
 | risk.ports vacancies                  | onduty.service.vacancies (vacant key posts)   |
+| alarms.ports subscribers (cont.)      | live.service.on_alarm_events (consoles)       |
+| live.ports risk_view                  | risk.service.installation_view (as SYSTEM)    |
 | onemap.ports layers                   | each owner's map_features (registry, access,  |
 |                                       | risk, telemetry, resources, alarms)           |
 | onemap.ports incident_zones           | incidents.service.map_zones                   |
@@ -32,12 +36,15 @@ use (core.aws), never here. No other module fills a port.
 
 from __future__ import annotations
 
+import functools
+
 from chalicelib.access import ports as access_ports
 from chalicelib.access import service as access
 from chalicelib.alarms import ports as alarm_ports
 from chalicelib.alarms import service as alarms
 from chalicelib.audit import service as audit
 from chalicelib.core import auditing, lazy
+from chalicelib.core.identity import SYSTEM
 from chalicelib.dangers import exchange as danger_exchange
 from chalicelib.dangers import ports as danger_ports
 from chalicelib.duty import ports as duty_ports
@@ -47,7 +54,9 @@ from chalicelib.incidents import service as incidents
 from chalicelib.linkage import people
 from chalicelib.linkage import ports as linkage_ports
 from chalicelib.linkage import service as linkage
-from chalicelib.notify import channels
+from chalicelib.live import ports as live_ports
+from chalicelib.live import service as live
+from chalicelib.notify import channels, mobile
 from chalicelib.onduty import ports as onduty_ports
 from chalicelib.onduty import service as onduty
 from chalicelib.onemap import ports as map_ports
@@ -69,13 +78,16 @@ def wire() -> None:
     the risk context at every cold start, so it is read on the first alarm event instead."""
     auditing.use_sink(lazy.deferred(lambda: audit.append))
     channels.use_sms(channels.SnsSms())
+    # APNs and FCM through SNS mobile push; Huawei and JPush tokens through the domestic vendor's slot.
+    channels.use_push(mobile.ByPlatform(sns=mobile.SnsMobilePush(), vendor=mobile.VendorPush()))
     alarm_ports.wire(
         plans=plan_context.alarm_plans,
         last_values=snapshots.last_values,
         subscribers=[
             lazy.deferred(lambda: risk.on_alarm_events),
-            lazy.deferred(lambda: workpermits.on_alarm_events),
-        ],  # gas alarms suspend nearby work
+            lazy.deferred(lambda: workpermits.on_alarm_events),  # gas alarms suspend nearby work
+            lazy.deferred(lambda: live.on_alarm_events),  # after risk: the consoles hear events and new colours
+        ],
         on_duty=lazy.deferred(lambda: duty.on_duty_officers),
     )
     duty_ports.wire(
@@ -94,11 +106,12 @@ def wire() -> None:
     risk_ports.wire(
         active_work=lazy.deferred(lambda: workpermits.active_work), vacancies=lazy.deferred(lambda: onduty.vacancies)
     )
+    live_ports.wire(risk_view=lazy.deferred(lambda: functools.partial(risk.installation_view, who=SYSTEM)))
     # The map (一张图): each layer drawn by the context that owns its data.
     map_ports.wire(
         layers={
             "boundary": lazy.deferred(lambda: registry.boundary_features),
-            "zones": lazy.deferred(lambda: access.zone_map_features),  # the registry's zones with access levels
+            "zones": lazy.deferred(lambda: access.zone_map_features),  # the registry's zones, access levels
             "installations": lazy.deferred(lambda: risk.map_features),  # coloured by live risk
             "sensors": lazy.deferred(lambda: telemetry.map_features),
             "cameras": lazy.deferred(lambda: registry.camera_features),

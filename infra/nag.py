@@ -39,6 +39,13 @@ STAR_ACTIONS = frozenset(
         "logs:PutResourcePolicy",
         "logs:DescribeResourcePolicies",
         "logs:DescribeLogGroups",
+        # SNS mobile push (infra/push.py, notify.mobile): platform applications and endpoints are no IAM resource.
+        "sns:CreatePlatformApplication",
+        "sns:SetPlatformApplicationAttributes",
+        "sns:DeletePlatformApplication",
+        "sns:CreatePlatformEndpoint",
+        "sns:GetEndpointAttributes",
+        "sns:DeleteEndpoint",
     }
 )
 _ARN = r"arn:<AWS::Partition>:{service}:<AWS::Region>:<AWS::AccountId>:"
@@ -54,6 +61,20 @@ WILDCARDS: list[tuple[re.Pattern[str], str]] = [
         "{device}; the API and event functions publish nothing else.",
     ),
     (
+        re.compile(r"Resource::" + _ARN.format(service="iot") + r"topic/live/\*"),
+        "Live-channel messages go to the park's and each enterprise's topics named at run time (live/park/{park}/"
+        "{type}, live/enterprise/{id}/{type}); nothing outside live/ (docs/adr/0006-live-channel.md).",
+    ),
+    (
+        re.compile(
+            r"Resource::"
+            + _ARN.format(service="iot")
+            + r"topic(filter)?/live/(enterprise/<aws:PrincipalTag/enterprise_id>|park/[A-Za-z0-9_-]+)/\*"
+        ),
+        "A console subscribes to its own tenant's live topics of every type; the tenant comes from the principal "
+        "tag of the signed-in user (or the park scope), the type level is the wildcard (docs/adr/0006).",
+    ),
+    (
         re.compile(r"Resource::<\w+Bucket\w*\.Arn>/\*"),
         "Object keys are made at run time (archive hour per enterprise, report per id); the grant is limited "
         "to this one bucket of the stack.",
@@ -66,6 +87,11 @@ WILDCARDS: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"Resource::<\w+\.Arn>:\*"),
         "Step Functions invokes the task function by ARN, which may carry a version or alias qualifier; the "
         "grant names one function of this stack.",
+    ),
+    (
+        re.compile(r"Resource::" + _ARN.format(service="sns") + r"endpoint/\*/chempark-[a-z0-9-]+-push-\*/\*"),
+        "Mobile push endpoints are created per device token at run time (notify.mobile); the grant covers only "
+        "the endpoints of this stack's platform applications.",
     ),
     (
         re.compile(r"Action::kms:GenerateDataKey\*"),
@@ -101,7 +127,7 @@ def acknowledge(scope: IConstruct | None, rule: str, reason: str) -> None:
 def render(value: Any) -> str:
     """A resolved IAM value as cdk-nag names it in a finding: `<Logical.Attr>`, `<AWS::Region>`, joins."""
     if isinstance(value, str):
-        return value
+        return re.sub(r"\$\{([^}]+)\}", r"<\1>", value)  # a policy variable, as cdk-nag writes it
     if isinstance(value, dict) and "Ref" in value:
         return f"<{value['Ref']}>"
     if isinstance(value, dict) and "Fn::GetAtt" in value:

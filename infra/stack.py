@@ -1,4 +1,5 @@
-"""The chempark-safety stack: catalogue resources, Cognito, the Chalice app, workflows, IoT rules, IAM, alarms."""
+"""The chempark-safety stack: catalogue resources, Cognito, the Chalice app, workflows, IoT rules, IAM, alarms,
+mobile push platform applications."""
 
 from __future__ import annotations
 
@@ -9,7 +10,22 @@ from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
 from chalicelib.core.settings import get_settings
-from infra import alarms, api, auth, console, devices, gateway, iam, nag, rules, secrets, storage, workflows
+from infra import (
+    alarms,
+    api,
+    auth,
+    console,
+    devices,
+    gateway,
+    iam,
+    live,
+    nag,
+    push,
+    rules,
+    secrets,
+    storage,
+    workflows,
+)
 from infra.introspect import app_shape
 from infra.refs import Refs, known_machines
 
@@ -31,6 +47,9 @@ class ChemParkStack(Stack):
         roles = iam.build(self, data, shape, list(machines.values()))
         deployed = api.deployed_settings(self.node, users.mode)
         env = api.runtime_env(data, machines, deployed, secrets.build(self))
+        if users.pool is not None and users.client is not None:  # the live channel's identity pool (ADR 0006)
+            env.update(live.build(self, users.pool, users.client, deployed.park_id))
+        push.build(self)  # mobile push platform applications (their ARNs follow from the topics': catalog)
         chalice = api.build(self, data, roles, shape, env)
         gateway.apply(chalice, *gateway.throttling(self.node))
         extra_functions = {}

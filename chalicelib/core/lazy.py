@@ -44,7 +44,7 @@ def lazy_module(name: str) -> ModuleType:
 
 
 @dataclass(frozen=True)
-class Deferred:
+class NamedRef:
     """An attribute named by module and name, imported only when resolved: a route's response model from a heavy
     library (geojson-pydantic) is needed by the OpenAPI document, never by a Lambda's cold start."""
 

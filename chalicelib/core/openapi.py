@@ -10,7 +10,7 @@ from pydantic import BaseModel, TypeAdapter
 from chalicelib import __version__
 from chalicelib.core import errors
 from chalicelib.core.http import ROUTES, RouteSpec
-from chalicelib.core.lazy import Deferred
+from chalicelib.core.lazy import NamedRef
 
 _REF = "#/components/schemas/{model}"
 _PARAM = re.compile(r"{(\w+)}")
@@ -81,7 +81,7 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
         }
     ok: dict[str, Any] = {"description": "成功"}
     if spec.response is not None:
-        model = spec.response.resolve() if isinstance(spec.response, Deferred) else spec.response
+        model = spec.response.resolve() if isinstance(spec.response, NamedRef) else spec.response
         ok["content"] = {spec.media_type: {"schema": _schema(model, components, "serialization")}}
     op["responses"][str(spec.status)] = ok
     failures = {"500": "服务内部错误"}

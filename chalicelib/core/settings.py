@@ -132,6 +132,7 @@ class Settings(BaseModel):
     patrol_dispatch_ahead_s: int = Field(default=3600, ge=0, le=7 * 86400)  # a patrol task reaches the app early
     access_retention_days: int = Field(default=400, ge=366, le=3650)  # access records' TTL: ≥ 1 year (5.3.1)
     presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)  # no gate event for this: not inside
+    push_vendor: Literal["none", "jpush", "hms"] = "none"  # adapter of hms/jpush tokens (notify.mobile.VendorPush)
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
@@ -159,8 +160,8 @@ _PLAIN = (  # noqa: SIM905 (a list literal would take a line per name)
     "unit_ack_s standdown_remind_s command_timeout_s supply_expiry_warn_days supervision_response_s photo_max_bytes "
     "photo_url_ttl_s filter_read_budget permit_alarm_radius_m risk_snapshot_days risk_missed_check_days "
     "report_url_ttl_s access_retention_days presence_max_age_s onduty_grace_s onduty_position_fresh_s "
-    "patrol_checkin_radius_m patrol_dispatch_ahead_s max_reading_age_s snapshot_every_s history_max_bytes "
-    "tag_config_ttl_s tag_state_ttl_s park_id live_url live_identity_pool_id live_login_provider"
+    "patrol_checkin_radius_m patrol_dispatch_ahead_s push_vendor max_reading_age_s snapshot_every_s"
+    " history_max_bytes tag_config_ttl_s tag_state_ttl_s park_id live_url live_identity_pool_id live_login_provider"
 ).split()
 _ENV = {
     "stage": "CHEMPARK_STAGE",

@@ -1,5 +1,6 @@
 """Live channel use cases: what a console needs to connect (`connection`), and the publisher that turns the
-events the project already publishes into console messages (`relay`), through the IoT data plane.
+alarm events the project already dispatches (and the risk colours they change) into console messages, through
+the IoT data plane.
 
 One code path in both environments: `iot-data` Publish reaches IoT Core in AWS and, locally, the embedded
 broker (the stack relays moto's iot-data publishes to it, as it does for device commands).
@@ -7,6 +8,7 @@ broker (the stack relays moto's iot-data publishes to it, as it does for device 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -15,7 +17,7 @@ from chalicelib.core import aws, clock
 from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
-from chalicelib.live import credentials, domain
+from chalicelib.live import credentials, domain, ports
 
 
 def audience(who: Identity) -> domain.Audience:
@@ -40,14 +42,23 @@ def publish(type_: str, op: str, item_id: str, enterprise_id: str | None, data: 
             logger.exception("live publish failed", extra={"topic": topic, "id": item_id})
 
 
-def relay(message: dict[str, Any], attributes: dict[str, str]) -> None:
-    """An `alarm-events` topic message (alarm events and risk colour changes) to the consoles."""
-    if "alarm" in message:
-        alarm = message["alarm"]
-        op = domain.alarm_op(message.get("type", ""), alarm.get("state", ""))
-        publish("alarm", op, alarm["id"], alarm.get("enterprise_id"), alarm, event=message.get("type"))
-    elif message.get("type") == "risk_changed":
-        scope = message["scope"]
-        data = {k: message.get(k) for k in ("scope", "name", "from", "to", "label", "reasons")}
-        owner = attributes.get("enterprise_id") or None
-        publish("risk", "changed", scope, owner, {**data, "enterprise_id": owner, "level": message.get("to")})
+def on_alarm_events(events: Sequence[Any]) -> None:
+    """An `alarms.ports` subscriber, wired after risk's: each alarm event to the consoles, then the risk colour of
+    each installation whose colour that recompute changed (its `since` is not older than the batch)."""
+    if not events:
+        return
+    for e in events:
+        alarm = e.alarm
+        op = domain.alarm_op(e.type, alarm.get("state", ""))
+        publish("alarm", op, alarm["id"], alarm.get("enterprise_id"), alarm, event=e.type)
+    view, oldest = ports.PORTS.risk_view, min(e.ts for e in events)
+    if view is None:
+        return
+    for installation_id in dict.fromkeys(e.alarm["installation_id"] for e in events if e.alarm.get("installation_id")):
+        try:
+            risk = view(installation_id)
+        except Exception:  # derived data: never block the alarm messages already sent
+            logger.exception("live risk read failed", extra={"installation_id": installation_id})
+            continue
+        if risk.get("since") is not None and int(risk["since"]) >= oldest:
+            publish("risk", "changed", risk["scope"], risk.get("enterprise_id"), risk)

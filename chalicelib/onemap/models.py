@@ -127,3 +127,7 @@ class AlarmLayer(FeatureCollection[Feature[Point, AlarmProps]]):
 
 class IncidentZoneLayer(FeatureCollection[Feature[Polygon, IncidentZoneProps]]):
     """事件影响区域图层"""
+
+
+AnyLayer = BoundaryLayer | ZoneLayer | InstallationLayer | SensorLayer | CameraLayer | ResourceLayer | AlarmLayer
+"""GET /map/{layer}: one of the composed layers, by its name."""

@@ -15,28 +15,21 @@ from chalicelib.onemap import service
 bp = Blueprint(__name__)
 
 
-def _layer(layer_id: str, model: str, doc: str) -> None:
-    def handler(call: Call) -> Any:
-        return service.layer(layer_id, call.identity)
-
-    name = f"{layer_id.replace('-', '_')}_layer"
-    handler.__name__, handler.__qualname__, handler.__doc__ = name, name, doc
-    route(bp, f"/map/{layer_id}.geojson", roles=ALL_ROLES, response=s.typed(model), media_type=MEDIA_TYPE)(handler)
-
-
 @route(bp, "/map/layers", roles=ALL_ROLES, response=s.LayersOut)
 def list_layers(call: Call) -> s.LayersOut:
     """一张图的图层目录（图层标识、中文名称、GeoJSON 地址）。"""
     return s.LayersOut.model_validate({"layers": service.layers()})
 
 
-_layer("boundary", "BoundaryLayer", "园区边界图层（GeoJSON，所有角色可见）。")
-_layer("zones", "ZoneLayer", "功能分区图层（园区公共区域与本企业区域，含门禁分级）。")
-_layer("installations", "InstallationLayer", "重大危险源图层（按实时风险等级着色；企业用户仅见本企业）。")
-_layer("sensors", "SensorLayer", "监测点位图层（状态与最新读数；企业用户仅见本企业）。")
-_layer("cameras", "CameraLayer", "视频监控图层（园区公共摄像机与本企业摄像机）。")
-_layer("resources", "ResourceLayer", "应急资源图层（园区资源与本企业资源，与 /resources/geojson 同源）。")
-_layer("alarms", "AlarmLayer", "实时报警图层（未关闭报警；企业用户仅见本企业）。")
+# One route for every composed layer (`/map/boundary.geojson`, `/map/alarms.geojson`...): each layer as its own
+# API Gateway resource would cost the stack's template ~2 KB per layer, and the template is near CloudFormation's
+# 1 MB limit. Literal routes (`/map/layers`, `/map/work-permits.geojson`) take precedence over the parameter.
+@route(bp, "/map/{layer}", roles=ALL_ROLES, response=s.typed("AnyLayer"), media_type=MEDIA_TYPE)
+def map_layer(call: Call, layer: str) -> Any:
+    """一张图图层（GeoJSON，application/geo+json，RFC 7946 经纬度顺序），如 alarms.geojson。
+
+    图层：boundary、zones、installations、sensors、cameras、resources、alarms；园区公共要素所有角色可见，企业用户仅见本企业要素。"""
+    return service.layer_file(layer, call.identity)
 
 
 @route(

@@ -1,11 +1,11 @@
 """Map contracts: the layer list (plain pydantic) and the typed GeoJSON responses (geojson-pydantic, imported
-only when the OpenAPI document is built: `models`, named here through core.http.Deferred)."""
+only when the OpenAPI document is built: `models`, named here through core.lazy.NamedRef)."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from chalicelib.core.lazy import Deferred
+from chalicelib.core.lazy import NamedRef
 from chalicelib.core.schemas import Schema
 
 
@@ -19,6 +19,6 @@ class LayersOut(Schema):
     layers: list[LayerOut]
 
 
-def typed(name: str) -> Deferred:
+def typed(name: str) -> NamedRef:
     """The geojson-pydantic FeatureCollection of a layer, for OpenAPI (chalicelib/onemap/models.py)."""
-    return Deferred("chalicelib.onemap.models", name)
+    return NamedRef("chalicelib.onemap.models", name)

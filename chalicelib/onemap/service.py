@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.core import errors
 from chalicelib.core.identity import Identity
 from chalicelib.onemap import domain, ports
+
+SUFFIX = ".geojson"
 
 
 def layers() -> list[dict[str, str]]:
@@ -14,6 +17,14 @@ def layers() -> list[dict[str, str]]:
 
 def layer(layer_id: str, who: Identity) -> dict[str, Any]:
     return ports.layer(layer_id)(who)
+
+
+def layer_file(name: str, who: Identity) -> dict[str, Any]:
+    """`<layer>.geojson` of a composed layer; NOT_FOUND for any other name."""
+    layer_id = name.removesuffix(SUFFIX)
+    if not name.endswith(SUFFIX) or layer_id not in domain.COMPOSED:
+        raise errors.NOT_FOUND(details={"layer": name})
+    return layer(layer_id, who)
 
 
 def incident_zones(incident_id: str, who: Identity) -> dict[str, Any]:

@@ -85,6 +85,7 @@ def test_every_port_is_wired_by_bootstrap(app):
     from chalicelib.duty.ports import PORTS as duty
     from chalicelib.incidents.ports import PORTS as incidents
     from chalicelib.linkage.ports import PORTS as linkage
+    from chalicelib.live.ports import PORTS as live
     from chalicelib.notify import channels
     from chalicelib.onduty.ports import PORTS as onduty
     from chalicelib.onemap.domain import COMPOSED
@@ -100,6 +101,7 @@ def test_every_port_is_wired_by_bootstrap(app):
     assert dangers.exchange is not None and dangers.subscribers
     assert access.gate_commands is not None
     assert risk.active_work is not None and risk.vacancies is not None
+    assert live.risk_view is not None
     assert onemap.incident_zones is not None and set(onemap.layers) == set(COMPOSED)
     port_modules = sorted(p.relative_to(ROOT / "chalicelib").parts[0] for p in (ROOT / "chalicelib").glob("*/ports.py"))
     assert port_modules == [
@@ -109,6 +111,7 @@ def test_every_port_is_wired_by_bootstrap(app):
         "duty",
         "incidents",
         "linkage",
+        "live",
         "onduty",
         "onemap",
         "risk",

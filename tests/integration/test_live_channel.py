@@ -135,6 +135,13 @@ def test_duty_officer_receives_the_alarm_within_a_second_of_it_being_stored(api,
         while time.monotonic() < deadline and not manager.received:
             time.sleep(0.01)
         assert manager.received and manager.received[0][1].startswith(f"live/enterprise/{park.enterprise_id}/")
+        # the risk colour change follows on the same channel, as GET /risk/installations/{id} shows it
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and not any(m[2]["type"] == "risk" for m in officer.received):
+            time.sleep(0.01)
+        risk = [m[2] for m in officer.received if m[2]["type"] == "risk"]
+        assert risk and risk[-1]["op"] == "changed" and risk[-1]["data"]["level"] == "orange"
+        assert risk[-1]["id"] == f"installation:{park.installation_id}"
         # an acknowledgement is an update of the same alarm
         hh = next(m[2] for m in alarms if m[2]["data"]["condition"] == "HH")
         r = api.post(f"/alarms/{hh['id']}/ack", role="duty_officer", json={"comment": "已确认"})

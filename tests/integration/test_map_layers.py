@@ -201,9 +201,19 @@ def test_an_hh_alarm_colours_the_installation_sets_the_sensor_state_and_appears_
 
 def test_openapi_types_every_layer_as_geojson(api):
     doc = api.get("/openapi.json").json
-    for name in [*LAYER_MODELS, "incidents/{incident_id}/zones"]:
-        ok = doc["paths"][f"/map/{name}.geojson"]["get"]["responses"]["200"]["content"]
-        assert list(ok) == ["application/geo+json"], name
-        ref = ok["application/geo+json"]["schema"]["$ref"].rsplit("/", 1)[-1]
-        schema = doc["components"]["schemas"][ref]
-        assert "features" in schema["properties"], name
+    schemas = doc["components"]["schemas"]
+    for path in ("/map/{layer}", "/map/incidents/{incident_id}/zones.geojson"):
+        ok = doc["paths"][path]["get"]["responses"]["200"]["content"]
+        assert list(ok) == ["application/geo+json"], path
+    layer = doc["paths"]["/map/{layer}"]["get"]["responses"]["200"]["content"]["application/geo+json"]["schema"]
+    named = {ref["$ref"].rsplit("/", 1)[-1] for ref in layer["anyOf"]}
+    assert named == {m.__name__ for m in LAYER_MODELS.values()}
+    for name in named:
+        assert {"type", "features"} <= set(schemas[name]["properties"]), name
+    zones = doc["paths"]["/map/incidents/{incident_id}/zones.geojson"]["get"]["responses"]["200"]["content"]
+    assert zones["application/geo+json"]["schema"]["$ref"].endswith("/IncidentZoneLayer")
+
+
+def test_an_unknown_layer_is_not_found(api):
+    assert api.get("/map/nothing.geojson", role="duty_officer").status_code == 404
+    assert api.get("/map/alarms", role="duty_officer").status_code == 404
