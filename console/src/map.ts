@@ -183,6 +183,11 @@ export class ParkMap {
     }
     await Promise.all(this.layers.map((l) => this.reload(l.id)));
     this.fit();
+    // Ready once the layers are drawn, not merely handed to the worker (a loaded machine takes a while).
+    await new Promise<void>((resolve) => {
+      this.map.once("idle", () => resolve());
+      window.setTimeout(resolve, 10_000); // nothing left to draw: idle may not come again
+    });
     this.container.dataset.map = "ready";
   }
 

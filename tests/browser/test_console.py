@@ -96,8 +96,8 @@ def test_duty_officer_sees_the_leak_live_acknowledges_it_and_the_map_turns_orang
     page, outside = duty
     installation = embedded.call("GET", f"/installations/{leak_sensor['installation_id']}")
     at = [installation["location"]["lon"], installation["location"]["lat"]]
-    assert page.evaluate(COLOURS_DRAWN) > 5, "the map canvas is blank: WebGL did not draw"
-    assert page.evaluate(PIXELS, [*at, BLUE, 30]) > 20, "the tank farm is not drawn blue before the leak"
+    wait_for("the map to be drawn (WebGL through SwiftShader)", lambda: page.evaluate(COLOURS_DRAWN) > 5, 30)
+    wait_for("the tank farm drawn blue before the leak", lambda: page.evaluate(PIXELS, [*at, BLUE, 30]) > 20, 30)
     assert page.evaluate(PIXELS, [*at, ORANGE, 30]) == 0
     shot(page, "duty-before-leak")
     page.evaluate("window.__sameDocument = true")  # gone if anything reloads the page
