@@ -14,7 +14,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-setup: $(STAMP)
+## The operations console (console/): npm ci when the lock changes, vite build when a source changes, so
+## `make test` does not rebuild an unchanged console.
+CONSOLE_SRC := $(shell find console/src -type f 2>/dev/null) console/index.html console/vite.config.ts \
+	console/tsconfig.json console/package.json
+console/node_modules/.ci-stamp: console/package-lock.json
+	cd console && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+console/dist/index.html: console/node_modules/.ci-stamp $(CONSOLE_SRC)
+	cd console && npm run --silent build
+	touch $@
+
+setup: $(STAMP) console/dist/index.html
 
 ## make run: the whole system on this machine (moto, MQTT broker, rule bridge, API on :8000, simulator)
 run: setup
@@ -26,10 +37,18 @@ demo: setup
 
 ## make test: lint and the import contracts (pyproject.toml), then every test (unit, integration, workflows,
 ## infra, architecture)
+## Browser tests (tests/browser) need Debian's chromium: without it they skip, and this says so loudly.
+NO_BROWSER := command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	printf '\n%s\n%s\n%s\n\n' '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!' \
+	'!!  WARNING: chromium not found: the console browser tests (tests/browser) are SKIPPED. !!' \
+	'!!  apt-get install chromium fonts-noto-cjk  (CI installs them and never skips)        !!' >&2
+
 test: setup wheelhouse
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	@$(NO_BROWSER)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	@$(NO_BROWSER)
 
 test-fast: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow"

@@ -70,6 +70,16 @@ def build(scope: Construct, options: Options) -> Auth:
     return Auth("cognito", {"auth_mode": "cognito", "cognito_user_pool_arn": pool.user_pool_arn}, pool, client)
 
 
+def client_attributes() -> tuple[cognito.ClientAttributes, cognito.ClientAttributes]:
+    """What every app client reads and writes: tenancy claims readable (in the ID token), never writable."""
+    read = (
+        cognito.ClientAttributes()
+        .with_standard_attributes(email=True, fullname=True, phone_number=True, email_verified=True)
+        .with_custom_attributes(ENTERPRISE_ATTRIBUTE, SCOPE_ATTRIBUTE)
+    )
+    return read, cognito.ClientAttributes().with_standard_attributes(email=True, fullname=True, phone_number=True)
+
+
 def _user_pool(scope: Construct) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
     pool = cognito.UserPool(
         scope,
@@ -120,25 +130,15 @@ def _user_pool(scope: Construct) -> tuple[cognito.UserPool, cognito.UserPoolClie
             description=f"chempark role {role.value}",
         )
     # Users may read their tenancy claims but never write them: only admins (AdminUpdateUserAttributes) can.
+    read, write = client_attributes()
     client = pool.add_client(
         "AppClient",
         user_pool_client_name=catalog.resource_name("console"),
         generate_secret=False,  # browser and mobile clients cannot keep a secret
         auth_flows=cognito.AuthFlow(user_srp=True),
         prevent_user_existence_errors=True,
-        read_attributes=cognito.ClientAttributes()
-        .with_standard_attributes(
-            email=True,
-            fullname=True,
-            phone_number=True,
-            email_verified=True,
-        )
-        .with_custom_attributes(ENTERPRISE_ATTRIBUTE, SCOPE_ATTRIBUTE),
-        write_attributes=cognito.ClientAttributes().with_standard_attributes(
-            email=True,
-            fullname=True,
-            phone_number=True,
-        ),
+        read_attributes=read,
+        write_attributes=write,
         id_token_validity=Duration.hours(1),
         access_token_validity=Duration.hours(1),
         refresh_token_validity=Duration.days(30),

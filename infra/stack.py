@@ -10,7 +10,22 @@ from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
 from chalicelib.core.settings import get_settings
-from infra import alarms, api, auth, devices, gateway, iam, live, nag, push, rules, secrets, storage, workflows
+from infra import (
+    alarms,
+    api,
+    auth,
+    console,
+    devices,
+    gateway,
+    iam,
+    live,
+    nag,
+    push,
+    rules,
+    secrets,
+    storage,
+    workflows,
+)
 from infra.introspect import app_shape
 from infra.refs import Refs, known_machines
 
@@ -46,6 +61,7 @@ class ChemParkStack(Stack):
         topic_rules = rules.build(self, refs)
         devices.build(self, topic_rules)  # gateway thing type and IoT policy (device identity)
         ops_topic = alarms.build(self, data, chalice, shape.function_ids, state_machines, extra_functions)
+        console.build(self, users, chalice.get_resource("RestAPI").ref)  # S3 + CloudFront: nested (infra/console.py)
         nag.acknowledge_iam_wildcards(self)
 
         token = "Cognito ID token" if users.pool is not None else f"{users.mode.upper()} token"

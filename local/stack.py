@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-STATE = ROOT / ".local"
+# Another directory for a second stack beside `make run` (the browser tests start theirs in a temporary one).
+STATE = Path(os.environ.get("CHEMPARK_LOCAL_STATE") or ROOT / ".local")
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Stack:
     provisioned: Any = None
     seeded: Any = None
     pki: Any = None  # local.pki.Pki: the device CA and certificates under .local/devices/
+    issuer: Any = None  # local.issuer.Issuer: signs the console's sign-ins (local.console)
 
     def add(self, name: str, part: Any) -> Any:
         self.parts.append((name, part))
@@ -57,11 +59,24 @@ class _ApiServer:
     methods and http.server answers any other (TRACE, CONNECT, PROPFIND...) with an HTML 501, while the app
     answers a method a path does not declare with 405 in the project's error shape (core.responses)."""
 
-    def __init__(self, app: Any, port: int) -> None:
+    def __init__(self, app: Any, port: int, issuer: Any = None, tokens: dict[str, str] | None = None) -> None:
         from chalice.config import Config
         from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
 
+        from local import console
+
+        # With the issuer, /console/ serves the operations console and signs its users in (tokens: filled later).
+        site = console.ConsoleSite(issuer, tokens if tokens is not None else {}) if issuer is not None else None
+
         class AnyMethod(ChaliceRequestHandler):
+            def _console_or_api(self) -> None:  # /console/ is the operations console (local.console)
+                if site is not None and console.ConsoleSite.serves(self.path):
+                    console.respond(self, site)
+                else:
+                    self._generic_handle()
+
+            do_GET = do_HEAD = do_POST = _console_or_api
+
             def __getattr__(self, name: str) -> Any:
                 if name.startswith("do_"):  # http.server looks up do_<METHOD> for the request line's method
                     return self._generic_handle
@@ -143,7 +158,7 @@ def start(
     issuer = Issuer.load_or_create(STATE)
     os.environ["CHEMPARK_JWT_PUBLIC_KEY"] = issuer.public_pem
     os.environ["CHEMPARK_CURSOR_KEY"] = cursor_key(STATE)
-    stack = Stack(api_port=api_port, mqtt_port=mqtt_port, ws_port=ws_port)
+    stack = Stack(api_port=api_port, mqtt_port=mqtt_port, ws_port=ws_port, issuer=issuer)
     try:
         server, stack.moto_url = env.start_moto()
         stack.add("moto", _Moto(server))
@@ -158,7 +173,7 @@ def start(
         from local.pki import Pki
 
         stack.pki = Pki.load_or_create(STATE / "devices")
-        stack.seeded = seed.seed(pki=stack.pki)
+        stack.seeded = seed.seed(pki=stack.pki, token=issuer.token("seed", ["park_admin"], name="演示数据初始化"))
         from local.broker import BrokerThread
 
         broker = stack.add("mqtt broker", BrokerThread(stack.pki, port=mqtt_port, ws_port=ws_port))
@@ -177,8 +192,8 @@ def start(
         for source in stack.provisioned.sqs_sources:
             stack.add(f"poller {source.function}", SqsPoller(source, "us-east-1")).start()
         stack.add("scheduler", Scheduler(stack.provisioned.schedules)).start()
-        stack.add("api", _ApiServer(chalice_app.app, api_port)).start()
-        stack.tokens = _tokens(issuer, stack.seeded)
+        stack.add("api", _ApiServer(chalice_app.app, api_port, issuer, stack.tokens)).start()
+        stack.tokens.update(_tokens(issuer, stack.seeded))  # the API server's console sign-in reads the same dict
         if simulate:
             _simulate(stack)
         (STATE / "tokens.json").write_text(json.dumps(stack.tokens, indent=2, ensure_ascii=False))
@@ -228,6 +243,7 @@ def banner(stack: Stack) -> str:
     lines = [
         "chempark-safety embedded stack is running (Ctrl-C stops everything)",
         f"  REST API      http://127.0.0.1:{stack.api_port}   (GET /health, GET /openapi.json)",
+        f"  console       http://127.0.0.1:{stack.api_port}/console/   (operations console, sign in as a demo user)",
         f"  MQTT broker   127.0.0.1:{stack.mqtt_port}   (MQTT over TLS; park/<enterprise_id>/telemetry)",
         f"  live channel  ws://127.0.0.1:{stack.ws_port}/mqtt   (MQTT over WebSocket, consoles; GET /live/connection)",
         f"  device certs  {stack.pki.root}/<gateway_id>/cert.pem, key.pem   (CA {stack.pki.ca})",

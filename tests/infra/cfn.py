@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,9 +63,19 @@ def run_synth(
     )
 
 
-def load_template(outdir: Path) -> dict[str, Any]:
-    (path,) = outdir.glob("*.template.json")
-    return json.loads(path.read_text(encoding="utf-8"))
+def templates(outdir: Path) -> list[Path]:
+    """The stack's template first, then its nested stacks' (infra/console.py)."""
+    found = sorted(outdir.glob("*.template.json"), key=lambda p: (p.name.endswith(".nested.template.json"), p.name))
+    assert found and not found[0].name.endswith(".nested.template.json"), found
+    return found
+
+
+def load_template(outdir: Path, nested: str = "") -> dict[str, Any]:
+    """The stack's template, or the nested stack's whose logical id starts with `nested`."""
+    main, *others = templates(outdir)
+    if nested:
+        (main,) = (p for p in others if re.search(rf"{nested}[0-9A-F]{{8}}\.nested\.template\.json$", p.name))
+    return json.loads(main.read_text(encoding="utf-8"))
 
 
 def deployed_resources(template: dict[str, Any]) -> dict[str, dict[str, Any]]:

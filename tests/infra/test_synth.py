@@ -13,7 +13,7 @@ from chalicelib.core import catalog
 from chalicelib.core.http import ROUTES
 from chalicelib.core.identity import ENTERPRISE_CLAIM, PARK_SCOPE, SCOPE_CLAIM, Role
 from chalicelib.core.settings import PACKAGING, env_names
-from tests.infra.cfn import PREFIX, ROOT, as_list, functions, of_type, ref_id, target
+from tests.infra.cfn import PREFIX, ROOT, as_list, functions, of_type, ref_id, target, templates
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("infra")]
 
@@ -26,10 +26,12 @@ def chalice_app(app: Any) -> Any:
 def test_cfn_lint_reports_no_errors(synth: Any) -> None:
     from cfnlint.api import lint_file
 
-    (path,) = synth.glob("*.template.json")
-    matches = lint_file(path)
-    errors = [f"{m.rule.id} {m.message} @ {'/'.join(map(str, m.path))}" for m in matches if m.rule.id.startswith("E")]
-    assert not errors, "\n".join(errors)
+    for path in templates(synth):  # the stack's and its nested stacks' (each under CloudFormation's 1 MB)
+        matches = lint_file(path)
+        errors = [
+            f"{m.rule.id} {m.message} @ {'/'.join(map(str, m.path))}" for m in matches if m.rule.id.startswith("E")
+        ]
+        assert not errors, f"{path.name}:\n" + "\n".join(errors)
 
 
 def test_functions_match_the_chalice_app(resources: dict[str, Any], chalice_app: Any) -> None:
