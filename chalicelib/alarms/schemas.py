@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_v
 from chalicelib.alarms.domain import MAX_SHELVE_S, READINGS, State, kpis
 from chalicelib.core.clock import to_ms
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Priority, Schema, Strict, Window
+from chalicelib.core.schemas import IsoTime, Priority, Schema, Strict, Window
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ class AlarmFilter(PageQuery, Window):
     state: State | None = None
     priority: Priority | None = None
     open: bool | None = Field(default=None, description="true: 仅未关闭的报警")
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: IsoTime | None = Field(default=None, alias="from")
+    to: IsoTime | None = None
 
 
 class AlarmOut(Schema):
@@ -151,8 +151,8 @@ class CloseIn(Strict):
 class KpiQuery(Strict, Window):
     enterprise_id: str | None = None
     area: str | None = Field(default=None, description="区域：重大危险源单元 id（或企业 id）")
-    from_: datetime = Field(alias="from")
-    to: datetime = Field(description=f"与 from 相距不超过 {kpis.MAX_WINDOW_DAYS} 天")
+    from_: IsoTime = Field(alias="from")
+    to: IsoTime = Field(description=f"与 from 相距不超过 {kpis.MAX_WINDOW_DAYS} 天")
 
     @field_validator("to")
     @classmethod

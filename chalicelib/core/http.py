@@ -45,6 +45,9 @@ class RouteSpec:
     summary: str
     description: str
     tag: str
+    media_types: tuple[str, ...] = ("application/json",)  # of the 2xx body (the docs page is HTML)
+    conflicts: bool = False  # can answer 409 (documented in OpenAPI with its context's 409 codes)
+    context: str = ""
 
     @property
     def public(self) -> bool:
@@ -202,11 +205,14 @@ def route(
     audit: bool | None = None,
     action: str | None = None,
     tag: str = "",
+    conflicts: bool | None = None,
+    media_types: tuple[str, ...] = ("application/json",),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a handler `(call, **path_params) -> result` on a Blueprint.
 
     `roles` is mandatory (PUBLIC for no token). Writes are always audited; pass `audit=True` for a
-    sensitive read. `response` documents the result type in OpenAPI.
+    sensitive read. `response` documents the result type in OpenAPI. Every write can answer 409 (conditional
+    writes, state rules); pass `conflicts=False` for one that cannot, `conflicts=True` for a read that can.
     """
     method = method.upper()
 
@@ -226,6 +232,9 @@ def route(
             summary=summary.strip(),
             description=description.strip(),
             tag=tag or handler.__module__.split(".")[-2],
+            media_types=media_types,
+            conflicts=method in WRITE_METHODS if conflicts is None else conflicts,
+            context=handler.__module__.split(".")[1] if handler.__module__.count(".") >= 2 else "",
         )
         ROUTES.append(spec)
 

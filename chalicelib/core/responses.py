@@ -10,7 +10,7 @@ import orjson
 from chalice import Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.core import errors, ids
+from chalicelib.core import errors, ids, messages
 
 
 def json_default(value: Any) -> Any:
@@ -55,11 +55,12 @@ def locator(body_model: type[BaseModel] | None, query_model: type[BaseModel] | N
 
 
 def validation_error(exc: ValidationError, location: str) -> errors.AppError:
-    """A pydantic error as VALIDATION_FAILED whose details name every field at fault."""
+    """A pydantic error as VALIDATION_FAILED whose details name every field at fault, each with a zh-CN message
+    (core.messages) and pydantic's English error type as its stable code."""
     items = []
     for e in exc.errors(include_url=False, include_input=False):
         path = ".".join(str(p) for p in (location, *e["loc"]) if p != "")
-        items.append({"field": path, "message": e["msg"], "type": e["type"]})
+        items.append({"field": path, "message": messages.field_message(path, dict(e)), "type": e["type"]})
     first = items[0]["field"] if items else location
     return errors.VALIDATION_FAILED(f"请求参数校验失败：{first}", errors=items)
 

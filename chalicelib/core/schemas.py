@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AliasChoices,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from chalicelib.core.clock import to_ms
+from chalicelib.core.clock import from_ms, iso, to_ms
 
 PHONE_PATTERN = r"^\+?[0-9]{6,15}$"
 
@@ -23,6 +35,43 @@ class Strict(Schema):
     """Base of every request body: unknown fields are errors (a typo must not be silently ignored)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+
+
+def _stored_ms(value: Any) -> Any:
+    """The store keeps instants as epoch ms: an int read back from it becomes an aware UTC datetime here."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return from_ms(int(value))
+    return value
+
+
+def _iso_only(value: Any) -> Any:
+    """Clients send ISO-8601 with an offset; pydantic would also read a number (or a numeric string) as a Unix
+    time, which is the second time format the API no longer speaks (docs/adr/0007-api-conventions.md)."""
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()
+    ):
+        raise PydanticCustomError("datetime_iso", "Input should be an ISO-8601 datetime with a UTC offset")
+    return value
+
+
+_DATE_TIME = {"type": "string", "format": "date-time"}
+
+# An instant in a response: ISO-8601 in UTC with millisecond precision and a Z suffix (core.clock.iso), the one
+# output form of the API. Validation also takes the store's epoch ms, so the conversion happens at this edge.
+Instant = Annotated[
+    AwareDatetime,
+    BeforeValidator(_stored_ms),
+    PlainSerializer(lambda value: iso(to_ms(value)), return_type=str, when_used="json"),
+    WithJsonSchema(_DATE_TIME, mode="serialization"),
+]
+
+# An instant in a request body or query: ISO-8601 with a UTC offset (`2026-12-03T09:30:00+08:00` or `...Z`).
+IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso_only), WithJsonSchema(_DATE_TIME, mode="validation")]
+
+
+def stored_ms(key: str, **kw: Any) -> Any:
+    """A response field `x_at` read from the store's epoch-ms attribute `key` (`x_ms`), or from its own name."""
+    return Field(validation_alias=AliasChoices(key.removesuffix("_ms") + "_at", key), **kw)
 
 
 class Window(BaseModel):

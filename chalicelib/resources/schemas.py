@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_v
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Location, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, Location, Schema, Strict
 from chalicelib.resources.domain import KINDS
 
 ID = ID_PATTERN
@@ -177,8 +177,8 @@ class ResourceOut(Schema):
     contact: ResourceContact | None
     details: dict[str, Any]
     note: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class NearResourceOut(ResourceOut):
@@ -241,8 +241,8 @@ class ReminderOut(Schema):
     status: str
     message: str
     facts: dict[str, Any]
-    raised_at: datetime
-    resolved_at: datetime | None = None
+    raised_at: Instant
+    resolved_at: Instant | None = None
 
 
 class HistoryOut(Schema):

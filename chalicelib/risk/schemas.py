@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Schema, Strict
+from chalicelib.core.schemas import IsoTime, Schema, Strict
 
 Level = Literal["red", "orange", "yellow", "blue"]
 NoticeState = Literal["issued", "acknowledged", "closed"]
@@ -85,7 +84,7 @@ class NoticeIn(Strict):
     title: str = Field(min_length=2, max_length=120)
     content: str = Field(min_length=1, max_length=2000, description="风险情况与管控要求")
     level: Level = Field(description="风险等级：红/橙/黄/蓝")
-    due: datetime | None = Field(default=None, description="反馈期限（须晚于当前时间）")
+    due: IsoTime | None = Field(default=None, description="反馈期限（须晚于当前时间）")
 
     model_config = ConfigDict(
         json_schema_extra={

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field
 
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Schema, Strict, Window
+from chalicelib.core.schemas import IsoTime, Schema, Strict, Window
 
 
 class QuarantineQuery(PageQuery, Window):
@@ -15,8 +13,8 @@ class QuarantineQuery(PageQuery, Window):
         default=None, description="企业；园区用户不填则列出全部企业（最新在前），_unknown 为无法识别企业的消息"
     )
     reason: str | None = Field(default=None, description="只列出含此原因的消息，如 unknown_tag、ts_out_of_range")
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: IsoTime | None = Field(default=None, alias="from")
+    to: IsoTime | None = None
 
 
 class QuarantineSample(Schema):
@@ -44,8 +42,8 @@ class QuarantinePage(Schema):
 
 
 class ReadingsQuery(Strict, Window):
-    from_: datetime = Field(alias="from")
-    to: datetime
+    from_: IsoTime = Field(alias="from")
+    to: IsoTime
     limit: int = Field(default=5000, ge=1, le=20000)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
@@ -10,7 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Location, Priority, Schema, Strict, Window
+from chalicelib.core.schemas import IsoTime, Location, Priority, Schema, Strict, Window
 from chalicelib.warnings.domain import Level, Status
 
 
@@ -113,14 +112,14 @@ class CloseIn(Strict):
 class WarningFilter(PageQuery, Window):
     enterprise_id: str | None = None
     status: Status | None = None
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: IsoTime | None = Field(default=None, alias="from")
+    to: IsoTime | None = None
 
 
 class KpiQuery(Strict, Window):
     enterprise_id: str | None = None
-    from_: datetime = Field(alias="from")
-    to: datetime
+    from_: IsoTime = Field(alias="from")
+    to: IsoTime
 
 
 class WarningOut(Schema):

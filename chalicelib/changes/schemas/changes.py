@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -10,7 +9,7 @@ from pydantic import ConfigDict, Field
 from chalicelib.changes.domain import RiskLevel, Status
 from chalicelib.changes.schemas.cmdb import Scalar
 from chalicelib.core.pagination import Page, PageQuery
-from chalicelib.core.schemas import Schema, Strict
+from chalicelib.core.schemas import IsoTime, Schema, Strict
 
 CI_ID = r"^ci_[0-9A-Z]{26}$"
 
@@ -23,8 +22,8 @@ class RiskIn(Strict):
 
 
 class WindowIn(Strict):
-    start: datetime
-    end: datetime
+    start: IsoTime
+    end: IsoTime
 
 
 class ChangeItemIn(Strict):

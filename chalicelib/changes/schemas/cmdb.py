@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
 from chalicelib.changes.domain import CIKind
 from chalicelib.core.pagination import Page, PageQuery
-from chalicelib.core.schemas import Schema, Strict
+from chalicelib.core.schemas import IsoTime, Schema, Strict
 
 Scalar = str | int | float | bool
 Attributes = dict[str, Scalar]
@@ -89,7 +88,7 @@ class ObservationIn(Strict):
     attributes: Attributes = Field(min_length=1, max_length=100)
     source: Literal["discovery", "manual"] = "manual"
     full_snapshot: bool = Field(default=False, description="true：本次为完整发现结果，未列出的属性视为未观测到")
-    observed_at: datetime | None = Field(default=None, description="观测时间，默认为当前时间")
+    observed_at: IsoTime | None = Field(default=None, description="观测时间，默认为当前时间")
     notes: str = Field(default="", max_length=500)
 
     model_config = ConfigDict(
