@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    AliasChoices,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -17,6 +16,7 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -69,9 +69,27 @@ Instant = Annotated[
 IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso_only), WithJsonSchema(_DATE_TIME, mode="validation")]
 
 
-def stored_ms(key: str, **kw: Any) -> Any:
-    """A response field `x_at` read from the store's epoch-ms attribute `key` (`x_ms`), or from its own name."""
-    return Field(validation_alias=AliasChoices(key.removesuffix("_ms") + "_at", key), **kw)
+class Stored(Schema):
+    """Base of a response read from stored items, which keep instants as epoch ms named `x_ms`: each arrives here
+    as `x_at` in ISO-8601 (declared as Instant, or passed through as an allowed extra), so the store and the
+    events built from it keep their ms and the API shows one time format (docs/adr/0007-api-conventions.md)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _iso_times(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not any(isinstance(k, str) and k.endswith("_ms") for k in data):
+            return data
+        out: dict[Any, Any] = {}
+        for key, value in data.items():
+            if isinstance(key, str) and key.endswith("_ms"):
+                out.setdefault(key[:-3] + "_at", _iso_of(value))
+            else:
+                out.setdefault(key, value)
+        return out
+
+
+def _iso_of(value: Any) -> Any:
+    return iso(int(value)) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 class Window(BaseModel):
