@@ -46,8 +46,8 @@ class RouteSpec:
     description: str
     tag: str
     media_types: tuple[str, ...] = ("application/json",)  # of the 2xx body (the docs page is HTML)
-    conflicts: bool = False  # can answer 409 (documented in OpenAPI with its context's 409 codes)
-    context: str = ""
+    conflicts: bool = False  # can answer 409 (OpenAPI lists its context's 409 codes)
+    context: str = ""  # chalicelib.<context>
 
     @property
     def public(self) -> bool:
@@ -163,6 +163,8 @@ def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], param
             _intent(spec, call, params)
         with pagination.bound_to(f"{spec.method} {spec.path}"):  # a cursor is valid only on the route that issued it
             result = handler(call, **params)
+        if isinstance(result, dict) and isinstance(spec.response, type) and issubclass(spec.response, BaseModel):
+            result = spec.response.model_validate(result)  # the schema edge: stored *_ms become ISO (ADR 0007)
         response = result if isinstance(result, Response) else json_response(result, spec.status, request_id)
         outcome, status = "ok", response.status_code
     except errors.AppError as exc:
@@ -208,11 +210,9 @@ def route(
     conflicts: bool | None = None,
     media_types: tuple[str, ...] = ("application/json",),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a handler `(call, **path_params) -> result` on a Blueprint.
-
-    `roles` is mandatory (PUBLIC for no token). Writes are always audited; pass `audit=True` for a
-    sensitive read. `response` documents the result type in OpenAPI. Every write can answer 409 (conditional
-    writes, state rules); pass `conflicts=False` for one that cannot, `conflicts=True` for a read that can.
+    """Register a handler `(call, **path_params) -> result` on a Blueprint. `roles` is mandatory (PUBLIC for no
+    token). Writes are always audited; pass `audit=True` for a sensitive read. `response` documents the result in
+    OpenAPI (a dict result is read through it). Writes can answer 409; `conflicts=False` for one that cannot.
     """
     method = method.upper()
 
