@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from chalicelib.changes.domain import RiskLevel, Status
 from chalicelib.changes.schemas.cmdb import Scalar
 from chalicelib.core.pagination import Page, PageQuery
-from chalicelib.core.schemas import IsoTime, Schema, Strict
+from chalicelib.core.schemas import Instant, IsoTime, Schema, Stored, Strict
 
 CI_ID = r"^ci_[0-9A-Z]{26}$"
 
@@ -68,7 +68,7 @@ class ChangeItemOut(Schema):
     after: dict[str, Any]
 
 
-class ChangeOut(Schema):
+class ChangeOut(Stored):
     id: str
     title: str
     description: str
@@ -83,18 +83,18 @@ class ChangeOut(Schema):
     planned_window: dict[str, int]
     limits: dict[str, int]
     outcome: str | None
-    created_ms: int
-    updated_ms: int
-    closed_ms: int | None
+    created_at: Instant
+    updated_at: Instant
+    closed_at: Instant | None
     report_key: str | None = Field(description="归档记录在报表桶中的位置")
 
 
 ChangePage = Page[ChangeOut]
 
 
-class TimelineEntry(Schema):
+class TimelineEntry(Stored):
     model_config = ConfigDict(extra="allow")
-    ts: int
+    ts: Instant
     action: str
     actor: str
 
