@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from chalicelib.core import photos
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, IsoTime, Location, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Schema, Stored, Strict
 from chalicelib.dangers.domain import Category, Handling, Level, Source, State
 
 PHOTO_KEY = photos.key_pattern(*photos.FINDINGS)
@@ -122,7 +122,7 @@ class DangerFilter(PageQuery):
     overdue: bool | None = Field(default=None, description="true：仅逾期未销号的")
 
 
-class DangerOut(Schema):
+class DangerOut(Stored):
     model_config = ConfigDict(extra="allow")
     id: str
     enterprise_id: str
@@ -130,10 +130,10 @@ class DangerOut(Schema):
     level: Level
     state: State
     handling: Handling
-    deadline_ms: int | None
+    deadline_at: Instant | None
     overdue: bool
-    created_ms: int
-    updated_ms: int
+    created_at: Instant
+    updated_at: Instant
 
 
 class DangerDetail(Schema):
@@ -156,7 +156,7 @@ class OrderFilter(PageQuery):
     escalated: bool | None = None
 
 
-class OrderOut(Schema):
+class OrderOut(Stored):
     model_config = ConfigDict(extra="allow")
     id: str
     danger_id: str
@@ -164,5 +164,5 @@ class OrderOut(Schema):
     reason: Literal["major", "overdue"]
     state: Literal["open", "responded", "closed"]
     escalated: bool
-    respond_by_ms: int
-    created_ms: int
+    respond_by_at: Instant
+    created_at: Instant

@@ -63,7 +63,7 @@ def test_immediate_danger_is_submitted_without_a_plan(api):
     reporter = Person(api, "inspector", None, "insp-2")
     fixer = Person(api, "enterprise_manager", eid, "mgr-fix")
     hd = reporter.post("/hidden-dangers", danger(eid, handling="immediate", deadline=None)).json
-    assert hd["state"] == "registered" and hd["deadline_ms"] is None
+    assert hd["state"] == "registered" and hd["deadline_at"] is None
     assert (
         fixer.post(f"/hidden-dangers/{hd['id']}/submit", {"summary": "当场恢复"}).json["state"] == "awaiting_acceptance"
     )
