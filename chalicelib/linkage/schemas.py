@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Schema, Stored, Strict
 from chalicelib.linkage import domain
 
 ID = ID_PATTERN
@@ -218,22 +218,22 @@ class EvacuationAckIn(Strict):
     model_config = ConfigDict(json_schema_extra={"examples": [{"person_id": "emp-demo-1"}]})
 
 
-class EvacueeOut(Schema):
+class EvacueeOut(Stored):
     person_id: str
     name: str
     phone: str = Field(description="脱敏手机号")
     enterprise_id: str | None
     reasons: list[str] = Field(description="isolation：初始隔离区内；AEGL-2 等：威胁区内")
     text: str = Field(description="发送的疏散指令")
-    notified_ms: int
-    acked_ms: int | None = None
+    notified_at: Instant
+    acked_at: Instant | None = None
     channels: dict[str, Any]
 
 
-class EvacuationOut(Schema):
+class EvacuationOut(Stored):
     incident_id: str
     drill: bool
-    started_ms: int
+    started_at: Instant
     targeted: int = Field(description="位于疏散区内的人数")
     notified: int = Field(description="至少一个渠道送达的人数")
     acknowledged: int
