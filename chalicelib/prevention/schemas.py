@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, IsoTime, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Schema, Stored, Strict
 from chalicelib.prevention.domain import CycleUnit, MeasureClass, RiskClass, Status
 
 
@@ -172,15 +172,15 @@ class TaskOut(Schema):
     active: bool
 
 
-class RecordOut(Schema):
+class RecordOut(Stored):
     model_config = ConfigDict(extra="allow")
     id: str
     enterprise_id: str
     task_id: str
     status: Status
-    window_start_ms: int
-    deadline_ms: int
-    done_ms: int | None
+    window_start_at: Instant
+    deadline_at: Instant
+    done_at: Instant | None
 
 
 class UnitDetail(Schema):
