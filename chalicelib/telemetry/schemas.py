@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import IsoTime, Schema, Strict, Window
+from chalicelib.core.schemas import Instant, IsoTime, Schema, Stored, Strict, Window
 
 
 class QuarantineQuery(PageQuery, Window):
@@ -23,11 +23,11 @@ class QuarantineSample(Schema):
     raw: str = Field(description="被拒读数或消息的 JSON（截断至 500 字符）")
 
 
-class QuarantineItem(Schema):
+class QuarantineItem(Stored):
     """One refused message: the readings it lost, by reason, with a few samples."""
 
     enterprise_id: str
-    received_ms: int
+    received_at: Instant
     gateway_id: str
     message_id: str
     reason: str = Field(description="出现最多的原因")
@@ -47,8 +47,8 @@ class ReadingsQuery(Strict, Window):
     limit: int = Field(default=5000, ge=1, le=20000)
 
 
-class ReadingPoint(Schema):
-    ts: int
+class ReadingPoint(Stored):
+    ts: Instant
     value: float | None
     quality: str
 
