@@ -9,7 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import IsoTime, Location, Priority, Schema, Strict, Window
+from chalicelib.core.schemas import Instant, IsoTime, Location, Priority, Schema, Stored, Strict, Window
 from chalicelib.warnings.domain import Level, Status
 
 
@@ -122,7 +122,7 @@ class KpiQuery(Strict, Window):
     to: IsoTime
 
 
-class WarningOut(Schema):
+class WarningOut(Stored):
     model_config = ConfigDict(extra="allow", defer_build=True)
     id: str
     status: Status
@@ -130,7 +130,7 @@ class WarningOut(Schema):
     enterprise_id: str
     priority: Priority
     title: str
-    created_ms: int
+    created_at: Instant
 
 
 class WarningDetail(Schema):
