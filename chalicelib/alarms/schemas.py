@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_v
 from chalicelib.alarms.domain import MAX_SHELVE_S, READINGS, State, kpis
 from chalicelib.core.clock import to_ms
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Instant, IsoTime, Priority, Schema, Stored, Strict, Window
+from chalicelib.core.schemas import Instant, IsoTime, Loose, Priority, Schema, Stored, Strict, Window
 
 
 @dataclass(frozen=True)
@@ -211,11 +211,11 @@ class AlarmContextOut(Schema):
 
     model_config = ConfigDict(extra="allow")
     alarm: AlarmOut
-    sensor: dict[str, Any] | None
+    sensor: Loose | None
     location: dict[str, float] | None = None
     cameras: list[NearCamera] = Field(default_factory=list)
     environment: list[NearSensor] = Field(default_factory=list)
-    installation: dict[str, Any] | None = None
+    installation: Loose | None = None
 
     @field_validator("sensor")
     @classmethod
@@ -238,5 +238,5 @@ class AlarmKpisOut(Schema):
     per_hour: float
     per_day: float
     flood_percent: float
-    top10: list[dict[str, Any]]
-    shelved: dict[str, Any]
+    top10: list[Loose]
+    shelved: Loose

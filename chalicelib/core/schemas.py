@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -77,19 +78,45 @@ class Stored(Schema):
     @model_validator(mode="before")
     @classmethod
     def _iso_times(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or not any(isinstance(k, str) and k.endswith("_ms") for k in data):
-            return data
-        out: dict[Any, Any] = {}
-        for key, value in data.items():
-            if isinstance(key, str) and key.endswith("_ms"):
-                out.setdefault(key[:-3] + "_at", _iso_of(value))
-            else:
-                out.setdefault(key, value)
-        return out
+        # Declared fields: this level only (nested models convert their own, maps keyed by codes stay as they
+        # are); undeclared extras, shown as stored, at any depth.
+        shallow = iso_tree(data, deep=False)
+        if not isinstance(shallow, dict):
+            return shallow
+        return {k: v if k in cls.model_fields else iso_tree(v) for k, v in shallow.items()}
 
 
-def _iso_of(value: Any) -> Any:
-    return iso(int(value)) if isinstance(value, int | float) and not isinstance(value, bool) else value
+# Stored durations keep their ms (a window, a delay): only instants become ISO-8601.
+_DURATION = re.compile(r"(after|delay|window|period|age|horizon|break|every|fresh|soft|older_than|max|hour)_ms$")
+
+
+def iso_tree(data: Any, deep: bool = True) -> Any:
+    """A stored item (or a part of one) as the API shows it: each instant `x_ms` becomes `x_at` (`at_ms` `at`) in
+    ISO-8601 and a numeric `ts` an ISO-8601 `ts`, at any depth if `deep`; everything else, durations in ms
+    included, is unchanged."""
+    if isinstance(data, list):
+        return [iso_tree(item) for item in data] if deep else data
+    if not isinstance(data, dict):
+        return data
+    out: dict[Any, Any] = {}
+    for key, value in data.items():
+        instant = isinstance(key, str) and key.endswith("_ms") and not _DURATION.search(key)
+        if instant and (_number(value) or value is None):
+            name = key[:-3] if key[:-3] in ("at", "ts") else key[:-3] + "_at"
+            out.setdefault(name, iso(int(value)) if value is not None else None)
+        elif key == "ts" and _number(value):
+            out[key] = iso(int(value))
+        else:
+            out.setdefault(key, iso_tree(value) if deep else value)
+    return out
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# A part of a response the model does not declare field by field (`dict[str, Any]`), its instants as ISO-8601.
+Loose = Annotated[dict[str, Any], BeforeValidator(iso_tree)]
 
 
 class Window(BaseModel):
@@ -153,8 +180,13 @@ class Contact(Strict):
     min_priority: Priority = Field(default=Priority.HIGH, description="接收短信的最低报警优先级")
 
 
-class Record(Stored):
+class Record(Schema):
     """A stored item or summary as its service shapes it, its fields not (yet) declared one by one: still an
-    object in OpenAPI, and its `*_ms` still shown as ISO `*_at`. Prefer a declared model for new routes."""
+    object in OpenAPI, and its `*_ms` shown as ISO `*_at` at any depth. Prefer a declared model for new routes."""
 
     model_config = ConfigDict(extra="allow", defer_build=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _iso_times(cls, data: Any) -> Any:
+        return iso_tree(data)

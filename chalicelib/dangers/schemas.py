@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from chalicelib.core import photos
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Schema, Stored, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Loose, Schema, Stored, Strict
 from chalicelib.dangers.domain import Category, Handling, Level, Source, State
 
 PHOTO_KEY = photos.key_pattern(*photos.FINDINGS)
@@ -138,8 +138,8 @@ class DangerOut(Stored):
 
 class DangerDetail(Schema):
     danger: DangerOut
-    history: list[dict[str, Any]]
-    orders: list[dict[str, Any]]
+    history: list[Loose]
+    orders: list[Loose]
     photo_urls: dict[str, str] = Field(description="照片的临时下载地址")
 
 

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Schema, Stored, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Loose, Schema, Stored, Strict
 from chalicelib.linkage import domain
 
 ID = ID_PATTERN
@@ -227,7 +227,7 @@ class EvacueeOut(Stored):
     text: str = Field(description="发送的疏散指令")
     notified_at: Instant
     acked_at: Instant | None = None
-    channels: dict[str, Any]
+    channels: Loose
 
 
 class EvacuationOut(Stored):

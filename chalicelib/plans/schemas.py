@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Instant, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, Loose, Schema, Strict
 
 ID = ID_PATTERN
 
@@ -136,7 +136,7 @@ class PlanOut(Schema):
     enterprise_id: str | None
     owner: str = Field(description="park 或企业 id")
     installation_ids: list[str]
-    tasks: list[dict[str, Any]] = Field(description="有序任务清单，seq 从 1 开始")
+    tasks: list[Loose] = Field(description="有序任务清单，seq 从 1 开始")
     notifications: list[PlanNotification]
     linkage_rules: list[str]
     sections: list[PlanSection]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Schema, Stored, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Loose, Schema, Stored, Strict
 from chalicelib.prevention.domain import CycleUnit, MeasureClass, RiskClass, Status
 
 
@@ -185,7 +185,7 @@ class RecordOut(Stored):
 
 class UnitDetail(Schema):
     unit: UnitOut
-    events: list[dict[str, Any]]
-    measures: list[dict[str, Any]]
-    stops: list[dict[str, Any]]
-    tasks: list[dict[str, Any]]
+    events: list[Loose]
+    measures: list[Loose]
+    stops: list[Loose]
+    tasks: list[Loose]

@@ -4,14 +4,14 @@ list filter."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from chalicelib.core import clock
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Instant, IsoTime, Location, Priority, Schema, Strict
+from chalicelib.core.schemas import Instant, IsoTime, Location, Loose, Priority, Schema, Strict
 
 Kind = Literal["intrusion", "crowding", "dangerous_behaviour", "early_fire", "environment_exceedance", "other"]
 SNAPSHOT_KEY = r"^[A-Za-z0-9][A-Za-z0-9!_.*'()/-]{0,511}$"  # an S3 object key the analytics uploaded
@@ -92,10 +92,10 @@ class PublicEventOut(Schema):
     priority: Priority
     title: str
     alarm_id: str | None = Field(description="引发的报警（同一摄像机同类事件合并为一条未关闭报警）")
-    linkage: dict[str, Any] | None = Field(default=None, description="触发的联动规则与设备指令")
+    linkage: Loose | None = Field(default=None, description="触发的联动规则与设备指令")
     created_at: Instant
 
 
 class PublicEventDetail(Schema):
     event: PublicEventOut
-    context: dict[str, Any] = Field(description="报警联动信息：附近摄像机、环境读数、预案与最近应急资源")
+    context: Loose = Field(description="报警联动信息：附近摄像机、环境读数、预案与最近应急资源")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Instant, IsoTime, Location, Priority, Schema, Stored, Strict, Window
+from chalicelib.core.schemas import Instant, IsoTime, Location, Loose, Priority, Schema, Stored, Strict, Window
 from chalicelib.warnings.domain import Level, Status
 
 
@@ -135,4 +135,4 @@ class WarningOut(Stored):
 
 class WarningDetail(Schema):
     warning: WarningOut
-    timeline: list[dict[str, Any]]
+    timeline: list[Loose]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Loose, Schema, Strict
 
 WorkType = Literal[
     "hot_work", "confined_space", "blind_plate", "work_at_height", "lifting", "temporary_power", "excavation",
@@ -167,8 +167,8 @@ class GasAnalysisOut(Schema):
     by: str
     analyst: str
     passed: bool
-    failures: list[dict[str, Any]]
-    results: list[dict[str, Any]]
+    failures: list[Loose]
+    results: list[Loose]
 
 
 class PermitOut(Schema):
@@ -204,9 +204,9 @@ class PermitOut(Schema):
         default=None, description="适用的气体分析规则：hot_work、confined_space、temporary_power"
     )
     applicant: str
-    approval: dict[str, Any] = Field(description="Table B.1 审批部门、可审批角色，审批人与时间")
-    countersigns: dict[str, Any] = Field(default_factory=dict, description="会签：部门 -> 会签人、时间、意见")
-    suspension: dict[str, Any] | None = Field(default=None, description="暂停原因、时间、报警与是否须复测")
+    approval: Loose = Field(description="Table B.1 审批部门、可审批角色，审批人与时间")
+    countersigns: Loose = Field(default_factory=dict, description="会签：部门 -> 会签人、时间、意见")
+    suspension: Loose | None = Field(default=None, description="暂停原因、时间、报警与是否须复测")
     created_at: Instant
     updated_at: Instant
 
@@ -214,7 +214,7 @@ class PermitOut(Schema):
 class PermitDetailOut(Schema):
     permit: PermitOut
     gas_analyses: list[GasAnalysisOut]
-    events: list[dict[str, Any]]
+    events: list[Loose]
 
 
 class PermitFilter(PageQuery):

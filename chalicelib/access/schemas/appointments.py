@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Loose, Schema, Strict
 
 ID_NUMBER = r"^[0-9A-Za-z]{6,20}$"  # 身份证号 (18) or a passport / permit number
 PLATE = r"^[\w·. -]{5,12}$"
@@ -128,17 +128,17 @@ class AppointmentOut(Schema):
     enterprise_id: str
     state: str
     state_label: str
-    visitor: dict[str, Any] | None = None
-    vehicle: dict[str, Any] | None = None
+    visitor: Loose | None = None
+    vehicle: Loose | None = None
     purpose: str
-    escort: dict[str, Any] | None = None
+    escort: Loose | None = None
     zones: list[str]
     valid_from: Instant
     valid_to: Instant
     fixed: bool
     route_id: str | None = None
-    waybill: dict[str, Any] | None = None
-    approvals: list[dict[str, Any]] = Field(default_factory=list, description="审批记录（接待企业、园区）")
+    waybill: Loose | None = None
+    approvals: list[Loose] = Field(default_factory=list, description="审批记录（接待企业、园区）")
     created_by: str
     created_at: Instant
     updated_at: Instant

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field
 
 from chalicelib.changes.domain import RiskLevel, Status
 from chalicelib.changes.schemas.cmdb import Scalar
 from chalicelib.core.pagination import Page, PageQuery
-from chalicelib.core.schemas import Instant, IsoTime, Schema, Stored, Strict
+from chalicelib.core.schemas import Instant, IsoTime, Loose, Schema, Stored, Strict
 
 CI_ID = r"^ci_[0-9A-Z]{26}$"
 
@@ -64,8 +64,15 @@ class ChangeFilter(PageQuery):
 class ChangeItemOut(Schema):
     ci_id: str
     ci_name: str
-    before: dict[str, Any]
-    after: dict[str, Any]
+    before: Loose
+    after: Loose
+
+
+class PlannedWindowOut(Stored):
+    """The change window (stored as start_ms/end_ms, shown as ISO-8601)."""
+
+    start_at: Instant
+    end_at: Instant
 
 
 class ChangeOut(Stored):
@@ -77,10 +84,10 @@ class ChangeOut(Stored):
     requester: str
     implementer: str | None
     items: list[ChangeItemOut]
-    risk: dict[str, Any]
+    risk: Loose
     rollback_plan: str
     test_plan: str
-    planned_window: dict[str, int]
+    planned_window: PlannedWindowOut
     limits: dict[str, int]
     outcome: str | None
     created_at: Instant

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from chalicelib.changes.domain import CIKind
 from chalicelib.core.pagination import Page, PageQuery
-from chalicelib.core.schemas import Instant, IsoTime, Schema, Stored, Strict
+from chalicelib.core.schemas import Instant, IsoTime, Loose, Schema, Stored, Strict
 
 Scalar = str | int | float | bool
 Attributes = dict[str, Scalar]
@@ -56,7 +56,7 @@ class CIOut(Stored):
     owner: str
     location: str
     description: str
-    declared: dict[str, Any]
+    declared: Loose
     observed: dict[str, ObservedValue]
     last_observed_at: Instant | None
     last_observed_by: str | None
@@ -125,6 +125,6 @@ class AuditOut(Stored):
     generated_at: Instant
     items: list[AuditItemOut] = Field(description="每个配置项的已登记与实际运行配置差异")
     not_observed: list[str] = Field(description="本季度未做过观测的配置项")
-    changes_completed: list[dict[str, Any]]
-    changes_rolled_back: list[dict[str, Any]]
+    changes_completed: list[Loose]
+    changes_rolled_back: list[Loose]
     summary: dict[str, int]

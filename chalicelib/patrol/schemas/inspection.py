@@ -3,13 +3,13 @@ coverage and completion statistics (5.3.2-4)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Instant, IsoTime, Location, Priority, Schema, Strict
+from chalicelib.core.schemas import Instant, IsoTime, Location, Loose, Priority, Schema, Strict
 
 Kind = Literal["leak", "damage", "violation", "environment", "intrusion", "other"]
 
@@ -67,7 +67,7 @@ class AnomalyOut(Schema):
     location: Location
     detected_at: Instant
     received_at: Instant
-    notified: list[dict[str, Any]] = Field(description="已通知的对象（手机号脱敏）与通道")
+    notified: list[Loose] = Field(description="已通知的对象（手机号脱敏）与通道")
 
 
 class AnomalyFilter(PageQuery):

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core import photos
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Priority, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Loose, Priority, Schema, Strict
 from chalicelib.patrol.domain import Result, TaskStatus
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -206,7 +206,7 @@ class RouteOut(Schema):
     id: str
     enterprise_id: str
     name: str
-    checkpoints: list[dict[str, Any]]
+    checkpoints: list[Loose]
     created_at: Instant
 
 
@@ -216,7 +216,7 @@ class PlanOut(Schema):
     route_id: str
     enterprise_id: str
     name: str
-    team: dict[str, Any] = Field(description="班组；成员手机号仅对计划制定角色明文显示")
+    team: Loose = Field(description="班组；成员手机号仅对计划制定角色明文显示")
     active: bool
     starts_at: Instant
     created_at: Instant
@@ -239,5 +239,5 @@ class TaskOut(Schema):
 class TaskDetail(Schema):
     task: TaskOut
     route: RouteOut
-    checkins: list[dict[str, Any]] = Field(description="各巡检点打卡记录（missed：窗口结束未打卡）")
+    checkins: list[Loose] = Field(description="各巡检点打卡记录（missed：窗口结束未打卡）")
     photo_urls: dict[str, str]
