@@ -13,7 +13,13 @@ PROBE = "import time; t = time.perf_counter(); import {module}; print((time.perf
 
 
 def _once(module: str, write_bytecode: bool = False) -> float:
-    env = {**os.environ, "CHEMPARK_RESOURCE_PREFIX": "chempark-bench", "AWS_DEFAULT_REGION": "us-east-1"}
+    # The deployed Lambda's environment, as far as imports are concerned (infra/api.py COLD_START_ENV).
+    env = {
+        **os.environ,
+        "CHEMPARK_RESOURCE_PREFIX": "chempark-bench",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PYDANTIC_DISABLE_PLUGINS": "__all__",
+    }
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if not write_bytecode:
         env["PYTHONDONTWRITEBYTECODE"] = "1"

@@ -34,7 +34,7 @@ from chalicelib.access import service as access
 from chalicelib.alarms import ports as alarm_ports
 from chalicelib.alarms import service as alarms
 from chalicelib.audit import service as audit
-from chalicelib.core import auditing
+from chalicelib.core import auditing, lazy
 from chalicelib.dangers import exchange as danger_exchange
 from chalicelib.dangers import ports as danger_ports
 from chalicelib.duty import ports as duty_ports
@@ -56,21 +56,34 @@ from chalicelib.workpermits import service as workpermits
 
 
 def wire() -> None:
-    """Fill every port (idempotent: a second call wires the same adapters again)."""
-    auditing.use_sink(audit.append)
+    """Fill every port (idempotent: a second call wires the same adapters again).
+
+    Adapters from a context's `service` are `lazy.deferred`: reading `risk.on_alarm_events` here would load
+    the risk context at every cold start, so it is read on the first alarm event instead."""
+    auditing.use_sink(lazy.deferred(lambda: audit.append))
     channels.use_sms(channels.SnsSms())
     alarm_ports.wire(
         plans=plan_context.alarm_plans,
         last_values=snapshots.last_values,
-        subscribers=[risk.on_alarm_events, workpermits.on_alarm_events],  # gas alarms suspend nearby work
-        on_duty=duty.on_duty_officers,
+        subscribers=[
+            lazy.deferred(lambda: risk.on_alarm_events),
+            lazy.deferred(lambda: workpermits.on_alarm_events),
+        ],  # gas alarms suspend nearby work
+        on_duty=lazy.deferred(lambda: duty.on_duty_officers),
     )
-    duty_ports.wire(open_warnings=warnings.open_ids, unacked_alarms=alarms.unacked_ids)
+    duty_ports.wire(
+        open_warnings=lazy.deferred(lambda: warnings.open_ids), unacked_alarms=lazy.deferred(lambda: alarms.unacked_ids)
+    )
     incident_ports.wire(last_values=snapshots.last_values)
     # Evacuation targets self-reported positions first (precise), then people the gates put inside a zone.
-    locator = people.Combined(people.ReportedPositions(), access.PresenceLocator())
-    linkage_ports.wire(nearest_resources=resources.nearest, locator=locator)
-    access_ports.wire(gate_commands=linkage.device_command)
+    presence = lazy.deferred(lambda: access.PresenceLocator())  # noqa: PLW0108 (the lambda defers the load)
+    locator = people.Combined(people.ReportedPositions(), presence)
+    linkage_ports.wire(nearest_resources=lazy.deferred(lambda: resources.nearest), locator=locator)
+    access_ports.wire(gate_commands=lazy.deferred(lambda: linkage.device_command))
     onduty_ports.wire(last_seen=people.last_seen)  # presence from the people-positions feed
-    danger_ports.wire(exchange=danger_exchange.RecordedExchange(), subscribers=[risk.recompute_enterprise])
-    risk_ports.wire(active_work=workpermits.active_work, vacancies=onduty.vacancies)
+    danger_ports.wire(
+        exchange=danger_exchange.RecordedExchange(), subscribers=[lazy.deferred(lambda: risk.recompute_enterprise)]
+    )
+    risk_ports.wire(
+        active_work=lazy.deferred(lambda: workpermits.active_work), vacancies=lazy.deferred(lambda: onduty.vacancies)
+    )

@@ -50,6 +50,11 @@ def deployed_settings(node: Node, auth_mode: str) -> Settings:
     return Settings.model_validate({**base, "log_level": "INFO", **given, "auth_mode": auth_mode})
 
 
+# No pydantic plugin is installed: without this, the first model pydantic builds scans the entry points of every
+# installed distribution (bench/cold_start.py measures `import app` with the same variable).
+COLD_START_ENV = {"PYDANTIC_DISABLE_PLUGINS": "__all__"}
+
+
 def runtime_env(data: Data, machines: dict[str, str], deployed: Settings, secrets: dict[str, str]) -> dict[str, str]:
     """Every variable the runtime reads: each setting, each secret (a Secrets Manager dynamic reference, resolved
     by CloudFormation at deploy time: infra/secrets.py), then each catalogue resource's env var as a token."""
@@ -59,6 +64,7 @@ def runtime_env(data: Data, machines: dict[str, str], deployed: Settings, secret
         **{names[name]: value for name, value in secrets.items()},
         "POWERTOOLS_SERVICE_NAME": observability.SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": observability.metrics.namespace,
+        **COLD_START_ENV,
     }
     for spec, main, _ in data.queues.values():
         env[spec.env] = main.queue_url

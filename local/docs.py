@@ -15,10 +15,12 @@ def render() -> dict[str, str]:
 
     import app  # noqa: F401  (registers every route)
     import chalicelib
+    from chalicelib.core import lazy
 
     # Every module, so every errors.define() is in the catalogue whatever this process imported before.
     for info in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
         importlib.import_module(info.name)
+    lazy.load_all()  # import_module hands back a context's service unexecuted (core.lazy)
     from chalicelib.core.openapi import document, error_catalogue_markdown
 
     return {

@@ -142,7 +142,10 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
 
         stack.provisioned = provision()
         import app as chalice_app
+        from chalicelib.core import lazy
         from local import seed
+
+        lazy.load_all()  # the API serves threads; Python 3.11's lazy loader is not thread-safe
         from local.pki import Pki
 
         stack.pki = Pki.load_or_create(STATE / "devices")

@@ -84,7 +84,9 @@ def device_pki(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.fixture(scope="session")
 def app(stack: Any) -> Any:
     import app as chalice_app
+    from chalicelib.core import lazy
 
+    lazy.load_all()  # tests call from threads; Python 3.11's lazy loader is not thread-safe
     return chalice_app.app
 
 

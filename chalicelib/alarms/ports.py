@@ -37,9 +37,19 @@ class EventSubscriber(Protocol):
         """Told of alarm events once they are published (after SNS); must not raise for one bad event."""
 
 
+class Officer(Protocol):
+    """A duty officer as the alarm context needs one: whom to text."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def phone(self) -> str: ...
+
+
 class OnDuty(Protocol):
-    def __call__(self) -> Sequence[Mapping[str, Any]]:
-        """The park duty officers on duty now (`name`, `phone`); empty when nobody is rostered."""
+    def __call__(self) -> Sequence[Officer]:
+        """The park duty officers on duty now; empty when nobody is rostered."""
 
 
 @dataclass

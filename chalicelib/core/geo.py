@@ -1,7 +1,8 @@
-"""Geodesy shared by every context: great-circle distance and nearest-first ordering."""
+"""Geodesy shared by every context: great-circle distance, nearest-first ordering and point-in-ring."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -32,3 +33,12 @@ def nearest(
     if within_m is not None:
         ranked = [p for p in ranked if p[0] <= within_m]
     return ranked[:limit]
+
+
+def point_in_ring(lat: float, lon: float, ring: list[list[float]]) -> bool:
+    """Ray casting in the lon/lat plane (fine at park scale, away from the antimeridian)."""
+    inside = False
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside

@@ -1,10 +1,13 @@
 """Lazy modules: bound at import, executed on first attribute access.
 
-Store modules (PynamoDB models) pull in botocore, the largest import of all; loading them lazily keeps
-`import app` (every cold start, and every Lambda that never touches a given table) near the floor.
-`install()` (called once by the `chalicelib` package) makes every `chalicelib.<context>.store` lazy, so a
-service writes the plain, typed `from chalicelib.<context> import store` and pays for the models only when
-it first uses one. `lazy_module` does the same for one named module (an optional heavy dependency).
+Every route module imports its context's `service`, and every service pulls in its stores, other contexts
+and their schemas: loading them all at `import app` made the cold start grow with each new context.
+`install()` (called once by the `chalicelib` package) makes every `chalicelib.<context>.store` and
+`chalicelib.<context>.service` lazy, so a module writes the plain, typed `from chalicelib.<context> import
+service` and a Lambda pays for a context only when a request first uses it. `deferred` lets the composition
+root wire a port without loading the module that fills it; `load_all` executes whatever is still pending
+(the local stack serves threads, and Python 3.11's LazyLoader is not thread-safe; the docs generator needs
+every error code). `lazy_module` does the same for one named module (an optional heavy dependency).
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ import importlib.machinery
 import importlib.util
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
+from typing import Any, TypeVar, cast
 
-STORE = re.compile(r"chalicelib\.(?!core\.)[a-z_]+\.store")  # a context's tables, not the kernel's helpers
+LAZY = re.compile(r"chalicelib\.(?!core\.)[a-z_]+\.(store|service)")  # a context's tables and use cases
+
+T = TypeVar("T")
 
 
 def lazy_module(name: str) -> ModuleType:
@@ -35,11 +41,11 @@ def lazy_module(name: str) -> ModuleType:
     return module
 
 
-class LazyStores:
-    """Meta path finder: a context's `store` module is found as usual, then loaded lazily."""
+class LazyContexts:
+    """Meta path finder: a context's `store` or `service` module is found as usual, then loaded lazily."""
 
     def find_spec(self, name: str, path: Sequence[str] | None, target: ModuleType | None = None) -> ModuleSpec | None:
-        if not STORE.fullmatch(name):
+        if not LAZY.fullmatch(name):
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or spec.loader is None:
@@ -48,7 +54,48 @@ class LazyStores:
         return spec
 
 
+class _Deferred:
+    """Stands for `factory()` until first used, then forwards calls and attributes to it."""
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory = factory
+        self._target: Any = None
+
+    def _resolve(self) -> Any:
+        if self._target is None:
+            self._target = self._factory()
+        return self._target
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._resolve()(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._resolve(), name)
+
+
+def deferred(factory: Callable[[], T]) -> T:
+    """`factory()` built on first use: `deferred(lambda: risk.on_alarm_events)` fills a port without loading
+    `risk.service` until an alarm event arrives; the lambda keeps the reference visible to mypy."""
+    return cast(T, _Deferred(factory))
+
+
+def is_pending(module: ModuleType) -> bool:
+    """True while a lazy module has not run yet (reading its type does not trigger the load)."""
+    return isinstance(module, importlib.util._LazyModule)  # type: ignore[attr-defined]
+
+
+def load_all() -> int:
+    """Execute every lazy module bound so far (and those they bind in turn); return how many ran."""
+    ran = 0
+    while pending := [m for m in list(sys.modules.values()) if m is not None and is_pending(m)]:
+        for module in pending:
+            if is_pending(module):
+                _ = module.__name__  # any attribute read runs the module
+                ran += 1
+    return ran
+
+
 def install() -> None:
-    """Make every context's store module lazy (idempotent)."""
-    if not any(isinstance(finder, LazyStores) for finder in sys.meta_path):
-        sys.meta_path.insert(0, LazyStores())
+    """Make every context's store and service module lazy (idempotent)."""
+    if not any(isinstance(finder, LazyContexts) for finder in sys.meta_path):
+        sys.meta_path.insert(0, LazyContexts())

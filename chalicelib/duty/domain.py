@@ -11,6 +11,15 @@ INVALID_ROSTER = errors.define("INVALID_ROSTER", 422, "排班表不合理", "Shi
 
 
 @dataclass(frozen=True)
+class OnDutyPerson:
+    """Someone rostered on the shift on duty now, as other contexts read them (duty.service.escalation_chain)."""
+
+    subject: str
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
 class Shift:
     id: str
     name: str

@@ -12,6 +12,7 @@ from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.settings import get_settings
 from chalicelib.duty import domain, ports, store
+from chalicelib.duty.domain import OnDutyPerson  # what other contexts read of a rostered person
 from chalicelib.duty.schemas import RosterIn
 
 SHIFTS = "_shifts"
@@ -109,16 +110,20 @@ def current(now_ms: int | None = None) -> dict[str, Any]:
     }
 
 
-def escalation_chain(now_ms: int | None = None) -> list[list[dict[str, Any]]]:
+def escalation_chain(now_ms: int | None = None) -> list[list[OnDutyPerson]]:
     """Who verifies at each escalation level: [duty officers], [supervisor], [safety head]; [] if unstaffed."""
     try:
         now = current(now_ms)
     except errors.AppError:
         return [[], [], []]
-    return [now["officers"], [now["supervisor"]], [now["safety_head"]]]
+
+    def person(p: dict[str, Any]) -> OnDutyPerson:
+        return OnDutyPerson(subject=p["subject"], name=p["name"], phone=p["phone"])
+
+    return [[person(p) for p in now["officers"]], [person(now["supervisor"])], [person(now["safety_head"])]]
 
 
-def on_duty_officers(now_ms: int | None = None) -> list[dict[str, Any]]:
+def on_duty_officers(now_ms: int | None = None) -> list[OnDutyPerson]:
     """The duty officers of the shift on duty now (name, phone, subject); [] when nobody is rostered."""
     return escalation_chain(now_ms)[0]
 

@@ -3,10 +3,10 @@ contexts use (the incident's impact step, linkage's evacuation zone) through thi
 
 from __future__ import annotations
 
-from chalicelib.emergency.plume import ImpactEstimate, ImpactZone, estimate, point_in_ring
+from chalicelib.emergency.plume import ImpactEstimate, ImpactZone, estimate
 from chalicelib.emergency.schemas import ImpactIn, ImpactOut, Zone
 
-__all__ = ["ImpactEstimate", "ImpactZone", "estimate", "impact", "point_in_ring"]
+__all__ = ["ImpactEstimate", "ImpactZone", "estimate", "impact"]
 
 
 def impact(body: ImpactIn) -> ImpactOut:

@@ -18,10 +18,9 @@ from typing import Any
 
 from chalicelib.core import clock, errors
 from chalicelib.core.clock import to_ms
-from chalicelib.core.geo import distance_m
+from chalicelib.core.geo import distance_m, point_in_ring
 from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.store import conditional
-from chalicelib.emergency.service import point_in_ring
 from chalicelib.linkage import ports, store
 from chalicelib.linkage.ports import Center
 from chalicelib.linkage.schemas import PositionIn

@@ -13,7 +13,7 @@ from chalicelib.warnings.domain import Status
 from chalicelib.warnings.service.records import event, load, update
 
 
-def _people(level: int) -> list[dict[str, Any]]:
+def _people(level: int) -> list[duty.OnDutyPerson]:
     chain = duty.escalation_chain()
     return chain[min(level, 2)]
 
@@ -27,7 +27,7 @@ def assign(warning_id: str, level: int, reminder: bool = False) -> None:
         for key in ("verification", "verified_ms", "verified_by", "limit_review"):
             doc.pop(key, None)
         doc["escalation_level"] = level
-        doc["assignees"] = [{"subject": p["subject"], "name": p["name"]} for p in people]
+        doc["assignees"] = [{"subject": p.subject, "name": p.name} for p in people]
         doc["assigned_ms"] = clock.now_ms()
 
     # The previous wait (if any) has expired: its token is dead until the next await stores a new one.
@@ -39,7 +39,7 @@ def assign(warning_id: str, level: int, reminder: bool = False) -> None:
         "system",
         level=level,
         to=domain.ESCALATION_LABEL[min(level, 2)],
-        assignees=[p["name"] for p in people] or ["（未排班：全体值守人员）"],
+        assignees=[p.name for p in people] or ["（未排班：全体值守人员）"],
     )
     label = "（已升级）" if level else ""
     text = (
@@ -49,7 +49,7 @@ def assign(warning_id: str, level: int, reminder: bool = False) -> None:
     for p in people:
         notify.send_sms(
             f"{warning_id}:assign:{level}:{doc.get('assigned_ms')}",
-            notify.Recipient(p["name"], p["phone"], Priority.LOW),
+            notify.Recipient(p.name, p.phone, Priority.LOW),
             text,
             "warning",
             doc["enterprise_id"],

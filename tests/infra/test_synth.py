@@ -224,6 +224,7 @@ def test_functions_get_every_runtime_variable(resources: dict[str, Any]) -> None
         assert env["CHEMPARK_STAGE"] == "prod" and env["CHEMPARK_RESOURCE_PREFIX"] == PREFIX, fid
         assert env["CHEMPARK_AUTH_MODE"] == "cognito", fid
         assert env["POWERTOOLS_SERVICE_NAME"] == "chempark" and env["POWERTOOLS_METRICS_NAMESPACE"] == "ChemPark"
+        assert env["PYDANTIC_DISABLE_PLUGINS"] == "__all__", fid  # the cold start bench measures with it
         assert wanted <= set(env), f"{fid} misses {sorted(wanted - set(env))}"
         for name in wanted:
             kind = kinds.get(name.split("_")[1])

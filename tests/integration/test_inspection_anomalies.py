@@ -102,16 +102,18 @@ def test_anomalies_reach_inspectors_and_the_safety_department_by_priority_once(a
 
 def test_stats_give_coverage_and_completion_per_route_and_team_for_a_month(api):
     eid = _enterprise(api, phone())
-    local_midnight = datetime(2031, 3, 1, tzinfo=UTC)  # 08:00 in the park (UTC+8)
+    # 08:00 in the park (UTC+8), before every other test's plan starts: the sweeps below catch up no other plan.
+    local_midnight = datetime(2025, 3, 1, tzinfo=UTC)
     start = clock.to_ms(local_midnight)
-    a = setup(api, eid, "u-st-1", start)
-    weekly = plan_body(a["route"]["id"], [("u-st-2", phone())], start, cycle_unit="week", name="周检")
-    weekly["team"]["name"] = "第二班"
-    b = api.post("/patrol/plans", role="enterprise_manager", enterprise_id=eid, json=weekly)
-    assert b.status_code == 201, b.json
+    frozen = clock.FrozenClock(start - 10 * 60_000)
+    with clock.use(frozen):  # the plans are made before they start
+        a = setup(api, eid, "u-st-1", start)
+        weekly = plan_body(a["route"]["id"], [("u-st-2", phone())], start, cycle_unit="week", name="周检")
+        weekly["team"]["name"] = "第二班"
+        b = api.post("/patrol/plans", role="enterprise_manager", enterprise_id=eid, json=weekly)
+        assert b.status_code == 201, b.json
     route = a["route"]
     me = Inspector(api, "u-st-1", eid)
-    frozen = clock.FrozenClock(start - 10 * 60_000)
     with clock.use(frozen):
         patrol.sweep()  # day 0 of both plans
         frozen.set(start + 60_000)
@@ -126,16 +128,16 @@ def test_stats_give_coverage_and_completion_per_route_and_team_for_a_month(api):
         patrol.sweep()  # closes the weekly task unvisited, dispatches day 1
         frozen.set(start + 2 * 24 * HOUR)
         patrol.sweep()  # day 1 missed entirely, day 2 dispatched (still open)
-        stats = api.get("/patrol/stats?month=2031-03", role="enterprise_manager", enterprise_id=eid).json
+        stats = api.get("/patrol/stats?month=2025-03", role="enterprise_manager", enterprise_id=eid).json
     total = stats["total"]
-    assert (stats["month"], stats["enterprise_id"]) == ("2031-03", eid)
+    assert (stats["month"], stats["enterprise_id"]) == ("2025-03", eid)
     assert (total["tasks"], total["tasks_ended"], total["completed"], total["missed"]) == (4, 3, 1, 2)
     assert (total["checkpoints_due"], total["checkpoints_visited"], total["checkpoints_missed"]) == (8, 2, 4)
     assert (total["coverage"], total["completion"]) == (0.25, round(1 / 3, 4))
     assert list(stats["by_route"]) == [route["id"]]
     teams = stats["by_team"]
     assert teams["第二班"]["completion"] == 0.0 and teams[a["plan"]["team"]["name"]]["completion"] == 0.5
-    before = api.get("/patrol/stats?month=2031-02", role="enterprise_manager", enterprise_id=eid).json["total"]
+    before = api.get("/patrol/stats?month=2025-02", role="enterprise_manager", enterprise_id=eid).json["total"]
     assert before["tasks"] == 0 and before["coverage"] is None
     for bad in ("2031-13", "0000-01", "9999-12"):  # datetime cannot hold year 0 or the month after 9999-12
         r = api.get(f"/patrol/stats?month={bad}", role="park_admin")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.core.geo import point_in_ring
 from chalicelib.emergency import plume
 from chalicelib.linkage import domain
 
@@ -76,7 +77,7 @@ def test_evacuation_text_points_upwind_and_marks_drills() -> None:
 def test_screen_geojson_has_source_circle_and_zones() -> None:
     ring = domain.circle_ring(SOURCE["lat"], SOURCE["lon"], 500)
     assert ring[0] == ring[-1] and len(ring) == 49
-    assert plume.point_in_ring(SOURCE["lat"], SOURCE["lon"], ring)
+    assert point_in_ring(SOURCE["lat"], SOURCE["lon"], ring)
     zones = [{"level": "AEGL-2", "polygon": ring, "downwind_m": 500}, {"level": "AEGL-1", "polygon": []}]
     fc = domain.screen_geojson(event(zones=zones, isolation_radius_m=300))
     assert [f["properties"]["role"] for f in fc["features"]] == ["source", "isolation", "zone"]

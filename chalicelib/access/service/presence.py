@@ -15,13 +15,12 @@ from chalicelib.access.domain import presence as rules
 from chalicelib.access.domain.gate import Credential
 from chalicelib.access.service.common import masked_record, owner_out
 from chalicelib.core import clock, errors
-from chalicelib.core.geo import distance_m
+from chalicelib.core.geo import distance_m, point_in_ring
 from chalicelib.core.identity import PARK, SYSTEM, Identity
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional, filtered_page
-from chalicelib.emergency.service import point_in_ring
 from chalicelib.registry import service as registry
 
 FAR_FUTURE_MS = 2**53

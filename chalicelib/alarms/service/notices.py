@@ -48,7 +48,7 @@ def tell_duty(event: EventRecord) -> int:
         return 0
     body, sent = text(event), 0
     for officer in officers:
-        recipient = notify.Recipient(str(officer.get("name", "")), str(officer["phone"]), Priority.LOW)
+        recipient = notify.Recipient(officer.name, officer.phone, Priority.LOW)
         sent += notify.send_sms(
             f"{event.alarm_id}:{event.seq}:duty", recipient, body, "shelve", event.alarm["enterprise_id"]
         )

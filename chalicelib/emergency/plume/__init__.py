@@ -9,7 +9,7 @@ from __future__ import annotations
 from chalicelib.core.geo import distance_m
 from chalicelib.emergency.plume.dispersion import Plume, mg_m3_to_ppm, ppm_to_mg_m3, sigmas
 from chalicelib.emergency.plume.impact import estimate
-from chalicelib.emergency.plume.isopleth import MAX_DISTANCE_M, downwind_distance, max_halfwidth, point_in_ring
+from chalicelib.emergency.plume.isopleth import MAX_DISTANCE_M, downwind_distance, max_halfwidth
 from chalicelib.emergency.plume.zones import ImpactEstimate, ImpactZone, point_in_zone
 
 __all__ = [
@@ -22,7 +22,6 @@ __all__ = [
     "estimate",
     "max_halfwidth",
     "mg_m3_to_ppm",
-    "point_in_ring",
     "point_in_zone",
     "ppm_to_mg_m3",
     "sigmas",

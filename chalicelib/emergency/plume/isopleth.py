@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 
 from chalicelib.core.geo import EARTH_RADIUS_M
@@ -89,12 +88,3 @@ def zone_ring(
         lon = source_lon + math.degrees(east / lon_scale)
         ring.append([round(lon, 7), round(source_lat + math.degrees(north / EARTH_RADIUS_M), 7)])
     return ring
-
-
-def point_in_ring(lat: float, lon: float, ring: list[list[float]]) -> bool:
-    """Ray casting in the lon/lat plane (fine at park scale, away from the antimeridian)."""
-    inside = False
-    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
-        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
-            inside = not inside
-    return inside

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.core.geo import distance_m
-from chalicelib.emergency.plume.isopleth import point_in_ring
+from chalicelib.core.geo import distance_m, point_in_ring
 
 
 @dataclass(frozen=True)

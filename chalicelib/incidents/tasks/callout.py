@@ -15,7 +15,7 @@ def notify(incident_id: str) -> None:
     incident = load(incident_id).data()
     chain = duty.escalation_chain()
     commanders = [
-        {"name": p["name"], "role": "值班长" if i == 1 else "园区安全负责人", "phone": p["phone"]}
+        {"name": p.name, "role": "值班长" if i == 1 else "园区安全负责人", "phone": p.phone}
         for i, level in enumerate(chain[1:], start=1)
         for p in level
     ]
@@ -53,7 +53,7 @@ def check_acks(incident_id: str) -> None:
 
     incident = update(incident_id, change)
     if missing:
-        heads = [{"name": p["name"], "role": "园区安全负责人", "phone": p["phone"]} for p in duty.escalation_chain()[2]]
+        heads = [{"name": p.name, "role": "园区安全负责人", "phone": p.phone} for p in duty.escalation_chain()[2]]
         messaging.notify(
             f"{incident_id}:unreachable",
             heads,

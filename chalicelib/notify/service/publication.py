@@ -32,7 +32,7 @@ def recipients(audience: str, doc: dict[str, Any]) -> list[Recipient]:
         ]
     elif audience == "park":
         people = [(c.name, c.phone) for c in registry.park_contacts()]
-        people += [(p["name"], p["phone"]) for level in duty.escalation_chain() for p in level]
+        people += [(p.name, p.phone) for level in duty.escalation_chain() for p in level]
     unique = {phone: name for name, phone in people}
     return [Recipient(name, phone, Priority.LOW) for phone, name in unique.items()]
 

@@ -37,6 +37,7 @@ INSTALLATION = Kind("installation", "InstallationModel", "ins")
 SENSOR = Kind("sensor", "SensorModel", "")
 CAMERA = Kind("camera", "CameraModel", "")
 GATEWAY = Kind("gateway", "GatewayModel", "gw")
+KINDS = {k.name: k for k in (ENTERPRISE, ZONE, INSTALLATION, SENSOR, CAMERA, GATEWAY)}
 
 
 def _visible_enterprise(item: Any, kind: Kind) -> str | None:
