@@ -41,7 +41,7 @@ def docs_page(call: Call) -> Response:
 def docs_asset(call: Call, asset: str) -> Response:
     """API 文档页面的静态资源（swagger-ui.css、swagger-ui-bundle.js、swagger-ui-standalone-preset.js）。"""
     text, media_type = apidocs.asset(asset)
-    headers = {"Content-Type": media_type, "Cache-Control": "public, max-age=86400"}
+    headers: dict[str, str | list[str]] = {"Content-Type": media_type, "Cache-Control": "public, max-age=86400"}
     return Response(text, status_code=200, headers=headers)
 
 
