@@ -9,6 +9,8 @@ use (core.aws), never here. No other module fills a port.
 | ------------------------------------- | --------------------------------------------- |
 | core.auditing sink (core.http, tasks)  | audit.service.append (durable pending entry)  |
 | notify.channels SMS                   | notify.channels.SnsSms                        |
+| notify.channels push                  | notify.mobile.ByPlatform(SnsMobilePush,       |
+|                                       | VendorPush: settings.push_vendor)             |
 | alarms.ports plans                    | plans.context.alarm_plans (plans, resources)  |
 | alarms.ports last_values              | telemetry.snapshots.last_values               |
 | alarms.ports subscribers              | risk.service.on_alarm_events,                 |
@@ -43,7 +45,7 @@ from chalicelib.incidents import ports as incident_ports
 from chalicelib.linkage import people
 from chalicelib.linkage import ports as linkage_ports
 from chalicelib.linkage import service as linkage
-from chalicelib.notify import channels
+from chalicelib.notify import channels, mobile
 from chalicelib.onduty import ports as onduty_ports
 from chalicelib.onduty import service as onduty
 from chalicelib.plans import context as plan_context
@@ -62,6 +64,8 @@ def wire() -> None:
     the risk context at every cold start, so it is read on the first alarm event instead."""
     auditing.use_sink(lazy.deferred(lambda: audit.append))
     channels.use_sms(channels.SnsSms())
+    # APNs and FCM through SNS mobile push; Huawei and JPush tokens through the domestic vendor's slot.
+    channels.use_push(mobile.ByPlatform(sns=mobile.SnsMobilePush(), vendor=mobile.VendorPush()))
     alarm_ports.wire(
         plans=plan_context.alarm_plans,
         last_values=snapshots.last_values,

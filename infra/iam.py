@@ -13,7 +13,7 @@ from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from chalicelib.core import observability
+from chalicelib.core import catalog, observability
 from infra.introspect import AppShape, log_group_name
 from infra.storage import Data, signer_role_name, table_arns
 
@@ -105,6 +105,11 @@ def _common(stack: Stack, data: Data, machines: list[str]) -> list[iam.PolicySta
         out.append(_stmt(["s3:ListBucket"], [b.bucket_arn for b in data.buckets.values()]))
     if machines:
         out.append(_stmt(["states:StartExecution"], machines))
+    # Mobile push (notify.mobile): an endpoint per device token, created, read and deleted with no resource-level
+    # permission ("*"), published to only among this stack's platform applications.
+    out.append(_stmt(["sns:CreatePlatformEndpoint", "sns:GetEndpointAttributes", "sns:DeleteEndpoint"], ["*"]))
+    endpoints = f"*/{catalog.resource_name('push')}-*/*"
+    out.append(_stmt(["sns:Publish"], [stack.format_arn(service="sns", resource="endpoint", resource_name=endpoints)]))
     # Alarm SMS (notify/channels.py) go out wherever alarms are dispatched: ingest, sweeps and API routes.
     # A phone number has no ARN; NotResource keeps this statement from reaching any topic.
     out.append(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:*:sns:*:*:*"]))

@@ -39,6 +39,13 @@ STAR_ACTIONS = frozenset(
         "logs:PutResourcePolicy",
         "logs:DescribeResourcePolicies",
         "logs:DescribeLogGroups",
+        # SNS mobile push (infra/push.py, notify.mobile): platform applications and endpoints are no IAM resource.
+        "sns:CreatePlatformApplication",
+        "sns:SetPlatformApplicationAttributes",
+        "sns:DeletePlatformApplication",
+        "sns:CreatePlatformEndpoint",
+        "sns:GetEndpointAttributes",
+        "sns:DeleteEndpoint",
     }
 )
 _ARN = r"arn:<AWS::Partition>:{service}:<AWS::Region>:<AWS::AccountId>:"
@@ -66,6 +73,11 @@ WILDCARDS: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"Resource::<\w+\.Arn>:\*"),
         "Step Functions invokes the task function by ARN, which may carry a version or alias qualifier; the "
         "grant names one function of this stack.",
+    ),
+    (
+        re.compile(r"Resource::" + _ARN.format(service="sns") + r"endpoint/\*/chempark-[a-z0-9-]+-push-\*/\*"),
+        "Mobile push endpoints are created per device token at run time (notify.mobile); the grant covers only "
+        "the endpoints of this stack's platform applications.",
     ),
     (
         re.compile(r"Action::kms:GenerateDataKey\*"),

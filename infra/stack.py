@@ -1,4 +1,5 @@
-"""The chempark-safety stack: catalogue resources, Cognito, the Chalice app, workflows, IoT rules, IAM, alarms."""
+"""The chempark-safety stack: catalogue resources, Cognito, the Chalice app, workflows, IoT rules, IAM, alarms,
+mobile push platform applications."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
 from chalicelib.core.settings import get_settings
-from infra import alarms, api, auth, devices, gateway, iam, nag, rules, secrets, storage, workflows
+from infra import alarms, api, auth, devices, gateway, iam, nag, push, rules, secrets, storage, workflows
 from infra.introspect import app_shape
 from infra.refs import Refs, known_machines
 
@@ -31,6 +32,7 @@ class ChemParkStack(Stack):
         roles = iam.build(self, data, shape, list(machines.values()))
         deployed = api.deployed_settings(self.node, users.mode)
         env = api.runtime_env(data, machines, deployed, secrets.build(self))
+        push.build(self)  # mobile push platform applications (their ARNs follow from the topics': catalog)
         chalice = api.build(self, data, roles, shape, env)
         gateway.apply(chalice, *gateway.throttling(self.node))
         extra_functions = {}

@@ -125,6 +125,10 @@ def _topics_and_buckets(out: Provisioned) -> None:
         out.env[topic.env] = sns.create_topic(Name=topic.name, Attributes={"DisplayName": topic.display_name})[
             "TopicArn"
         ]
+    for platform, kind in catalog.PUSH_APPS.items():  # as infra/push.py; moto takes any credential offline
+        credential = {"PlatformCredential": "local-placeholder", "PlatformPrincipal": "local-placeholder"}
+        name = catalog.resource_name(f"push-{platform}")
+        sns.create_platform_application(Name=name, Platform=kind, Attributes=credential)  # catalog.push_app_arn
     for bucket in catalog.BUCKETS:
         name = catalog.resource_name(bucket.logical)
         if bucket.lock_days:  # as infra/storage.py: Object Lock, compliance mode, default retention

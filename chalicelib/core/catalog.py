@@ -61,14 +61,8 @@ class Topic:
 
     logical: str
     display_name: str
-
-    @property
-    def env(self) -> str:
-        return _env("TOPIC", self.logical, "ARN")
-
-    @property
-    def name(self) -> str:
-        return resource_name(self.logical)
+    env = property(lambda self: _env("TOPIC", self.logical, "ARN"))
+    name = property(lambda self: resource_name(self.logical))
 
 
 @dataclass(frozen=True)
@@ -153,6 +147,8 @@ class DeviceTopics:
     subscribe: str = "commands"
 
 
+# SNS mobile push apps `<prefix>-push-<platform>` (notify.mobile; infra/push.py): our platform name -> SNS's.
+PUSH_APPS: dict[str, str] = {"apns": "APNS", "fcm": "GCM"}
 DEVICE_TOPICS = DeviceTopics()
 
 
@@ -172,7 +168,7 @@ _STORE_MODELS: dict[str, tuple[str, ...]] = {
     ),
     "telemetry": ("GatewaySnapshotModel", "QuarantineModel"),
     "alarms": ("TagStateModel", "AlarmModel", "AlarmEventModel", "AlarmKpiModel"),
-    "notify": ("SmsLogModel", "FloodWindowModel"),
+    "notify": ("SmsLogModel", "FloodWindowModel", "DeviceModel", "PushPreferenceModel", "PushLogModel"),
     "risk": ("RiskModel", "SnapshotModel", "NoticeModel"),
     "changes": ("CIModel", "CIHistoryModel", "ChangeModel", "ChangeEventModel"),
     "duty": ("AssignmentModel", "HandoverModel"),
@@ -240,6 +236,12 @@ def signing_key_id(logical: str) -> str:
 
 def state_machine_arn(logical: str) -> str:
     return _lookup(next(m for m in STATE_MACHINES if m.logical == logical).env)
+
+
+def push_app_arn(platform: str) -> str:
+    """From the notifications topic's ARN (same partition, region, account): no variable in every function."""
+    base = topic_arn("notifications").rsplit(":", 1)[0]
+    return f"{base}:app/{PUSH_APPS[platform]}/{resource_name(f'push-{platform}')}"
 
 
 def topic(logical: str) -> Topic:

@@ -130,6 +130,7 @@ class Settings(BaseModel):
     patrol_dispatch_ahead_s: int = Field(default=3600, ge=0, le=7 * 86400)  # a patrol task reaches the app early
     access_retention_days: int = Field(default=400, ge=366, le=3650)  # access records' TTL: ≥ 1 year (5.3.1)
     presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)  # no gate event for this: not inside
+    push_vendor: Literal["none", "jpush", "hms"] = "none"  # adapter of hms/jpush tokens (notify.mobile.VendorPush)
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
 
@@ -157,7 +158,7 @@ _PLAIN = (  # noqa: SIM905 (a list literal would take a line per name)
     "unit_ack_s standdown_remind_s command_timeout_s supply_expiry_warn_days supervision_response_s photo_max_bytes "
     "photo_url_ttl_s filter_read_budget permit_alarm_radius_m risk_snapshot_days risk_missed_check_days "
     "report_url_ttl_s access_retention_days presence_max_age_s onduty_grace_s onduty_position_fresh_s "
-    "patrol_checkin_radius_m patrol_dispatch_ahead_s"
+    "patrol_checkin_radius_m patrol_dispatch_ahead_s push_vendor max_reading_age_s snapshot_every_s"
 ).split()
 _ENV = {
     "stage": "CHEMPARK_STAGE",
@@ -181,8 +182,6 @@ _ENV = {
     "log_level": "POWERTOOLS_LOG_LEVEL",
     "trace_disabled": "POWERTOOLS_TRACE_DISABLED",
     "iot_data_endpoint": "CHEMPARK_IOT_DATA_ENDPOINT",
-    "max_reading_age_s": "CHEMPARK_MAX_READING_AGE_S",
-    "snapshot_every_s": "CHEMPARK_SNAPSHOT_EVERY_S",
     "history_max_bytes": "CHEMPARK_HISTORY_MAX_BYTES",
     "tag_config_ttl_s": "CHEMPARK_TAG_CONFIG_TTL_S",
     "tag_state_ttl_s": "CHEMPARK_TAG_STATE_TTL_S",

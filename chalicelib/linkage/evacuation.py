@@ -2,7 +2,8 @@
 (domain.md 4.3 step 6) gets an evacuation instruction on their mobile (SMS + app push) and acknowledges it.
 
 Channels are explicit: a live incident uses `LiveChannel` (SMS through notify's channel port, de-duplicated
-per incident and phone; app push on the notifications topic). A drill (演练) uses `DrillChannel`, which
+per incident and phone; app push to the person's registered devices through notify's app channel, once per
+incident and device). A drill (演练) uses `DrillChannel`, which
 only records the text on the person's notice: no SMS, no topic message, nothing reaches a real person.
 """
 
@@ -13,7 +14,7 @@ from typing import Any, Protocol
 import orjson
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.core import aws, catalog, clock, errors
+from chalicelib.core import clock, errors
 from chalicelib.core.identity import PARK, Identity, Role
 from chalicelib.core.observability import logger
 from chalicelib.core.schemas import Priority
@@ -34,7 +35,7 @@ class MobileChannel(Protocol):
 
 
 class LiveChannel:
-    """Real people: SMS via notify.publication (logged, once per incident and phone) and an app push."""
+    """Real people: SMS via notify (logged, once per incident and phone) and an app push (logged, once per device)."""
 
     def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]:
         recipient = notify.Recipient(person["name"], person["phone"], Priority.URGENT)
@@ -42,22 +43,19 @@ class LiveChannel:
         return {"ok": True, "sent": sent}  # False: this phone already had this incident's text
 
     def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]:
-        attributes = {
-            "channel": "app",
-            "audience": "person",
-            "person_id": person["person_id"],
-            "enterprise_id": person.get("enterprise_id") or "-",
-            "kind": "evacuation",
-            "drill": "false",
-        }
-        reply = aws.client("sns").publish(
-            TopicArn=catalog.topic_arn("notifications"),
-            Message=orjson.dumps(
-                {"kind": "evacuation", "incident_id": incident_id, "person_id": person["person_id"], "text": text}
-            ).decode(),
-            MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
+        """The app channel to the person's own devices (notify.to_people): always with sound, never silenced."""
+        counts = notify.to_people(
+            f"evac:{incident_id}",
+            [person["person_id"]],
+            notify.Category.EVACUATION,
+            "【疏散指令】",
+            text,
+            person.get("enterprise_id"),
+            {"incident_id": incident_id, "person_id": person["person_id"]},
         )
-        return {"ok": True, "message_id": reply["MessageId"]}
+        # ok only when a phone of theirs has it: a person with no device yet is tried again by the next run.
+        reached = counts["sent"] + counts["already"]
+        return {"ok": reached > 0, "devices": counts["devices"], "sent": counts["sent"]}
 
 
 class DrillChannel:

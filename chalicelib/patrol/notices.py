@@ -1,15 +1,18 @@
 """The one send point of patrol and smart inspection (5.3.2-3): every notice to inspectors and the safety
-department goes through `tell`. It texts through the notify context today; the mobile app push channel
-(issue 14) joins here, so no caller changes when it does."""
+department goes through `tell` (texts through the notify context), and a dispatched task reaches its team's
+phones through `task_dispatched` (notify's app channel)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta, timezone
 from typing import Any
 
+from chalicelib.core import clock
 from chalicelib.core.observability import logger
 from chalicelib.core.schemas import Priority
+from chalicelib.core.settings import get_settings
 from chalicelib.notify import service as notify
 
 
@@ -38,3 +41,18 @@ def tell(ref: str, people: Sequence[Person], text: str, enterprise_id: str) -> l
             entry["status"] = "failed"
         out.append(entry)
     return out
+
+
+def task_dispatched(task_id: str, assignees: Iterable[str], route_name: str, start_ms: int, enterprise_id: str) -> None:
+    """A new patrol task reaches its team's phones through notify's app channel (once per task and device).
+    Never raises: the task is dispatched whether or not anyone's phone hears of it."""
+    local = timezone(timedelta(hours=get_settings().park_utc_offset_h))  # texts for people: park local time
+    start = clock.from_ms(start_ms).astimezone(local).strftime("%m-%d %H:%M")
+    text = f"【巡检任务】{route_name}，{start} 开始，请按时完成巡检打卡（任务 {task_id}）。"
+    try:
+        notify.to_people(
+            f"patrol:{task_id}", assignees, notify.Category.PATROL_TASK, "巡检任务", text, enterprise_id,
+            {"task_id": task_id},
+        )  # fmt: skip
+    except Exception:
+        logger.exception("patrol task push failed", extra={"task_id": task_id})

@@ -1,6 +1,7 @@
 """The patrol sweep (every 5 minutes): dispatch each active plan's tasks whose window starts within
-`patrol_dispatch_ahead_s`, and close the open tasks whose window ended, flagging every checkpoint not checked
-in as missed. Every write is conditional (the task's id, the status it expects), so a rerun does nothing twice."""
+`patrol_dispatch_ahead_s` (each pushed to its team's phones), and close the open tasks whose window ended,
+flagging every checkpoint not checked in as missed. Every write is conditional (the task's id, the status it
+expects), so a rerun does nothing twice."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional
-from chalicelib.patrol import domain, store
+from chalicelib.patrol import domain, notices, store
 
 
 def _dispatch(plan: store.PlanModel, horizon: int) -> int:
@@ -37,7 +38,9 @@ def _dispatch(plan: store.PlanModel, horizon: int) -> int:
         )
         with conditional() as claim:
             task.save(condition=store.TaskModel.id.does_not_exist())
-        created += 0 if claim.failed else 1
+        if not claim.failed:
+            created += 1
+            notices.task_dispatched(task.id, task.assignees, route["name"], begin, plan.enterprise_id)
     plan.next_index = due[-1][0] + 1
     with conditional():  # a concurrent sweep advanced it first: its tasks are the same ones
         plan.save()

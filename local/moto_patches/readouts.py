@@ -1,5 +1,5 @@
-"""What moto recorded, for tests and the simulator: SMS that SNS sent, iot-data publishes (and a relay of them),
-and moto's own ASL parser."""
+"""What moto recorded, for tests and the simulator: SMS that SNS sent, mobile pushes, iot-data publishes (and a
+relay of them), and moto's own ASL parser."""
 
 from __future__ import annotations
 
@@ -15,6 +15,13 @@ def sms_messages() -> list[tuple[str, str]]:
     """(number, text) of every SMS moto's SNS sent, oldest first."""
     backend = t.SNS_BACKENDS.resolve()[ACCOUNT][REGION]
     return list(backend.sms_messages.values())
+
+
+def pushed(endpoint_arn: str) -> list[str]:
+    """The messages moto's SNS published to one mobile push endpoint, oldest first ([] once it is deleted)."""
+    backend = t.SNS_BACKENDS.resolve()[ACCOUNT][REGION]
+    endpoint = backend.platform_endpoints.get(endpoint_arn)
+    return list(endpoint.messages.values()) if endpoint is not None else []
 
 
 def iot_published() -> list[tuple[str, bytes]]:

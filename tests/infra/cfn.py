@@ -71,8 +71,18 @@ def of_type(resources: dict[str, dict[str, Any]], kind: str) -> dict[str, dict[s
     return {k: r for k, r in resources.items() if r["Type"] == kind}
 
 
+# CDK's AwsCustomResource provider (infra/push.py): runs only while deploying, none of the app's functions.
+DEPLOY_TIME_PROVIDER = "AWS679f53fac002430cb0da5b7982bd2287"
+
+
 def functions(resources: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {k: r for k, r in resources.items() if r["Type"] in ("AWS::Serverless::Function", "AWS::Lambda::Function")}
+    """The app's functions (Chalice's and the oidc authorizer), not CDK's deploy-time provider."""
+    return {
+        k: r
+        for k, r in resources.items()
+        if r["Type"] in ("AWS::Serverless::Function", "AWS::Lambda::Function")
+        and not k.startswith(DEPLOY_TIME_PROVIDER)
+    }
 
 
 def strip(name: str, prefix: str, sep: str = "-") -> str:

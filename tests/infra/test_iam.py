@@ -28,6 +28,13 @@ STAR_OK = {
     "logs:PutResourcePolicy",
     "logs:DescribeResourcePolicies",
     "logs:DescribeLogGroups",
+    # SNS mobile push: platform applications (deploy-time provider) and endpoints per device token (runtime)
+    "sns:CreatePlatformApplication",
+    "sns:SetPlatformApplicationAttributes",
+    "sns:DeletePlatformApplication",
+    "sns:CreatePlatformEndpoint",
+    "sns:GetEndpointAttributes",
+    "sns:DeleteEndpoint",
 }
 
 

@@ -13,7 +13,8 @@ import pytest
 from chalicelib.core import clock
 from chalicelib.linkage import evacuation, people, service
 from tests.integration.linkage_support import make_site, offset, zones
-from tests.support import TopicTap, sms_to
+from tests.integration.push_support import device, pushed
+from tests.support import sms_to
 
 _n = itertools.count()
 
@@ -68,7 +69,11 @@ def test_people_in_the_zone_or_circle_are_found_and_the_rest_are_not(crowd: Any)
 
 def test_evacuation_texts_and_pushes_the_people_inside_and_counts_acks(api: Any, crowd: Any) -> None:
     site, p = crowd["site"], crowd["people"]
-    pushes = TopicTap("notifications", filter_policy={"audience": ["person"]})
+    eid = site.park.enterprise_id
+    phones = {k: device(api, api.token("inspector", eid, subject=p[k]["person_id"]))["id"] for k in p}
+    night = {"quiet_hours": {"start": "00:00+08:00", "end": "23:59+08:00"}}  # never silences an evacuation
+    own = api.token("inspector", eid, subject=p["plume"]["person_id"])
+    assert api.put("/me/notification-preferences", token=own, json=night).status_code == 200
     inc = f"inc_evac_{next(_n)}"
     result = service.trigger(site.event(inc))
     assert result["evacuation"]["targeted"] == 2 and result["evacuation"]["notified"] == 2
@@ -77,12 +82,14 @@ def test_evacuation_texts_and_pushes_the_people_inside_and_counts_acks(api: Any,
         assert text.startswith("【疏散指令】") and inc in text and "北" in text  # upwind of a north wind is north
     for outside in ("upwind", "beside"):
         assert sms_to(p[outside]["phone"]) == []
-    pushed = {m["attributes"]["person_id"]: m for m in pushes.messages() if m["body"].get("incident_id") == inc}
-    assert set(pushed) == {p["circle"]["person_id"], p["plume"]["person_id"]}
-    assert pushed[p["plume"]["person_id"]]["attributes"]["channel"] == "app"
+    for inside in ("circle", "plume"):
+        (note,) = pushed(phones[inside])
+        assert note["data"]["incident_id"] == inc and note["data"]["kind"] == "evacuation"
+        assert note["notification"]["body"].startswith("【疏散指令】") and note["android"]["priority"] == "HIGH"
+    assert pushed(phones["upwind"]) == [] and pushed(phones["beside"]) == []
 
-    service.trigger(site.event(inc))  # the workflow retried: nobody is texted twice
-    assert len(sms_to(p["plume"]["phone"])) == 1
+    service.trigger(site.event(inc))  # the workflow retried: nobody is texted or pushed twice
+    assert len(sms_to(p["plume"]["phone"])) == 1 and len(pushed(phones["plume"])) == 1
 
     ack = f"/incidents/{inc}/evacuation/ack"
     assert api.post(ack, role="inspector", json={"person_id": p["circle"]["person_id"]}).status_code == 200
@@ -95,6 +102,7 @@ def test_evacuation_texts_and_pushes_the_people_inside_and_counts_acks(api: Any,
     assert view.status_code == 200, view.json
     assert (view.json["notified"], view.json["acknowledged"]) == (2, 2)
     listed = {x["person_id"]: x for x in view.json["people"]}
+    assert listed[p["plume"]["person_id"]]["channels"]["app"] == {"ok": True, "devices": 1, "sent": 1}
     assert "****" in listed[p["plume"]["person_id"]]["phone"] and listed[p["plume"]["person_id"]]["reasons"] == [
         "AEGL-2"
     ]
@@ -124,13 +132,14 @@ def test_an_enterprise_manager_acknowledges_only_their_own_people(api: Any, crow
 
 def test_a_drill_records_texts_marked_as_drill_and_sends_nothing(api: Any, crowd: Any) -> None:
     site, p = crowd["site"], crowd["people"]
-    pushes = TopicTap("notifications")
+    eid = site.park.enterprise_id
+    phones = {k: device(api, api.token("inspector", eid, subject=p[k]["person_id"]))["id"] for k in p}
     inc = f"inc_drill_{next(_n)}"
     result = service.trigger(site.event(inc, drill=True))
     assert result["evacuation"]["drill"] is True and result["evacuation"]["notified"] == 2
     for person in p.values():
         assert sms_to(person["phone"]) == []
-    assert [m for m in pushes.messages() if m["body"].get("incident_id") == inc] == []
+    assert all(pushed(phone) == [] for phone in phones.values())
     listed = api.get(f"/incidents/{inc}/evacuation", role="duty_officer").json["people"]
     assert len(listed) == 2 and all(x["text"].startswith("【演练】") for x in listed)
     assert all(x["channels"]["sms"]["drill"] and x["channels"]["app"]["recorded"] for x in listed)

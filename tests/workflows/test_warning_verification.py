@@ -12,6 +12,7 @@ import pytest
 from chalicelib.core import aws, settings
 from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
+from tests.integration.push_support import device, pushed
 from tests.support import TopicTap, batch, make_park, message, now, sms_to, wait_for
 
 OFFICER = {"subject": "officer-1", "name": "张值守", "phone": "13911110001"}
@@ -106,6 +107,7 @@ def actions(api: Any, warning_id: str) -> list[str]:
 def test_confirmed_approved_published_then_closed(api: Any, roster: None) -> None:
     park = make_park(api)
     tap = TopicTap("notifications")
+    phone = device(api, api.token("enterprise_manager", park.enterprise_id, subject=f"mgr-{park.enterprise_id}"))
     wid = report(api, park)
     awaiting(api, wid, "verification")
     r = api.post(
@@ -126,8 +128,12 @@ def test_confirmed_approved_published_then_closed(api: Any, roster: None) -> Non
     assert all(p["ok"] for p in w["publication"]), w["publication"]
     assert any("橙色预警" in text for text in sms_to(park.manager_phone))
     fanout = tap.messages()
-    assert {m["attributes"]["channel"] for m in fanout} >= {"app", "sns"}
+    assert {m["attributes"]["channel"] for m in fanout} == {"sns"}
     assert all(m["attributes"]["level"] == "orange" for m in fanout)
+    app = next(p for p in w["publication"] if (p["audience"], p["channel"]) == ("enterprise", "app"))
+    assert app["pushes"]["sent"] == 1, app  # the app channel is a push to the enterprise's registered phones
+    (note,) = pushed(phone["id"])
+    assert note["data"] == {"warning_id": wid, "level": "orange", "ref": f"{wid}:enterprise", "kind": "warning"}
     r = api.post(
         f"/warnings/{wid}/feedback",
         role="enterprise_manager",

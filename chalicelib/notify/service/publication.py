@@ -2,8 +2,9 @@
 outdoor board and portal, each behind the same `publish` so a park can swap an adapter.
 
 Broadcast and boards are IoT devices reached by `park/{enterprise_id}/commands/{device}`; the portal reads
-a JSON feed in the reports bucket; app push and fan-out are SNS messages on the notifications topic whose
-`channel` and `audience` attributes the subscribers filter on.
+a JSON feed in the reports bucket; the app channel pushes to the audience's registered devices (service.push);
+the fan-out is an SNS message on the notifications topic whose `channel` and `audience` attributes the
+subscribers filter on.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from chalicelib.core.identity import PARK
 from chalicelib.core.observability import logger
 from chalicelib.core.schemas import Priority
 from chalicelib.duty import service as duty
+from chalicelib.notify.domain import Category
+from chalicelib.notify.service import push
 from chalicelib.notify.service.sms import Recipient, send_sms
 from chalicelib.registry import service as registry
 
@@ -66,6 +69,17 @@ def _sns(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) 
     return str(reply["MessageId"])
 
 
+def _app(audience: str, text: str, ref: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """The app channel: a push to the audience's devices (a red warning is heard even in quiet hours)."""
+    level = (doc.get("verification") or {}).get("level", "")
+    title = "【演练】园区预警" if doc.get("drill") else "园区预警"
+    counts = push.to_audience(
+        f"{ref}:{audience}", audience, Category.WARNING, title, text, doc.get("enterprise_id"),
+        {"warning_id": ref, "level": level}, critical=level == "red",
+    )  # fmt: skip
+    return {"ref": f"{counts['sent']}/{counts['devices']} pushed", "ok": not counts["failed"], "pushes": counts}
+
+
 def publish(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) -> dict[str, Any]:
     """Publish one message on one channel; never raises (a failed channel is reported, the others go on)."""
     result: dict[str, Any] = {"channel": channel, "audience": audience, "ok": True, "at": clock.now_ms()}
@@ -75,7 +89,9 @@ def publish(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any
             enterprise_id = doc.get("enterprise_id") or PARK
             sent = sum(send_sms(f"{ref}:{audience}", r, text, "warning", enterprise_id) for r in people)
             result["ref"] = f"{sent}/{len(people)} sent"
-        elif channel in ("app", "sns"):
+        elif channel == "app":
+            result.update(_app(audience, text, ref, doc))
+        elif channel == "sns":
             result["ref"] = _sns(channel, audience, text, ref, doc)
         elif channel in PARK_DEVICES:
             topic = f"park/{doc.get('enterprise_id') or PARK}/commands/{PARK_DEVICES[channel]}"

@@ -19,6 +19,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional
 from chalicelib.notify import channels, domain, store
 from chalicelib.notify.domain import Recipient, mask
+from chalicelib.notify.service import push
 
 
 def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = PARK) -> bool:
@@ -57,7 +58,23 @@ def _window(area: str) -> store.FloodWindowModel:
 def alarm_sms(
     ref: str, area: str, priority: Priority, text: str, summary: str, recipients: list[Recipient], enterprise_id: str
 ) -> str:
-    """Annunciate one alarm event by SMS unless its area is in flood. Returns 'sent' | 'digest' | 'none'."""
+    """Annunciate one alarm event by SMS unless its area is in flood, and on the app channel to the accounts
+    that chose alarms of its priority (not during a flood: the digest stands for it). Returns 'sent' | 'digest'
+    | 'none' (of the SMS)."""
+    outcome = _sms_unless_flood(ref, area, priority, text, summary, recipients, enterprise_id)
+    if outcome != "digest":
+        category, title = domain.alarm_category(priority), f"【{priority.label}级报警】"
+        try:
+            for audience in ("enterprise", "park"):
+                push.to_audience(ref, audience, category, title, text, enterprise_id, {"alarm_event": ref})
+        except Exception:  # the SMS went out; the next annunciation pushes again
+            logger.exception("alarm push failed", extra={"ref": ref})
+    return outcome
+
+
+def _sms_unless_flood(
+    ref: str, area: str, priority: Priority, text: str, summary: str, recipients: list[Recipient], enterprise_id: str
+) -> str:
     wanted = [r for r in recipients if priority.rank >= r.min_priority.rank]
     if not wanted:
         return "none"
