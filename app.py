@@ -21,9 +21,11 @@ from chalicelib.incidents.handlers import bp as incident_handlers
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.linkage.handlers import bp as linkage_handlers
 from chalicelib.linkage.routes import bp as linkage_routes
+from chalicelib.live.routes import bp as live_routes
 from chalicelib.notify.routes import bp as notify_routes
 from chalicelib.onduty.handlers import bp as onduty_handlers
 from chalicelib.onduty.routes import bp as onduty_routes
+from chalicelib.onemap.routes import bp as map_routes
 from chalicelib.patrol.handlers import bp as patrol_handlers
 from chalicelib.patrol.routes import bp as patrol_routes
 from chalicelib.plans.routes import bp as plan_routes
@@ -38,6 +40,8 @@ from chalicelib.risk.routes import bp as risk_routes
 from chalicelib.system.routes import bp as system_routes
 from chalicelib.telemetry.handlers import bp as telemetry_handlers
 from chalicelib.telemetry.routes import bp as telemetry_routes
+from chalicelib.vehicles.handlers import bp as vehicle_handlers
+from chalicelib.vehicles.routes import bp as vehicle_routes
 from chalicelib.warnings.handlers import bp as warning_handlers
 from chalicelib.warnings.routes import bp as warning_routes
 from chalicelib.workpermits.handlers import bp as work_permit_handlers
@@ -84,3 +88,7 @@ app.register_blueprint(patrol_routes)
 app.register_blueprint(patrol_handlers)
 app.register_blueprint(access_routes)
 app.register_blueprint(public_area_routes)
+app.register_blueprint(map_routes)
+app.register_blueprint(live_routes)
+app.register_blueprint(vehicle_routes)
+app.register_blueprint(vehicle_handlers)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from bench import cold_start, telemetry
+from bench import cold_start, console, telemetry
 
 
 def main() -> None:
-    results = {"cold_start": cold_start.run(), "telemetry": telemetry.run()}
+    results = {"cold_start": cold_start.run(), "telemetry": telemetry.run(), "console": console.run()}
     c, t = results["cold_start"], results["telemetry"]
     print(
         json.dumps(
@@ -25,6 +25,7 @@ def main() -> None:
                         "batching_window_s",
                     )
                 },
+                "live_alarm_server_ms": {k: results["console"][k] for k in ("p50", "p95", "max", "target_ms")},
             },
             indent=2,
         )

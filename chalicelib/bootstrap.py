@@ -22,14 +22,22 @@ use (core.aws), never here. No other module fills a port.
 | linkage.ports locator                 | linkage.people.Combined(ReportedPositions,    |
 |                                       | access.service.PresenceLocator)               |
 | access.ports gate_commands            | linkage.service.device_command                |
+| access.ports routes                   | vehicles.service.gate_on_route                |
 | onduty.ports last_seen                | linkage.people.last_seen (people positions)   |
 | dangers.ports exchange                | dangers.exchange.RecordedExchange (outbox)    |
 | dangers.ports subscribers             | risk.service.recompute_enterprise             |
 | risk.ports active_work                | workpermits.service.active_work               |
 | risk.ports vacancies                  | onduty.service.vacancies (vacant key posts)   |
+| alarms.ports subscribers (cont.)      | live.service.on_alarm_events (consoles)       |
+| live.ports risk_view                  | risk.service.installation_view (as SYSTEM)    |
+| onemap.ports layers                   | each owner's map_features (registry, access,  |
+|                                       | risk, telemetry, resources, alarms)           |
+| onemap.ports incident_zones           | incidents.service.map_zones                   |
 """
 
 from __future__ import annotations
+
+import functools
 
 from chalicelib.access import ports as access_ports
 from chalicelib.access import service as access
@@ -37,22 +45,30 @@ from chalicelib.alarms import ports as alarm_ports
 from chalicelib.alarms import service as alarms
 from chalicelib.audit import service as audit
 from chalicelib.core import auditing, lazy
+from chalicelib.core.identity import SYSTEM
 from chalicelib.dangers import exchange as danger_exchange
 from chalicelib.dangers import ports as danger_ports
 from chalicelib.duty import ports as duty_ports
 from chalicelib.duty import service as duty
 from chalicelib.incidents import ports as incident_ports
+from chalicelib.incidents import service as incidents
 from chalicelib.linkage import people
 from chalicelib.linkage import ports as linkage_ports
 from chalicelib.linkage import service as linkage
+from chalicelib.live import ports as live_ports
+from chalicelib.live import service as live
 from chalicelib.notify import channels, mobile
 from chalicelib.onduty import ports as onduty_ports
 from chalicelib.onduty import service as onduty
+from chalicelib.onemap import ports as map_ports
 from chalicelib.plans import context as plan_context
+from chalicelib.registry import service as registry
 from chalicelib.resources import service as resources
 from chalicelib.risk import ports as risk_ports
 from chalicelib.risk import service as risk
+from chalicelib.telemetry import service as telemetry
 from chalicelib.telemetry import snapshots
+from chalicelib.vehicles import service as vehicles
 from chalicelib.warnings import service as warnings
 from chalicelib.workpermits import service as workpermits
 
@@ -71,8 +87,9 @@ def wire() -> None:
         last_values=snapshots.last_values,
         subscribers=[
             lazy.deferred(lambda: risk.on_alarm_events),
-            lazy.deferred(lambda: workpermits.on_alarm_events),
-        ],  # gas alarms suspend nearby work
+            lazy.deferred(lambda: workpermits.on_alarm_events),  # gas alarms suspend nearby work
+            lazy.deferred(lambda: live.on_alarm_events),  # after risk: the consoles hear events and new colours
+        ],
         on_duty=lazy.deferred(lambda: duty.on_duty_officers),
     )
     duty_ports.wire(
@@ -83,11 +100,28 @@ def wire() -> None:
     presence = lazy.deferred(lambda: access.PresenceLocator())  # noqa: PLW0108 (the lambda defers the load)
     locator = people.Combined(people.ReportedPositions(), presence)
     linkage_ports.wire(nearest_resources=lazy.deferred(lambda: resources.nearest), locator=locator)
-    access_ports.wire(gate_commands=lazy.deferred(lambda: linkage.device_command))
+    access_ports.wire(
+        gate_commands=lazy.deferred(lambda: linkage.device_command),
+        routes=lazy.deferred(lambda: vehicles.gate_on_route),
+    )
     onduty_ports.wire(last_seen=people.last_seen)  # presence from the people-positions feed
     danger_ports.wire(
         exchange=danger_exchange.RecordedExchange(), subscribers=[lazy.deferred(lambda: risk.recompute_enterprise)]
     )
     risk_ports.wire(
         active_work=lazy.deferred(lambda: workpermits.active_work), vacancies=lazy.deferred(lambda: onduty.vacancies)
+    )
+    live_ports.wire(risk_view=lazy.deferred(lambda: functools.partial(risk.installation_view, who=SYSTEM)))
+    # The map (一张图): each layer drawn by the context that owns its data.
+    map_ports.wire(
+        layers={
+            "boundary": lazy.deferred(lambda: registry.boundary_features),
+            "zones": lazy.deferred(lambda: access.zone_map_features),  # the registry's zones, access levels
+            "installations": lazy.deferred(lambda: risk.map_features),  # coloured by live risk
+            "sensors": lazy.deferred(lambda: telemetry.map_features),
+            "cameras": lazy.deferred(lambda: registry.camera_features),
+            "resources": lazy.deferred(lambda: resources.map_features),
+            "alarms": lazy.deferred(lambda: alarms.map_features),
+        },
+        incident_zones=lazy.deferred(lambda: incidents.map_zones),
     )

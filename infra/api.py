@@ -117,8 +117,39 @@ def _wire(chalice: Chalice, source: EventSource, data: Data, events: dict[str, s
         raise ValueError(f"{source.function}: no infra wiring for {source.kind}")
 
 
+def hoist_environment(path: str) -> None:
+    """Write the environment every function of the SAM template shares once, in its Globals section (the SAM
+    transform merges it into each function at deploy time; a function's own variables win). Chalice copies the
+    stage's ~110 variables into each of ~20 functions, about 100 KB of CloudFormation's 1 MB template limit."""
+    with open(path, encoding="utf-8") as handle:
+        template = json.load(handle)
+    fns = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
+    envs = [fn.get("Environment", {}).get("Variables", {}) for fn in fns]
+    if len(fns) < 2 or not all(envs):
+        return
+    shared = {k: v for k, v in envs[0].items() if all(k in e and e[k] == v for e in envs[1:])}
+    for fn, env in zip(fns, envs, strict=True):
+        own = {k: v for k, v in env.items() if k not in shared}
+        if own:
+            fn["Environment"] = {"Variables": own}
+        else:
+            del fn["Environment"]
+    template.setdefault("Globals", {}).setdefault("Function", {})["Environment"] = {"Variables": shared}
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(template, handle, indent=2)
+
+
+class _Chalice(Chalice):
+    """Chalice's construct, with the functions' shared environment hoisted into SAM Globals (hoist_environment)."""
+
+    def _generate_sam_template_with_assets(self, chalice_out_dir: str, package_id: str) -> str:
+        path: str = super()._generate_sam_template_with_assets(chalice_out_dir, package_id)
+        hoist_environment(path)
+        return path
+
+
 def build(scope: Any, data: Data, roles: LambdaRoles, shape: AppShape, env: dict[str, str]) -> Chalice:
-    chalice = Chalice(
+    chalice = _Chalice(
         scope,
         "Api",
         source_dir=str(ROOT),

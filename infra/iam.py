@@ -19,6 +19,7 @@ from infra.storage import Data, signer_role_name, table_arns
 
 METRICS_NAMESPACE = observability.metrics.namespace  # Powertools EMF namespace of the runtime
 COMMAND_TOPICS = "park/*/commands/*"  # device commands: park/{enterprise_id}/commands/{device_id}
+LIVE_TOPICS = "live/*"  # the consoles' live channel: live/park/{park}/{type}, live/enterprise/{id}/{type}
 _READ = [
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
@@ -72,7 +73,15 @@ def _common(stack: Stack, data: Data, machines: list[str]) -> list[iam.PolicySta
             ["*"],
             conditions={"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}},
         ),
-        _stmt(["iot:Publish"], [stack.format_arn(service="iot", resource="topic", resource_name=COMMAND_TOPICS)]),
+        _stmt(
+            ["iot:Publish"],
+            [stack.format_arn(service="iot", resource="topic", resource_name=t) for t in (COMMAND_TOPICS, LIVE_TOPICS)],
+        ),
+        # GET /live/connection attaches the live channel's IoT policy to the caller's Cognito identity.
+        _stmt(
+            ["iot:AttachPolicy"],
+            [stack.format_arn(service="iot", resource="policy", resource_name=catalog.resource_name("live-console"))],
+        ),
     ]
     audit = (AUDIT_CHAIN, AUDIT_PENDING)
     for append_only in (False, True):  # one statement per kind keeps the inline policy far below 10 KB

@@ -61,6 +61,20 @@ WILDCARDS: list[tuple[re.Pattern[str], str]] = [
         "{device}; the API and event functions publish nothing else.",
     ),
     (
+        re.compile(r"Resource::" + _ARN.format(service="iot") + r"topic/live/\*"),
+        "Live-channel messages go to the park's and each enterprise's topics named at run time (live/park/{park}/"
+        "{type}, live/enterprise/{id}/{type}); nothing outside live/ (docs/adr/0006-live-channel.md).",
+    ),
+    (
+        re.compile(
+            r"Resource::"
+            + _ARN.format(service="iot")
+            + r"topic(filter)?/live/(enterprise/<aws:PrincipalTag/enterprise_id>|park/[A-Za-z0-9_-]+)/\*"
+        ),
+        "A console subscribes to its own tenant's live topics of every type; the tenant comes from the principal "
+        "tag of the signed-in user (or the park scope), the type level is the wildcard (docs/adr/0006).",
+    ),
+    (
         re.compile(r"Resource::<\w+Bucket\w*\.Arn>/\*"),
         "Object keys are made at run time (archive hour per enterprise, report per id); the grant is limited "
         "to this one bucket of the stack.",
@@ -113,7 +127,7 @@ def acknowledge(scope: IConstruct | None, rule: str, reason: str) -> None:
 def render(value: Any) -> str:
     """A resolved IAM value as cdk-nag names it in a finding: `<Logical.Attr>`, `<AWS::Region>`, joins."""
     if isinstance(value, str):
-        return value
+        return re.sub(r"\$\{([^}]+)\}", r"<\1>", value)  # a policy variable, as cdk-nag writes it
     if isinstance(value, dict) and "Ref" in value:
         return f"<{value['Ref']}>"
     if isinstance(value, dict) and "Fn::GetAtt" in value:

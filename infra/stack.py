@@ -10,7 +10,7 @@ from chalice.utils import to_cfn_resource_name as camel
 from constructs import Construct
 
 from chalicelib.core.settings import get_settings
-from infra import alarms, api, auth, devices, gateway, iam, nag, push, rules, secrets, storage, workflows
+from infra import alarms, api, auth, devices, gateway, iam, live, nag, push, rules, secrets, storage, workflows
 from infra.introspect import app_shape
 from infra.refs import Refs, known_machines
 
@@ -32,6 +32,8 @@ class ChemParkStack(Stack):
         roles = iam.build(self, data, shape, list(machines.values()))
         deployed = api.deployed_settings(self.node, users.mode)
         env = api.runtime_env(data, machines, deployed, secrets.build(self))
+        if users.pool is not None and users.client is not None:  # the live channel's identity pool (ADR 0006)
+            live.build(self, users.pool, users.client, deployed.park_id)  # found by name at run time: no env var
         push.build(self)  # mobile push platform applications (their ARNs follow from the topics': catalog)
         chalice = api.build(self, data, roles, shape, env)
         gateway.apply(chalice, *gateway.throttling(self.node))

@@ -1,7 +1,9 @@
 """MQTT 3.1.1 broker (amqtt) on 127.0.0.1, in its own thread and event loop; stands in for IoT Core.
 
-One listener only: MQTT over TLS (8883) with client certificates from the local CA, and the topic ACL of the
-device identity model (`local/mqtt_auth.py`, docs/device-identity.md). There is no plain-text listener.
+Devices: MQTT over TLS (8883) with client certificates from the local CA, and the topic ACL of the device
+identity model (`local/mqtt_auth.py`, docs/device-identity.md). Consoles (the live channel, when `ws_port` is
+given): MQTT over WebSocket on 127.0.0.1, signed in with the user's bearer token and limited to their live
+topics (`local/live_auth.py`); loopback only, like the local API it sits beside (docs/adr/0006-live-channel.md).
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ DEFAULT_PORT = 8883
 class BrokerThread(threading.Thread):
     """Start with `start(); wait_ready()`, stop with `stop()`; nothing is left running afterwards."""
 
-    def __init__(self, pki: Pki, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> None:
+    def __init__(self, pki: Pki, host: str = "127.0.0.1", port: int = DEFAULT_PORT, ws_port: int | None = None) -> None:
         super().__init__(name="mqtt-broker", daemon=True)
-        self.host, self.port, self.pki = host, port, pki
+        self.host, self.port, self.pki, self.ws_port = host, port, pki, ws_port
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._broker: Any = None
@@ -48,13 +50,20 @@ class BrokerThread(threading.Thread):
                 "certfile": str(server.cert),
                 "keyfile": str(server.key),
             }
+            listeners: dict[str, Any] = {"default": listener}
+            if self.ws_port is not None:
+                listeners["live"] = {"type": "ws", "bind": f"127.0.0.1:{self.ws_port}"}
             self._broker = DeviceBroker(
                 {
-                    "listeners": {"default": listener},
+                    "listeners": listeners,
                     "plugins": {"local.mqtt_auth.DeviceIdentityPlugin": {"devices_dir": str(self.pki.root)}},
                 },
                 self.pki.root,
             )
+            if self.ws_port is not None:
+                # amqtt copies the default listener's values into another listener wherever that one keeps a
+                # default (ssl=False is one): the consoles' listener would inherit TLS. Plain ws, on loopback.
+                self._broker.listeners_config["live"].ssl = False
             await self._broker.start()
 
         try:
@@ -72,6 +81,11 @@ class BrokerThread(threading.Thread):
         with contextlib.suppress(Exception):
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.close()
+
+    @property
+    def ws_url(self) -> str:
+        """The live channel's URL for browsers (mqtt.js), empty without a WebSocket listener."""
+        return f"ws://127.0.0.1:{self.ws_port}/mqtt" if self.ws_port is not None else ""
 
     def wait_ready(self, timeout: float = 10) -> None:
         if not self._ready.wait(timeout):

@@ -5,7 +5,8 @@ starts its own in this process and stops it at the end. The scenario: a chlorine
 park's liquid-chlorine tank farm -> trend warning -> H -> HH -> SNS + SMS -> risk colour change ->
 ack and shelve through the API -> both in the audit log; beside the tanks a hot-work permit, refused without a
 gas analysis and started with one, is suspended by the leak's alarm (GB 30871-2022); the enterprise's risk
-profile and a risk notice acknowledged and closed by the enterprise (5.1.2).
+profile and a risk notice acknowledged and closed by the enterprise (5.1.2); at the gates a black-listed tanker denied
+and a booked chlorine tanker that drives its route to the hazmat lot and overstays (5.3.1).
 """
 
 from __future__ import annotations
@@ -695,6 +696,9 @@ def main() -> int:
 
         patrol_scenario(env, t, leak)
         gate_scenario(env, t)
+        from local.demo_vehicles import vehicle_scenario  # it imports this module's helpers
+
+        vehicle_scenario(env, t, find_leak_sensor(env))
     except (StepFailed, StopIteration, KeyError, requests.RequestException) as exc:
         t.fail(f"{type(exc).__name__}: {exc}")
     finally:

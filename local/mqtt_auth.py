@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from amqtt.adapters import WebSocketsWriter
 from amqtt.broker import Broker
 from amqtt.contexts import Action
 from amqtt.errors import MQTTError
@@ -33,6 +34,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from chalicelib.core.catalog import DEVICE_TOPICS
+from local import live_auth
 from local.pki import GATEWAY, SERVICE, registered_path
 
 log = logging.getLogger(__name__)  # the console of `make run`, not the Lambdas' log
@@ -42,7 +44,7 @@ _CONNECTING: contextvars.ContextVar[Any] = contextvars.ContextVar("connecting_wr
 
 @dataclass(frozen=True)
 class ClientIdentity:
-    kind: str  # GATEWAY | SERVICE
+    kind: str  # GATEWAY | SERVICE | live_auth.BROWSER (a console on the WebSocket listener, by its token)
     name: str  # gateway id, or the internal client's name
     enterprise_id: str | None
     der: bytes
@@ -85,6 +87,8 @@ def may_connect(who: ClientIdentity, client_id: str | None) -> bool:
     """A gateway connects only as its thing name; internal clients only under ids no gateway can have."""
     if not client_id:
         return False
+    if who.kind == live_auth.BROWSER:
+        return live_auth.may_connect(client_id)
     if who.kind == GATEWAY:
         return client_id == who.name
     return client_id == f"_{who.name}" or client_id.startswith(f"_{who.name}-")
@@ -97,6 +101,8 @@ def _own(who: ClientIdentity, levels: list[str]) -> bool:
 def may_publish(who: ClientIdentity, topic: str) -> bool:
     if who.kind == SERVICE:
         return True
+    if who.kind == live_auth.BROWSER:
+        return False  # consoles listen; they act through the API
     levels = topic.split("/")
     return _own(who, levels) and len(levels) == 3 and levels[2] in DEVICE_TOPICS.publish
 
@@ -105,6 +111,8 @@ def may_subscribe(who: ClientIdentity, topic_filter: str) -> bool:
     """`park/<own enterprise>/commands/<device or +>`; no `#`, nothing wider."""
     if who.kind == SERVICE:
         return True
+    if who.kind == live_auth.BROWSER:
+        return live_auth.may_subscribe(who.enterprise_id, topic_filter)
     levels = topic_filter.split("/")
     return (
         _own(who, levels)
@@ -119,6 +127,8 @@ def may_subscribe(who: ClientIdentity, topic_filter: str) -> bool:
 def may_receive(who: ClientIdentity, topic: str) -> bool:
     if who.kind == SERVICE:
         return True
+    if who.kind == live_auth.BROWSER:
+        return live_auth.may_receive(who.enterprise_id, topic)
     levels = topic.split("/")
     return _own(who, levels) and len(levels) == 4 and levels[2] == DEVICE_TOPICS.subscribe and bool(levels[3])
 
@@ -135,6 +145,9 @@ class DeviceIdentityPlugin(BaseAuthPlugin, BaseTopicPlugin):
         devices_dir: str
 
     async def authenticate(self, *, session: Any) -> bool:
+        held = getattr(session, _IDENTITY, None)
+        if held is not None and held.kind == live_auth.BROWSER:  # admitted by its token (DeviceBroker)
+            return may_connect(held, session.client_id)
         who = peer_identity(session.ssl_object, Path(self.config.devices_dir))
         if who is None or not may_connect(who, session.client_id):
             log.warning("refused MQTT client %r: certificate not admitted for this client id", session.client_id)
@@ -172,6 +185,8 @@ class DeviceBroker(Broker):
             handler, session = await super()._initialize_client_session(reader, writer, address, port)
         finally:
             _CONNECTING.reset(token)
+        if isinstance(writer, WebSocketsWriter):  # a console: its user's token, not a certificate
+            return await self._admit_browser(handler, session, writer)
         # A resumed session (clean_session=0) carries the previous connection's TLS object: use this one's.
         session.ssl_object = writer.get_ssl_info()
         who = peer_identity(session.ssl_object, self.devices_dir)
@@ -183,11 +198,24 @@ class DeviceBroker(Broker):
             raise MQTTError(f"client id {session.client_id!r} not admitted for the presented certificate")
         return handler, session
 
+    async def _admit_browser(self, handler: Any, session: Any, writer: Any) -> Any:
+        found = live_auth.verify(session.username, session.password)
+        who = ClientIdentity(live_auth.BROWSER, found[0], found[1], b"") if found else None
+        if who is None or not may_connect(who, session.client_id):
+            with contextlib.suppress(OSError):
+                await ConnackPacket.build(0, NOT_AUTHORIZED).to_stream(writer)
+                await writer.close()
+            raise MQTTError(f"browser client {session.client_id!r} not admitted")
+        setattr(session, _IDENTITY, who)
+        return handler, session
+
     async def _delete_session(self, client_id: str) -> None:
         # Called for a clean-session CONNECT before authentication: leave another identity's session alone
         # (the connection is refused right after, in _initialize_client_session).
         writer = _CONNECTING.get()
-        if writer is not None:
+        if isinstance(writer, WebSocketsWriter) and not live_auth.may_connect(client_id):
+            return  # a browser never takes over a device's or a service's session
+        if writer is not None and not isinstance(writer, WebSocketsWriter):
             who = peer_identity(writer.get_ssl_info(), self.devices_dir)
             if who is None or not may_connect(who, client_id):
                 return

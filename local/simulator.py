@@ -214,6 +214,8 @@ class Simulator:
         conn = self._service
 
         def relay(topic: str, payload: bytes) -> None:
+            if topic.startswith("live/"):
+                return  # the consoles' live channel: local/live_relay.py carries it
             with contextlib.suppress(Exception):  # the broker may be stopping
                 conn.publish(topic, payload, mqtt.QoS.AT_LEAST_ONCE)
 

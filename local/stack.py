@@ -30,6 +30,7 @@ class Stack:
 
     api_port: int
     mqtt_port: int
+    ws_port: int = 0  # the live channel: MQTT over WebSocket for consoles
     moto_url: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
     parts: list[tuple[str, Any]] = field(default_factory=list)
@@ -118,14 +119,22 @@ def cursor_key(directory: Path) -> str:
     return path.read_text().strip()
 
 
-def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, quiet: bool = False) -> Stack:
-    """Bring everything up; the caller owns `stack.stop()`. `mqtt_port` is the broker's TLS listener."""
+def start(
+    api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, quiet: bool = False, ws_port: int = 0
+) -> Stack:
+    """Bring everything up; the caller owns `stack.stop()`. `mqtt_port` is the broker's TLS listener, `ws_port`
+    its WebSocket listener for consoles (0: a free port)."""
     from local import env
+
+    ws_port = ws_port or env.free_port()
+    os.environ["CHEMPARK_LIVE_URL"] = f"ws://127.0.0.1:{ws_port}/mqtt"  # what GET /live/connection hands out
 
     env.configure(stage="local")
     env.share_botocore_loader()
     # EMF metric lines would drown the console; CloudWatch is not here to read them anyway.
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+    # The simulator's hazmat truck overstays within minutes, not after the 6 h a deployment keeps.
+    os.environ.setdefault("CHEMPARK_VEHICLE_DWELL_MAX_S", "300")
     from local.issuer import Issuer
 
     STATE.mkdir(exist_ok=True)
@@ -134,7 +143,7 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
     issuer = Issuer.load_or_create(STATE)
     os.environ["CHEMPARK_JWT_PUBLIC_KEY"] = issuer.public_pem
     os.environ["CHEMPARK_CURSOR_KEY"] = cursor_key(STATE)
-    stack = Stack(api_port=api_port, mqtt_port=mqtt_port)
+    stack = Stack(api_port=api_port, mqtt_port=mqtt_port, ws_port=ws_port)
     try:
         server, stack.moto_url = env.start_moto()
         stack.add("moto", _Moto(server))
@@ -152,9 +161,12 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
         stack.seeded = seed.seed(pki=stack.pki)
         from local.broker import BrokerThread
 
-        broker = stack.add("mqtt broker", BrokerThread(stack.pki, port=mqtt_port))
+        broker = stack.add("mqtt broker", BrokerThread(stack.pki, port=mqtt_port, ws_port=ws_port))
         broker.start()
         broker.wait_ready()
+        from local.live_relay import LiveRelay
+
+        stack.add("live relay", LiveRelay(stack.pki.service("live-relay"), port=mqtt_port)).start()
         from local.bridge import RuleBridge
 
         bridge = RuleBridge(stack.provisioned.rules, stack.pki.service("rule-bridge"), port=mqtt_port)
@@ -166,34 +178,49 @@ def start(api_port: int = 8000, mqtt_port: int = 8883, simulate: bool = True, qu
             stack.add(f"poller {source.function}", SqsPoller(source, "us-east-1")).start()
         stack.add("scheduler", Scheduler(stack.provisioned.schedules)).start()
         stack.add("api", _ApiServer(chalice_app.app, api_port)).start()
-        if simulate:
-            from local.simulator import Simulator
-
-            stack.add("simulator", Simulator(stack.seeded, stack.pki, port=mqtt_port)).start()
         stack.tokens = _tokens(issuer, stack.seeded)
+        if simulate:
+            _simulate(stack)
         (STATE / "tokens.json").write_text(json.dumps(stack.tokens, indent=2, ensure_ascii=False))
-        (STATE / "stack.json").write_text(
-            json.dumps(
-                {
-                    "pid": os.getpid(),
-                    "api": f"http://127.0.0.1:{api_port}",
-                    "mqtt": f"127.0.0.1:{mqtt_port}",  # TLS, client certificates
-                    "devices": str(stack.pki.root),
-                    "gateways": {**stack.seeded.gateway_enterprise, **stack.seeded.actuator_gateways},
-                    "moto": stack.moto_url,
-                    "env": {
-                        k: v
-                        for k, v in os.environ.items()
-                        if k.startswith("CHEMPARK_") and k not in ("CHEMPARK_JWT_PUBLIC_KEY", "CHEMPARK_CURSOR_KEY")
-                    },
-                },
-                indent=2,
-            )
-        )
+        _write_state(stack)
     except BaseException:
         stack.stop()
         raise
     return stack
+
+
+def _simulate(stack: Stack) -> None:
+    """The demo park's life: gateways publishing telemetry over MQTT, then gate events, the hazmat truck and a
+    patrol round through the API like their systems."""
+    from local.park_activity import ParkActivity
+    from local.simulator import Simulator
+
+    stack.add("simulator", Simulator(stack.seeded, stack.pki, port=stack.mqtt_port)).start()
+    stack.add("park activity", ParkActivity(f"http://127.0.0.1:{stack.api_port}", stack.tokens)).start()
+
+
+def _write_state(stack: Stack) -> None:
+    """`.local/stack.json`: where each service listens, for `make demo`, the console tests and a developer."""
+    api_port, mqtt_port = stack.api_port, stack.mqtt_port
+    (STATE / "stack.json").write_text(
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "api": f"http://127.0.0.1:{api_port}",
+                "mqtt": f"127.0.0.1:{mqtt_port}",  # TLS, client certificates
+                "live": os.environ["CHEMPARK_LIVE_URL"],  # MQTT over WebSocket, the user's token
+                "devices": str(stack.pki.root),
+                "gateways": {**stack.seeded.gateway_enterprise, **stack.seeded.actuator_gateways},
+                "moto": stack.moto_url,
+                "env": {
+                    k: v
+                    for k, v in os.environ.items()
+                    if k.startswith("CHEMPARK_") and k not in ("CHEMPARK_JWT_PUBLIC_KEY", "CHEMPARK_CURSOR_KEY")
+                },
+            },
+            indent=2,
+        )
+    )
 
 
 def banner(stack: Stack) -> str:
@@ -202,6 +229,7 @@ def banner(stack: Stack) -> str:
         "chempark-safety embedded stack is running (Ctrl-C stops everything)",
         f"  REST API      http://127.0.0.1:{stack.api_port}   (GET /health, GET /openapi.json)",
         f"  MQTT broker   127.0.0.1:{stack.mqtt_port}   (MQTT over TLS; park/<enterprise_id>/telemetry)",
+        f"  live channel  ws://127.0.0.1:{stack.ws_port}/mqtt   (MQTT over WebSocket, consoles; GET /live/connection)",
         f"  device certs  {stack.pki.root}/<gateway_id>/cert.pem, key.pem   (CA {stack.pki.ca})",
         f"  moto (AWS)    {stack.moto_url}",
         f"  demo park     {len(seeded.enterprise_ids)} enterprises, {seeded.installations} installations, "
@@ -247,13 +275,14 @@ def main() -> None:
         default=8883,
         help="the broker's MQTT-over-TLS listener (there is no plain-text one)",
     )
+    parser.add_argument("--ws-port", type=int, default=0, help="the live channel's WebSocket listener (0: a free port)")
     parser.add_argument("--no-simulator", action="store_true")
     parser.add_argument("--status-every", type=float, default=30.0)
     args = parser.parse_args()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stack = start(args.api_port, args.mqtts_port, simulate=not args.no_simulator)
+    stack = start(args.api_port, args.mqtts_port, simulate=not args.no_simulator, ws_port=args.ws_port)
     print(banner(stack), flush=True)
     try:
         while not stop.wait(args.status_every):

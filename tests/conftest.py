@@ -22,6 +22,9 @@ from local.issuer import Issuer  # noqa: E402
 
 ISSUER = Issuer.generate()
 os.environ["CHEMPARK_JWT_PUBLIC_KEY"] = ISSUER.public_pem
+os.environ.setdefault(
+    "CHEMPARK_LIVE_URL", "ws://127.0.0.1:9/mqtt"
+)  # GET /live/connection answers (a test with a broker sets its own)
 
 
 @pytest.fixture(scope="session")

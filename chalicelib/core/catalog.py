@@ -184,6 +184,7 @@ _STORE_MODELS: dict[str, tuple[str, ...]] = {
     "patrol": ("RouteModel", "PlanModel", "TaskModel", "CheckinModel", "AnomalyModel"),
     "access": (*_ACCESS_MODELS, "PresenceModel"),
     "publicarea": ("PublicEventModel",),
+    "vehicles": ("RouteModel", "LotModel", "ZoneLimitModel", "PositionModel", "TrackModel"),
 }
 TABLE_MODELS: tuple[str, ...] = tuple(f"chalicelib.{c}.store:{m}" for c, ms in _STORE_MODELS.items() for m in ms)
 

@@ -1,10 +1,11 @@
-"""Geodesy shared by every context: great-circle distance, nearest-first ordering and point-in-ring."""
+"""Geodesy shared by every context: great-circle distance, nearest-first ordering, point in a ring and the
+distance from a point to a line (GeoJSON order: [lon, lat])."""
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
@@ -35,10 +36,27 @@ def nearest(
     return ranked[:limit]
 
 
-def point_in_ring(lat: float, lon: float, ring: list[list[float]]) -> bool:
-    """Ray casting in the lon/lat plane (fine at park scale, away from the antimeridian)."""
+def point_in_ring(lat: float, lon: float, ring: Sequence[Sequence[float]]) -> bool:
+    """Ray casting in the lon/lat plane over a ring of [lon, lat] (fine at park scale, away from the antimeridian)."""
     inside = False
     for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
+
+
+def distance_to_line_m(lat: float, lon: float, line: Sequence[Sequence[float]]) -> float:
+    """Shortest distance in m from a point to a polyline of [lon, lat] vertices, on a local equirectangular plane
+    centred at the point (metre-exact at park scale: a few km)."""
+    kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat))
+    ky = math.radians(1) * EARTH_RADIUS_M
+    pts = [((x - lon) * kx, (y - lat) * ky) for x, y, *_ in line]
+    if len(pts) == 1:
+        return math.hypot(*pts[0])
+    best = math.inf
+    for (x1, y1), (x2, y2) in itertools.pairwise(pts):
+        dx, dy = x2 - x1, y2 - y1
+        span = dx * dx + dy * dy
+        t = 0.0 if span == 0 else max(0.0, min(1.0, -(x1 * dx + y1 * dy) / span))
+        best = min(best, math.hypot(x1 + t * dx, y1 + t * dy))
+    return best

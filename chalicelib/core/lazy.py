@@ -12,11 +12,13 @@ every error code). `lazy_module` does the same for one named module (an optional
 
 from __future__ import annotations
 
+import importlib
 import importlib.machinery
 import importlib.util
 import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any, TypeVar, cast
@@ -39,6 +41,18 @@ def lazy_module(name: str) -> ModuleType:
     sys.modules[name] = module
     loader.exec_module(module)
     return module
+
+
+@dataclass(frozen=True)
+class NamedRef:
+    """An attribute named by module and name, imported only when resolved: a route's response model from a heavy
+    library (geojson-pydantic) is needed by the OpenAPI document, never by a Lambda's cold start."""
+
+    module: str
+    name: str
+
+    def resolve(self) -> Any:
+        return getattr(importlib.import_module(self.module), self.name)
 
 
 class LazyContexts:

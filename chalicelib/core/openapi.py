@@ -10,6 +10,7 @@ from pydantic import BaseModel, TypeAdapter
 from chalicelib import __version__
 from chalicelib.core import errors
 from chalicelib.core.http import ROUTES, RouteSpec
+from chalicelib.core.lazy import NamedRef
 
 _REF = "#/components/schemas/{model}"
 _PARAM = re.compile(r"{(\w+)}")
@@ -100,8 +101,9 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
         }
     ok: dict[str, Any] = {"description": "成功"}
     if spec.response is not None:
-        schema = _schema(spec.response, components, "serialization")
-        ok["content"] = {media_type: {"schema": schema} for media_type in spec.media_types}
+        model = spec.response.resolve() if isinstance(spec.response, NamedRef) else spec.response
+        schema = _schema(model, components, "serialization")
+        ok["content"] = {media_type: {"schema": schema} for media_type in (spec.media_type, *spec.media_types)}
     op["responses"][str(spec.status)] = ok
     failures = {"500": "服务内部错误"}
     if not spec.public:

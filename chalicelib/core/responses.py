@@ -29,6 +29,19 @@ def json_response(body: Any, status: int = 200, request_id: str = "") -> Respons
     return Response(body=payload, status_code=status, headers=headers)
 
 
+def shaped(result: Any, model: Any, status: int, request_id: str, media_type: str) -> Response:
+    """A handler's result as its answer: a dict read through the route's declared response model (the schema edge
+    where stored `*_ms` become ISO-8601, ADR 0007), a handler's own Response as it is, JSON otherwise."""
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, dict) and isinstance(model, type) and issubclass(model, BaseModel):
+        result = model.model_validate(result)
+    response = json_response(result, status, request_id)
+    if media_type != "application/json" and response.status_code < 300:
+        response.headers["Content-Type"] = media_type
+    return response
+
+
 def error_response(error: errors.AppError, request_id: str) -> Response:
     return json_response(error.body(request_id), error.status, request_id)
 

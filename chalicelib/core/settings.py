@@ -68,9 +68,11 @@ class Settings(BaseModel):
     log_level: str = "INFO"
     trace_disabled: bool = False  # POWERTOOLS_TRACE_DISABLED (the local stack turns X-Ray off)
     lambda_function_name: str = ""  # set by Lambda itself: tracing starts only inside a Lambda
-    # The account's iot-data endpoint for device commands; empty: boto3's regional default (AWS_ENDPOINT_URL
-    # locally). infra/ passes the `iot_data_endpoint` CDK context value when one is given.
+    # The account's iot-data endpoint (device commands, live channel); empty: boto3's default (locally the stack's).
     iot_data_endpoint: str = ""
+    park_id: str = Field(default="park", pattern=r"^[A-Za-z0-9_-]{1,64}$")  # boundary id; live/park/<park_id>/#
+    # Live channel (docs/adr/0006): locally the broker's ws:// URL; in AWS the identity pool is found by its name.
+    live_url: str = ""
     # Telemetry ingest (5.1.1-1): how late a reading may be before it is quarantined as stale history.
     max_reading_age_s: int = Field(default=7 * 24 * 3600, ge=60)
     # At most one last-value snapshot per gateway per period (docs/telemetry.md explains the bound).
@@ -106,8 +108,7 @@ class Settings(BaseModel):
     change_implementation_s: int = Field(default=7 * 86400, ge=1)
     change_review_s: int = Field(default=86400, ge=1)
     change_rollback_s: int = Field(default=4 * 3600, ge=1)
-    # Emergency response (5.2.2): units acknowledge the call-out within this; the commander is reminded of
-    # an open incident every standdown period.
+    # Emergency response (5.2.2): units acknowledge the call-out in time; open incidents remind the commander.
     unit_ack_s: int = Field(default=300, ge=1)
     standdown_remind_s: int = Field(default=1800, ge=1)
     command_timeout_s: int = Field(default=60, ge=1)  # a device acknowledges a linkage command within this
@@ -116,8 +117,7 @@ class Settings(BaseModel):
     supervision_response_s: int = Field(default=3 * 86400, ge=1)
     photo_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)  # the interface's 5 MB per photo
     photo_url_ttl_s: int = Field(default=900, ge=60, le=7 * 86400)  # presigned upload and download links
-    # Items one filtered list page may read (core.store.filtered_page): a filter that matches little answers a
-    # short page and a cursor, never a read of a whole table or partition in one request.
+    # Items one filtered list page may read (core.store.filtered_page): a short page and a cursor, never a scan.
     filter_read_budget: int = Field(default=1000, ge=10, le=10_000)
     # Special work (5.1.2-1): a gas alarm within this distance of an active permit suspends it.
     permit_alarm_radius_m: float = Field(default=50.0, gt=0, le=5000)
@@ -130,6 +130,9 @@ class Settings(BaseModel):
     patrol_dispatch_ahead_s: int = Field(default=3600, ge=0, le=7 * 86400)  # a patrol task reaches the app early
     access_retention_days: int = Field(default=400, ge=366, le=3650)  # access records' TTL: ≥ 1 year (5.3.1)
     presence_max_age_s: int = Field(default=24 * 3600, ge=60, le=7 * 86400)  # no gate event for this: not inside
+    vehicle_dwell_max_s: int = Field(default=6 * 3600, ge=60, le=7 * 86400)  # hazmat truck's longest stay (≤ 6 h)
+    vehicle_stop_max_s: int = Field(default=600, ge=30, le=86400)  # a stop outside a hazmat parking lot alarms after
+    vehicle_speed_limit_kmh: float = Field(default=30.0, gt=0, le=120)  # park limit (routes and zones may be lower)
     push_vendor: Literal["none", "jpush", "hms"] = "none"  # adapter of hms/jpush tokens (notify.mobile.VendorPush)
     # Catalogue resource names, URLs and ARNs by environment variable (read through core.catalog).
     resources: dict[str, str] = Field(default_factory=dict)
@@ -158,7 +161,8 @@ _PLAIN = (  # noqa: SIM905 (a list literal would take a line per name)
     "unit_ack_s standdown_remind_s command_timeout_s supply_expiry_warn_days supervision_response_s photo_max_bytes "
     "photo_url_ttl_s filter_read_budget permit_alarm_radius_m risk_snapshot_days risk_missed_check_days "
     "report_url_ttl_s access_retention_days presence_max_age_s onduty_grace_s onduty_position_fresh_s "
-    "patrol_checkin_radius_m patrol_dispatch_ahead_s push_vendor max_reading_age_s snapshot_every_s"
+    "patrol_checkin_radius_m patrol_dispatch_ahead_s push_vendor max_reading_age_s snapshot_every_s history_max_bytes "
+    "tag_config_ttl_s tag_state_ttl_s park_id live_url vehicle_dwell_max_s vehicle_stop_max_s vehicle_speed_limit_kmh"
 ).split()
 _ENV = {
     "stage": "CHEMPARK_STAGE",
@@ -182,9 +186,6 @@ _ENV = {
     "log_level": "POWERTOOLS_LOG_LEVEL",
     "trace_disabled": "POWERTOOLS_TRACE_DISABLED",
     "iot_data_endpoint": "CHEMPARK_IOT_DATA_ENDPOINT",
-    "history_max_bytes": "CHEMPARK_HISTORY_MAX_BYTES",
-    "tag_config_ttl_s": "CHEMPARK_TAG_CONFIG_TTL_S",
-    "tag_state_ttl_s": "CHEMPARK_TAG_STATE_TTL_S",
     "alarm_escalate_after_s": "CHEMPARK_ALARM_ESCALATE_AFTER_S",
     "alarm_renotify_after_s": "CHEMPARK_ALARM_RENOTIFY_AFTER_S",
     "shelve_max_low_s": "CHEMPARK_SHELVE_MAX_LOW_S",

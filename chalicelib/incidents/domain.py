@@ -160,3 +160,9 @@ def report(archive: Mapping[str, Any]) -> str:
     lines += ["", "## 指挥记录（按时间）", ""]
     lines += [f"- {iso(e['ts'])} [{e['kind']}] {e['actor']}：{e.get('text', '')}" for e in archive["log"]]
     return "\n".join(lines) + "\n"
+
+
+# Impact zones on the map (一张图): the plume's AEGL footprints and the isolation circle, by what they mean
+# for people (domain.md 4.3): AEGL-3 life-threatening, AEGL-2 irreversible harm (evacuate), AEGL-1 discomfort.
+ZONE_OF_LEVEL = {"AEGL-3": "lethal", "AEGL-2": "injury", "AEGL-1": "discomfort"}
+ZONE_LABEL = {"isolation": "初始隔离区", "lethal": "致死区", "injury": "重伤区（疏散）", "discomfort": "轻伤区"}

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from chalicelib.access import service as access
 from chalicelib.core import aws, catalog, clock, errors
 from chalicelib.core.identity import PARK, SYSTEM
 from chalicelib.core.observability import logger
@@ -64,6 +65,8 @@ def trigger(event: dict[str, Any]) -> dict[str, Any]:
     faults = {f.get("device") for f in event.get("faults") or [] if f.get("kind") == "device_failure"}
     wants_devices = any(a["kind"] in domain.ACTION_DEVICE for r in matched for a in r["actions"])
     known = devices.all_devices() if wants_devices else []
+    if any(a["kind"] == "gate_open" for r in matched for a in r["actions"]):
+        known += _gates()
     sent: list[dict[str, Any]] = []
     failures: list[dict[str, Any]] = []
     evacuated: dict[str, Any] | None = None
@@ -109,6 +112,16 @@ def trigger(event: dict[str, Any]) -> dict[str, Any]:
         "highlight": highlight,
         "errors": failures,
     }
+
+
+def _gates() -> list[dict[str, Any]]:
+    """The closed park's gates (卡口) beside the linkage devices of kind gate: `gate_open` opens the nearest
+    one's barrier. A failure leaves the linkage devices alone to choose from (logged)."""
+    try:
+        return access.gate_barriers()
+    except Exception:
+        logger.exception("access gates unavailable for gate_open")
+        return []
 
 
 def _nearest_resources(ev: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
 """Smart-inspection anomalies (智能巡检异常, 5.3.2-2, 5.3.2-3): drones, rail robots and video analytics report
 leaks, damaged parts, violations and environmental anomalies; each is kept once per reporter id and told, by
-priority, to the route's inspectors, the park safety department and (urgent) the enterprise's managers."""
+priority, to the route's inspectors (no route: the park safety department's people on duty), the park safety
+department and (urgent) the enterprise's managers."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional, scoped_page
+from chalicelib.duty import service as duty
 from chalicelib.patrol import domain, notices, store
 from chalicelib.patrol.notices import Person
 from chalicelib.patrol.planning import load_route, route_inspectors
@@ -60,9 +62,14 @@ def report(body: AnomalyIn, who: Identity) -> tuple[dict[str, Any], bool]:
 def _people(item: store.AnomalyModel, route: store.RouteModel | None) -> list[Person]:
     audiences = domain.AUDIENCES[Priority(item.priority)]
     people: list[Person] = []
+    safety = "safety" in audiences
     if "inspectors" in audiences and route is not None:
         people += route_inspectors(route)
-    if "safety" in audiences:
+    elif "inspectors" in audiences:  # no route names inspectors: the park safety department's people on duty
+        on_duty = [Person(o.name, o.phone, "on_duty") for o in duty.on_duty_officers() if o.phone]
+        people += on_duty
+        safety = safety or not on_duty  # nobody rostered now: the department's designated contacts
+    if safety:
         people += [Person(c.name, c.phone, "safety") for c in registry.park_contacts()]
     if "enterprise" in audiences and item.enterprise_id != PARK:
         people += [

@@ -112,3 +112,10 @@ def put_park(call: Call) -> Any:
     """设置园区信息与园区指定管理人员（报警短信接收人）。"""
     call.target = "park"
     return s.ParkOut.model_validate(service.put_park(call.body))
+
+
+@route(bp, "/park/boundary", "PUT", roles=ADMIN, body=s.BoundaryIn, response=s.BoundaryOut)
+def put_boundary(call: Call) -> Any:
+    """设置园区边界（GeoJSON Polygon/MultiPolygon，[经度, 纬度]，环首尾闭合；一张图的边界图层）。"""
+    call.target = "park_boundary"
+    return s.BoundaryOut.model_validate(service.put_boundary(call.body))

@@ -125,3 +125,15 @@ def feature(resource: dict[str, Any]) -> dict[str, Any]:
 
 def feature_collection(resources: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": [feature(r) for r in resources]}
+
+
+def map_feature(resource: dict[str, Any]) -> dict[str, Any]:
+    """`feature` in the map layers' shape (contract C): `kind` names the layer, the resource's own kind moves
+    to `resource_type`; everything else `feature` says is kept."""
+    out = feature(resource)
+    props = out["properties"]
+    props["resource_type"] = props.pop("kind", None)
+    props["resource_id"] = str(resource.get("id"))
+    out["id"] = str(resource.get("id"))
+    out["properties"] = {"kind": "resource", "name": resource.get("name", ""), **props}
+    return out

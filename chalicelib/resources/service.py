@@ -158,6 +158,11 @@ def as_feature_collection(items: list[dict[str, Any]]) -> dict[str, Any]:
     return domain.feature_collection(items)
 
 
+def map_features(who: Identity) -> dict[str, Any]:
+    """The resources layer of the map (一张图): what `/resources/geojson` draws, in the layers' shape."""
+    return {"type": "FeatureCollection", "features": [domain.map_feature(r) for r in visible(who, None, None, None)]}
+
+
 def _where(resource: dict[str, Any]) -> tuple[float, float]:
     return resource["location"]["lat"], resource["location"]["lon"]
 

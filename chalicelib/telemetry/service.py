@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.alarms import service as alarms
 from chalicelib.core import clock
+from chalicelib.core.identity import Identity
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.settings import get_settings
-from chalicelib.telemetry import domain, quarantine, snapshots
+from chalicelib.telemetry import domain, mapping, quarantine, snapshots
 from chalicelib.telemetry.caches import CONTAINER, Caches, Profile, owners, profiles, reload, states
 from chalicelib.telemetry.domain import Batch, Change, Rejected, TagState
 from chalicelib.telemetry.domain.quarantine import SAMPLE_CHARS
@@ -188,3 +189,8 @@ def _refused(
 
 def _raw(r: Reading) -> dict[str, Any]:
     return {"tag_id": r.tag_id, "ts": r.ts, "value": r.value, "quality": r.quality}
+
+
+def map_features(who: Identity) -> dict[str, Any]:
+    """The sensors layer of the map (一张图): state and last value of every sensor the caller sees."""
+    return mapping.map_features(who)

@@ -53,13 +53,11 @@ def active_permits(call: Call) -> Page[s.PermitOut]:
     return Page[s.PermitOut](items=[s.PermitOut.model_validate(i) for i in items], next_cursor=cursor)
 
 
-@route(bp, "/map/work-permits.geojson", roles=ALL_ROLES, query=s.MapFilter)
+@route(bp, "/map/work-permits.geojson", roles=ALL_ROLES, query=s.MapFilter, media_type="application/geo+json")
 def permits_geojson(call: Call) -> Any:
     """特殊作业图层（作业中与已暂停，GeoJSON FeatureCollection，application/geo+json，RFC 7946 经纬度顺序）。"""
     q: s.MapFilter = call.query
-    response = json_response(service.live_features(call.identity, q.enterprise_id, q.type), 200, call.request_id)
-    response.headers["Content-Type"] = "application/geo+json"
-    return response
+    return service.live_features(call.identity, q.enterprise_id, q.type)
 
 
 @route(bp, "/work-permits/{permit_id}", roles=ALL_ROLES, response=s.PermitDetailOut)

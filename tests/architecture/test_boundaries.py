@@ -85,8 +85,11 @@ def test_every_port_is_wired_by_bootstrap(app):
     from chalicelib.duty.ports import PORTS as duty
     from chalicelib.incidents.ports import PORTS as incidents
     from chalicelib.linkage.ports import PORTS as linkage
+    from chalicelib.live.ports import PORTS as live
     from chalicelib.notify import channels
     from chalicelib.onduty.ports import PORTS as onduty
+    from chalicelib.onemap.domain import COMPOSED
+    from chalicelib.onemap.ports import PORTS as onemap
     from chalicelib.risk.ports import PORTS as risk
 
     assert onduty.last_seen is not None
@@ -96,12 +99,23 @@ def test_every_port_is_wired_by_bootstrap(app):
     assert incidents.last_values is not None and linkage.nearest_resources is not None
     assert linkage.locator is not None
     assert dangers.exchange is not None and dangers.subscribers
-    assert access.gate_commands is not None
+    assert access.gate_commands is not None and access.routes is not None
     assert risk.active_work is not None and risk.vacancies is not None
+    assert live.risk_view is not None
+    assert onemap.incident_zones is not None and set(onemap.layers) == set(COMPOSED)
     port_modules = sorted(p.relative_to(ROOT / "chalicelib").parts[0] for p in (ROOT / "chalicelib").glob("*/ports.py"))
-    assert port_modules == ["access", "alarms", "dangers", "duty", "incidents", "linkage", "onduty", "risk"], (
-        "a new ports.py must be wired (and tested) here"
-    )
+    assert port_modules == [
+        "access",
+        "alarms",
+        "dangers",
+        "duty",
+        "incidents",
+        "linkage",
+        "live",
+        "onduty",
+        "onemap",
+        "risk",
+    ], "a new ports.py must be wired (and tested) here"
 
 
 def test_no_module_fills_another_modules_port_at_import():

@@ -67,6 +67,21 @@ def load_template(outdir: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def deployed_resources(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The template's resources as the SAM transform deploys them: the Globals section's function environment
+    (infra/api.py hoist_environment) merged into each AWS::Serverless::Function, its own variables winning."""
+    shared = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables")
+    if not shared:
+        return dict(template["Resources"])
+    out = {}
+    for rid, r in template["Resources"].items():
+        out[rid] = r
+        if r["Type"] == "AWS::Serverless::Function":
+            own = r["Properties"].get("Environment", {}).get("Variables", {})
+            out[rid] = {**r, "Properties": {**r["Properties"], "Environment": {"Variables": {**shared, **own}}}}
+    return out
+
+
 def of_type(resources: dict[str, dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
     return {k: r for k, r in resources.items() if r["Type"] == kind}
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.cfn import ROOT, WHEELHOUSE, load_template, run_synth
+from tests.infra.cfn import ROOT, WHEELHOUSE, deployed_resources, load_template, run_synth
 
 
 @pytest.fixture(scope="session")
@@ -59,4 +59,4 @@ def template(synth: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def resources(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return template["Resources"]
+    return deployed_resources(template)

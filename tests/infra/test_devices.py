@@ -31,7 +31,8 @@ def _flat(value: Any) -> str:
 
 @pytest.fixture(scope="module")
 def statements(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    (policy,) = of_type(resources, "AWS::IoT::Policy").values()
+    policies = of_type(resources, "AWS::IoT::Policy").values()  # the gateways' and the live channel's (infra/live.py)
+    (policy,) = [p for p in policies if p["Properties"]["PolicyName"].endswith("-gateway-policy")]
     assert policy["Properties"]["PolicyName"] == f"{PREFIX}-gateway-policy"
     doc = policy["Properties"]["PolicyDocument"]
     return {s["Action"]: s for s in doc["Statement"]}

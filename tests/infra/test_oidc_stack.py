@@ -13,7 +13,16 @@ from typing import Any
 import pytest
 
 from chalicelib.core.http import ROUTES
-from tests.infra.cfn import OIDC_CONTEXT, PREFIX, functions, load_template, of_type, ref_id, statements
+from tests.infra.cfn import (
+    OIDC_CONTEXT,
+    PREFIX,
+    deployed_resources,
+    functions,
+    load_template,
+    of_type,
+    ref_id,
+    statements,
+)
 from tests.infra.test_nag import findings
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("infra")]
@@ -23,7 +32,7 @@ AUTHORIZER = f"{PREFIX}-oidc-authorizer"
 
 @pytest.fixture(scope="module")
 def oidc_resources(oidc_synth: Path) -> dict[str, Any]:
-    return load_template(oidc_synth)["Resources"]
+    return deployed_resources(load_template(oidc_synth))
 
 
 def _authorizer(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:

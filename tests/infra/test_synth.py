@@ -126,6 +126,19 @@ def test_access_records_are_kept_at_least_400_days(resources: dict[str, Any]) ->
         assert int(fn["Properties"]["Environment"]["Variables"]["CHEMPARK_ACCESS_RETENTION_DAYS"]) >= 400, fid
 
 
+def test_vehicle_positions_are_kept_like_access_records(resources: dict[str, Any]) -> None:
+    """Hazmat vehicle positions (5.3.1 定位追踪) are records too: the same TTL attribute and ≥ 400-day retention
+    (checked above for every function), append-only; the per-vehicle track is state and never expires."""
+    tables = {
+        t["Properties"]["TableName"]: t["Properties"] for t in of_type(resources, "AWS::DynamoDB::Table").values()
+    }
+    assert tables[f"{PREFIX}-vehicles-positions"]["TimeToLiveSpecification"] == {
+        "AttributeName": "expires",
+        "Enabled": True,
+    }
+    assert "TimeToLiveSpecification" not in tables[f"{PREFIX}-vehicles-tracks"]
+
+
 def test_topics_use_a_customer_managed_key(resources: dict[str, Any]) -> None:
     keys = of_type(resources, "AWS::KMS::Key")
     topics = of_type(resources, "AWS::SNS::Topic")

@@ -142,3 +142,28 @@ def test_stats_give_coverage_and_completion_per_route_and_team_for_a_month(api):
     for bad in ("2031-13", "0000-01", "9999-12"):  # datetime cannot hold year 0 or the month after 9999-12
         r = api.get(f"/patrol/stats?month={bad}", role="park_admin")
         assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, "query.month")
+
+
+def test_an_anomaly_with_no_route_reaches_the_people_on_duty_else_the_safety_department(api):
+    """No route names inspectors: the medium notice goes to the park's duty officers on shift, and when nobody
+    is rostered to the safety department's designated managers."""
+    from chalicelib.duty import service as duty
+
+    officer = duty.OnDutyPerson(subject="duty-1", name="值班员", phone=phone())
+    contact = registry.Contact(name="园区安全管理部", phone=phone())
+    eid = _enterprise(api, phone())
+
+    def post(anomaly_id, on_duty):
+        body = _anomaly(anomaly_id, "medium", enterprise_id=eid)
+        with (
+            mock.patch.object(registry, "park_contacts", lambda: [contact]),
+            mock.patch.object(duty, "on_duty_officers", lambda now_ms=None: on_duty),
+        ):
+            return api.post("/inspection/anomalies", role="integration", json=body)
+
+    r = post(f"{eid}-noroute-1", [officer])
+    assert r.status_code == 201 and [n["audience"] for n in r.json["notified"]] == ["on_duty"], r.json
+    assert len(sms_to(officer.phone)) == 1 and sms_to(contact.phone) == []
+    r = post(f"{eid}-noroute-2", [])
+    assert r.status_code == 201 and [n["audience"] for n in r.json["notified"]] == ["safety"], r.json
+    assert len(sms_to(contact.phone)) == 1

@@ -3,7 +3,8 @@
 Leaving is always allowed (nobody is held inside; a black-listed person leaving is recorded, not stopped).
 Entering needs, in this order: no black-list entry (else `alarm`), an open gate (emergency gates stay closed),
 a credential (a white-list entry or an approved appointment valid at the event's time), the right gate for it
-(hazmat vehicles only through hazmat gates, unattended gates only for vehicles that are not hazmat), the zone the
+(hazmat vehicles only through hazmat gates, and through a gate of their appointment's approved route when it names
+one; unattended gates only for vehicles that are not hazmat), the zone the
 gate leads into named by the credential unless the zone is public, and certificates valid at that time.
 """
 
@@ -29,6 +30,7 @@ class Credential:
     certificates: tuple[Mapping[str, Any], ...] = ()
     name: str = ""
     phone: str = ""
+    route_id: str | None = None  # a hazmat appointment's approved transport route
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,10 @@ def decide(
     credential: Credential | None,
     missing: Reason | None,
     at_ms: int,
+    route_ok: bool | None = None,
 ) -> Decision:
-    """One gate event's decision. `credential` is what admits the subject (None: `missing` says why)."""
+    """One gate event's decision. `credential` is what admits the subject (None: `missing` says why);
+    `route_ok` whether the gate lies on the credential's approved route (None: no route to check)."""
     if direction == "out":
         return Decision("allow", (), credential)
     if black_listed:
@@ -76,7 +80,7 @@ def decide(
         return Decision("deny", (missing or Reason.NO_APPOINTMENT,), None)
     reasons: list[Reason] = []
     hazmat = credential.kind == "hazmat_vehicle"
-    if hazmat and gate["kind"] != "hazmat":
+    if hazmat and (gate["kind"] != "hazmat" or route_ok is False):
         reasons.append(Reason.OFF_ROUTE)
     if gate["kind"] == "unattended" and (not is_vehicle or hazmat):
         reasons.append(Reason.WRONG_GATE)

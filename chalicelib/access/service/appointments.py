@@ -8,9 +8,10 @@ from typing import Any
 
 import orjson
 
-from chalicelib.access import store
+from chalicelib.access import ports, store
 from chalicelib.access.domain import REASON_LABEL, Reason, person_key, vehicle_key, waybill
 from chalicelib.access.domain import appointments as rules
+from chalicelib.access.domain.gate import valid_appointment
 from chalicelib.access.schemas import AppointmentIn
 from chalicelib.access.service import gates, lists
 from chalicelib.access.service.common import masked_appointment
@@ -107,10 +108,17 @@ def _check_zones(zones: list[str], host: str, who: Identity) -> None:
             raise errors.invalid_field(f"zones.{i}", "只能预约接待企业或园区公共的区域", "reference")
 
 
+def _check_route(route_id: str | None) -> None:
+    """An appointment's route must be one of the park's approved hazmat routes (vehicle tracking checks it)."""
+    if route_id and ports.routes()(route_id, None) is None:
+        raise errors.invalid_field("route_id", f"运输路线 {route_id} 不存在", "reference")
+
+
 def create(body: AppointmentIn, who: Identity) -> dict[str, Any]:
     who.ensure_can_write(body.enterprise_id)
     registry.enterprise(body.enterprise_id, who)
     _check_zones(body.zones, body.enterprise_id, who)
+    _check_route(body.route_id)
     data = body.model_dump(mode="json", exclude={"valid_from", "valid_to"})
     data.update(valid_from_ms=clock.to_ms(body.valid_from), valid_to_ms=clock.to_ms(body.valid_to))
     now = clock.now_ms()
@@ -221,3 +229,9 @@ def for_subject(key: str, at_ms: int) -> list[dict[str, Any]]:
     """Every appointment of a person or vehicle not ended a day before `at_ms` (the gate's candidates)."""
     since = at_ms - rules.DAY_MS
     return [i.data() for i in store.AppointmentModel.by_subject.query(key, store.AppointmentModel.valid_to_ms >= since)]
+
+
+def trip_of(plate: str, at_ms: int) -> dict[str, Any] | None:
+    """The approved appointment of a vehicle valid at `at_ms` (its trip, for vehicle tracking), else None."""
+    found, _ = valid_appointment(for_subject(vehicle_key(plate), at_ms), at_ms)
+    return dict(found) if found is not None else None

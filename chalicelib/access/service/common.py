@@ -33,6 +33,11 @@ def _person(p: Mapping[str, Any] | None, whole: bool) -> dict[str, Any] | None:
     return {**p, "id_number": mask_id_number(p["id_number"]), "phone": mask_phone(p["phone"])}
 
 
+def masked_person(p: Mapping[str, Any] | None, who: Identity) -> dict[str, Any] | None:
+    """A person (name, id_number, phone...) as the caller may see them."""
+    return _person(p, sees_whole(who))
+
+
 def masked_appointment(data: Mapping[str, Any], who: Identity) -> dict[str, Any]:
     """An appointment as the caller may see it (personal numbers masked unless `sees_whole`)."""
     whole = sees_whole(who)

@@ -58,6 +58,7 @@ def _from_appointment(app: dict[str, Any]) -> gate_rules.Credential:
         tuple(appointments.certificates(app)),
         person.get("name", ""),
         person.get("phone", ""),
+        app.get("route_id") if app["kind"] == "hazmat_vehicle" else None,
     )
 
 
@@ -73,6 +74,18 @@ def _credential(subject: str, is_vehicle: bool, at: int) -> tuple[Any, Reason | 
     app = dict(found)
     black = black or bool(lists.active(appointments.list_keys(app), at)["black"])  # driver, escort, carrier
     return _from_appointment(app), None, black
+
+
+def _route_ok(credential: gate_rules.Credential | None, gate: dict[str, Any]) -> bool | None:
+    """Whether the gate lies on the hazmat appointment's approved route (a route deleted since: it does not);
+    None when there is no route to check, or the check failed (logged: the gate kind rule still applies)."""
+    if credential is None or not credential.route_id:
+        return None
+    try:
+        return bool(ports.routes()(credential.route_id, gate))
+    except Exception:
+        logger.exception("route check failed", extra={"gate_id": gate["id"], "route_id": credential.route_id})
+        return None
 
 
 def _record(ev: GateEvent, gate: store.GateModel, subject: str, d: gate_rules.Decision, owner: str) -> bool:
@@ -152,7 +165,8 @@ def _one(ev: GateEvent, who: Identity, archive: list[dict[str, Any]]) -> dict[st
     data = gate.data()
     zone_id = data.get("zone_id")
     level = gates.zone_levels([zone_id])[zone_id] if zone_id else None
-    d = gate_rules.decide(data, level, ev.direction, is_vehicle, black, credential, missing, at)
+    route_ok = _route_ok(credential, data) if ev.direction == "in" else None
+    d = gate_rules.decide(data, level, ev.direction, is_vehicle, black, credential, missing, at, route_ok)
     owner = (credential.enterprise_id if credential and credential.enterprise_id else None) or gate.enterprise_id
     if not _record(ev, gate, subject, d, owner):  # a concurrent copy of this event decided it first
         done = store.AccessEventModel.get(f"{gate.id}#{ev.event_id}", consistent_read=True)

@@ -10,7 +10,7 @@ from chalicelib.access import store
 from chalicelib.access.domain import DEFAULT_ZONE_LEVEL, ZoneLevel
 from chalicelib.access.schemas import GateIn
 from chalicelib.access.service.common import owner_out
-from chalicelib.core import clock, errors, ids
+from chalicelib.core import clock, errors, geojson, ids
 from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import conditional, get_or_404
@@ -147,3 +147,35 @@ def gate_of(gate_id: str) -> store.GateModel | None:
         return get_or_404(store.GateModel, gate_id, field="gate_id")
     except errors.AppError:
         return None
+
+
+def map_features(who: Identity) -> dict[str, Any]:
+    """The zones layer of the map (一张图): the registry's zones with the access level each one has here."""
+    zones = registry.zone_features(who)
+    levels = zone_levels([z["id"] for z in zones])
+    for z in zones:
+        z["properties"]["access_level"] = levels[z["id"]].value
+    return geojson.collection(zones)
+
+
+def barriers() -> list[dict[str, Any]]:
+    """Each gate's first barrier as a linkage device of kind "gate" at the gate's location (a linkage rule's
+    `gate_open` opens the nearest gates, e.g. for fire engines). Gates without a barrier are left out."""
+    found = []
+    for item in store.GateModel.scan():
+        data = item.data()
+        barrier = next((d for d in data.get("devices", []) if d["kind"] == "barrier"), None)
+        if barrier is None:
+            continue
+        found.append(
+            {
+                "id": barrier["id"],
+                "kind": "gate",
+                "name": data["name"],
+                "location": data["location"],
+                "enterprise_id": owner_out(item.enterprise_id),
+                "installation_id": None,
+                "gate_id": item.id,
+            }
+        )
+    return found

@@ -53,6 +53,32 @@ def apply(
     return not write.failed
 
 
+def locate_vehicle(plate: str, enterprise_id: str | None, zone_id: str | None, at: int) -> bool:
+    """A locator position of a vehicle (vehicle tracking) places it inside the park, in `zone_id` if given,
+    unless a later event (a gate "out") already moved it; False when it did."""
+    model, subject = store.PresenceModel, vehicle_key(plate)
+    item = model(
+        subject,
+        subject_kind="vehicle",
+        enterprise_id=enterprise_id or PARK,
+        inside_key=store.INSIDE,
+        zone_id=zone_id,
+        last_ms=at,
+        doc=orjson.dumps({"source": "locator"}).decode(),
+    )
+    with conditional() as write:
+        item.save(condition=model.subject_key.does_not_exist() | (model.last_ms <= at))
+    return not write.failed
+
+
+def vehicle_presence(plate: str) -> dict[str, Any] | None:
+    """Where the gates and locators last put a vehicle ({inside, zone_id, last_ms, gate_id?}), None if never."""
+    try:
+        return store.PresenceModel.get(vehicle_key(plate), consistent_read=True).data()
+    except store.PresenceModel.DoesNotExist:
+        return None
+
+
 def _inside(scope: str | None) -> list[dict[str, Any]]:
     model = store.PresenceModel
     cond = (model.enterprise_id == scope) if scope else None

@@ -16,6 +16,7 @@ from chalicelib.alarms.service.context import linkage_context
 from chalicelib.alarms.service.events import clear_event_alarm, raise_event_alarm
 from chalicelib.alarms.service.holds import held_by
 from chalicelib.alarms.service.kpis import kpis
+from chalicelib.alarms.service.mapping import map_features
 from chalicelib.alarms.service.outbox import dispatch, redispatch_pending
 from chalicelib.alarms.service.reads import (
     detail,
@@ -59,6 +60,7 @@ __all__ = [
     "linkage_context",
     "load",
     "load_states",
+    "map_features",
     "open_alarms",
     "public",
     "raise_event_alarm",

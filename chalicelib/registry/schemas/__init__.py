@@ -1,5 +1,6 @@
 """Registry HTTP contracts: park, enterprises, zones (park), installations, sensors, cameras, gateways (devices)."""
 
+from chalicelib.registry.schemas.boundary import BoundaryIn, BoundaryOut
 from chalicelib.registry.schemas.devices import (
     CameraIn,
     CameraOut,
@@ -35,6 +36,8 @@ from chalicelib.registry.schemas.park import (
 
 __all__ = [
     "ID",
+    "BoundaryIn",
+    "BoundaryOut",
     "CameraIn",
     "CameraOut",
     "EnterpriseFilter",

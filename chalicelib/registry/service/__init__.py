@@ -1,5 +1,5 @@
 """Registry use cases, the only module other contexts import: scoped CRUD (entities), the reads other contexts
-make of the registry (queries) and the typed views they read (views)."""
+make of the registry (queries), the typed views they read (views) and its map layers (mapping)."""
 
 from chalicelib.registry.service.entities import (
     CAMERA,
@@ -22,6 +22,7 @@ from chalicelib.registry.service.entities import (
     replace,
     search,
 )
+from chalicelib.registry.service.mapping import boundary_features, camera_features, put_boundary, zone_features
 from chalicelib.registry.service.queries import (
     all_sensors,
     config_generation,
@@ -66,6 +67,8 @@ __all__ = [
     "Point",
     "SensorView",
     "all_sensors",
+    "boundary_features",
+    "camera_features",
     "cameras",
     "config_generation",
     "contacts_for",
@@ -81,6 +84,7 @@ __all__ = [
     "load",
     "park",
     "park_contacts",
+    "put_boundary",
     "put_park",
     "remove",
     "replace",
@@ -89,4 +93,5 @@ __all__ = [
     "sensor_profiles",
     "sensor_view",
     "sensors",
+    "zone_features",
 ]

@@ -16,7 +16,7 @@ from chalicelib.risk.service.profile import compute as compute_profile
 from chalicelib.risk.service.reports import generate as generate_reports
 from chalicelib.risk.service.reports import listing as reports
 from chalicelib.risk.service.snapshots import take as take_snapshots
-from chalicelib.risk.service.views import enterprise_view, installation_view, park_view, profile_view
+from chalicelib.risk.service.views import enterprise_view, installation_view, map_features, park_view, profile_view
 
 __all__ = [
     "acknowledge",
@@ -26,6 +26,7 @@ __all__ = [
     "generate_reports",
     "installation_view",
     "issue_notice",
+    "map_features",
     "notice",
     "notices_page",
     "on_alarm_events",

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from chalicelib.alarms import service as alarms
-from chalicelib.core import clock
+from chalicelib.core import clock, geojson
 from chalicelib.core.identity import Identity
 from chalicelib.registry import service as registry
 from chalicelib.risk import domain, store
@@ -91,3 +91,29 @@ def profile_view(enterprise_id: str, who: Identity, days: int) -> dict[str, Any]
         "computed_ms": clock.now_ms(),
         "trend": snapshots.trend(enterprise_id, days),
     }
+
+
+def map_features(who: Identity) -> dict[str, Any]:
+    """The installations layer of the map (一张图): each installation the caller sees, coloured by its live risk
+    (blue until risk has stored a level for it)."""
+    installations = registry.installations(who)
+    keys = [f"installation:{i.id}" for i in installations]
+    levels = {row.scope: row.level for row in store.RiskModel.batch_get(keys)} if keys else {}
+    features = []
+    for inst in installations:
+        level = levels.get(f"installation:{inst.id}", "blue")
+        features.append(
+            geojson.feature(
+                inst.id,
+                geojson.point(inst.location.lat, inst.location.lon),
+                "installation",
+                inst.name,
+                installation_id=inst.id,
+                enterprise_id=inst.enterprise_id,
+                risk_colour=level,
+                risk_label=domain.LABELS[level],
+                grade=inst.grade,
+                major_hazard=inst.major_hazard,
+            )
+        )
+    return geojson.collection(sorted(features, key=lambda f: f["id"]))

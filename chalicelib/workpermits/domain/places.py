@@ -70,6 +70,7 @@ def feature(permit: dict[str, Any]) -> dict[str, Any]:
     props["type_label"] = TYPE_LABEL[permit["type"]]
     props["level_label"] = LEVEL_LABEL.get(permit.get("level") or "", "")
     props["guardian"] = (permit.get("guardian") or {}).get("name", "")
+    props["kind"], props["name"] = "work_permit", f"{props['type_label']}作业"  # the map layers' shared keys
     return {
         "type": "Feature",
         "id": permit["id"],

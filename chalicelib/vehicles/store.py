@@ -1,0 +1,122 @@
+"""Hazmat vehicle tables: transport routes, parking lots, zone speed limits, locator positions (records kept ≥ 1
+year like access records: TTL of the position's time plus `access_retention_days`) and one track per vehicle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pynamodb.attributes import (
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    VersionAttribute,
+)
+from pynamodb.models import Model
+
+from chalicelib.core.store import gsi, meta
+
+INSIDE = "1"  # TrackModel.inside_key while the vehicle is in the park (sparse index)
+
+
+def _doc_data(item: Any) -> dict[str, Any]:
+    return {
+        **orjson.loads(item.doc),
+        "id": item.id,
+        "created_ms": int(item.created_ms),
+        "updated_ms": int(item.updated_ms),
+    }
+
+
+class RouteModel(Model):
+    """A designated hazmat transport route (危化品运输路线), park-owned."""
+
+    Meta = meta("vehicles-routes")
+    id = UnicodeAttribute(hash_key=True)
+    doc = UnicodeAttribute()
+    created_ms = NumberAttribute()
+    updated_ms = NumberAttribute()
+    version = VersionAttribute()
+    data = _doc_data
+
+
+class LotModel(Model):
+    """A designated hazmat parking lot (危化品停车场), park-owned."""
+
+    Meta = meta("vehicles-lots")
+    id = UnicodeAttribute(hash_key=True)
+    doc = UnicodeAttribute()
+    created_ms = NumberAttribute()
+    updated_ms = NumberAttribute()
+    version = VersionAttribute()
+    data = _doc_data
+
+
+class ZoneLimitModel(Model):
+    """The speed limit of a registry zone for vehicles (the zone itself stays in the registry)."""
+
+    Meta = meta("vehicles-zone-limits")
+    zone_id = UnicodeAttribute(hash_key=True)
+    speed_limit_kmh = NumberAttribute()
+    updated_ms = NumberAttribute()
+
+
+class PositionModel(Model):
+    """One locator position, stored once: keyed by the locator's event id, else by plate and time."""
+
+    Meta = meta("vehicles-positions", append_only=True)
+    key = UnicodeAttribute(hash_key=True)  # <plate>#<event_id> | <plate>@<at_ms>
+    plate = UnicodeAttribute()
+    enterprise_id = UnicodeAttribute()  # the appointment's host, else the park's
+    at_ms = NumberAttribute()
+    doc = UnicodeAttribute()
+    received_ms = NumberAttribute()
+    expires = TTLAttribute()
+
+    by_plate = gsi("by_plate", "plate", "at_ms")
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "at_ms")
+
+    def data(self) -> dict[str, Any]:
+        return {
+            **orjson.loads(self.doc),
+            "plate": self.plate,
+            "enterprise_id": self.enterprise_id,
+            "at_ms": int(self.at_ms),
+            "received_ms": int(self.received_ms),
+        }
+
+
+class TrackModel(Model):
+    """A vehicle's current trip: its last judged position, its stop, its lot and its open conditions."""
+
+    Meta = meta("vehicles-tracks")
+    plate = UnicodeAttribute(hash_key=True)
+    enterprise_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute(null=True)
+    inside_key = UnicodeAttribute(null=True)
+    lot_id = UnicodeAttribute(null=True)
+    entered_ms = NumberAttribute()
+    last_ms = NumberAttribute()
+    stopped_since_ms = NumberAttribute(null=True)
+    open = UnicodeSetAttribute(default=set)
+    doc = UnicodeAttribute(default="{}")  # last fix, state, speed, limit, offset, route, carrier, driver
+    version = VersionAttribute()
+
+    by_inside = gsi("by_inside", "inside_key", "last_ms")
+    by_enterprise = gsi("by_enterprise", "enterprise_id", "last_ms")
+    by_lot = gsi("by_lot", "lot_id", "last_ms")
+
+    def data(self) -> dict[str, Any]:
+        return {
+            **orjson.loads(self.doc),
+            "plate": self.plate,
+            "enterprise_id": self.enterprise_id,
+            "appointment_id": self.appointment_id,
+            "inside": self.inside_key == INSIDE,
+            "lot_id": self.lot_id,
+            "entered_ms": int(self.entered_ms),
+            "last_ms": int(self.last_ms),
+            "stopped_since_ms": None if self.stopped_since_ms is None else int(self.stopped_since_ms),
+            "open": sorted(self.open or ()),
+        }
