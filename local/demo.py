@@ -200,7 +200,7 @@ def alarm_scenario(env: Env, t: Timeline) -> dict[str, Any]:
         a = seen[condition]
         extra = f"，预计 {a['detail']:.0f}s 后达到 H" if condition == "TREND" and a.get("detail") else ""
         t.ok(f"{label} {a['id']} 产生：值 {a['value']:.3f} ppm，优先级 {a['priority']}{extra}")
-    if not seen["TREND"]["raised_ms"] < seen["H"]["raised_ms"] < seen["HH"]["raised_ms"]:
+    if not seen["TREND"]["raised_at"] < seen["H"]["raised_at"] < seen["HH"]["raised_at"]:  # ISO-8601 UTC (ADR 0007)
         raise StepFailed("trend warning must come before H, and H before HH")
     t.ok("顺序正确：趋势预警先于 H，H 先于 HH")
     messages = wait_for(
@@ -371,9 +371,10 @@ def close_warning(env: Env, t: Timeline, wid: str) -> None:
         timeout_s=30,
     )
     t.ok("预警闭环关闭。时间线：")
-    start = final["timeline"][0]["ts"]
+    start = datetime.fromisoformat(final["timeline"][0]["ts"])
     for e in final["timeline"]:
-        print(f"             +{(e['ts'] - start) / 1000:6.1f}s  {e['action']:<22} {e['actor']}", flush=True)
+        offset = (datetime.fromisoformat(e["ts"]) - start).total_seconds()
+        print(f"             +{offset:6.1f}s  {e['action']:<22} {e['actor']}", flush=True)
     audit = env.call("GET", f"/audit/records?target={wid}", role="auditor")["items"]
     t.ok(f"预警处置全过程已入审计日志（{len(audit)} 条：{', '.join(sorted({a['action'] for a in audit}))}）")
 

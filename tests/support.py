@@ -269,3 +269,10 @@ class MqttClient:
         self.client.loop_stop()
         with contextlib.suppress(Exception):
             self.client.disconnect()
+
+
+def ms_of(text: str) -> int:
+    """An API time (ISO-8601, ADR 0007) as the epoch ms the store and the test clocks use."""
+    from datetime import datetime
+
+    return round(datetime.fromisoformat(text).timestamp() * 1000)

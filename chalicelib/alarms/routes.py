@@ -10,8 +10,10 @@ from chalice import Blueprint
 from chalicelib.alarms import service
 from chalicelib.alarms.schemas import (
     AckIn,
+    AlarmContextOut,
     AlarmDetail,
     AlarmFilter,
+    AlarmKpisOut,
     AlarmOut,
     AlarmPage,
     CloseIn,
@@ -42,14 +44,16 @@ def list_alarms(call: Call) -> AlarmPage:
     return AlarmPage(items=[AlarmOut.model_validate(i) for i in items], next_cursor=cursor)
 
 
-@route(bp, "/alarms/kpis", roles=ALL_ROLES, query=KpiQuery)
-def alarm_kpis(call: Call) -> dict[str, Any]:
+@route(bp, "/alarms/kpis", roles=ALL_ROLES, query=KpiQuery, response=AlarmKpisOut)
+def alarm_kpis(call: Call) -> AlarmKpisOut:
     """报警系统绩效指标（ISA-18.2 / EEMUA 191），时间范围最长 31 天。
 
     每10分钟/小时/天报警数、泛滥时段占比、前十报警占比、振荡与陈旧报警数、优先级分布、搁置/停用/抑制统计；
     由写入时维护的计数器计算，企业用户仅见本企业。"""
     q: KpiQuery = call.query
-    return service.kpis(call.identity, q.enterprise_id, q.area, to_ms(q.from_), to_ms(q.to))
+    return AlarmKpisOut.model_validate(
+        service.kpis(call.identity, q.enterprise_id, q.area, to_ms(q.from_), to_ms(q.to))
+    )
 
 
 @route(bp, "/alarms/{alarm_id}", roles=ALL_ROLES, response=AlarmDetail)
@@ -106,7 +110,7 @@ def comment_alarm(call: Call, alarm_id: str) -> AlarmOut:
     return _act(call, alarm_id, "comment", comment=call.body.text)
 
 
-@route(bp, "/alarms/{alarm_id}/context", roles=ALL_ROLES)
-def alarm_context(call: Call, alarm_id: str) -> dict[str, Any]:
+@route(bp, "/alarms/{alarm_id}/context", roles=ALL_ROLES, response=AlarmContextOut)
+def alarm_context(call: Call, alarm_id: str) -> AlarmContextOut:
     """报警联动信息：附近摄像机、周边环境读数、危险源化学品与分级、适用预案与最近应急资源。"""
-    return service.linkage_context(alarm_id, call.identity)
+    return AlarmContextOut.model_validate(service.linkage_context(alarm_id, call.identity))

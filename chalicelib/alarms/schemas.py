@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_v
 from chalicelib.alarms.domain import MAX_SHELVE_S, READINGS, State, kpis
 from chalicelib.core.clock import to_ms
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Priority, Schema, Strict, Window
+from chalicelib.core.schemas import Instant, IsoTime, Loose, Priority, Schema, Stored, Strict, Window
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,11 @@ class AlarmFilter(PageQuery, Window):
     state: State | None = None
     priority: Priority | None = None
     open: bool | None = Field(default=None, description="true: 仅未关闭的报警")
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: IsoTime | None = Field(default=None, alias="from")
+    to: IsoTime | None = None
 
 
-class AlarmOut(Schema):
+class AlarmOut(Stored):
     model_config = ConfigDict(extra="allow")
     id: str
     tag_id: str
@@ -90,11 +90,11 @@ class AlarmOut(Schema):
     acked: bool
     value: float
     limit: float | None
-    raised_ms: int
-    shelved_until: int | None
+    raised_at: Instant
+    shelved_until: Instant | None
     shelved_by: str = Field(default="", description="搁置人（账号）")
     shelve_reason: str = Field(default="", description="搁置原因")
-    shelved_ms: int | None = Field(default=None, description="开始搁置时间（epoch ms）")
+    shelved_at: Instant | None = Field(default=None, description="开始搁置时间")
     source: str = Field(default=READINGS, description=f"报警来源：{READINGS} 为测点读数报警，其余为事件报警")
     kind: str = Field(default="", description="报警类别：读数报警同 condition，事件报警为事件类别")
     key: str = Field(default="", description="事件报警的条件标识（同一来源同一标识最多一条未关闭报警）")
@@ -104,7 +104,11 @@ class AlarmOut(Schema):
     zone_id: str | None = None
     details: dict[str, str] = Field(default_factory=dict, description="事件报警的编码与编号（原因码、道闸编号等）")
     count: int = Field(default=1, description="未关闭期间触发次数")
-    last_seen_ms: int | None = Field(default=None, description="最近一次触发时间（epoch ms）")
+    last_seen_at: Instant | None = Field(default=None, description="最近一次触发时间")
+    acked_at: Instant | None = Field(default=None, description="确认时间")
+    rtn_at: Instant | None = Field(default=None, description="恢复正常时间")
+    closed_at: Instant | None = Field(default=None, description="关闭时间")
+    last_change_at: Instant | None = Field(default=None, description="最近一次状态变化时间")
 
 
 class AlarmPage(Schema):
@@ -112,9 +116,20 @@ class AlarmPage(Schema):
     next_cursor: str | None = None
 
 
+class AlarmEventOut(Stored):
+    """One numbered event of an alarm's history; the event's own fields follow (its `*_ms` as `*_at`)."""
+
+    model_config = ConfigDict(extra="allow")
+    seq: int
+    ts: Instant
+    type: str
+    by: str
+    until: Instant | None = Field(default=None, description="搁置到期时间（shelved 事件）")
+
+
 class AlarmDetail(Schema):
     alarm: AlarmOut
-    history: list[dict[str, Any]]
+    history: list[AlarmEventOut]
 
 
 class AckIn(Strict):
@@ -151,8 +166,8 @@ class CloseIn(Strict):
 class KpiQuery(Strict, Window):
     enterprise_id: str | None = None
     area: str | None = Field(default=None, description="区域：重大危险源单元 id（或企业 id）")
-    from_: datetime = Field(alias="from")
-    to: datetime = Field(description=f"与 from 相距不超过 {kpis.MAX_WINDOW_DAYS} 天")
+    from_: IsoTime = Field(alias="from")
+    to: IsoTime = Field(description=f"与 from 相距不超过 {kpis.MAX_WINDOW_DAYS} 天")
 
     @field_validator("to")
     @classmethod
@@ -162,3 +177,66 @@ class KpiQuery(Strict, Window):
         if start is not None and to_ms(to) - to_ms(start) > kpis.MAX_WINDOW_DAYS * kpis.DAY_MS:
             raise ValueError(f"查询时间范围最长 {kpis.MAX_WINDOW_DAYS} 天")
         return to
+
+
+class LastValue(Schema):
+    """The latest known reading of a tag (its time as stored by telemetry, shown as ISO-8601)."""
+
+    ts: Instant
+    value: float | None = None
+    quality: str | int | None = None
+
+
+class NearCamera(Schema):
+    id: str
+    name: str
+    ptz: bool
+    type_label: str | None = None
+    distance_m: float
+    location: dict[str, float]
+
+
+class NearSensor(Schema):
+    id: str
+    name: str
+    kind: str
+    unit: str | None = None
+    distance_m: float
+    current: LastValue | None = None
+
+
+class AlarmContextOut(Schema):
+    """GET /alarms/{id}/context: the alarm, its sensor (as the registry shows it, with its latest reading), what
+    is near, the installation's hazards, and the plans and resources the plans port offers."""
+
+    model_config = ConfigDict(extra="allow")
+    alarm: AlarmOut
+    sensor: Loose | None
+    location: dict[str, float] | None = None
+    cameras: list[NearCamera] = Field(default_factory=list)
+    environment: list[NearSensor] = Field(default_factory=list)
+    installation: Loose | None = None
+
+    @field_validator("sensor")
+    @classmethod
+    def _sensor_reading(cls, sensor: dict[str, Any] | None) -> dict[str, Any] | None:
+        current = (sensor or {}).get("current")
+        if sensor is None or current is None:
+            return sensor
+        return {**sensor, "current": LastValue.model_validate(current).model_dump(mode="json")}
+
+
+class AlarmKpisOut(Schema):
+    """GET /alarms/kpis (ISA-18.2 / EEMUA 191 figures over the window); the figures follow `areas`."""
+
+    model_config = ConfigDict(extra="allow", serialize_by_alias=True)
+    from_: Instant = Field(alias="from")
+    to: Instant = Field(description="不含")
+    areas: str | list[str] = Field(description="park，或所选企业/区域")
+    total: int
+    per_10_min: float
+    per_hour: float
+    per_day: float
+    flood_percent: float
+    top10: list[Loose]
+    shelved: Loose

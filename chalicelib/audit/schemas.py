@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Schema, Window
+from chalicelib.core.schemas import Instant, IsoTime, Schema, Window
 
 
 class AuditQuery(PageQuery, Window):
@@ -17,14 +16,14 @@ class AuditQuery(PageQuery, Window):
     action: str | None = Field(default=None, description="操作名，如 installations.create")
     result: str | None = Field(default=None, description="ok 或错误码")
     enterprise_id: str | None = Field(default=None, description="操作人所属企业")
-    from_: datetime | None = Field(default=None, alias="from", description="起始时间 (ISO-8601 或毫秒)")
-    to: datetime | None = Field(default=None, description="截止时间 (ISO-8601 或毫秒)")
+    from_: IsoTime | None = Field(default=None, alias="from", description="起始时间 (ISO-8601 或毫秒)")
+    to: IsoTime | None = Field(default=None, description="截止时间 (ISO-8601 或毫秒)")
 
 
 class AuditRecordOut(Schema):
     seq: int | None = Field(description="链上序号；尚未定序 (state=pending) 时为空")
     id: str
-    ts: datetime
+    ts: Instant
     actor: str
     role: str
     enterprise_id: str

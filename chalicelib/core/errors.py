@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ class ErrorCode:
     status: int
     message: str
     description: str = ""
+    module: str = ""  # where it is defined: OpenAPI lists a context's own 409 codes on its routes
 
     def __call__(self, message: str | None = None, details: dict[str, Any] | None = None, **more: Any) -> AppError:
         return AppError(self, message or self.message, {**(details or {}), **more})
@@ -85,9 +87,15 @@ def define(code: str, status: int, message: str, description: str = "") -> Error
     """Register an error code once; a second definition of the same code is a programming error."""
     if code in _CATALOGUE:
         raise ValueError(f"error code {code} defined twice")
-    error = ErrorCode(code, status, message, description)
+    error = ErrorCode(code, status, message, description, sys._getframe(1).f_globals.get("__name__", ""))
     _CATALOGUE[code] = error
     return error
+
+
+def conflicts_of(context: str) -> list[ErrorCode]:
+    """The 409 codes a route of `context` can answer: the kernel's (concurrent write, state) and the context's."""
+    prefix = f"chalicelib.{context}."
+    return [e for e in catalogue() if e.status == 409 and e.module.startswith(("chalicelib.core.", prefix))]
 
 
 def catalogue() -> list[ErrorCode]:

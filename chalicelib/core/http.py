@@ -1,10 +1,9 @@
 """HTTP kernel: every route declares its roles, schemas and audit policy; every error has one shape.
 
-A context's routes.py registers its handlers with `route(...)`. The wrapper authenticates the bearer
-token, checks the route's roles, validates the query and body with pydantic (422 naming the field),
-calls the handler with a `Call`, serialises the result (core.responses) and records the audit entry
-through the kernel's audit port (core.auditing). Only that parsing answers 422 on its own: any other failure,
-a pydantic error while the handler builds its answer included, is a logged 500 INTERNAL with the request id.
+A context's routes.py registers its handlers with `route(...)`. The wrapper authenticates the bearer token, checks
+the route's roles, validates the query and body with pydantic (422 naming the field), calls the handler with a `Call`,
+serialises the result (core.responses) and records the audit entry through the kernel's audit port (core.auditing).
+Only that parsing answers 422: any other failure (a pydantic error building the answer too) is a logged 500 INTERNAL.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from chalicelib.core import auditing, authn, errors, ids, pagination
 from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.identity import Identity, Role
 from chalicelib.core.observability import logger
-from chalicelib.core.responses import error_response, json_response, locator, validation_error
+from chalicelib.core.responses import error_response, json_response, locator, shaped, validation_error  # noqa: F401
 from chalicelib.core.settings import get_settings
 
 PUBLIC: frozenset[Role] = frozenset()  # marker: the route takes no token (health, API docs)
@@ -46,6 +45,9 @@ class RouteSpec:
     description: str
     tag: str
     media_type: str = "application/json"  # of a 2xx answer (GeoJSON layers: application/geo+json)
+    media_types: tuple[str, ...] = ()  # more 2xx types a handler's own Response may carry (docs assets)
+    conflicts: bool = False  # can answer 409 (OpenAPI lists its context's 409 codes)
+    context: str = ""
 
     @property
     def public(self) -> bool:
@@ -161,9 +163,7 @@ def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], param
             _intent(spec, call, params)
         with pagination.bound_to(f"{spec.method} {spec.path}"):  # a cursor is valid only on the route that issued it
             result = handler(call, **params)
-        response = result if isinstance(result, Response) else json_response(result, spec.status, request_id)
-        if spec.media_type != "application/json" and response.status_code < 300:
-            response.headers["Content-Type"] = spec.media_type
+        response = shaped(result, spec.response, spec.status, request_id, spec.media_type)
         outcome, status = "ok", response.status_code
     except errors.AppError as exc:
         exc = exc.located(locator(spec.body, spec.query))
@@ -205,13 +205,13 @@ def route(
     audit: bool | None = None,
     action: str | None = None,
     tag: str = "",
+    conflicts: bool | None = None,
     media_type: str = "application/json",
+    media_types: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a handler `(call, **path_params) -> result` on a Blueprint.
-
-    `roles` is mandatory (PUBLIC for no token). Writes are always audited; pass `audit=True` for a
-    sensitive read. `response` documents the result type in OpenAPI (a `Deferred` one is imported only then);
-    `media_type` is the Content-Type of a 2xx answer.
+    """Register a handler `(call, **path_params) -> result` on a Blueprint. `roles` is mandatory (PUBLIC for no token).
+    Writes are always audited; `audit=True` for a sensitive read. `response` documents the result in OpenAPI (a dict
+    result is read through it; a `NamedRef` is imported only then); `media_type` is a 2xx answer's Content-Type.
     """
     method = method.upper()
 
@@ -232,6 +232,9 @@ def route(
             description=description.strip(),
             tag=tag or handler.__module__.split(".")[-2],
             media_type=media_type,
+            media_types=media_types,
+            conflicts=method in WRITE_METHODS if conflicts is None else conflicts,
+            context=handler.__module__.split(".")[1] if handler.__module__.count(".") >= 2 else "",
         )
         ROUTES.append(spec)
 

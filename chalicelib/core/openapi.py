@@ -27,6 +27,26 @@ ERROR_SCHEMA = {
 }
 
 
+# One entry per kind of stage: the embedded stack, and each deployed stage (its own stack chempark-<stage>;
+# Chalice names the API Gateway stage "api"). Templates, so the committed document does not depend on settings.
+SERVERS = [
+    {
+        "url": "http://127.0.0.1:{port}",
+        "description": "本地嵌入式环境 (make run)",
+        "variables": {"port": {"default": "8000", "description": "python -m local.stack --api-port"}},
+    },
+    {
+        "url": "https://{api_id}.execute-api.{region}.amazonaws.com/{stage}",
+        "description": "AWS 部署（每个阶段一个 CloudFormation 栈 chempark-<stage>，见栈输出 ApiUrl）",
+        "variables": {
+            "api_id": {"default": "api_id", "description": "API Gateway REST API id（栈输出）"},
+            "region": {"default": "us-east-1", "description": "部署区域"},
+            "stage": {"default": "api", "description": "API Gateway 阶段名（Chalice 固定为 api）"},
+        },
+    },
+]
+
+
 def _schema(tp: Any, components: dict[str, Any], mode: str) -> dict[str, Any]:
     """JSON Schema of a type, hoisting nested definitions into components."""
     schema = TypeAdapter(tp).json_schema(ref_template=_REF, mode=mode)  # type: ignore[arg-type]
@@ -82,7 +102,8 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": "成功"}
     if spec.response is not None:
         model = spec.response.resolve() if isinstance(spec.response, NamedRef) else spec.response
-        ok["content"] = {spec.media_type: {"schema": _schema(model, components, "serialization")}}
+        schema = _schema(model, components, "serialization")
+        ok["content"] = {media_type: {"schema": schema} for media_type in (spec.media_type, *spec.media_types)}
     op["responses"][str(spec.status)] = ok
     failures = {"500": "服务内部错误"}
     if not spec.public:
@@ -91,6 +112,9 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
         failures.update({"400": "请求无效", "422": "参数校验失败"})
     if "{" in spec.path:
         failures["404"] = "资源不存在"
+    if spec.conflicts:
+        codes = "、".join(e.code for e in errors.conflicts_of(spec.context))
+        failures["409"] = f"冲突：并发修改或当前状态不允许（错误码：{codes}）"
     for status, text in sorted(failures.items()):
         op["responses"][status] = {
             "description": text,
@@ -113,7 +137,7 @@ def document() -> dict[str, Any]:
             "description": "错误响应统一为 {code, message, details, request_id}；错误码见 docs/error-codes.md。"
             "每个接口的 x-roles 列出允许的角色；企业用户只能访问本企业数据。",
         },
-        "servers": [{"url": "http://127.0.0.1:8000", "description": "本地嵌入式环境 (make run)"}],
+        "servers": SERVERS,
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {

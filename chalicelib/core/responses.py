@@ -10,7 +10,7 @@ import orjson
 from chalice import Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.core import errors, ids
+from chalicelib.core import errors, ids, messages
 
 
 def json_default(value: Any) -> Any:
@@ -27,6 +27,19 @@ def json_response(body: Any, status: int = 200, request_id: str = "") -> Respons
         headers["X-Request-Id"] = request_id
     payload = orjson.dumps(body, default=json_default).decode() if body is not None else ""
     return Response(body=payload, status_code=status, headers=headers)
+
+
+def shaped(result: Any, model: Any, status: int, request_id: str, media_type: str) -> Response:
+    """A handler's result as its answer: a dict read through the route's declared response model (the schema edge
+    where stored `*_ms` become ISO-8601, ADR 0007), a handler's own Response as it is, JSON otherwise."""
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, dict) and isinstance(model, type) and issubclass(model, BaseModel):
+        result = model.model_validate(result)
+    response = json_response(result, status, request_id)
+    if media_type != "application/json" and response.status_code < 300:
+        response.headers["Content-Type"] = media_type
+    return response
 
 
 def error_response(error: errors.AppError, request_id: str) -> Response:
@@ -55,11 +68,12 @@ def locator(body_model: type[BaseModel] | None, query_model: type[BaseModel] | N
 
 
 def validation_error(exc: ValidationError, location: str) -> errors.AppError:
-    """A pydantic error as VALIDATION_FAILED whose details name every field at fault."""
+    """A pydantic error as VALIDATION_FAILED whose details name every field at fault, each with a zh-CN message
+    (core.messages) and pydantic's English error type as its stable code."""
     items = []
     for e in exc.errors(include_url=False, include_input=False):
         path = ".".join(str(p) for p in (location, *e["loc"]) if p != "")
-        items.append({"field": path, "message": e["msg"], "type": e["type"]})
+        items.append({"field": path, "message": messages.field_message(path, dict(e)), "type": e["type"]})
     first = items[0]["field"] if items else location
     return errors.VALIDATION_FAILED(f"请求参数校验失败：{first}", errors=items)
 

@@ -10,6 +10,7 @@ from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
 from chalicelib.core.pagination import Page
 from chalicelib.core.photos import PhotoIn, PhotoOut
+from chalicelib.core.schemas import Record
 from chalicelib.dangers import schemas as s
 from chalicelib.dangers import service
 
@@ -83,7 +84,7 @@ def reject(call: Call, danger_id: str) -> s.DangerOut:
     return _danger(call, service.reject(danger_id, call.body.comment, call.identity))
 
 
-@route(bp, "/hidden-dangers/{danger_id}/regulator-messages", roles=ALL_ROLES)
+@route(bp, "/hidden-dangers/{danger_id}/regulator-messages", roles=ALL_ROLES, response=Page[Record])
 def regulator_messages(call: Call, danger_id: str) -> dict[str, Any]:
     """报送监管平台（双重预防数据接口 sec_hidden_danger_info）的消息记录。"""
     return {"items": service.regulator_messages(danger_id, call.identity)}

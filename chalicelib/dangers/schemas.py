@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -10,7 +9,7 @@ from pydantic import ConfigDict, Field
 from chalicelib.core import photos
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Location, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Loose, Schema, Stored, Strict
 from chalicelib.dangers.domain import Category, Handling, Level, Source, State
 
 PHOTO_KEY = photos.key_pattern(*photos.FINDINGS)
@@ -40,7 +39,7 @@ class DangerIn(Strict):
         default_factory=list, max_length=20, description="安监总管三〔2017〕121号 判定情形（1-20）"
     )
     handling: Handling = Field(description="即查即改 immediate / 限期整改 deadline")
-    deadline: datetime | None = Field(default=None, description="整改期限（限期整改必填）")
+    deadline: IsoTime | None = Field(default=None, description="整改期限（限期整改必填）")
     liable_person: Person = Field(description="整改责任人 liablePerson")
     photos: list[PhotoKey] = PHOTOS
 
@@ -69,7 +68,7 @@ class PlanIn(Strict):
 
     measures: str = Field(min_length=1, max_length=2000, description="采取的方法和措施")
     responsible: str = Field(min_length=1, max_length=80, description="负责人")
-    deadline: datetime = Field(description="治理时限")
+    deadline: IsoTime = Field(description="治理时限")
     cost: float | None = Field(default=None, ge=0, le=1e10, description="治理费用（元）")
     goal: str | None = Field(default=None, max_length=1000, description="治理的目标和任务")
     funds: str | None = Field(default=None, max_length=1000, description="经费和物资的落实")
@@ -98,7 +97,7 @@ class CriteriaIn(Strict):
     """补充判定 121号 情形：隐患即升级为重大隐患（挂牌督办并报送监管平台）."""
 
     major_criteria: list[Annotated[int, Field(ge=1, le=20)]] = Field(min_length=1, max_length=20)
-    deadline: datetime | None = Field(default=None, description="整改期限（即查即改的隐患升级时必填）")
+    deadline: IsoTime | None = Field(default=None, description="整改期限（即查即改的隐患升级时必填）")
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"major_criteria": [15]}]})
 
@@ -123,7 +122,7 @@ class DangerFilter(PageQuery):
     overdue: bool | None = Field(default=None, description="true：仅逾期未销号的")
 
 
-class DangerOut(Schema):
+class DangerOut(Stored):
     model_config = ConfigDict(extra="allow")
     id: str
     enterprise_id: str
@@ -131,22 +130,22 @@ class DangerOut(Schema):
     level: Level
     state: State
     handling: Handling
-    deadline_ms: int | None
+    deadline_at: Instant | None
     overdue: bool
-    created_ms: int
-    updated_ms: int
+    created_at: Instant
+    updated_at: Instant
 
 
 class DangerDetail(Schema):
     danger: DangerOut
-    history: list[dict[str, Any]]
-    orders: list[dict[str, Any]]
+    history: list[Loose]
+    orders: list[Loose]
     photo_urls: dict[str, str] = Field(description="照片的临时下载地址")
 
 
 class RespondIn(Strict):
     progress: str = Field(min_length=1, max_length=2000, description="整改进展反馈")
-    expected_completion: datetime | None = None
+    expected_completion: IsoTime | None = None
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"progress": "探测器已到货，预计 3 日内安装完成"}]})
 
@@ -157,7 +156,7 @@ class OrderFilter(PageQuery):
     escalated: bool | None = None
 
 
-class OrderOut(Schema):
+class OrderOut(Stored):
     model_config = ConfigDict(extra="allow")
     id: str
     danger_id: str
@@ -165,5 +164,5 @@ class OrderOut(Schema):
     reason: Literal["major", "overdue"]
     state: Literal["open", "responded", "closed"]
     escalated: bool
-    respond_by_ms: int
-    created_ms: int
+    respond_by_at: Instant
+    created_at: Instant

@@ -8,6 +8,8 @@ from chalice import Blueprint
 
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ON_DUTY_ROLES, Role
+from chalicelib.core.pagination import Page
+from chalicelib.core.schemas import Record
 from chalicelib.duty import service
 from chalicelib.duty.schemas import CurrentOut, HandoverAckIn, HandoverIn, HandoverOut, RosterIn, RosterQuery
 
@@ -16,14 +18,14 @@ PARK_STAFF = [Role.PARK_ADMIN, Role.DUTY_OFFICER, Role.COMMANDER, Role.OPS_ENGIN
 ON_DUTY = ON_DUTY_ROLES  # the park duty roles, who alone may also shelve high and urgent alarms
 
 
-@route(bp, "/duty/roster", "PUT", roles=[Role.PARK_ADMIN], body=RosterIn)
+@route(bp, "/duty/roster", "PUT", roles=[Role.PARK_ADMIN], body=RosterIn, response=Record)
 def put_roster(call: Call) -> dict[str, Any]:
     """设置班次与排班（班次须覆盖全天 24 小时，7×24 值守）。"""
     call.target = "duty-roster"
     return service.put_roster(call.body)
 
 
-@route(bp, "/duty/roster", roles=PARK_STAFF, query=RosterQuery)
+@route(bp, "/duty/roster", roles=PARK_STAFF, query=RosterQuery, response=Record)
 def get_roster(call: Call) -> dict[str, Any]:
     """查询排班表。"""
     return service.roster(call.query.from_, call.query.to)
@@ -43,7 +45,7 @@ def create_handover(call: Call) -> Any:
     return json_response(HandoverOut.model_validate(handover), 201, call.request_id)
 
 
-@route(bp, "/duty/handovers", roles=[*ON_DUTY, Role.AUDITOR])
+@route(bp, "/duty/handovers", roles=[*ON_DUTY, Role.AUDITOR], response=Page[HandoverOut])
 def list_handovers(call: Call) -> dict[str, Any]:
     """交接班记录（最新在前）。"""
     return {"items": service.handovers()}

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
-from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict, Window
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, Schema, Stored, Strict, Window
 
 
 class DutyPerson(Strict):
@@ -111,7 +111,7 @@ class HandoverAckIn(Strict):
     model_config = ConfigDict(json_schema_extra={"examples": [{"notes": "已接班，了解遗留事项"}]})
 
 
-class HandoverOut(Schema):
+class HandoverOut(Stored):
     model_config = ConfigDict(extra="allow", defer_build=True)
     id: str
     status: str
@@ -121,6 +121,6 @@ class HandoverOut(Schema):
     notes: str
     open_warnings: list[str]
     open_alarms: list[str]
-    created_ms: int
+    created_at: Instant
     acked_by: str | None = None
-    acked_ms: int | None = None
+    acked_at: Instant | None = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.core.schemas import Schema, Strict
+from chalicelib.core.schemas import Loose, Schema, Strict
 
 
 class Source(Strict):
@@ -45,7 +45,7 @@ class Zone(Schema):
     threshold_ppm: float
     downwind_m: float
     max_halfwidth_m: float
-    polygon: dict[str, Any] | None = Field(description="GeoJSON Polygon（按风向旋转）")
+    polygon: Loose | None = Field(description="GeoJSON Polygon（按风向旋转）")
 
 
 class ImpactOut(Schema):

@@ -9,6 +9,8 @@ from chalice import Blueprint
 
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
+from chalicelib.core.pagination import Page
+from chalicelib.core.schemas import Record
 from chalicelib.incidents import service
 from chalicelib.incidents.schemas import (
     DrillIn,
@@ -41,7 +43,7 @@ def report_incident(call: Call) -> Any:
     return json_response(_out(incident), 201, call.request_id)
 
 
-@route(bp, "/incidents", roles=ALL_ROLES, query=IncidentFilter)
+@route(bp, "/incidents", roles=ALL_ROLES, query=IncidentFilter, response=Page[IncidentOut])
 def list_incidents(call: Call) -> dict[str, Any]:
     """应急事件列表（企业用户仅见本企业）。"""
     q: IncidentFilter = call.query
@@ -49,7 +51,7 @@ def list_incidents(call: Call) -> dict[str, Any]:
     return {"items": [_out(i) for i in items]}
 
 
-@route(bp, "/incidents/{incident_id}", roles=ALL_ROLES)
+@route(bp, "/incidents/{incident_id}", roles=ALL_ROLES, response=Record)
 def get_incident(call: Call, incident_id: str) -> dict[str, Any]:
     """应急事件详情：预案、态势、影响范围、联动、单位响应、资源调派。"""
     return {
@@ -65,7 +67,9 @@ def activate_incident(call: Call, incident_id: str) -> IncidentOut:
     return _out(service.activate(incident_id, call.identity))
 
 
-@route(bp, "/incidents/{incident_id}/instructions", "POST", roles=COMMAND, body=InstructionIn, status=201)
+@route(
+    bp, "/incidents/{incident_id}/instructions", "POST", roles=COMMAND, body=InstructionIn, status=201, response=Record
+)
 def issue_instruction(call: Call, incident_id: str) -> Any:
     """下达指挥指令（接收对象、内容），推送至接收人。"""
     call.target = incident_id
@@ -76,7 +80,12 @@ def issue_instruction(call: Call, incident_id: str) -> Any:
 
 
 @route(
-    bp, "/incidents/{incident_id}/instructions/{instruction_id}/status", "POST", roles=FIELD, body=InstructionStatusIn
+    bp,
+    "/incidents/{incident_id}/instructions/{instruction_id}/status",
+    "POST",
+    roles=FIELD,
+    body=InstructionStatusIn,
+    response=Record,
 )
 def instruction_feedback(call: Call, incident_id: str, instruction_id: str) -> dict[str, Any]:
     """指令执行反馈：已接收 / 执行中 / 已完成。"""
@@ -84,7 +93,7 @@ def instruction_feedback(call: Call, incident_id: str, instruction_id: str) -> d
     return service.instruction_status(incident_id, instruction_id, call.identity, call.body.status, call.body.feedback)
 
 
-@route(bp, "/incidents/{incident_id}/situation", "POST", roles=DESK, body=SituationIn, status=201)
+@route(bp, "/incidents/{incident_id}/situation", "POST", roles=DESK, body=SituationIn, status=201, response=Record)
 def situation_update(call: Call, incident_id: str) -> Any:
     """现场态势更新（记入指挥记录）。"""
     call.target = incident_id
@@ -92,14 +101,14 @@ def situation_update(call: Call, incident_id: str) -> Any:
     return json_response({"ok": True}, 201, call.request_id)
 
 
-@route(bp, "/incidents/{incident_id}/units/ack", "POST", roles=FIELD, body=UnitAckIn)
+@route(bp, "/incidents/{incident_id}/units/ack", "POST", roles=FIELD, body=UnitAckIn, response=Record)
 def unit_ack(call: Call, incident_id: str) -> dict[str, Any]:
     """联动单位确认响应（就位）。"""
     call.target = incident_id
     return service.unit_ack(incident_id, call.identity, call.body.unit)
 
 
-@route(bp, "/incidents/{incident_id}/releases", "POST", roles=COMMAND, body=ReleaseIn, status=201)
+@route(bp, "/incidents/{incident_id}/releases", "POST", roles=COMMAND, body=ReleaseIn, status=201, response=Record)
 def release_information(call: Call, incident_id: str) -> Any:
     """信息发布：经审批后多渠道发布（复用预警发布流程）。"""
     call.target = incident_id
@@ -115,14 +124,14 @@ def stand_down(call: Call, incident_id: str) -> IncidentOut:
     return _out(service.stand_down(incident_id, call.identity, call.body.summary))
 
 
-@route(bp, "/incidents/{incident_id}/log", roles=ALL_ROLES)
+@route(bp, "/incidents/{incident_id}/log", roles=ALL_ROLES, response=Record)
 def replay(call: Call, incident_id: str) -> dict[str, Any]:
     """指挥记录按时间回放（指令回溯）。"""
     service.load(incident_id, call.identity)
     return {"items": service.replay(incident_id)}
 
 
-@route(bp, "/incidents/{incident_id}/report", roles=ALL_ROLES, audit=True)
+@route(bp, "/incidents/{incident_id}/report", roles=ALL_ROLES, audit=True, response=Record)
 def archive_report(call: Call, incident_id: str) -> dict[str, Any]:
     """应急指挥档案 / 演练复盘报告（终止响应后生成）。"""
     report = service.archived_report(incident_id, call.identity)

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, Stored, Strict
 from chalicelib.incidents.domain import Level, Status, Type
 
 MAX_LAT = 85.0  # impact zones are computed on a local plane: no incident place nearer a pole than this
@@ -146,7 +146,7 @@ class IncidentFilter(PageQuery):
     drill: bool | None = None
 
 
-class IncidentOut(Schema):
+class IncidentOut(Stored):
     model_config = ConfigDict(extra="allow")
     id: str
     status: Status
@@ -155,4 +155,4 @@ class IncidentOut(Schema):
     title: str
     enterprise_id: str
     drill: bool
-    created_ms: int
+    created_at: Instant

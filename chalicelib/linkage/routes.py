@@ -8,6 +8,8 @@ from chalice import Blueprint
 
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
+from chalicelib.core.pagination import Page
+from chalicelib.core.schemas import Record
 from chalicelib.linkage import commands, devices, evacuation, people, rules
 from chalicelib.linkage.schemas import (
     ActuatorFilter,
@@ -29,7 +31,7 @@ POSITION_FEEDS = [Role.INTEGRATION, Role.OPS_ENGINEER]
 EVACUATION_READERS = [Role.COMMANDER, Role.DUTY_OFFICER, Role.PARK_ADMIN]
 
 
-@route(bp, "/linkage/devices", roles=ALL_ROLES, query=ActuatorFilter)
+@route(bp, "/linkage/devices", roles=ALL_ROLES, query=ActuatorFilter, response=Page[ActuatorOut])
 def list_devices(call: Call) -> dict[str, Any]:
     """联动设备列表：门禁、疏散通道、通风、广播、显示屏，以及摄像机台账中的 PTZ 球机（企业用户仅见本企业）。"""
     q: ActuatorFilter = call.query
@@ -66,7 +68,7 @@ def delete_device(call: Call, device_id: str) -> Any:
     return json_response(None, 204, call.request_id)
 
 
-@route(bp, "/linkage/rules", roles=ALL_ROLES, query=RuleFilter)
+@route(bp, "/linkage/rules", roles=ALL_ROLES, query=RuleFilter, response=Page[LinkageRuleOut])
 def list_rules(call: Call) -> dict[str, Any]:
     """联动规则列表（含内置的危化品泄漏默认联动；企业用户见园区级与本企业规则）。"""
     q: RuleFilter = call.query
@@ -103,21 +105,21 @@ def delete_rule(call: Call, rule_id: str) -> Any:
     return json_response(None, 204, call.request_id)
 
 
-@route(bp, "/linkage/commands", roles=ALL_ROLES, query=CommandQuery)
+@route(bp, "/linkage/commands", roles=ALL_ROLES, query=CommandQuery, response=Page[Record])
 def list_commands(call: Call) -> dict[str, Any]:
     """设备联动指令及其状态：sent 已发送、acked 已确认、failed 失败、timeout 超时、simulated 演练模拟。"""
     q: CommandQuery = call.query
     return {"items": commands.search(call.identity, q.incident_id, q.enterprise_id, q.status, q.limit)}
 
 
-@route(bp, "/people/positions", "POST", roles=POSITION_FEEDS, body=PositionIn)
+@route(bp, "/people/positions", "POST", roles=POSITION_FEEDS, body=PositionIn, response=Record)
 def report_position(call: Call) -> dict[str, Any]:
     """上报人员位置（门禁、定位卡、APP）；每人保留最新位置，超过 1 小时的位置不参与疏散判定。"""
     call.target = call.body.person_id
     return people.report(call.body, call.identity)
 
 
-@route(bp, "/incidents/{incident_id}/evacuation/ack", "POST", roles=ALL_ROLES, body=EvacuationAckIn)
+@route(bp, "/incidents/{incident_id}/evacuation/ack", "POST", roles=ALL_ROLES, body=EvacuationAckIn, response=Record)
 def ack_evacuation(call: Call, incident_id: str) -> dict[str, Any]:
     """确认已撤离：本人（令牌 sub 与 person_id 一致），或巡检人员、本企业安全负责人、外部平台代为确认。"""
     call.target = f"{incident_id}/{call.body.person_id}"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Location, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Loose, Schema, Stored, Strict
 from chalicelib.linkage import domain
 
 ID = ID_PATTERN
@@ -66,8 +65,8 @@ class ActuatorOut(Schema):
     installation_id: str | None = None
     zone_id: str | None = None
     source: Literal["linkage", "registry"] = Field(description="registry：来自 /cameras 的 PTZ 球机（只读）")
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    created_at: Instant | None = None
+    updated_at: Instant | None = None
 
 
 class ActuatorFilter(PageQuery):
@@ -166,8 +165,8 @@ class LinkageRuleOut(LinkageRuleIn):
     id: str
     builtin: bool = False
     enterprise_id: str | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class RuleFilter(Strict):
@@ -190,7 +189,7 @@ class PositionIn(Strict):
     lon: float = Field(ge=-180, le=180)
     enterprise_id: str | None = Field(default=None, pattern=ID, description="所属企业；园区人员或访客留空")
     source: Literal["access", "badge", "app"] = Field(description="门禁 / 定位卡 / 手机APP")
-    ts: datetime = Field(description="定位时间；早于 1 小时的定位不参与疏散判定")
+    ts: IsoTime = Field(description="定位时间；早于 1 小时的定位不参与疏散判定")
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -219,22 +218,22 @@ class EvacuationAckIn(Strict):
     model_config = ConfigDict(json_schema_extra={"examples": [{"person_id": "emp-demo-1"}]})
 
 
-class EvacueeOut(Schema):
+class EvacueeOut(Stored):
     person_id: str
     name: str
     phone: str = Field(description="脱敏手机号")
     enterprise_id: str | None
     reasons: list[str] = Field(description="isolation：初始隔离区内；AEGL-2 等：威胁区内")
     text: str = Field(description="发送的疏散指令")
-    notified_ms: int
-    acked_ms: int | None = None
-    channels: dict[str, Any]
+    notified_at: Instant
+    acked_at: Instant | None = None
+    channels: Loose
 
 
-class EvacuationOut(Schema):
+class EvacuationOut(Stored):
     incident_id: str
     drill: bool
-    started_ms: int
+    started_at: Instant
     targeted: int = Field(description="位于疏散区内的人数")
     notified: int = Field(description="至少一个渠道送达的人数")
     acknowledged: int

@@ -8,6 +8,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.core import clock
+from chalicelib.core.clock import to_ms
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
 from chalicelib.notify import service
@@ -39,7 +40,14 @@ bp = Blueprint(__name__)
 def list_sms(call: Call) -> SmsPage:
     """短信发送记录（报警、汇总、预警、疏散）；手机号脱敏显示。"""
     q: SmsQuery = call.query
-    items, cursor = service.sms_log(call.identity, q.enterprise_id, q.from_ or 0, q.to or 2**53, q.limit, q.cursor)
+    items, cursor = service.sms_log(
+        call.identity,
+        q.enterprise_id,
+        to_ms(q.from_) if q.from_ else 0,
+        to_ms(q.to) if q.to else 2**53,
+        q.limit,
+        q.cursor,
+    )
     return SmsPage(items=[SmsOut.model_validate(i) for i in items], next_cursor=cursor)
 
 

@@ -5,23 +5,23 @@ from __future__ import annotations
 from datetime import time
 from typing import Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Schema, Strict, Window
+from chalicelib.core.schemas import Instant, IsoTime, Schema, Stored, Strict, Window
 from chalicelib.notify.domain import Category, Mode, Platform
 
 
 class SmsQuery(PageQuery, Window):
     enterprise_id: str | None = Field(default=None, description="企业；园区级短信为 _park")
-    from_: int | None = Field(default=None, alias="from", description="起始时间（毫秒）")
-    to: int | None = None
+    from_: IsoTime | None = Field(default=None, alias="from", description="起始时间（ISO-8601，带时区）")
+    to: IsoTime | None = None
 
 
-class SmsOut(Schema):
+class SmsOut(Stored):
     ref: str
     phone: str
-    ts: int
+    ts: Instant
     kind: str
     text: str
     enterprise_id: str
@@ -45,8 +45,8 @@ class DeviceOut(Schema):
     platform: Platform
     token: str = Field(description="设备令牌（脱敏）")
     status: Literal["active", "disabled"] = Field(description="disabled：推送平台已拒绝该令牌，不再使用")
-    registered_at: AwareDatetime
-    disabled_at: AwareDatetime | None = None
+    registered_at: Instant
+    disabled_at: Instant | None = None
     disabled_reason: str | None = None
 
 
@@ -125,13 +125,13 @@ class PreferencesIn(Strict):
 
 
 class PreferencesOut(PreferencesIn):
-    updated_at: AwareDatetime | None = Field(default=None, description="最近修改时间；未设置过为 null（默认值）")
+    updated_at: Instant | None = Field(default=None, description="最近修改时间；未设置过为 null（默认值）")
 
 
 class PushQuery(PageQuery, Window):
     enterprise_id: str | None = Field(default=None, description="企业；园区级推送为 _park")
-    from_: AwareDatetime | None = Field(default=None, alias="from", description="起始时间（ISO-8601，带时区）")
-    to: AwareDatetime | None = None
+    from_: IsoTime | None = Field(default=None, alias="from", description="起始时间（ISO-8601，带时区）")
+    to: IsoTime | None = None
 
     @field_validator("from_", "to", mode="before")
     @classmethod
@@ -148,7 +148,7 @@ class PushOut(Schema):
     user: str
     platform: Platform
     token: str = Field(description="设备令牌（脱敏）")
-    at: AwareDatetime
+    at: Instant
     kind: Category
     mode: Literal["alert", "silent"]
     status: Literal["sending", "sent", "rejected"]

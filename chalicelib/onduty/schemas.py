@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Location, Schema, Strict, Window
+from chalicelib.core.schemas import PHONE_PATTERN, Location, Loose, Schema, Strict, Window
 from chalicelib.onduty.domain import PostKind
 
 ROSTER_WINDOW_DAYS = 62  # at most two months of a roster per request or query
@@ -87,7 +87,7 @@ class PostOut(Schema):
     kind: PostKind
     installation_id: str | None = None
     min_present: int
-    shifts: list[dict[str, Any]]
+    shifts: list[Loose]
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -133,7 +133,7 @@ class AssignmentOut(Schema):
     post_id: str
     date: dt.date
     shift_id: str
-    people: list[dict[str, Any]]
+    people: list[Loose]
     updated_at: dt.datetime
 
 

@@ -11,6 +11,7 @@ from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import Role
 from chalicelib.core.pagination import Page
 from chalicelib.core.photos import PhotoOut
+from chalicelib.core.schemas import Record
 from chalicelib.patrol import schemas as s
 from chalicelib.patrol import service
 
@@ -106,6 +107,7 @@ def presign_photo(call: Call, patrol_task_id: str, checkpoint_id: str) -> Any:
     roles=PATROLLERS,
     body=s.CheckinIn,
     status=201,
+    response=Record,
 )
 def checkin(call: Call, patrol_task_id: str, checkpoint_id: str) -> Any:
     """巡检打卡：校验时间窗口（409）、与巡检点的距离和扫描编码（422）；不合格项登记隐患或报警。"""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -10,7 +9,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, Loose, Schema, Strict
 
 ID = ID_PATTERN
 
@@ -137,15 +136,15 @@ class PlanOut(Schema):
     enterprise_id: str | None
     owner: str = Field(description="park 或企业 id")
     installation_ids: list[str]
-    tasks: list[dict[str, Any]] = Field(description="有序任务清单，seq 从 1 开始")
+    tasks: list[Loose] = Field(description="有序任务清单，seq 从 1 开始")
     notifications: list[PlanNotification]
     linkage_rules: list[str]
     sections: list[PlanSection]
     note: str = Field(description="本版本的修订说明")
-    revised_at: datetime
+    revised_at: Instant
     revised_by: str
-    created_at: datetime
-    retired_at: datetime | None = None
+    created_at: Instant
+    retired_at: Instant | None = None
     retired_reason: str | None = None
 
 

@@ -10,6 +10,7 @@ from chalice import Blueprint
 from chalicelib.core.http import Call, route
 from chalicelib.core.identity import ALL_ROLES, Role
 from chalicelib.core.pagination import Page
+from chalicelib.core.schemas import Record
 from chalicelib.prevention import schemas as s
 from chalicelib.prevention import service
 
@@ -44,19 +45,19 @@ def get_unit(call: Call, unit_id: str) -> s.UnitDetail:
     return s.UnitDetail.model_validate(service.unit_detail(unit_id, call.identity))
 
 
-@route(bp, "/risk-units/{unit_id}/events", "POST", roles=WRITERS, body=s.EventIn, status=201)
+@route(bp, "/risk-units/{unit_id}/events", "POST", roles=WRITERS, body=s.EventIn, status=201, response=Record)
 def add_event(call: Call, unit_id: str) -> Any:
     """登记风险事件。"""
     return _created(call, service.add_event(unit_id, call.body, call.identity))
 
 
-@route(bp, "/risk-units/{unit_id}/measures", "POST", roles=WRITERS, body=s.MeasureIn, status=201)
+@route(bp, "/risk-units/{unit_id}/measures", "POST", roles=WRITERS, body=s.MeasureIn, status=201, response=Record)
 def add_measure(call: Call, unit_id: str) -> Any:
     """登记管控措施（分类、隐患排查内容），属于本单元的一个风险事件。"""
     return _created(call, service.add_measure(unit_id, call.body, call.identity))
 
 
-@route(bp, "/risk-units/{unit_id}/stops", "POST", roles=WRITERS, body=s.StopIn, status=201)
+@route(bp, "/risk-units/{unit_id}/stops", "POST", roles=WRITERS, body=s.StopIn, status=201, response=Record)
 def add_stop(call: Call, unit_id: str) -> Any:
     """登记停用检修：期间本单元的排查任务暂停，不计逾期。"""
     return _created(call, service.add_stop(unit_id, call.body, call.identity))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Loose, Schema, Stored, Strict
 from chalicelib.prevention.domain import CycleUnit, MeasureClass, RiskClass, Status
 
 
@@ -77,8 +76,8 @@ class MeasureIn(Strict):
 class StopIn(Strict):
     """停用检修: the unit's check tasks pause from `starts_at` to `ends_at`."""
 
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: IsoTime
+    ends_at: IsoTime
     reason: str = Field(min_length=1, max_length=500, description="stopReason")
 
     model_config = ConfigDict(
@@ -105,7 +104,7 @@ class TaskIn(Strict):
     cycle: int = Field(ge=1, le=1000, description="排查周期 checkCycle")
     cycle_unit: CycleUnit = Field(description="周期单位：hour/day/week/month/year")
     post: str = Field(min_length=1, max_length=60, description="排查岗位，如 罐区操作工")
-    starts_at: datetime = Field(description="首个排查周期的开始时间")
+    starts_at: IsoTime = Field(description="首个排查周期的开始时间")
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -173,20 +172,20 @@ class TaskOut(Schema):
     active: bool
 
 
-class RecordOut(Schema):
+class RecordOut(Stored):
     model_config = ConfigDict(extra="allow")
     id: str
     enterprise_id: str
     task_id: str
     status: Status
-    window_start_ms: int
-    deadline_ms: int
-    done_ms: int | None
+    window_start_at: Instant
+    deadline_at: Instant
+    done_at: Instant | None
 
 
 class UnitDetail(Schema):
     unit: UnitOut
-    events: list[dict[str, Any]]
-    measures: list[dict[str, Any]]
-    stops: list[dict[str, Any]]
-    tasks: list[dict[str, Any]]
+    events: list[Loose]
+    measures: list[Loose]
+    stops: list[Loose]
+    tasks: list[Loose]

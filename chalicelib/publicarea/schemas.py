@@ -4,14 +4,14 @@ list filter."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from chalicelib.core import clock
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Location, Priority, Schema, Strict
+from chalicelib.core.schemas import Instant, IsoTime, Location, Loose, Priority, Schema, Strict
 
 Kind = Literal["intrusion", "crowding", "dangerous_behaviour", "early_fire", "environment_exceedance", "other"]
 SNAPSHOT_KEY = r"^[A-Za-z0-9][A-Za-z0-9!_.*'()/-]{0,511}$"  # an S3 object key the analytics uploaded
@@ -28,7 +28,7 @@ class PublicEventIn(Strict):
         default=None, pattern=ID_PATTERN, description="识别出事件的传感器（与 camera_id 二选一）"
     )
     location: Location = Field(description="事件位置")
-    at: datetime = Field(description="事件发生时间（ISO-8601，带时区）")
+    at: IsoTime = Field(description="事件发生时间（ISO-8601，带时区）")
     confidence: float = Field(ge=0, le=1, description="识别置信度 0-1")
     snapshot_key: str | None = Field(default=None, pattern=SNAPSHOT_KEY, description="抓拍图片的 S3 对象键")
 
@@ -85,17 +85,17 @@ class PublicEventOut(Schema):
     camera_id: str | None = None
     sensor_id: str | None = None
     location: Location
-    at: datetime
+    at: Instant
     confidence: float
     snapshot_key: str | None = None
     enterprise_id: str | None = Field(description="所属企业；园区自有事件为 null")
     priority: Priority
     title: str
     alarm_id: str | None = Field(description="引发的报警（同一摄像机同类事件合并为一条未关闭报警）")
-    linkage: dict[str, Any] | None = Field(default=None, description="触发的联动规则与设备指令")
-    created_at: datetime
+    linkage: Loose | None = Field(default=None, description="触发的联动规则与设备指令")
+    created_at: Instant
 
 
 class PublicEventDetail(Schema):
     event: PublicEventOut
-    context: dict[str, Any] = Field(description="报警联动信息：附近摄像机、环境读数、预案与最近应急资源")
+    context: Loose = Field(description="报警联动信息：附近摄像机、环境读数、预案与最近应急资源")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_v
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Location, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, Location, Loose, Schema, Strict
 from chalicelib.resources.domain import KINDS
 
 ID = ID_PATTERN
@@ -175,10 +175,10 @@ class ResourceOut(Schema):
     status: ResourceStatus
     incident_id: str | None = Field(default=None, description="调派所属事件")
     contact: ResourceContact | None
-    details: dict[str, Any]
+    details: Loose
     note: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class NearResourceOut(ResourceOut):
@@ -240,10 +240,10 @@ class ReminderOut(Schema):
     reason_label: str
     status: str
     message: str
-    facts: dict[str, Any]
-    raised_at: datetime
-    resolved_at: datetime | None = None
+    facts: Loose
+    raised_at: Instant
+    resolved_at: Instant | None = None
 
 
 class HistoryOut(Schema):
-    items: list[dict[str, Any]]
+    items: list[Loose]

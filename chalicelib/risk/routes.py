@@ -10,6 +10,7 @@ from chalice import Blueprint
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
 from chalicelib.core.pagination import Page
+from chalicelib.core.schemas import Record
 from chalicelib.risk import schemas as s
 from chalicelib.risk import service
 
@@ -18,13 +19,13 @@ ISSUERS = [Role.PARK_ADMIN, Role.DUTY_OFFICER, Role.COMMANDER]  # the park issue
 ANSWERERS = [Role.ENTERPRISE_MANAGER, Role.ENTERPRISE_LEADER]  # the enterprise acknowledges and closes them
 
 
-@route(bp, "/risk/park", roles=ALL_ROLES)
+@route(bp, "/risk/park", roles=ALL_ROLES, response=Record)
 def park_risk(call: Call) -> dict[str, Any]:
     """园区动态风险等级及各企业等级（企业用户仅见本企业明细）。"""
     return service.park_view(call.identity)
 
 
-@route(bp, "/risk/enterprises/{enterprise_id}", roles=ALL_ROLES)
+@route(bp, "/risk/enterprises/{enterprise_id}", roles=ALL_ROLES, response=Record)
 def enterprise_risk(call: Call, enterprise_id: str) -> dict[str, Any]:
     """企业动态风险等级及各重大危险源单元等级。"""
     return service.enterprise_view(enterprise_id, call.identity)
@@ -45,7 +46,7 @@ def enterprise_reports(call: Call, enterprise_id: str) -> s.ReportList:
     return s.ReportList.model_validate({"items": service.reports(enterprise_id, call.identity)})
 
 
-@route(bp, "/risk/installations/{installation_id}", roles=ALL_ROLES)
+@route(bp, "/risk/installations/{installation_id}", roles=ALL_ROLES, response=Record)
 def installation_risk(call: Call, installation_id: str) -> dict[str, Any]:
     """重大危险源单元动态风险等级、依据与当前报警。"""
     return service.installation_view(installation_id, call.identity)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Schema, Strict
+from chalicelib.core.schemas import Instant, IsoTime, Schema, Stored, Strict
 
 Level = Literal["red", "orange", "yellow", "blue"]
 NoticeState = Literal["issued", "acknowledged", "closed"]
@@ -51,7 +50,7 @@ class TrendPoint(Schema):
     level: Level
 
 
-class ProfileOut(Schema):
+class ProfileOut(Stored):
     enterprise_id: str
     name: str
     score: int = Field(ge=0, le=100, description="风险画像评分 0-100（docs/risk.md）")
@@ -60,15 +59,15 @@ class ProfileOut(Schema):
     raw_score: int = Field(description="各项封顶后之和（至多 100），等级下限抬升之前")
     contributions: list[ContributionOut]
     floors: list[FloorOut] = Field(description="等级规则设定的下限（最高风险单元、重大隐患、逾期隐患与督办）")
-    computed_ms: int
+    computed_at: Instant
     trend: list[TrendPoint]
 
 
-class ReportOut(Schema):
+class ReportOut(Stored):
     month: str = Field(description="报告期 YYYY-MM（园区时间）")
     key: str
     size_bytes: int
-    generated_ms: int
+    generated_at: Instant
     url: str = Field(description="报告（Markdown）的临时下载地址")
     data_url: str | None = Field(description="报告数据（JSON）的临时下载地址")
     expires_in_s: int
@@ -85,7 +84,7 @@ class NoticeIn(Strict):
     title: str = Field(min_length=2, max_length=120)
     content: str = Field(min_length=1, max_length=2000, description="风险情况与管控要求")
     level: Level = Field(description="风险等级：红/橙/黄/蓝")
-    due: datetime | None = Field(default=None, description="反馈期限（须晚于当前时间）")
+    due: IsoTime | None = Field(default=None, description="反馈期限（须晚于当前时间）")
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -124,7 +123,7 @@ class NoticeFilter(PageQuery):
     overdue: bool | None = Field(default=None, description="true：仅超过反馈期限仍未闭环的")
 
 
-class NoticeOut(Schema):
+class NoticeOut(Stored):
     model_config = ConfigDict(extra="allow")
     id: str
     enterprise_id: str
@@ -133,8 +132,8 @@ class NoticeOut(Schema):
     level: Level
     label: str
     state: NoticeState
-    due_ms: int | None
-    created_ms: int
-    acked_ms: int | None
-    closed_ms: int | None
+    due_at: Instant | None
+    created_at: Instant
+    acked_at: Instant | None
+    closed_at: Instant | None
     overdue: bool

@@ -1,13 +1,15 @@
-"""System routes: GET /health (no token), GET /openapi.json (no token), GET /me."""
+"""System routes: GET /health, GET /openapi.json and the /docs page (no token), GET /me."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.core.http import PUBLIC, Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES
 from chalicelib.core.settings import get_settings
-from chalicelib.system import service
+from chalicelib.system import apidocs, service
 from chalicelib.system.schemas import HealthOut, MeOut
 
 bp = Blueprint(__name__)
@@ -21,12 +23,26 @@ def health(call: Call) -> Response:
     return json_response(report, 200 if report.status == "ok" else 503, call.request_id)
 
 
-@route(bp, "/openapi.json", roles=PUBLIC)
+@route(bp, "/openapi.json", roles=PUBLIC, response=dict[str, Any])
 def openapi(call: Call) -> dict:
     """OpenAPI 3.1 接口文档（由路由与数据模型生成）。"""
     from chalicelib.core.openapi import document
 
     return document()
+
+
+@route(bp, "/docs", roles=PUBLIC, response=str, media_types=("text/html",))
+def docs_page(call: Call) -> Response:
+    """API 文档页面（Swagger UI，资源随部署包提供，不依赖外部 CDN）。"""
+    return Response(apidocs.PAGE, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+@route(bp, "/docs/{asset}", roles=PUBLIC, response=str, media_types=("text/css", "application/javascript"))
+def docs_asset(call: Call, asset: str) -> Response:
+    """API 文档页面的静态资源（swagger-ui.css、swagger-ui-bundle.js、swagger-ui-standalone-preset.js）。"""
+    text, media_type = apidocs.asset(asset)
+    headers: dict[str, str | list[str]] = {"Content-Type": media_type, "Cache-Control": "public, max-age=86400"}
+    return Response(text, status_code=200, headers=headers)
 
 
 @route(bp, "/me", roles=ALL_ROLES, response=MeOut)

@@ -9,6 +9,7 @@ from chalice import Blueprint
 from chalicelib.core.clock import to_ms
 from chalicelib.core.http import Call, route
 from chalicelib.core.identity import ALL_ROLES, Role
+from chalicelib.core.schemas import Record
 from chalicelib.telemetry import history, quarantine, sweeps
 from chalicelib.telemetry.schemas import OnlineQuery, QuarantinePage, QuarantineQuery, ReadingsOut, ReadingsQuery
 
@@ -31,7 +32,7 @@ def sensor_readings(call: Call, sensor_id: str) -> ReadingsOut:
     )
 
 
-@route(bp, "/telemetry/online", roles=ALL_ROLES, query=OnlineQuery)
+@route(bp, "/telemetry/online", roles=ALL_ROLES, query=OnlineQuery, response=Record)
 def online_rate(call: Call) -> dict[str, Any]:
     """前端感知设备在线率（按企业）。"""
     return {"enterprises": sweeps.online(call.identity, call.query.enterprise_id)}

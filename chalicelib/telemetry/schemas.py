@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field
 
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Schema, Strict, Window
+from chalicelib.core.schemas import Instant, IsoTime, Schema, Stored, Strict, Window
 
 
 class QuarantineQuery(PageQuery, Window):
@@ -15,8 +13,8 @@ class QuarantineQuery(PageQuery, Window):
         default=None, description="企业；园区用户不填则列出全部企业（最新在前），_unknown 为无法识别企业的消息"
     )
     reason: str | None = Field(default=None, description="只列出含此原因的消息，如 unknown_tag、ts_out_of_range")
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: IsoTime | None = Field(default=None, alias="from")
+    to: IsoTime | None = None
 
 
 class QuarantineSample(Schema):
@@ -25,11 +23,11 @@ class QuarantineSample(Schema):
     raw: str = Field(description="被拒读数或消息的 JSON（截断至 500 字符）")
 
 
-class QuarantineItem(Schema):
+class QuarantineItem(Stored):
     """One refused message: the readings it lost, by reason, with a few samples."""
 
     enterprise_id: str
-    received_ms: int
+    received_at: Instant
     gateway_id: str
     message_id: str
     reason: str = Field(description="出现最多的原因")
@@ -44,13 +42,13 @@ class QuarantinePage(Schema):
 
 
 class ReadingsQuery(Strict, Window):
-    from_: datetime = Field(alias="from")
-    to: datetime
+    from_: IsoTime = Field(alias="from")
+    to: IsoTime
     limit: int = Field(default=5000, ge=1, le=20000)
 
 
-class ReadingPoint(Schema):
-    ts: int
+class ReadingPoint(Stored):
+    ts: Instant
     value: float | None
     quality: str
 

@@ -10,6 +10,8 @@ from chalicelib.core import clock
 from chalicelib.core.clock import to_ms
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
+from chalicelib.core.pagination import Page
+from chalicelib.core.schemas import Record
 from chalicelib.warnings import service
 from chalicelib.warnings.schemas import (
     ApprovalIn,
@@ -42,7 +44,7 @@ def report_warning(call: Call) -> Any:
     return json_response(_out(warning), 201, call.request_id)
 
 
-@route(bp, "/warnings", roles=ALL_ROLES, query=WarningFilter)
+@route(bp, "/warnings", roles=ALL_ROLES, query=WarningFilter, response=Page[WarningOut])
 def list_warnings(call: Call) -> dict[str, Any]:
     """预警列表（企业用户仅见本企业；最新在前）。"""
     q: WarningFilter = call.query
@@ -51,7 +53,7 @@ def list_warnings(call: Call) -> dict[str, Any]:
     return {"items": [_out(i) for i in items], "next_cursor": cursor}
 
 
-@route(bp, "/warnings/kpis", roles=ALL_ROLES, query=KpiQuery)
+@route(bp, "/warnings/kpis", roles=ALL_ROLES, query=KpiQuery, response=Record)
 def warning_kpis(call: Call) -> dict[str, Any]:
     """预警处置绩效：核实及时率、准确率（确认/误报）、报警到发布用时 (7.3.2-3)。"""
     q: KpiQuery = call.query

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Location, Priority, Schema, Strict, Window
+from chalicelib.core.schemas import Instant, IsoTime, Location, Loose, Priority, Schema, Stored, Strict, Window
 from chalicelib.warnings.domain import Level, Status
 
 
@@ -113,17 +112,17 @@ class CloseIn(Strict):
 class WarningFilter(PageQuery, Window):
     enterprise_id: str | None = None
     status: Status | None = None
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: IsoTime | None = Field(default=None, alias="from")
+    to: IsoTime | None = None
 
 
 class KpiQuery(Strict, Window):
     enterprise_id: str | None = None
-    from_: datetime = Field(alias="from")
-    to: datetime
+    from_: IsoTime = Field(alias="from")
+    to: IsoTime
 
 
-class WarningOut(Schema):
+class WarningOut(Stored):
     model_config = ConfigDict(extra="allow", defer_build=True)
     id: str
     status: Status
@@ -131,9 +130,9 @@ class WarningOut(Schema):
     enterprise_id: str
     priority: Priority
     title: str
-    created_ms: int
+    created_at: Instant
 
 
 class WarningDetail(Schema):
     warning: WarningOut
-    timeline: list[dict[str, Any]]
+    timeline: list[Loose]

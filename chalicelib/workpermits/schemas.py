@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Location, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Loose, Schema, Strict
 
 WorkType = Literal[
     "hot_work", "confined_space", "blind_plate", "work_at_height", "lifting", "temporary_power", "excavation",
@@ -46,8 +45,8 @@ class WorkPermitIn(Strict):
     level: Level | None = Field(default=None, description="动火必填；高处、吊装可不填（由 height_m/load_t 推导并核对）")
     location: Location
     installation_id: str | None = Field(default=None, pattern=ID_PATTERN)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: IsoTime
+    ends_at: IsoTime
     description: str = Field(min_length=1, max_length=1000)
     guardian: Guardian
     related_permits: list[str] = Field(default_factory=list, max_length=20, description="关联的其他特殊作业票编号")
@@ -139,7 +138,7 @@ class GasResult(Strict):
 
 
 class GasAnalysisIn(Strict):
-    sampled_at: datetime
+    sampled_at: IsoTime
     results: list[GasResult] = Field(min_length=1, max_length=50)
     analyst: str = Field(default="", max_length=40)
 
@@ -163,13 +162,13 @@ class GasAnalysisOut(Schema):
     model_config = ConfigDict(extra="ignore")
     id: str
     permit_id: str
-    sampled_at: datetime
-    recorded_at: datetime
+    sampled_at: Instant
+    recorded_at: Instant
     by: str
     analyst: str
     passed: bool
-    failures: list[dict[str, Any]]
-    results: list[dict[str, Any]]
+    failures: list[Loose]
+    results: list[Loose]
 
 
 class PermitOut(Schema):
@@ -185,8 +184,8 @@ class PermitOut(Schema):
     state_label: str
     location: Location
     installation_id: str | None
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     description: str
     guardian: Guardian
     related_permits: list[str]
@@ -205,17 +204,17 @@ class PermitOut(Schema):
         default=None, description="适用的气体分析规则：hot_work、confined_space、temporary_power"
     )
     applicant: str
-    approval: dict[str, Any] = Field(description="Table B.1 审批部门、可审批角色，审批人与时间")
-    countersigns: dict[str, Any] = Field(default_factory=dict, description="会签：部门 -> 会签人、时间、意见")
-    suspension: dict[str, Any] | None = Field(default=None, description="暂停原因、时间、报警与是否须复测")
-    created_at: datetime
-    updated_at: datetime
+    approval: Loose = Field(description="Table B.1 审批部门、可审批角色，审批人与时间")
+    countersigns: Loose = Field(default_factory=dict, description="会签：部门 -> 会签人、时间、意见")
+    suspension: Loose | None = Field(default=None, description="暂停原因、时间、报警与是否须复测")
+    created_at: Instant
+    updated_at: Instant
 
 
 class PermitDetailOut(Schema):
     permit: PermitOut
     gas_analyses: list[GasAnalysisOut]
-    events: list[dict[str, Any]]
+    events: list[Loose]
 
 
 class PermitFilter(PageQuery):

@@ -75,7 +75,7 @@ def test_writes_are_always_audited():
 
 
 def test_public_routes_are_only_health_and_docs():
-    assert {s.path for s in ROUTES if s.public} == {"/health", "/openapi.json"}
+    assert {s.path for s in ROUTES if s.public} == {"/health", "/openapi.json", "/docs", "/docs/{asset}"}
 
 
 def test_request_bodies_carry_a_valid_example():

@@ -108,7 +108,7 @@ def test_malformed_readings_are_quarantined_and_good_ones_evaluated(api):
     everyone = api.get("/telemetry/quarantine?limit=200", role="park_admin").json["items"]
     mine = [i for i in everyone if i["enterprise_id"] in (park.enterprise_id, "_unknown")]
     assert {i["message_id"] for i in q} <= {i["message_id"] for i in mine}
-    assert [i["received_ms"] for i in everyone] == sorted((i["received_ms"] for i in everyone), reverse=True)
+    assert [i["received_at"] for i in everyone] == sorted((i["received_at"] for i in everyone), reverse=True)
 
 
 def test_a_tag_of_another_enterprise_is_quarantined(api):

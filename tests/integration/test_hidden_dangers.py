@@ -4,6 +4,7 @@ back to rectifying, four-eyes acceptance, refusals with their codes, and tenancy
 from __future__ import annotations
 
 from tests.integration.danger_support import Person, danger, enterprise, full_plan, in_hours
+from tests.support import ms_of
 
 
 def test_general_danger_through_rejection_to_acceptance_with_four_eyes(api):
@@ -42,7 +43,7 @@ def test_general_danger_through_rejection_to_acceptance_with_four_eyes(api):
     r = inspector.post(f"/hidden-dangers/{hd['id']}/accept", {"comment": "现场复核合格"})
     assert (r.status_code, r.json["state"]) == (200, "accepted")
     assert r.json["acceptance"]["by"] == "insp-1" and r.json["acceptance"]["comment"] == "现场复核合格"
-    assert r.json["acceptance"]["at_ms"] > 0
+    assert ms_of(r.json["acceptance"]["at"]) > 0
     r = planner.post(f"/hidden-dangers/{hd['id']}/plan", full_plan())
     assert (r.status_code, r.json["code"]) == (409, "DANGER_WRONG_STATE")
 
@@ -63,7 +64,7 @@ def test_immediate_danger_is_submitted_without_a_plan(api):
     reporter = Person(api, "inspector", None, "insp-2")
     fixer = Person(api, "enterprise_manager", eid, "mgr-fix")
     hd = reporter.post("/hidden-dangers", danger(eid, handling="immediate", deadline=None)).json
-    assert hd["state"] == "registered" and hd["deadline_ms"] is None
+    assert hd["state"] == "registered" and hd["deadline_at"] is None
     assert (
         fixer.post(f"/hidden-dangers/{hd['id']}/submit", {"summary": "当场恢复"}).json["state"] == "awaiting_acceptance"
     )

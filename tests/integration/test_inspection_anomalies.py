@@ -96,8 +96,8 @@ def test_anomalies_reach_inspectors_and_the_safety_department_by_priority_once(a
     assert "园区公共区域" in sms_to(SAFETY.phone)[-1] and "周界入侵" in sms_to(SAFETY.phone)[-1]
     seen = api.get("/inspection/anomalies?limit=200", role="enterprise_manager", enterprise_id=eid).json["items"]
     assert f"{eid}-perimeter" not in [a["anomaly_id"] for a in seen]
-    r = post(f"{eid}-a6", "high", detected_at="2026-12-03T09:30:00")
-    assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, "body")
+    r = post(f"{eid}-a6", "high", detected_at="2026-12-03T09:30:00")  # no offset: the field itself is named
+    assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, "body.detected_at")
 
 
 def test_stats_give_coverage_and_completion_per_route_and_team_for_a_month(api):

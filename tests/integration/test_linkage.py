@@ -114,7 +114,7 @@ def test_acks_through_the_rule_and_sqs_handler_mark_commands_acked_or_failed(api
     assert deliver_ack(stack, f"park/{eid}/acks", {"status": "ok"}) == {"batchItemFailures": []}
 
     listed = by_device(api.get(f"/linkage/commands?incident_id={inc}", role="park_admin").json["items"])
-    assert listed[d["door_near"]]["status"] == "acked" and listed[d["door_near"]]["acked_ms"] is not None
+    assert listed[d["door_near"]]["status"] == "acked" and listed[d["door_near"]]["acked_at"] is not None
     assert listed[d["door_near"]]["detail"] == "已闭锁"
     assert listed[d["exit"]]["status"] == "failed" and listed[d["exit"]]["detail"] == "电机故障"
     assert listed[d["vent"]]["status"] == "sent"

@@ -12,7 +12,7 @@ from tests.integration.onduty_support import INSTALLATION, check_in, local_ms, m
 def _alarms(api, eid):
     r = api.get(f"/alarms?source=onduty&enterprise_id={eid}&limit=200", role="park_admin")
     assert r.status_code == 200, r.json
-    return sorted(r.json["items"], key=lambda a: a["raised_ms"])
+    return sorted(r.json["items"], key=lambda a: a["raised_at"])
 
 
 def test_a_vacant_post_raises_one_alarm_after_the_grace_period_and_filling_it_clears_it(api):

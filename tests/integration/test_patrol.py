@@ -13,6 +13,7 @@ from chalicelib.core import clock
 from chalicelib.patrol import service as patrol
 from tests.integration.danger_support import enterprise
 from tests.integration.patrol_support import CP1, CP2, HOUR, Inspector, plan_body, route_body, setup
+from tests.support import ms_of
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9"
 
@@ -144,7 +145,7 @@ def test_a_failed_item_registers_a_hidden_danger_with_the_photo_and_the_last_che
     )
     assert danger["photos"] == [form["key"]] and danger["registrant"] == "u-pa-4"
     assert danger["liable_person"] == route["liable_person"] and "接地线断开" in danger["description"]
-    assert danger["deadline_ms"] == start + 5 * 60_000 + 3 * 24 * HOUR  # the item's rectify_days
+    assert ms_of(danger["deadline_at"]) == start + 5 * 60_000 + 3 * 24 * HOUR  # the item's rectify_days
     assert requests.get(hd["photo_urls"][form["key"]], timeout=10).content == JPEG
 
 

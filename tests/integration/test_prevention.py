@@ -49,7 +49,7 @@ def _chain(api, eid, cycle=1, unit="hour", starts_ms=None, risk_class="orange"):
 def _records(api, eid, **filters):
     query = "&".join(f"{k}={v}" for k, v in {"enterprise_id": eid, "limit": 200, **filters}.items())
     return sorted(
-        api.get(f"/check-records?{query}", role="park_admin").json["items"], key=lambda r: r["window_start_ms"]
+        api.get(f"/check-records?{query}", role="park_admin").json["items"], key=lambda r: r["window_start_at"]
     )
 
 

@@ -60,7 +60,7 @@ def test_park_wide_view_lists_every_enterprise_newest_first_across_days(api: Any
             cursor = f"&cursor={page['next_cursor']}"
         assert [i["enterprise_id"] for i in seen] == ["_unknown", a.enterprise_id, b.enterprise_id, a.enterprise_id]
         assert seen[1]["reasons"] == {"value_not_number": 1, "unknown_tag": 1}
-        assert [i["received_ms"] for i in seen] == sorted((i["received_ms"] for i in seen), reverse=True)
+        assert [i["received_at"] for i in seen] == sorted((i["received_at"] for i in seen), reverse=True)
 
         only = api.get(f"/telemetry/quarantine?{window}&reason=invalid_json", role="park_admin").json["items"]
         assert [i["enterprise_id"] for i in only] == ["_unknown"]

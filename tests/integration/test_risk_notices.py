@@ -61,7 +61,7 @@ def test_issue_text_acknowledge_and_close(api):
     )
     acked = api.post(f"/risk-notices/{notice['id']}/ack", json={"comment": "已收到"}, **manager)
     assert (acked.status_code, acked.json["state"]) == (200, "acknowledged"), acked.json
-    assert acked.json["ack"]["comment"] == "已收到" and acked.json["acked_ms"] is not None
+    assert acked.json["ack"]["comment"] == "已收到" and acked.json["acked_at"] is not None
     again = api.post(f"/risk-notices/{notice['id']}/ack", json={}, **manager)
     assert (again.status_code, again.json["code"]) == (409, "RISK_NOTICE_WRONG_STATE")
     closed = api.post(f"/risk-notices/{notice['id']}/close", json={"response": "已更换法兰垫片，复测无泄漏"}, **manager)

@@ -12,7 +12,7 @@ from chalicelib.dangers import ports
 from chalicelib.dangers import service as dangers
 from chalicelib.registry import service as registry
 from tests.integration.danger_support import Person, danger, enterprise, full_plan, in_hours
-from tests.support import sms_to
+from tests.support import ms_of, sms_to
 
 PARK_SAFETY = registry.Contact(name="园区安全处", phone="13911112222")
 HOUR = 3600
@@ -82,7 +82,7 @@ def test_major_criteria_make_a_major_danger_supervised_reported_and_accepted_by_
     )
     assert (r.status_code, r.json["state"]) == (200, "accepted")
     (order,) = _orders(api, eid)
-    assert order["state"] == "closed" and order["closed_ms"] is not None
+    assert order["state"] == "closed" and order["closed_at"] is not None
     assert order["responses"][0]["progress"] == "已完成，待验收"
     r = api.post(f"/supervision-orders/{order['id']}/respond", role="park_admin", json={"progress": "再次反馈"})
     assert (r.status_code, r.json["code"]) == (409, "SUPERVISION_ORDER_CLOSED")
@@ -129,7 +129,7 @@ def test_overdue_danger_is_supervised_then_escalated_to_the_park_when_unanswered
     frozen.advance(-60)
     escalated = api.get(f"/supervision-orders?enterprise_id={eid}&escalated=true", role="park_admin").json["items"]
     assert [o["danger_id"] for o in escalated] == [late["id"]]
-    assert escalated[0]["state"] == "open" and escalated[0]["escalated_ms"] == frozen.now_ms()
+    assert escalated[0]["state"] == "open" and ms_of(escalated[0]["escalated_at"]) == frozen.now_ms()
     assert len([t for t in sms_to("13922223333") if late["id"] in t and "督办升级" in t]) == 1
     history = api.get(f"/hidden-dangers/{late['id']}", role="park_admin").json["history"]
     actions = [h["action"] for h in history]  # the overdue flag and its order share one (frozen) millisecond

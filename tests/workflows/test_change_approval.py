@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib.core import aws, catalog, workflows
 from tests.settings_env import setenv_fixture  # noqa: F401 (the `setenv` fixture)
-from tests.support import TopicTap, wait_for
+from tests.support import TopicTap, ms_of, wait_for
 
 pytestmark = pytest.mark.xdist_group("change-approval")
 IMPLEMENTER, REVIEWER = "eng-impl", "eng-review"
@@ -114,7 +114,7 @@ def test_approved_tested_implemented_reviewed_updates_the_ci_and_archives(api):
     assert steps.index("approval") < steps.index("test") < steps.index("implementation") < steps.index("review")
     by_action = {e["action"]: e for e in detail["timeline"]}
     assert by_action["implementation"]["actor"] == IMPLEMENTER and by_action["approval"]["notes"] == "同意"
-    assert all(e["ts"] > 0 for e in detail["timeline"])
+    assert all(ms_of(e["ts"]) > 0 for e in detail["timeline"])
 
     item = api.get(f"/cmdb/items/{ci['id']}", role="ops_engineer").json
     assert item["item"]["declared"] == {"version": "1.5.0", "replicas": 3}

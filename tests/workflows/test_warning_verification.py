@@ -122,7 +122,7 @@ def test_confirmed_approved_published_then_closed(api: Any, roster: None) -> Non
     r = api.post(f"/warnings/{wid}/approval", role="park_admin", json={"decision": "approve", "comment": "同意"})
     assert r.status_code == 200, r.json
     w = awaiting(api, wid, "tracking")["warning"]
-    assert w["status"] == "tracking" and w["published_ms"] >= w["verified_ms"]
+    assert w["status"] == "tracking" and w["published_at"] >= w["verified_at"]
     channels = {(p["audience"], p["channel"]) for p in w["publication"]}
     assert ("enterprise", "sms") in channels and ("public", "board") in channels
     assert all(p["ok"] for p in w["publication"]), w["publication"]

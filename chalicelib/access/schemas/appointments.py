@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Loose, Schema, Strict
 
 ID_NUMBER = r"^[0-9A-Za-z]{6,20}$"  # 身份证号 (18) or a passport / permit number
 PLATE = r"^[\w·. -]{5,12}$"
@@ -21,7 +20,7 @@ class Certificate(Strict):
         description="驾驶员/押运员从业资格证、道路运输证、驾驶证等"
     )
     number: str = Field(min_length=1, max_length=40)
-    expires_at: datetime
+    expires_at: IsoTime
 
     @model_validator(mode="after")
     def _aware(self) -> Certificate:
@@ -74,8 +73,8 @@ class AppointmentIn(Strict):
     purpose: str = Field(min_length=1, max_length=200)
     escort: Escort | None = Field(default=None, description="接待企业陪同人")
     zones: list[str] = Field(default_factory=list, max_length=20, description="获准进入的区域")
-    valid_from: datetime
-    valid_to: datetime
+    valid_from: IsoTime
+    valid_to: IsoTime
     fixed: bool = Field(default=False, description="固定车辆/常驻人员：有效期至多一年（危化品车辆不可）")
     route_id: str | None = Field(default=None, pattern=ID_PATTERN, description="核定的危化品运输路线")
     waybill: Waybill | None = Field(default=None, description="危化品车辆必填")
@@ -129,20 +128,20 @@ class AppointmentOut(Schema):
     enterprise_id: str
     state: str
     state_label: str
-    visitor: dict[str, Any] | None = None
-    vehicle: dict[str, Any] | None = None
+    visitor: Loose | None = None
+    vehicle: Loose | None = None
     purpose: str
-    escort: dict[str, Any] | None = None
+    escort: Loose | None = None
     zones: list[str]
-    valid_from: datetime
-    valid_to: datetime
+    valid_from: Instant
+    valid_to: Instant
     fixed: bool
     route_id: str | None = None
-    waybill: dict[str, Any] | None = None
-    approvals: list[dict[str, Any]] = Field(default_factory=list, description="审批记录（接待企业、园区）")
+    waybill: Loose | None = None
+    approvals: list[Loose] = Field(default_factory=list, description="审批记录（接待企业、园区）")
     created_by: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class AppointmentFilter(PageQuery):

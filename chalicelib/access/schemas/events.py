@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-from datetime import datetime
 from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
@@ -12,7 +11,7 @@ from chalicelib.access.schemas.appointments import ID_NUMBER, PLATE
 from chalicelib.access.schemas.gates import DEVICE_ID
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Schema, Strict, Window
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Schema, Strict, Window
 
 Direction = Literal["in", "out"]
 Method = Literal["face", "card", "fingerprint", "plate", "qr"]
@@ -23,7 +22,7 @@ class GateEvent(Strict):
     event_id: str = Field(pattern=ID_PATTERN, description="设备事件编号（同一卡口内唯一；重复提交返回首次的判定）")
     gate_id: str = Field(pattern=ID_PATTERN)
     direction: Direction
-    at: datetime
+    at: IsoTime
     method: Method
     person_id: str | None = Field(default=None, pattern=ID_NUMBER, description="人员证件号（人脸/刷卡/指纹识别结果）")
     plate: str | None = Field(default=None, pattern=PLATE)
@@ -81,7 +80,7 @@ class ListEntryIn(Strict):
     kind: Literal["person", "vehicle", "carrier"]
     value: str = Field(min_length=1, max_length=40, description="证件号、车牌或承运单位代码")
     reason: str = Field(min_length=1, max_length=200)
-    expires_at: datetime | None = Field(default=None, description="默认一年后到期")
+    expires_at: IsoTime | None = Field(default=None, description="默认一年后到期")
     enterprise_id: str | None = Field(
         default=None, pattern=ID_PATTERN, description="白名单：所属企业（员工、固定车辆）"
     )
@@ -111,13 +110,13 @@ class ListEntryOut(Schema):
     kind: str
     value: str = Field(description="人员证件号按角色脱敏")
     reason: str
-    expires_at: datetime
+    expires_at: Instant
     enterprise_id: str | None = None
     name: str = ""
     phone: str | None = None
     zones: builtins.list[str] = Field(default_factory=builtins.list)
     created_by: str
-    created_at: datetime
+    created_at: Instant
 
 
 class ListFilter(PageQuery):
@@ -136,15 +135,15 @@ class PresenceOut(Schema):
     vehicles: int
     by_enterprise: dict[str, dict[str, int]] = Field(description="企业 -> {people, vehicles}；_park 为园区自有")
     stale: int = Field(description="超过在场时限未再出现、不再计入的人和车")
-    as_of: datetime
+    as_of: Instant
 
 
 class RecordFilter(PageQuery, Window):
     person: str | None = Field(default=None, pattern=ID_NUMBER, description="人员证件号")
     plate: str | None = Field(default=None, pattern=PLATE)
     enterprise_id: str | None = Field(default=None, pattern=ID_PATTERN)
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: IsoTime | None = Field(default=None, alias="from")
+    to: IsoTime | None = None
 
     @model_validator(mode="after")
     def _one_subject(self) -> RecordFilter:
@@ -158,7 +157,7 @@ class RecordOut(Schema):
     event_id: str
     gate_id: str
     direction: Direction
-    at: datetime
+    at: Instant
     method: Method
     person_id: str | None = None
     plate: str | None = None
@@ -168,4 +167,4 @@ class RecordOut(Schema):
     credential: str | None = Field(default=None, description="放行依据：appointment:<id> 或 white_list:<id>")
     device_id: str | None = None
     photo_key: str | None = None
-    received_at: datetime
+    received_at: Instant

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import ConfigDict, Field
@@ -10,7 +9,7 @@ from pydantic import ConfigDict, Field
 from chalicelib.access.domain import ZoneLevel
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Location, Schema, Strict
+from chalicelib.core.schemas import Instant, Location, Schema, Strict
 
 # A device id is the last level of its MQTT command topic: no '/', '+' or '#'.
 DEVICE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
@@ -59,8 +58,8 @@ class GateOut(Schema):
     zone_id: str | None
     location: Location
     devices: list[GateDevice]
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class GateFilter(PageQuery):
@@ -84,4 +83,4 @@ class ZoneAccessOut(Schema):
     zone_id: str
     enterprise_id: str | None
     level: ZoneLevel
-    updated_at: datetime | None = None
+    updated_at: Instant | None = None

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field
 
 from chalicelib.changes.domain import RiskLevel, Status
 from chalicelib.changes.schemas.cmdb import Scalar
 from chalicelib.core.pagination import Page, PageQuery
-from chalicelib.core.schemas import Schema, Strict
+from chalicelib.core.schemas import Instant, IsoTime, Loose, Schema, Stored, Strict
 
 CI_ID = r"^ci_[0-9A-Z]{26}$"
 
@@ -23,8 +22,8 @@ class RiskIn(Strict):
 
 
 class WindowIn(Strict):
-    start: datetime
-    end: datetime
+    start: IsoTime
+    end: IsoTime
 
 
 class ChangeItemIn(Strict):
@@ -65,11 +64,18 @@ class ChangeFilter(PageQuery):
 class ChangeItemOut(Schema):
     ci_id: str
     ci_name: str
-    before: dict[str, Any]
-    after: dict[str, Any]
+    before: Loose
+    after: Loose
 
 
-class ChangeOut(Schema):
+class PlannedWindowOut(Stored):
+    """The change window (stored as start_ms/end_ms, shown as ISO-8601)."""
+
+    start_at: Instant
+    end_at: Instant
+
+
+class ChangeOut(Stored):
     id: str
     title: str
     description: str
@@ -78,24 +84,24 @@ class ChangeOut(Schema):
     requester: str
     implementer: str | None
     items: list[ChangeItemOut]
-    risk: dict[str, Any]
+    risk: Loose
     rollback_plan: str
     test_plan: str
-    planned_window: dict[str, int]
+    planned_window: PlannedWindowOut
     limits: dict[str, int]
     outcome: str | None
-    created_ms: int
-    updated_ms: int
-    closed_ms: int | None
+    created_at: Instant
+    updated_at: Instant
+    closed_at: Instant | None
     report_key: str | None = Field(description="归档记录在报表桶中的位置")
 
 
 ChangePage = Page[ChangeOut]
 
 
-class TimelineEntry(Schema):
+class TimelineEntry(Stored):
     model_config = ConfigDict(extra="allow")
-    ts: int
+    ts: Instant
     action: str
     actor: str
 

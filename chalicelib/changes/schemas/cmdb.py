@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
 from chalicelib.changes.domain import CIKind
 from chalicelib.core.pagination import Page, PageQuery
-from chalicelib.core.schemas import Schema, Strict
+from chalicelib.core.schemas import Instant, IsoTime, Loose, Schema, Stored, Strict
 
 Scalar = str | int | float | bool
 Attributes = dict[str, Scalar]
@@ -44,12 +43,12 @@ class CIFilter(PageQuery):
 
 class ObservedValue(Schema):
     value: Scalar
-    at: int = Field(description="观测时间（毫秒）")
+    at: Instant = Field(description="观测时间")
     by: str
     source: str
 
 
-class CIOut(Schema):
+class CIOut(Stored):
     id: str
     name: str
     kind: CIKind
@@ -57,23 +56,23 @@ class CIOut(Schema):
     owner: str
     location: str
     description: str
-    declared: dict[str, Any]
+    declared: Loose
     observed: dict[str, ObservedValue]
-    last_observed_ms: int | None
+    last_observed_at: Instant | None
     last_observed_by: str | None
     revision: int = Field(description="已生效变更次数")
     open_change: str | None = Field(description="进行中的变更申请")
-    created_ms: int
+    created_at: Instant
     created_by: str
-    updated_ms: int
+    updated_at: Instant
 
 
 CIPage = Page[CIOut]
 
 
-class HistoryEntry(Schema):
+class HistoryEntry(Stored):
     model_config = ConfigDict(extra="allow")
-    ts: int
+    ts: Instant
     type: str = Field(description="created 登记 | change_requested 提出变更 | declared 配置变更生效 | observed 观测")
     actor: str
     change_id: str | None = None
@@ -89,7 +88,7 @@ class ObservationIn(Strict):
     attributes: Attributes = Field(min_length=1, max_length=100)
     source: Literal["discovery", "manual"] = "manual"
     full_snapshot: bool = Field(default=False, description="true：本次为完整发现结果，未列出的属性视为未观测到")
-    observed_at: datetime | None = Field(default=None, description="观测时间，默认为当前时间")
+    observed_at: IsoTime | None = Field(default=None, description="观测时间，默认为当前时间")
     notes: str = Field(default="", max_length=500)
 
     model_config = ConfigDict(
@@ -108,7 +107,7 @@ class DifferenceOut(Schema):
     observed: Any
 
 
-class AuditItemOut(Schema):
+class AuditItemOut(Stored):
     ci_id: str
     name: str
     kind: CIKind
@@ -116,16 +115,16 @@ class AuditItemOut(Schema):
     consistent: bool
     differences: list[DifferenceOut]
     observed_in_quarter: bool
-    last_observed_ms: int | None
+    last_observed_at: Instant | None
 
 
-class AuditOut(Schema):
+class AuditOut(Stored):
     quarter: str
-    from_ms: int
-    to_ms: int = Field(description="不含")
-    generated_ms: int
+    from_at: Instant
+    to_at: Instant = Field(description="不含")
+    generated_at: Instant
     items: list[AuditItemOut] = Field(description="每个配置项的已登记与实际运行配置差异")
     not_observed: list[str] = Field(description="本季度未做过观测的配置项")
-    changes_completed: list[dict[str, Any]]
-    changes_rolled_back: list[dict[str, Any]]
+    changes_completed: list[Loose]
+    changes_rolled_back: list[Loose]
     summary: dict[str, int]

@@ -3,14 +3,13 @@ coverage and completion statistics (5.3.2-4)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Location, Priority, Schema, Strict
+from chalicelib.core.schemas import Instant, IsoTime, Location, Loose, Priority, Schema, Strict
 
 Kind = Literal["leak", "damage", "violation", "environment", "intrusion", "other"]
 
@@ -25,7 +24,7 @@ class AnomalyIn(Strict):
     priority: Priority = Field(description="处置优先级：决定通知对象")
     description: str = Field(min_length=1, max_length=500)
     location: Location
-    detected_at: datetime = Field(description="识别时间（ISO-8601，带时区）")
+    detected_at: IsoTime = Field(description="识别时间（ISO-8601，带时区）")
     confidence: float | None = Field(default=None, ge=0, le=1)
     route_id: str | None = Field(default=None, pattern=ID_PATTERN, description="所在巡检路线：通知其巡检人员")
     enterprise_id: str | None = Field(default=None, pattern=ID_PATTERN, description="所在企业；不填为园区公共区域")
@@ -66,9 +65,9 @@ class AnomalyOut(Schema):
     priority: Priority
     description: str
     location: Location
-    detected_at: datetime
-    received_at: datetime
-    notified: list[dict[str, Any]] = Field(description="已通知的对象（手机号脱敏）与通道")
+    detected_at: Instant
+    received_at: Instant
+    notified: list[Loose] = Field(description="已通知的对象（手机号脱敏）与通道")
 
 
 class AnomalyFilter(PageQuery):

@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.core import photos
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import PHONE_PATTERN, Location, Priority, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, IsoTime, Location, Loose, Priority, Schema, Strict
 from chalicelib.patrol.domain import Result, TaskStatus
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -112,7 +111,7 @@ class PlanIn(Strict):
     route_id: Id
     name: str = Field(min_length=1, max_length=80)
     team: Team
-    starts_at: datetime = Field(description="首次巡检窗口的开始时间（ISO-8601，带时区）")
+    starts_at: IsoTime = Field(description="首次巡检窗口的开始时间（ISO-8601，带时区）")
     cycle: int = Field(ge=1, le=366)
     cycle_unit: Literal["hour", "day", "week"]
     window_min: int = Field(ge=5, le=7 * 24 * 60, description="每次巡检的时间窗口（分钟），不超过周期")
@@ -207,8 +206,8 @@ class RouteOut(Schema):
     id: str
     enterprise_id: str
     name: str
-    checkpoints: list[dict[str, Any]]
-    created_at: datetime
+    checkpoints: list[Loose]
+    created_at: Instant
 
 
 class PlanOut(Schema):
@@ -217,10 +216,10 @@ class PlanOut(Schema):
     route_id: str
     enterprise_id: str
     name: str
-    team: dict[str, Any] = Field(description="班组；成员手机号仅对计划制定角色明文显示")
+    team: Loose = Field(description="班组；成员手机号仅对计划制定角色明文显示")
     active: bool
-    starts_at: datetime
-    created_at: datetime
+    starts_at: Instant
+    created_at: Instant
 
 
 class TaskOut(Schema):
@@ -230,8 +229,8 @@ class TaskOut(Schema):
     route_id: str
     enterprise_id: str
     status: TaskStatus
-    window_start: datetime
-    window_end: datetime
+    window_start: Instant
+    window_end: Instant
     checkpoints: int
     visited: int
     failed_items: int
@@ -240,5 +239,5 @@ class TaskOut(Schema):
 class TaskDetail(Schema):
     task: TaskOut
     route: RouteOut
-    checkins: list[dict[str, Any]] = Field(description="各巡检点打卡记录（missed：窗口结束未打卡）")
+    checkins: list[Loose] = Field(description="各巡检点打卡记录（missed：窗口结束未打卡）")
     photo_urls: dict[str, str]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.core.schemas import Location, Priority, Strict
+from chalicelib.core.schemas import Instant, Location, Priority, Strict
 from chalicelib.registry.schemas.park import ID, EnterpriseFilter
 
 
@@ -89,8 +88,8 @@ class SensorOut(SensorIn):
     id: str
     limits: Limits
     limits_source: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class CameraIn(Strict):
@@ -119,8 +118,8 @@ class CameraIn(Strict):
 class CameraOut(CameraIn):
     model_config = ConfigDict(extra="ignore")
     type_label: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class GatewayIn(Strict):
@@ -145,8 +144,8 @@ class GatewayIn(Strict):
 class GatewayOut(GatewayIn):
     model_config = ConfigDict(extra="ignore")
     id: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class SensorFilter(EnterpriseFilter):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from chalicelib.core.schemas import Location, Schema, Strict
+from chalicelib.core.schemas import Instant, Location, Schema, Strict
 from chalicelib.registry.schemas.park import ID, EnterpriseFilter
 
 
@@ -100,8 +99,8 @@ class InstallationOut(Schema):
     alpha_source: str
     major_hazard: bool
     grade: int | None = Field(description="1=一级 … 4=四级；非重大危险源为 null")
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class InstallationFilter(EnterpriseFilter):

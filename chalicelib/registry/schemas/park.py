@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import ConfigDict, Field
 
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schemas import Contact, Location, Strict
+from chalicelib.core.schemas import Contact, Instant, Location, Strict
 
 ID = ID_PATTERN
 
@@ -35,7 +33,7 @@ class ParkIn(Strict):
 
 class ParkOut(ParkIn):
     model_config = ConfigDict(extra="ignore")
-    updated_at: datetime | None = None
+    updated_at: Instant | None = None
 
 
 class EnterpriseIn(Strict):
@@ -65,8 +63,8 @@ class EnterpriseIn(Strict):
 class EnterpriseOut(EnterpriseIn):
     model_config = ConfigDict(extra="ignore")
     id: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class ZoneIn(Strict):
