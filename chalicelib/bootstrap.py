@@ -30,6 +30,8 @@ use (core.aws), never here. No other module fills a port.
 | risk.ports vacancies                  | onduty.service.vacancies (vacant key posts)   |
 | alarms.ports subscribers (cont.)      | live.service.on_alarm_events (consoles)       |
 | live.ports risk_view                  | risk.service.installation_view (as SYSTEM)    |
+| warnings.ports listeners              | live.service.on_warning_change (consoles)     |
+| incidents.ports listeners             | live.service.on_incident_change (consoles)    |
 | onemap.ports layers                   | each owner's map_features (registry, access,  |
 |                                       | risk, telemetry, resources, alarms)           |
 | onemap.ports incident_zones           | incidents.service.map_zones                   |
@@ -69,6 +71,7 @@ from chalicelib.risk import service as risk
 from chalicelib.telemetry import service as telemetry
 from chalicelib.telemetry import snapshots
 from chalicelib.vehicles import service as vehicles
+from chalicelib.warnings import ports as warning_ports
 from chalicelib.warnings import service as warnings
 from chalicelib.workpermits import service as workpermits
 
@@ -95,7 +98,8 @@ def wire() -> None:
     duty_ports.wire(
         open_warnings=lazy.deferred(lambda: warnings.open_ids), unacked_alarms=lazy.deferred(lambda: alarms.unacked_ids)
     )
-    incident_ports.wire(last_values=snapshots.last_values)
+    incident_ports.wire(last_values=snapshots.last_values, listeners=[lazy.deferred(lambda: live.on_incident_change)])
+    warning_ports.wire(listeners=[lazy.deferred(lambda: live.on_warning_change)])  # the consoles, within a second
     # Evacuation targets self-reported positions first (precise), then people the gates put inside a zone.
     presence = lazy.deferred(lambda: access.PresenceLocator())  # noqa: PLW0108 (the lambda defers the load)
     locator = people.Combined(people.ReportedPositions(), presence)

@@ -1,6 +1,6 @@
 """Live channel use cases: what a console needs to connect (`connection`), and the publisher that turns the
-alarm events the project already dispatches (and the risk colours they change) into console messages, through
-the IoT data plane.
+alarm events the project already dispatches (and the risk colours they change), and each stored change of a
+warning or an incident (their contexts' listener ports), into console messages, through the IoT data plane.
 
 One code path in both environments: `iot-data` Publish reaches IoT Core in AWS and, locally, the embedded
 broker (the stack relays moto's iot-data publishes to it, as it does for device commands).
@@ -8,7 +8,7 @@ broker (the stack relays moto's iot-data publishes to it, as it does for device 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -62,3 +62,13 @@ def on_alarm_events(events: Sequence[Any]) -> None:
             continue
         if risk.get("since") is not None and int(risk["since"]) >= oldest:
             publish("risk", "changed", risk["scope"], risk.get("enterprise_id"), risk)
+
+
+def on_warning_change(warning: Mapping[str, Any]) -> None:
+    """A `warnings.ports` listener: the warning's state (the console reads the rest from `GET /warnings/{id}`)."""
+    publish("warning", "updated", str(warning["id"]), warning.get("enterprise_id"), dict(warning))
+
+
+def on_incident_change(incident: Mapping[str, Any]) -> None:
+    """An `incidents.ports` listener: the incident's state, or one command log entry (`log`: kind, text)."""
+    publish("incident", "updated", str(incident["id"]), incident.get("enterprise_id"), dict(incident))

@@ -91,12 +91,14 @@ def test_every_port_is_wired_by_bootstrap(app):
     from chalicelib.onemap.domain import COMPOSED
     from chalicelib.onemap.ports import PORTS as onemap
     from chalicelib.risk.ports import PORTS as risk
+    from chalicelib.warnings.ports import PORTS as warnings
 
     assert onduty.last_seen is not None
     assert auditing._sink is not None and channels._sms is not None
     assert alarms.plans is not None and alarms.last_values is not None and alarms.subscribers
     assert duty.open_warnings is not None and duty.unacked_alarms is not None
-    assert incidents.last_values is not None and linkage.nearest_resources is not None
+    assert incidents.last_values is not None and incidents.listeners and warnings.listeners
+    assert linkage.nearest_resources is not None
     assert linkage.locator is not None
     assert dangers.exchange is not None and dangers.subscribers
     assert access.gate_commands is not None and access.routes is not None
@@ -115,6 +117,7 @@ def test_every_port_is_wired_by_bootstrap(app):
         "onduty",
         "onemap",
         "risk",
+        "warnings",
     ], "a new ports.py must be wired (and tested) here"
 
 

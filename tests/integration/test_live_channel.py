@@ -180,3 +180,45 @@ def test_the_broker_refuses_a_bad_token_and_a_device_client_id(api, live):
     not_a_browser = WsClient({**conn, "client_id": "_rule-bridge-1"})
     assert not not_a_browser.connect()
     not_a_browser.close()
+
+
+def _messages_of(client: WsClient, type_: str, item_id: str, within_s: float = 2.0) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline and not any(
+        m[2]["type"] == type_ and m[2]["id"] == item_id for m in client.received
+    ):
+        time.sleep(0.01)
+    return [m[2] for m in client.received if m[2]["type"] == type_ and m[2]["id"] == item_id]
+
+
+def test_warning_and_incident_changes_reach_the_park_and_their_enterprise_live(api, live):
+    from chalicelib.incidents.schemas import IntakeIn
+    from chalicelib.warnings.schemas import ReportIn
+
+    park, other = make_park(api), make_park(api)
+    officer, _ = connect_as(api, "duty_officer")
+    manager, _ = connect_as(api, "enterprise_manager", park.enterprise_id)
+    stranger, _ = connect_as(api, "enterprise_manager", other.enterprise_id)
+    try:
+        assert officer.subscribe("live/park/park/#") and manager.subscribe(f"live/enterprise/{park.enterprise_id}/#")
+        assert stranger.subscribe(f"live/enterprise/{other.enterprise_id}/#")
+        scope = {"enterprise_id": park.enterprise_id, "installation_id": park.installation_id}
+        report = {**ReportIn.model_config["json_schema_extra"]["examples"][0], **scope}  # type: ignore[index]
+        w = api.post("/warnings", role="duty_officer", json=report)
+        assert w.status_code == 201, w.json
+        seen = _messages_of(officer, "warning", w.json["id"])
+        assert seen and seen[0]["op"] == "updated" and seen[0]["data"]["status"] == w.json["status"]
+        assert seen[0]["enterprise_id"] == park.enterprise_id and seen[0]["data"]["title"] == report["title"]
+        assert _messages_of(manager, "warning", w.json["id"])
+
+        intake = {**IntakeIn.model_config["json_schema_extra"]["examples"][0], **scope}  # type: ignore[index]
+        i = api.post("/incidents", role="duty_officer", json=intake)
+        assert i.status_code == 201, i.json
+        seen = _messages_of(officer, "incident", i.json["id"])
+        assert seen and seen[-1]["data"]["status"] == "reported" and seen[-1]["data"]["log"]["kind"] == "event"
+        assert _messages_of(manager, "incident", i.json["id"])
+        # another enterprise's console hears nothing of either
+        assert not [m for m in stranger.received if m[2]["id"] in (w.json["id"], i.json["id"])]
+    finally:
+        for client in (officer, manager, stranger):
+            client.close()

@@ -9,7 +9,7 @@ import orjson
 from chalicelib.core import aws, catalog, clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.store import conditional, get_or_404
-from chalicelib.incidents import domain, store
+from chalicelib.incidents import domain, ports, store
 
 
 def log(incident_id: str, kind: str, actor: str = "system", text: str = "", **details: Any) -> None:
@@ -23,6 +23,13 @@ def log(incident_id: str, kind: str, actor: str = "system", text: str = "", **de
         actor=actor,
         doc=orjson.dumps({"text": text, **details}, default=str).decode(),
     ).save()
+    if ports.PORTS.listeners:  # the topic is the incident's enterprise's: one small read, only when someone hears
+        item = store.IncidentModel.get(incident_id, attributes_to_get=["id", "enterprise_id", "status"])
+        ports.changed({**_summary(item), "log": {"kind": kind, "text": text}})
+
+
+def _summary(item: Any) -> dict[str, Any]:
+    return {"id": item.id, "enterprise_id": item.enterprise_id, "status": item.status}
 
 
 def load(incident_id: str, who: Identity | None = None) -> Any:
@@ -49,6 +56,7 @@ def update(incident_id: str, change: Any, **fields: Any) -> dict[str, Any]:
         item.doc = encode(doc)
         with conditional():  # another writer came in between: read again
             item.save()
+            ports.changed(_summary(item))
             return item.data()
     raise errors.CONFLICT(details={"incident_id": incident_id})
 

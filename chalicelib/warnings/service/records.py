@@ -12,7 +12,7 @@ from chalicelib.core.identity import Identity
 from chalicelib.core.schemas import Priority
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional, get_or_404
-from chalicelib.warnings import domain, store
+from chalicelib.warnings import domain, ports, store
 from chalicelib.warnings.domain import Status
 
 MACHINE = "warning-verification"
@@ -51,6 +51,16 @@ def save(item: Any, doc: dict[str, Any], **fields: Any) -> None:
     for name, value in fields.items():
         setattr(item, name, value)
     item.save()
+    ports.changed(
+        {
+            "id": item.id,
+            "enterprise_id": item.enterprise_id,
+            "status": item.status,
+            "awaiting": item.awaiting,
+            "priority": doc.get("priority"),
+            "title": doc.get("title"),
+        }
+    )
 
 
 def update(warning_id: str, change: Any, **fields: Any) -> dict[str, Any]:
