@@ -82,6 +82,13 @@ def _common(stack: Stack, data: Data, machines: list[str]) -> list[iam.PolicySta
             ["iot:AttachPolicy"],
             [stack.format_arn(service="iot", resource="policy", resource_name=catalog.resource_name("live-console"))],
         ),
+        # ... after finding the stack's identity pool by name (chalicelib/live/credentials.py): listing has no
+        # resource-level permission; describing is scoped to this account's pools.
+        _stmt(["cognito-identity:ListIdentityPools"], ["*"]),
+        _stmt(
+            ["cognito-identity:DescribeIdentityPool"],
+            [stack.format_arn(service="cognito-identity", resource="identitypool", resource_name="*")],
+        ),
     ]
     audit = (AUDIT_CHAIN, AUDIT_PENDING)
     for append_only in (False, True):  # one statement per kind keeps the inline policy far below 10 KB

@@ -46,6 +46,7 @@ STAR_ACTIONS = frozenset(
         "sns:CreatePlatformEndpoint",
         "sns:GetEndpointAttributes",
         "sns:DeleteEndpoint",
+        "cognito-identity:ListIdentityPools",  # GET /live/connection finds the stack's identity pool by name
     }
 )
 _ARN = r"arn:<AWS::Partition>:{service}:<AWS::Region>:<AWS::AccountId>:"
@@ -92,6 +93,11 @@ WILDCARDS: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"Resource::" + _ARN.format(service="sns") + r"endpoint/\*/chempark-[a-z0-9-]+-push-\*/\*"),
         "Mobile push endpoints are created per device token at run time (notify.mobile); the grant covers only "
         "the endpoints of this stack's platform applications.",
+    ),
+    (
+        re.compile(r"Resource::" + _ARN.format(service="cognito-identity") + r"identitypool/\*"),
+        "The live channel reads the identity pool it found by name (its id is made at deploy time and no "
+        "function gets it as a variable, to keep the template under 1 MB); describing it grants nothing else.",
     ),
     (
         re.compile(r"Action::kms:GenerateDataKey\*"),

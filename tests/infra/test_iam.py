@@ -35,6 +35,8 @@ STAR_OK = {
     "sns:CreatePlatformEndpoint",
     "sns:GetEndpointAttributes",
     "sns:DeleteEndpoint",
+    # the live channel finds the stack's Cognito identity pool by name (GET /live/connection in AWS)
+    "cognito-identity:ListIdentityPools",
 }
 
 
