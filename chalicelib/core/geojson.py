@@ -12,8 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from chalicelib.core.geo import EARTH_RADIUS_M
+from chalicelib.core.lazy import NamedRef
 
 MEDIA_TYPE = "application/geo+json"
+POINT_LAYER = NamedRef("chalicelib.core.geojson_models", "PointLayer")  # a route's response model, for OpenAPI
 CIRCLE_VERTICES = 48  # a zone circle as a polygon: < 0.3 % area error at any radius
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from chalice import Blueprint
 
+from chalicelib.core import geojson
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
 from chalicelib.core.pagination import Page
@@ -32,7 +33,14 @@ def create_resource(call: Call) -> Any:
     return json_response(s.ResourceOut.model_validate(data), 201, call.request_id)
 
 
-@route(bp, "/resources/geojson", roles=ALL_ROLES, query=s.GeoFilter)
+@route(
+    bp,
+    "/resources/geojson",
+    roles=ALL_ROLES,
+    query=s.GeoFilter,
+    response=geojson.POINT_LAYER,
+    media_type=geojson.MEDIA_TYPE,
+)
 def resources_geojson(call: Call) -> dict[str, Any]:
     """应急资源分布图层（GeoJSON FeatureCollection，含状态与详细参数）。"""
     q: s.GeoFilter = call.query

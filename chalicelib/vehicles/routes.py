@@ -7,6 +7,7 @@ from typing import Any
 
 from chalice import Blueprint
 
+from chalicelib.core import geojson
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Role
 from chalicelib.core.pagination import Page, PageQuery
@@ -115,11 +116,15 @@ def list_vehicles(call: Call) -> Page[s.VehicleOut]:
     return Page[s.VehicleOut](items=[s.VehicleOut.model_validate(i) for i in items], next_cursor=cursor)
 
 
-@route(bp, "/map/vehicles.geojson", roles=ALL_ROLES, query=s.MapFilter, response=s.VehicleCollection)
+@route(
+    bp,
+    "/map/vehicles.geojson",
+    roles=ALL_ROLES,
+    query=s.MapFilter,
+    response=s.VehicleCollection,
+    media_type=geojson.MEDIA_TYPE,
+)
 def vehicles_geojson(call: Call) -> Any:
     """在园车辆图层（GeoJSON FeatureCollection，application/geo+json，RFC 7946 经纬度顺序）。"""
     q: s.MapFilter = call.query
-    body = s.VehicleCollection.model_validate(service.features(call.identity, q.enterprise_id))
-    response = json_response(body, 200, call.request_id)
-    response.headers["Content-Type"] = "application/geo+json"
-    return response
+    return s.VehicleCollection.model_validate(service.features(call.identity, q.enterprise_id))

@@ -7,6 +7,7 @@ from typing import Any
 
 from chalice import Blueprint
 
+from chalicelib.core import geojson
 from chalicelib.core.http import Call, json_response, route
 from chalicelib.core.identity import ALL_ROLES, Identity, Role
 from chalicelib.core.pagination import Page
@@ -53,7 +54,14 @@ def active_permits(call: Call) -> Page[s.PermitOut]:
     return Page[s.PermitOut](items=[s.PermitOut.model_validate(i) for i in items], next_cursor=cursor)
 
 
-@route(bp, "/map/work-permits.geojson", roles=ALL_ROLES, query=s.MapFilter, media_type="application/geo+json")
+@route(
+    bp,
+    "/map/work-permits.geojson",
+    roles=ALL_ROLES,
+    query=s.MapFilter,
+    response=geojson.POINT_LAYER,
+    media_type=geojson.MEDIA_TYPE,
+)
 def permits_geojson(call: Call) -> Any:
     """特殊作业图层（作业中与已暂停，GeoJSON FeatureCollection，application/geo+json，RFC 7946 经纬度顺序）。"""
     q: s.MapFilter = call.query

@@ -13,9 +13,7 @@ import pytest
 import app  # noqa: F401  (registers every route)
 from chalicelib.core.openapi import document
 
-# Issue 14 item 3 types the GeoJSON routes (geojson-pydantic) on its own branch; until then they are the only
-# operations allowed without a 2xx schema.
-UNTYPED_GEOJSON = re.compile(r"\.geojson$|/geojson$")
+GEOJSON_PATH = re.compile(r"\.geojson$|/geojson$|^/map/\{layer\}$")  # every map layer (issue 14 item 3)
 # Telemetry payloads keep the device wire format's epoch ms (chalicelib/telemetry/domain/wire.py). None of them
 # is part of the HTTP API today; a schema named here would be one.
 TELEMETRY_PAYLOADS: frozenset[str] = frozenset()
@@ -98,7 +96,10 @@ def test_every_operation_has_a_2xx_schema(doc):
         assert ok, f"{method} {path} documents no 2xx response"
         if method == "DELETE" and set(ok) == {"204"}:
             continue  # no content by definition
-        if UNTYPED_GEOJSON.search(path):
+        if GEOJSON_PATH.search(path):  # typed, and served as application/geo+json (RFC 7946)
+            types = {t for r in ok.values() for t, c in (r.get("content") or {}).items() if c.get("schema")}
+            if types != {"application/geo+json"}:
+                missing.append(f"{method} {path} (application/geo+json with a schema, not {sorted(types)})")
             continue
         if not any(c.get("schema") for r in ok.values() for c in (r.get("content") or {}).values()):
             missing.append(f"{method} {path}")

@@ -219,3 +219,14 @@ def test_openapi_types_every_layer_as_geojson(api):
 def test_an_unknown_layer_is_not_found(api):
     assert api.get("/map/nothing.geojson", role="duty_officer").status_code == 404
     assert api.get("/map/alarms", role="duty_officer").status_code == 404
+
+
+def test_the_owners_point_layers_are_geojson_too(api):
+    """The layers other contexts serve themselves: same media type, valid against their OpenAPI model."""
+    from chalicelib.core.geojson_models import PointLayer
+
+    for path in ("/resources/geojson", "/map/work-permits.geojson", "/map/vehicles.geojson"):
+        r = api.get(path, role="duty_officer")
+        assert r.status_code == 200, (path, r.json)
+        assert r.headers["Content-Type"] == "application/geo+json", path
+        PointLayer.model_validate(r.json)
