@@ -188,3 +188,21 @@ def test_an_enterprise_gate_feed_posts_only_for_its_gates(api: Any, site: Any) -
         "/access/events", json={"events": [event(own, person_id=who), event(site.perimeter, person_id=who)]}, **feed
     )
     assert [x["reasons"] for x in r.json["results"]] == [[], ["GATE_UNKNOWN"]]
+
+
+@pytest.mark.parametrize(
+    ("at", "reason"),
+    [
+        ("0001-01-01T00:00:00+14:00", "too_old"),  # its record's expiry would be before year 1: was a 500
+        ("2020-01-01T00:00:00+08:00", "too_old"),  # older than the records' retention: it would expire on arrival
+        ("2999-01-01T00:00:00+08:00", "future"),
+    ],
+)
+def test_an_event_dated_outside_what_a_record_can_keep_is_422_naming_its_time(api, at, reason):
+    gate_id = gate(api, "general")
+    ok = event(gate_id, person_id=id_number())
+    bad = {**event(gate_id, person_id=id_number()), "at": at}
+    r = api.post("/access/events", role="integration", json={"events": [ok, bad]})
+    assert r.status_code == 422, r.json
+    error = r.json["details"]["errors"][0]
+    assert (error["field"], error["type"]) == ("body.events.1.at", reason)

@@ -189,11 +189,16 @@ def _one(ev: GateEvent, who: Identity, archive: list[dict[str, Any]]) -> dict[st
 
 def intake(events: list[GateEvent], who: Identity) -> list[dict[str, Any]]:
     """Decide a batch of gate events in order (a gate system sends what its devices saw since the last call).
-    An event dated ahead of the clock is refused before any is decided: it would pin the subject's presence."""
-    limit = clock.now_ms() + FUTURE_SLACK_MS
+    An event dated ahead of the clock is refused before any is decided (it would pin the subject's presence), and
+    one older than the records' retention too."""
+    now = clock.now_ms()
+    oldest = now - get_settings().access_retention_days * 86_400_000  # its record would expire on arrival
     for i, ev in enumerate(events):
-        if clock.to_ms(ev.at) > limit:
+        at = clock.to_ms(ev.at)
+        if at > now + FUTURE_SLACK_MS:
             raise errors.invalid_field(f"events.{i}.at", "事件时间晚于当前时间（设备时钟偏差超过 5 分钟）", "future")
+        if at < oldest:  # (and a year-1 time would overflow the record's expiry)
+            raise errors.invalid_field(f"events.{i}.at", "事件时间早于出入记录保存期限", "too_old")
     archive: list[dict[str, Any]] = []
     try:
         return [_one(ev, who, archive) for ev in events]
