@@ -14,9 +14,8 @@ from datetime import time
 from typing import Any
 
 from chalicelib.core import clock
-from chalicelib.core.identity import PARK, Identity
+from chalicelib.core.identity import PARK
 from chalicelib.core.observability import logger, metrics
-from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import conditional
 from chalicelib.notify import channels, domain, store
 from chalicelib.notify.channels import PushNote, PushRejected
@@ -131,34 +130,3 @@ def to_audience(
     key = owner if audience == "enterprise" else PARK
     found = store.DeviceModel.by_enterprise.query(key, filter_condition=store.DeviceModel.status == "active")
     return _deliver(ref, found, category, title, text, owner, data or {}, critical)
-
-
-def push_log(
-    who: Identity, enterprise_id: str | None, lo: int, hi: int, limit: int, cursor: str | None
-) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of the pushes about an enterprise (park-level pushes under PARK), newest first, tokens masked."""
-    results = store.PushLogModel.by_enterprise.query(
-        who.scope(enterprise_id) or PARK,
-        store.PushLogModel.ts.between(lo, hi),
-        scan_index_forward=False,
-        limit=limit,
-        last_evaluated_key=decode_cursor(cursor),
-    )
-    items = [
-        {
-            "ref": i.ref,
-            "device_id": i.device,
-            "user": i.user,
-            "platform": i.platform,
-            "token": domain.mask(i.token),
-            "at": clock.from_ms(int(i.ts)),
-            "kind": i.kind,
-            "mode": i.mode,
-            "status": i.status,
-            "text": i.text,
-            "enterprise_id": i.enterprise_id,
-            "message_id": i.message_id,
-        }
-        for i in results
-    ]
-    return items, encode_cursor(results.last_evaluated_key)
