@@ -69,6 +69,10 @@ class _ApiServer:
         site = console.ConsoleSite(issuer, tokens if tokens is not None else {}) if issuer is not None else None
 
         class AnyMethod(ChaliceRequestHandler):
+            # Chalice writes the headers and the body separately: with Nagle on, a keep-alive client (a browser,
+            # schemathesis) waits for the delayed ACK, ~40 ms per request.
+            disable_nagle_algorithm = True
+
             def _console_or_api(self) -> None:  # /console/ is the operations console (local.console)
                 if site is not None and console.ConsoleSite.serves(self.path):
                     console.respond(self, site)
@@ -82,6 +86,9 @@ class _ApiServer:
                     return self._generic_handle
                 raise AttributeError(name)
 
+        from chalicelib.core import lazy
+
+        lazy.load_all()  # it serves from threads, and Python 3.11's lazy loader is not thread-safe (core.lazy)
         config = Config.create(chalice_stage="local", app_name="chempark", lambda_timeout=60, lambda_memory_size=512)
         if not isinstance(app, LocalChalice):  # what chalice.local.create_local_server does, once per process
             CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
@@ -169,7 +176,7 @@ def start(
         from chalicelib.core import lazy
         from local import seed
 
-        lazy.load_all()  # the API serves threads; Python 3.11's lazy loader is not thread-safe
+        lazy.load_all()  # the poller and the scheduler run Lambdas on threads (the lazy loader is not thread-safe)
         from local.pki import Pki
 
         stack.pki = Pki.load_or_create(STATE / "devices")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 class Clock:
@@ -41,12 +41,14 @@ def now_ms() -> int:
 
 def now() -> datetime:
     """Current time as an aware UTC datetime."""
-    return datetime.fromtimestamp(_current.now_ms() / 1000, UTC)
+    return from_ms(_current.now_ms())
 
 
 def iso(ms: int) -> str:
-    """Epoch milliseconds as ISO-8601 UTC with a Z suffix (what Step Functions timestamps accept)."""
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    """Epoch milliseconds as ISO-8601 UTC with a Z suffix (what Step Functions timestamps accept).
+
+    isoformat, not strftime: glibc's %Y does not pad, and "408-03-12T..." is not ISO-8601 (nor readable back)."""
+    return from_ms(ms).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @contextmanager
@@ -67,5 +69,9 @@ def to_ms(value: datetime) -> int:
     return round(value.timestamp() * 1000)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)
+    """Epoch milliseconds as an aware UTC datetime, exactly (no float division)."""
+    return _EPOCH + timedelta(milliseconds=ms)

@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import orjson
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from chalicelib.core import auditing, authn, errors, ids, pagination
+from chalicelib.core import auditing, authn, errors, ids, pagination, parsing
 from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.identity import Identity, Role
 from chalicelib.core.observability import logger
@@ -81,38 +80,6 @@ def _authenticate(request: Any) -> Identity:
     return authn.identify(request.headers, request.context, get_settings())
 
 
-def _parse_query(spec: RouteSpec, request: Any) -> Any:
-    raw = request.query_params or {}
-    # `?ci_id=` names a filter without a value: refused here, for every route, rather than reaching a store
-    # query as an empty key (DynamoDB refuses those with an error the client never caused).
-    empty = [errors.field_error(f"query.{k}", "参数值不能为空", "string_too_short") for k in raw if raw.get(k) == ""]
-    if empty:
-        raise errors.invalid(empty)
-    if spec.query is None:
-        return dict(raw)
-    try:
-        return spec.query.model_validate({k: raw.get(k) for k in raw})
-    except ValidationError as exc:
-        raise validation_error(exc, "query") from exc
-
-
-def _parse_body(spec: RouteSpec, request: Any) -> Any:
-    if spec.body is None:
-        return None
-    raw = request.raw_body or b""
-    if not raw.strip():
-        missing = {"field": "body", "message": "必须提供请求体", "type": "missing"}
-        raise errors.VALIDATION_FAILED("请求参数校验失败：body", errors=[missing])
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise errors.INVALID_JSON(details={"reason": str(exc)}) from exc
-    try:
-        return spec.body.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(exc, "body") from exc
-
-
 def _target_of(call: Call | None, params: dict[str, str]) -> str:
     if call is not None and call.target:
         return call.target
@@ -156,8 +123,8 @@ def _dispatch(spec: RouteSpec, bp: Blueprint, handler: Callable[..., Any], param
             identity = _authenticate(request)
             if not identity.has_any(spec.roles):
                 raise errors.FORBIDDEN(details={"required_roles": sorted(spec.roles)})
-        query = _parse_query(spec, request)
-        body = _parse_body(spec, request)
+        query = parsing.query(spec.query, request)
+        body = parsing.body(spec.body, request)
         call = Call(identity, params, body, query, request_id, source_ip)
         if spec.audit:
             _intent(spec, call, params)

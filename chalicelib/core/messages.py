@@ -25,6 +25,7 @@ _TEXTS: dict[str, str] = {
     "float_type": "应为数字",
     "float_parsing": "应为数字",
     "finite_number": "应为有限数值",
+    "number_unstorable": "数值超出可存储范围（整数不超过 38 位；小数应为 0 或绝对值介于 1e-130 与 1e125 之间）",
     "bool_type": "应为布尔值 true 或 false",
     "bool_parsing": "应为布尔值 true 或 false",
     "greater_than": "应大于 {gt}",

@@ -3,6 +3,7 @@ located (body./query.), pydantic errors named field by field, and Chalice's own 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,10 @@ def json_response(body: Any, status: int = 200, request_id: str = "") -> Respons
     headers: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8"}
     if request_id:
         headers["X-Request-Id"] = request_id
-    payload = orjson.dumps(body, default=json_default).decode() if body is not None else ""
+    try:
+        payload = orjson.dumps(body, default=json_default).decode() if body is not None else ""
+    except orjson.JSONEncodeError:  # an int beyond 64 bits (echoed in an error's details) orjson refuses to write
+        payload = json.dumps(body, default=json_default, ensure_ascii=False)
     return Response(body=payload, status_code=status, headers=headers)
 
 

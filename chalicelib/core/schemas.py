@@ -23,7 +23,8 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.core.clock import from_ms, iso, to_ms
 
-PHONE_PATTERN = r"^\+?[0-9]{6,15}$"
+# E.164 with its country code (at most 15 digits), or a domestic number the SMS adapter prefixes with +86.
+PHONE_PATTERN = r"^(\+[1-9][0-9]{5,14}|[0-9]{6,13})$"
 
 
 class Schema(BaseModel):
@@ -33,9 +34,33 @@ class Schema(BaseModel):
 
 
 class Strict(Schema):
-    """Base of every request body: unknown fields are errors (a typo must not be silently ignored)."""
+    """Base of every request body: unknown fields are errors (a typo must not be silently ignored), and every number
+    is one DynamoDB can store."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_numbers(cls, value: Any) -> Any:
+        # 5e-324 passes `gt=0`, and the PutItem after it failed with a 500 (found by the fuzzer); NaN and infinities
+        # neither compare nor store.
+        if not storable(value):
+            raise PydanticCustomError("number_unstorable", "Number out of the storable range")
+        return value
+
+
+def storable(value: Any) -> bool:
+    """Within DynamoDB's number range (a float 0 or of magnitude from 1e-130 below 1e126; an int of at most 38
+    digits), at any depth of lists and maps."""
+    if isinstance(value, float):
+        return value == 0 or 1e-130 <= abs(value) < 1e126
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) < 10**38
+    if isinstance(value, list | tuple | set | frozenset):
+        return all(storable(v) for v in value)
+    if isinstance(value, dict):
+        return all(storable(v) for v in value.values())
+    return True
 
 
 def _stored_ms(value: Any) -> Any:

@@ -12,6 +12,10 @@ from typing import Any, Protocol
 from chalicelib.core import aws
 
 
+class SmsRejected(Exception):
+    """The provider refused the number itself (not a valid E.164 number): no retry will ever send it."""
+
+
 class SmsChannel(Protocol):
     def send(self, phone: str, text: str) -> str:
         """Send one SMS; return the provider's message id."""
@@ -22,14 +26,18 @@ class SnsSms:
 
     def send(self, phone: str, text: str) -> str:
         number = phone if phone.startswith("+") else f"+86{phone}"
-        reply = aws.client("sns").publish(
-            PhoneNumber=number,
-            Message=text,
-            MessageAttributes={
-                "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"},
-                "AWS.SNS.SMS.SenderID": {"DataType": "String", "StringValue": "CHEMPARK"},
-            },
-        )
+        sns = aws.client("sns")
+        try:
+            reply = sns.publish(
+                PhoneNumber=number,
+                Message=text,
+                MessageAttributes={
+                    "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"},
+                    "AWS.SNS.SMS.SenderID": {"DataType": "String", "StringValue": "CHEMPARK"},
+                },
+            )
+        except sns.exceptions.InvalidParameterException as exc:  # the number (our text and attributes are fixed)
+            raise SmsRejected(str(exc)) from exc
         return str(reply["MessageId"])
 
 

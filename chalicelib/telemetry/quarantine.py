@@ -76,7 +76,8 @@ def page(who: Identity, q: QuarantineQuery) -> QuarantinePage:
     now = clock.now_ms()
     # nothing older than the retention is kept, so an earlier `from` reads no more days than the default
     lo_ms = max(to_ms(q.from_) if q.from_ else 0, now - QUARANTINE_DAYS * 86_400_000)
-    hi_ms = to_ms(q.to) if q.to else now + 60_000
+    # and nothing is received in the future: a `to` in year 9999 would have the park-wide reader walk 3 million days
+    hi_ms = min(to_ms(q.to), now + 60_000) if q.to else now + 60_000
     keys = store.QuarantineModel.key.between(f"{lo_ms:013d}", f"{hi_ms:013d}~")
     live = store.QuarantineModel.expires > clock.now()  # moto never expires TTL items; AWS takes up to days
     condition = live & store.QuarantineModel.reason_codes.contains(q.reason) if q.reason else live
@@ -103,8 +104,10 @@ def _park_wide(q: QuarantineQuery, keys: Any, condition: Any, first_day: str, la
         named, start = cursor.get("d"), cursor.get("k")
         if not (isinstance(named, str) and _DAY.fullmatch(named)) or not (start is None or isinstance(start, dict)):
             raise invalid_cursor()
-        day = named
+        day = min(named, last_day)  # a cursor naming a later day (forged, or from a later clock) starts at the last
     items: list[QuarantineItem] = []
+    if day < first_day:
+        return QuarantinePage(items=items, next_cursor=None)
     while len(items) < q.limit:
         results = store.QuarantineModel.by_day.query(
             day,

@@ -43,7 +43,7 @@ def main() -> None:
     os.environ["CHEMPARK_JWT_PUBLIC_KEY"] = issuer.public_pem
     from local import moto_patches
 
-    server, _ = env.start_moto()
+    server, _ = env.start_moto(in_process=True)
     moto_patches.fast_waits()
     from chalicelib.core import settings
     from local.provision import provision

@@ -50,6 +50,12 @@ def test_create_revise_keeps_every_version(api):
     history = api.get(f"/plans/{pid}/versions", role="auditor").json["items"]
     assert [(v["version"], v["is_current"]) for v in history] == [(1, False), (2, True)]
     assert api.get(f"/plans/{pid}?version=3", role="inspector").status_code == 404
+    # found by the fuzzer: a version beyond 64 bits made the 404 itself fail to serialise (a 500); beyond 38 digits
+    # it is no number DynamoDB can look up
+    r = api.get(f"/plans/{pid}?version=85047917309207937332281344", role="inspector")
+    assert (r.status_code, r.json["details"]["version"]) == (404, 85047917309207937332281344)
+    r = api.get(f"/plans/{pid}?version={10**38}", role="inspector")
+    assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, "query.version"), r.json
     assert plans.get_plan(pid, 1)["levels"] == ["III", "IV"]  # the service other contexts call
     assert plans.get_plan(pid)["version"] == 2
 

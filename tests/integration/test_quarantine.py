@@ -82,3 +82,31 @@ def test_a_cursor_naming_no_day_is_refused(api: Any) -> None:
     forged = base64.urlsafe_b64encode(orjson.dumps({"d": "yesterday", "k": None})).decode().rstrip("=")
     reply = api.get(f"/telemetry/quarantine?cursor={forged}", role="park_admin")
     assert reply.status_code == 400 and reply.json["code"] == "INVALID_CURSOR"
+
+
+def test_a_window_or_cursor_reaching_year_9999_reads_no_more_days_than_the_retention(api: Any, monkeypatch) -> None:
+    """Found by the fuzzer: `to=9999-12-31...` had the park-wide reader walk every day back from year 9999 (three
+    million queries: the request never answered). Nothing is received in the future, so the window ends now; a
+    cursor (signed: ours) naming a later day than the window's starts at its last day."""
+    from chalicelib.core.pagination import bound_to, encode_cursor
+    from chalicelib.telemetry import store
+
+    park = make_park(api)
+    days: list[str] = []
+    real = store.QuarantineModel.by_day.query
+
+    def counted(day: str, *args: Any, **kwargs: Any) -> Any:
+        days.append(day)
+        return real(day, *args, **kwargs)
+
+    monkeypatch.setattr(store.QuarantineModel.by_day, "query", counted)
+    with clock.use(clock.FrozenClock(T0 + 100 * DAY)):  # its own quiet day
+        telemetry.ingest(batch(message(park.enterprise_id, [("NO-SUCH", T0 + 100 * DAY, 1.0)])))
+        reply = api.get("/telemetry/quarantine?to=9999-12-31T23:59:59Z&limit=50", role="park_admin")
+        assert reply.status_code == 200 and [i["enterprise_id"] for i in reply.json["items"]] == [park.enterprise_id]
+        assert len(days) <= 31 and max(days) == "2026-04-20", days
+        days.clear()
+        with bound_to("GET /telemetry/quarantine"):
+            later = encode_cursor({"d": "9999-12-31", "k": None})
+        reply = api.get(f"/telemetry/quarantine?cursor={later}", role="park_admin")
+        assert reply.status_code == 200 and len(days) <= 31 and max(days) == "2026-04-20", (reply.json, days)

@@ -89,6 +89,11 @@ def test_a_zone_speed_limit_lower_than_the_route_applies_inside_the_zone(api: An
     assert v is not None and v["limit_kmh"] == 10
     presence = api.get(f"/presence?zone_id={zone}", role="park_admin").json
     assert presence["vehicles"] >= 1  # the position put the vehicle in the zone
+    for unstorable in (5e-324, 1e-131):  # passed gt=0, then DynamoDB refused the number: a 500 (the fuzzer)
+        r = api.put(f"/vehicles/zone-limits/{zone}", role="park_admin", json={"speed_limit_kmh": unstorable})
+        assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, "body.speed_limit_kmh"), r.json
+        assert r.json["details"]["errors"][0]["type"] == "number_unstorable"
+    assert api.get("/vehicles/zone-limits", role="park_admin").status_code == 200
 
 
 def test_stopping_outside_a_lot_alarms_after_the_stop_limit_and_driving_on_clears_it(api: Any, yard: Yard) -> None:

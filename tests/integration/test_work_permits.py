@@ -122,6 +122,22 @@ def test_validity_level_and_monitoring_refusals_name_the_rule_and_the_field(api,
     assert (night["level"], night["declared_level"]) == ("level_1", "level_2")
 
 
+def test_a_ticket_for_work_long_past_or_more_than_a_year_ahead_is_422_and_the_list_still_reads(api, staff):
+    """Found by the fuzzer: an excavation (no validity limit) from year 408 to 3248 was stored, and its list then
+    answered 500 for the enterprise (the year came back as "408-03-12T...", which no client can read)."""
+    eid = staff.enterprise_id
+    day_ago = application(eid, "excavation", spot())
+    day_ago.update(starts_at=iso(-25 * 60), ends_at=iso(60))
+    ancient = {**day_ago, "starts_at": "0408-03-11T21:40:09-22:54", "ends_at": "3248-02-18T02:12:35.154840Z"}
+    far = {**day_ago, "starts_at": iso(60), "ends_at": iso(367 * 24 * 60)}
+    for body, field in ((day_ago, "body.starts_at"), (ancient, "body.starts_at"), (far, "body.ends_at")):
+        r = staff.call("POST", "/work-permits", "unit_supervisor", json=body)
+        assert (r.status_code, r.json["details"]["errors"][0]["field"]) == (422, field), r.json
+    within = staff.apply({**day_ago, "starts_at": iso(-23 * 60), "ends_at": iso(300 * 24 * 60)})
+    listed = staff.call("GET", f"/work-permits?enterprise_id={eid}", "enterprise_manager")
+    assert listed.status_code == 200 and [p["id"] for p in listed.json["items"]] == [within["id"]]
+
+
 def test_confined_space_needs_oxygen_in_its_window_and_lifting_takes_its_level_from_the_load(api, staff):
     eid = staff.enterprise_id
     permit = staff.apply(application(eid, "confined_space", spot(), 24))

@@ -6,6 +6,7 @@ counted in the area's backlog and summarised in the next digest, and every SMS s
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import orjson
@@ -21,6 +22,8 @@ from chalicelib.notify import channels, domain, store
 from chalicelib.notify.domain import Recipient, mask
 from chalicelib.notify.service import push
 
+REJECTED = "rejected"  # the log's message id of an SMS whose number the provider refused
+
 
 def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id: str = PARK) -> bool:
     """Send once per (ref, phone): a retried dispatch does not text the same person twice."""
@@ -33,6 +36,11 @@ def send_sms(ref: str, recipient: Recipient, text: str, kind: str, enterprise_id
         return False
     try:
         message_id = channels.sms().send(recipient.phone, text)
+    except channels.SmsRejected:  # the claim stays: no retry texts a number the provider refuses
+        logger.warning("sms number refused", extra={"ref": ref, "to": mask(recipient.phone)})
+        with contextlib.suppress(Exception):
+            entry.update(actions=[store.SmsLogModel.message_id.set(REJECTED)])
+        return False
     except Exception:
         try:
             entry.delete()  # not sent: let the next dispatch attempt try again

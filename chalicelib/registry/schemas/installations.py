@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from chalicelib.core.schemas import Instant, Location, Schema, Strict
+from chalicelib.core.schemas import PHONE_PATTERN, Instant, Location, Schema, Strict
 from chalicelib.registry.schemas.park import ID, EnterpriseFilter
 
 
@@ -40,7 +40,7 @@ class ResponsiblePerson(Strict):
 
     duty: Literal["主要负责人", "技术负责人", "操作负责人"]
     name: str = Field(min_length=1, max_length=40)
-    phone: str = Field(pattern=r"^\+?[0-9]{6,15}$")
+    phone: str = Field(pattern=PHONE_PATTERN)
 
 
 class InstallationIn(Strict):

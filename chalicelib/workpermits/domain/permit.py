@@ -108,6 +108,20 @@ def check_validity(work_type: str, level: str | None, starts_ms: int, ends_ms: i
     raise rules.PERMIT_VALIDITY_EXCEEDED(f"作业票有效期超过规定：{text}", details=details)
 
 
+# A ticket is applied for before its work (a day's grace for paperwork written up on site) and for work planned at
+# most a year ahead: the types without a validity limit (动土, 断路, 盲板抽堵) would otherwise take any span.
+APPLY_BACK_MS, APPLY_AHEAD_MS = rules.DAY_MS, 366 * rules.DAY_MS
+
+
+def check_application(starts_ms: int, ends_ms: int, now_ms: int) -> None:
+    """Refuse a ticket whose work began more than a day ago or ends more than a year from now (422 naming it)."""
+    if starts_ms < now_ms - APPLY_BACK_MS:
+        message = "作业开始时间不得早于申请时间 24 小时以上，作业票须在作业前申请"
+        raise errors.invalid_field("starts_at", message, "range")
+    if ends_ms > now_ms + APPLY_AHEAD_MS:
+        raise errors.invalid_field("ends_at", "作业结束时间不得晚于申请时间一年以上", "range")
+
+
 def classify(body: dict[str, Any]) -> Classified:
     """Level, validity and approver of an application (`body`: the request as JSON, times in ms)."""
     work_type = body["type"]

@@ -42,9 +42,10 @@ def create(body: WorkPermitIn, who: Identity) -> dict[str, Any]:
     who.ensure_can_write(body.enterprise_id)
     data = body.model_dump(mode="json")
     data.update(starts_ms=clock.to_ms(body.starts_at), ends_ms=clock.to_ms(body.ends_at))
+    now, permit_id = clock.now_ms(), ids.new_id("wp")
+    domain.check_application(data["starts_ms"], data["ends_ms"], now)
     c = domain.classify(data)
     _check_refs(data, who)
-    now, permit_id = clock.now_ms(), ids.new_id("wp")
     domain.check_conflicts({**data, "id": permit_id}, held())
     approval = {
         "authority": c.authority,
