@@ -224,9 +224,9 @@ class RuleBridge:
 
     def stop(self) -> None:
         if self._client is not None:
-            self._client.loop_stop()
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception):  # first: the loop sends it and ends without its 1 s select
                 self._client.disconnect()
+            self._client.loop_stop()
         if self._worker.ident is not None:  # started
             self._inbox.put(None)
             self._worker.join(timeout=10)

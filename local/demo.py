@@ -164,8 +164,8 @@ def control(env: Env, command: dict[str, Any]) -> None:
     client.connect(*env.mqtt)
     client.loop_start()
     client.publish("chempark/local/simulator", json.dumps(command), qos=1).wait_for_publish(10)
+    client.disconnect()  # before loop_stop: the loop sends it and ends at once instead of after its 1 s select
     client.loop_stop()
-    client.disconnect()
 
 
 def find_leak_sensor(env: Env) -> dict[str, Any]:

@@ -229,7 +229,7 @@ class MqttClient:
         else:
             self.client.tls_set(ca_certs=str(ca))
         self.client.on_connect = self._on_connect
-        self.client.on_disconnect = lambda *a: self.closed.set()
+        self.client.on_disconnect = self._on_disconnect
         self.client.on_message = lambda c, u, m: self.received.append((m.topic, bytes(m.payload)))
         self.client.on_subscribe = lambda c, u, mid, codes, p: self.granted.__setitem__(mid, list(codes))
         self.port = port
@@ -240,6 +240,13 @@ class MqttClient:
             self.connected.set()
         else:
             self.closed.set()
+            c.disconnect()  # refused: no reconnecting (its wait held close() up to a second)
+
+    def _on_disconnect(self, c: Any, *_: Any) -> None:
+        """Dropped (refused after the TLS handshake, or its session taken over): it stays so, as a test expects;
+        paho's reconnecting would also hold close() up to a second."""
+        self.closed.set()
+        c.disconnect()
 
     def connect(self, timeout_s: float = 5.0) -> bool:
         """True when the broker accepted the session; False when it refused or dropped the connection."""
@@ -266,9 +273,10 @@ class MqttClient:
         self.client.publish(topic, payload, qos=1).wait_for_publish(5)
 
     def close(self) -> None:
-        self.client.loop_stop()
+        # DISCONNECT first: it ends the network loop at once, where loop_stop alone waits out its 1 s select
         with contextlib.suppress(Exception):
             self.client.disconnect()
+        self.client.loop_stop()
 
 
 def ms_of(text: str) -> int:

@@ -14,8 +14,8 @@ from local.moto_patches import MotoChanged, Target
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = ROOT / "local" / "moto_patches"
-# moto's documented public API: the threaded server (local/env.py starts it).
-PUBLIC = {"moto.server"}
+# moto's documented public API: the threaded server and `mock_aws` (local/env.py starts them).
+PUBLIC = {"moto", "moto.server"}
 SCANNED = [p for d in ("app.py", "chalicelib", "local", "infra", "bench", "tests") for p in sorted(ROOT.glob(d))]
 
 

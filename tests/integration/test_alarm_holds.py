@@ -16,6 +16,8 @@ from chalicelib.telemetry import service as telemetry
 from tests.settings_env import setenv_fixture  # noqa: F401 (fixture)
 from tests.support import batch, make_park, message, now, sms_to
 
+pytestmark = pytest.mark.usefixtures("module_stack")  # its sweeps read whole tables (tests/conftest.py)
+
 TWO_HOURS_MS = 2 * 3600_000
 
 

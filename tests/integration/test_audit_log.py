@@ -16,6 +16,8 @@ from chalicelib.audit import domain, sequencer, store
 from chalicelib.audit import verify as verifier
 from tests.settings_env import setenv_fixture  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.usefixtures("module_stack")  # it walks the audit chain from its genesis (conftest)
+
 WRITERS, REQUESTS = 16, 10
 
 

@@ -30,6 +30,8 @@ from local.poller import sqs_event
 from tests.faults import DYNAMODB_WRITES, Faults
 from tests.support import MqttClient, Park, TopicTap, batch, make_park, message, mqtt_bridge, now, sms_to, wait_for
 
+pytestmark = pytest.mark.usefixtures("module_stack")  # its checks scan whole tables (tests/conftest.py)
+
 PARKS = 4  # each: a chlorine detector and a temperature crossing HH in one message -> H and HH on both
 EXPECTED = {"AT-1": {"H": "high", "HH": "urgent"}, "TI-1": {"H": "medium", "HH": "high"}}
 

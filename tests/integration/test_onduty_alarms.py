@@ -4,9 +4,13 @@ post clears it, the next shift of a still-vacant post is a new alarm, deleting t
 
 from __future__ import annotations
 
+import pytest
+
 from chalicelib.core import clock
 from chalicelib.onduty import service as onduty
 from tests.integration.onduty_support import INSTALLATION, check_in, local_ms, make_post, person, roster, site
+
+pytestmark = pytest.mark.usefixtures("module_stack")  # its sweeps read whole tables (tests/conftest.py)
 
 
 def _alarms(api, eid):
