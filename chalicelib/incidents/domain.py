@@ -68,10 +68,10 @@ def require_archive(incident: Mapping[str, Any]) -> dict[str, str]:
     return dict(keys)
 
 
-def require_confirmed(warning: Mapping[str, Any]) -> None:
+def require_confirmed(warning_id: str, outcome: str | None) -> None:
     """Only a warning verified as real becomes an incident."""
-    if (warning.get("verification") or {}).get("outcome") != "confirmed":
-        raise INCIDENT_STATE(details={"warning_id": warning["id"], "reason": "warning not confirmed"})
+    if outcome != "confirmed":
+        raise INCIDENT_STATE(details={"warning_id": warning_id, "reason": "warning not confirmed"})
 
 
 def advance(current: str, new: str) -> None:

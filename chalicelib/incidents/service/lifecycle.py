@@ -29,8 +29,8 @@ def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str,
     """Record time, place, type, phenomenon and reporter (6.4.2-1), from a phone report or a confirmed warning."""
     doc: dict[str, Any] = body.model_dump(mode="json", exclude_none=True)
     if body.warning_id:
-        w = warnings.load(body.warning_id, who).data()
-        domain.require_confirmed(w)
+        w = warnings.verified(body.warning_id, who)
+        domain.require_confirmed(w.id, w.outcome)
         doc = {**_from_warning(w), **body.model_dump(mode="json", exclude_unset=True)}  # what the caller set wins
     for field in ("place", "enterprise_id"):
         if not doc.get(field):
@@ -66,26 +66,26 @@ def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str,
     return item.data()
 
 
-def _from_warning(w: dict[str, Any]) -> dict[str, Any]:
+def _from_warning(w: warnings.VerifiedWarning) -> dict[str, Any]:
     place = None
-    if w.get("installation_id"):
-        inst = registry.installation(w["installation_id"], SYSTEM)
+    if w.installation_id:
+        inst = registry.installation(w.installation_id, SYSTEM)
         place = {"lat": inst.location.lat, "lon": inst.location.lon, "text": inst.name}
         chemical = inst.chemicals[0].chemical if inst.chemicals else None
     else:
         chemical = None
-    level = domain.WARNING_TO_LEVEL[w["verification"]["level"]].value
+    level = domain.WARNING_TO_LEVEL[str(w.level)].value
     return {
-        "warning_id": w["id"],
+        "warning_id": w.id,
         "type": "leak",
         "level": level,
-        "title": w["title"],
-        "enterprise_id": w["enterprise_id"],
-        "installation_id": w.get("installation_id"),
-        "phenomenon": w["verification"].get("impact", ""),
+        "title": w.title,
+        "enterprise_id": w.enterprise_id,
+        "installation_id": w.installation_id,
+        "phenomenon": w.impact,
         "place": place,
         "chemical": chemical,
-        "reporter": w.get("verified_by", ""),
+        "reporter": w.verified_by,
     }
 
 

@@ -4,11 +4,12 @@ the record, its timeline and workflow (records), the human steps through the API
 
 from chalicelib.warnings.service.intake import from_alarm, report
 from chalicelib.warnings.service.queries import detail, kpis, open_ids, public, search
-from chalicelib.warnings.service.records import MACHINE, create, event, limits, load, update
+from chalicelib.warnings.service.records import MACHINE, VerifiedWarning, create, event, limits, load, update, verified
 from chalicelib.warnings.service.steps import approve, close, complete_step, feedback, verify
 
 __all__ = [
     "MACHINE",
+    "VerifiedWarning",
     "approve",
     "close",
     "complete_step",
@@ -25,5 +26,6 @@ __all__ = [
     "report",
     "search",
     "update",
+    "verified",
     "verify",
 ]

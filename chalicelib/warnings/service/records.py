@@ -3,6 +3,7 @@ its workflow, and the workflow's limits (from Settings)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -36,6 +37,37 @@ def load(warning_id: str, who: Identity | None = None) -> Any:
     if who is not None and not who.can_see(item.enterprise_id):
         raise errors.NOT_FOUND(details={"warning_id": warning_id})
     return item
+
+
+@dataclass(frozen=True)
+class VerifiedWarning:
+    """What another context reads of a warning: what it is about and how its verification ended (an incident is
+    opened from a confirmed one, 6.4.2-1). `outcome`, `level`: None until it is verified."""
+
+    id: str
+    enterprise_id: str
+    title: str
+    installation_id: str | None
+    outcome: str | None
+    level: str | None
+    impact: str
+    verified_by: str
+
+
+def verified(warning_id: str, who: Identity) -> VerifiedWarning:
+    """The warning as `who` may see it (404 otherwise), with its verification."""
+    doc = load(warning_id, who).data()
+    verification = doc.get("verification") or {}
+    return VerifiedWarning(
+        id=doc["id"],
+        enterprise_id=doc["enterprise_id"],
+        title=doc["title"],
+        installation_id=doc.get("installation_id"),
+        outcome=verification.get("outcome"),
+        level=verification.get("level"),
+        impact=verification.get("impact", ""),
+        verified_by=doc.get("verified_by", ""),
+    )
 
 
 def encode(doc: dict[str, Any]) -> str:
