@@ -48,6 +48,9 @@ class AlarmModel(Model):
     condition = UnicodeAttribute()  # an event alarm's kind
     source = UnicodeAttribute(null=True)  # "telemetry" or the raising context (absent on alarms stored before)
     open_key = UnicodeAttribute(null=True)  # "open" until closed: a sparse index of open alarms
+    # its installation until closed: a sparse index of an installation's open alarms (risk recomputes it on every
+    # alarm event; by_installation holds every alarm it ever had)
+    open_installation = UnicodeAttribute(null=True)
     doc = UnicodeAttribute()
     version = VersionAttribute()
 
@@ -55,6 +58,7 @@ class AlarmModel(Model):
     by_tag = gsi("by_tag", "tag_id", "raised_ms")
     by_installation = gsi("by_installation", "installation_id", "raised_ms")
     by_open = gsi("by_open", "open_key", "raised_ms")
+    by_open_installation = gsi("by_open_installation", "open_installation", "raised_ms")
 
 
 class AlarmEventModel(Model):

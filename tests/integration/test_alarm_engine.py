@@ -172,3 +172,22 @@ def test_enterprise_manager_cannot_touch_another_enterprises_alarm(api):
     )
     r = api.post(f"/alarms/{alarm['id']}/ack", role="enterprise_manager", enterprise_id=a.enterprise_id, json={})
     assert r.status_code == 404
+
+
+def test_an_installations_open_alarms_come_from_its_open_index_and_closed_ones_leave_it(api):
+    """Risk reads an installation's open alarms on every alarm event: through a sparse index of the open ones, so
+    the read follows what is open, not every alarm the installation ever had (it took 145 ms a read once an
+    installation had a hundred alarms)."""
+    from chalicelib.alarms import store
+
+    park = make_park(api)
+    t = now()
+    telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, t - 3000, 2.6)])))
+    telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, t - 2000, 0.2)])))  # back to normal, unacked
+    for a in alarm_list(api, park):
+        assert api.post(f"/alarms/{a['id']}/ack", role="duty_officer", json={"comment": "已处置"}).status_code == 200
+    telemetry.ingest(batch(message(park.enterprise_id, [(park.temp_tag, t - 1000, 85.0)])))
+    indexed = list(store.AlarmModel.by_open_installation.query(park.installation_id))
+    assert sorted((i.tag_id, i.condition) for i in indexed) == [(park.temp_tag, "H"), (park.temp_tag, "HH")]
+    assert {a.id for a in alarms.open_alarms(park.installation_id)} == {i.id for i in indexed}
+    assert len(alarm_list(api, park)) == 4  # the closed two are still the installation's history

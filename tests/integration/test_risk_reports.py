@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 import requests
 
 from chalicelib.core import aws, catalog, clock
@@ -16,6 +17,8 @@ from local.scheduler import scheduled_event
 from tests.integration.danger_support import danger
 from tests.integration.test_risk_profile import Post
 from tests.support import make_park
+
+pytestmark = pytest.mark.usefixtures("module_stack")  # its report reads every snapshot of the park (conftest)
 
 DAY = 86400
 
