@@ -284,3 +284,18 @@ def ms_of(text: str) -> int:
     from datetime import datetime
 
     return round(datetime.fromisoformat(text).timestamp() * 1000)
+
+
+def quarantine_days_read(monkeypatch: Any) -> list[str]:
+    """The days the park-wide quarantine reader queries from now on (one query of its by-day index each)."""
+    from chalicelib.telemetry import store
+
+    days: list[str] = []
+    original = store.QuarantineModel.by_day.query
+
+    def counted(day: str, *args: Any, **kwargs: Any) -> Any:
+        days.append(day)
+        return original(day, *args, **kwargs)
+
+    monkeypatch.setattr(store.QuarantineModel.by_day, "query", counted)
+    return days

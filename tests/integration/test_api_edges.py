@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core import clock
+from tests.support import quarantine_days_read
 
 DAY = {"id": "day", "name": "白班", "start": "08:00", "end": "20:00"}
 NIGHT = {"id": "night", "name": "夜班", "start": "20:00", "end": "08:00"}
@@ -90,16 +91,9 @@ def test_a_quarantine_window_from_the_epoch_reads_only_the_retained_days(
 ) -> None:
     """`from=0.5` (1970; numbers are refused now, ADR 0007) walked 20,000 days of the park-wide index, one query
     each: minutes, a Lambda time-out."""
-    from chalicelib.telemetry import quarantine, store
+    from chalicelib.telemetry import quarantine
 
-    days: list[str] = []
-    original = store.QuarantineModel.by_day.query
-
-    def counted(day: str, *args: Any, **kwargs: Any) -> Any:
-        days.append(day)
-        return original(day, *args, **kwargs)
-
-    monkeypatch.setattr(store.QuarantineModel.by_day, "query", counted)
+    days = quarantine_days_read(monkeypatch)
     r = api.get("/telemetry/quarantine?from=1970-01-01T00:00:00.500Z", role="park_admin")
     assert r.status_code == 200, r.json
     assert len(set(days)) <= quarantine.QUARANTINE_DAYS + 2

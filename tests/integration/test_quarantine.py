@@ -12,7 +12,7 @@ import pytest
 from chalicelib.core import clock
 from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
-from tests.support import batch, make_park, message
+from tests.support import batch, make_park, message, quarantine_days_read
 
 DAY = 86_400_000
 T0 = int(datetime(2026, 1, 10, 8, tzinfo=UTC).timestamp() * 1000)  # a quiet past: no other test writes then
@@ -89,17 +89,9 @@ def test_a_window_or_cursor_reaching_year_9999_reads_no_more_days_than_the_reten
     million queries: the request never answered). Nothing is received in the future, so the window ends now; a
     cursor (signed: ours) naming a later day than the window's starts at its last day."""
     from chalicelib.core.pagination import bound_to, encode_cursor
-    from chalicelib.telemetry import store
 
     park = make_park(api)
-    days: list[str] = []
-    real = store.QuarantineModel.by_day.query
-
-    def counted(day: str, *args: Any, **kwargs: Any) -> Any:
-        days.append(day)
-        return real(day, *args, **kwargs)
-
-    monkeypatch.setattr(store.QuarantineModel.by_day, "query", counted)
+    days = quarantine_days_read(monkeypatch)
     with clock.use(clock.FrozenClock(T0 + 100 * DAY)):  # its own quiet day
         telemetry.ingest(batch(message(park.enterprise_id, [("NO-SUCH", T0 + 100 * DAY, 1.0)])))
         reply = api.get("/telemetry/quarantine?to=9999-12-31T23:59:59Z&limit=50", role="park_admin")
