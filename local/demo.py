@@ -457,15 +457,17 @@ def profile_scenario(env: Env, t: Timeline, leak: dict[str, Any]) -> None:
     t.ok(f"企业确认并反馈处置情况：{closed['state']}")
 
 
-def _sweep_onduty(env: Env) -> dict[str, Any]:
-    """Run the on-duty sweep now rather than at its next 5-minute tick (the scheduler's own invocation)."""
+def run_sweep(env: Env, handler: str) -> Any:
+    """Run a scheduled sweep Lambda (`onduty_sweep`, `patrol_sweep`...) now rather than at its next 5-minute tick,
+    with the scheduler's own event; its counts."""
     from local.provision import function_name
     from local.scheduler import scheduled_event
 
-    reply = _aws(env, "lambda").invoke(
-        FunctionName=function_name("onduty_sweep"), Payload=json.dumps(scheduled_event())
-    )
-    return dict(json.loads(reply["Payload"].read() or b"{}"))
+    reply = _aws(env, "lambda").invoke(FunctionName=function_name(handler), Payload=json.dumps(scheduled_event()))
+    body = json.loads(reply["Payload"].read() or b"null")
+    if reply.get("FunctionError"):
+        raise StepFailed(f"{handler} failed: {body}")
+    return body
 
 
 def onduty_scenario(env: Env, t: Timeline) -> None:
@@ -495,7 +497,7 @@ def onduty_scenario(env: Env, t: Timeline) -> None:
     leader = {"person_id": "emp-chl-leader", "name": "赵班长", "phone": "13600000105"}
     day = {"date": start.date().isoformat(), "shift_id": "demo", "people": [leader]}
     env.call("PUT", f"/onduty/posts/{post['id']}/roster", role=manager, body={"assignments": [day]})
-    _sweep_onduty(env)
+    run_sweep(env, "onduty_sweep")
     alarms = env.call("GET", f"/alarms?source=onduty&enterprise_id={eid}&limit=200")["items"]
     alarm = next(a for a in alarms if a["details"].get("post_id") == post["id"])
     t.ok(f"关键岗位空岗报警 {alarm['id']}（{alarm['priority']}）：{alarm['title']}")
@@ -506,7 +508,7 @@ def onduty_scenario(env: Env, t: Timeline) -> None:
         role=manager,
         body={"post_id": post["id"], "person_id": "emp-chl-leader", "location": where},
     )
-    _sweep_onduty(env)
+    run_sweep(env, "onduty_sweep")
     status = env.call("GET", f"/onduty/status?enterprise_id={eid}")["posts"]
     state = next(p for p in status if p["post_id"] == post["id"])["state"]
     after = env.call("GET", f"/alarms/{alarm['id']}")["alarm"]

@@ -12,26 +12,12 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from local.demo import Env, StepFailed, Timeline, _aws
-from local.scheduler import scheduled_event
+from local.demo import Env, StepFailed, Timeline, run_sweep
 
 
 def _subject(token: str) -> str:
     payload = token.split(".")[1]
     return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"])
-
-
-def _sweep(env: Env) -> Any:
-    """Run the patrol sweep now (EventBridge runs it every 5 minutes)."""
-    lam = _aws(env, "lambda")
-    name = next(
-        f["FunctionName"] for f in lam.list_functions()["Functions"] if f["FunctionName"].endswith("patrol_sweep")
-    )
-    reply = lam.invoke(FunctionName=name, Payload=json.dumps(scheduled_event()).encode())
-    body = json.loads(reply["Payload"].read() or b"null")
-    if reply.get("FunctionError"):
-        raise StepFailed(f"patrol sweep failed: {body}")
-    return body
 
 
 def patrol_scenario(env: Env, t: Timeline, leak: dict[str, Any]) -> None:
@@ -81,7 +67,7 @@ def patrol_scenario(env: Env, t: Timeline, leak: dict[str, Any]) -> None:
             "window_min": 120,
         },
     )
-    swept = _sweep(env)
+    swept = run_sweep(env, "patrol_sweep")
     tasks = env.call("GET", "/patrol/tasks?mine=true", role="inspector")["items"]
     task = next(x for x in tasks if x["plan_id"] == plan["id"])
     t.ok(f"巡检计划 {plan['id']}：调度生成任务 {task['id']} 下发至移动端（本轮下发 {swept['dispatched']} 个）")

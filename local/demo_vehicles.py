@@ -8,27 +8,12 @@ whatever the stack's setting is (the local stack shortens it to 5 minutes for th
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from local.demo import Env, StepFailed, Timeline, _aws
-from local.scheduler import scheduled_event
-
-
-def _sweep(env: Env) -> Any:
-    """Run the vehicle sweep now (EventBridge runs it every 5 minutes)."""
-    lam = _aws(env, "lambda")
-    name = next(
-        f["FunctionName"] for f in lam.list_functions()["Functions"] if f["FunctionName"].endswith("vehicles_sweep")
-    )
-    reply = lam.invoke(FunctionName=name, Payload=json.dumps(scheduled_event()).encode())
-    body = json.loads(reply["Payload"].read() or b"null")
-    if reply.get("FunctionError"):
-        raise StepFailed(f"vehicle sweep failed: {body}")
-    return body
+from local.demo import Env, StepFailed, Timeline, run_sweep
 
 
 def _iso(moment: datetime) -> str:
@@ -137,7 +122,7 @@ def vehicle_scenario(env: Env, t: Timeline, sensor: dict[str, Any]) -> None:
     layer = env.call("GET", "/map/vehicles.geojson")
     feature = next(f for f in layer["features"] if f["id"] == plate)  # StopIteration fails the demo
     t.ok(f"在园车辆图层：{plate} 位于 {feature['geometry']['coordinates']}（{feature['properties']['state']}）")
-    swept = _sweep(env)
+    swept = run_sweep(env, "vehicles_sweep")
     alarms = env.call("GET", "/alarms?source=vehicles&kind=vehicle_overstay&limit=200")["items"]
     alarm = next(a for a in alarms if a["details"].get("plate") == plate)  # StopIteration fails the demo
     t.ok(

@@ -20,37 +20,34 @@ from chalicelib.core.store import gsi, meta
 INSIDE = "1"  # TrackModel.inside_key while the vehicle is in the park (sparse index)
 
 
-def _doc_data(item: Any) -> dict[str, Any]:
-    return {
-        **orjson.loads(item.doc),
-        "id": item.id,
-        "created_ms": int(item.created_ms),
-        "updated_ms": int(item.updated_ms),
-    }
+class _ParkPlace(Model):
+    """A park-owned place kept as a JSON document (a route or a lot: the same attributes, their own table)."""
+
+    id = UnicodeAttribute(hash_key=True)
+    doc = UnicodeAttribute()
+    created_ms = NumberAttribute()
+    updated_ms = NumberAttribute()
+    version = VersionAttribute()
+
+    def data(self) -> dict[str, Any]:
+        return {
+            **orjson.loads(self.doc),
+            "id": self.id,
+            "created_ms": int(self.created_ms),
+            "updated_ms": int(self.updated_ms),
+        }
 
 
-class RouteModel(Model):
+class RouteModel(_ParkPlace):
     """A designated hazmat transport route (危化品运输路线), park-owned."""
 
     Meta = meta("vehicles-routes")
-    id = UnicodeAttribute(hash_key=True)
-    doc = UnicodeAttribute()
-    created_ms = NumberAttribute()
-    updated_ms = NumberAttribute()
-    version = VersionAttribute()
-    data = _doc_data
 
 
-class LotModel(Model):
+class LotModel(_ParkPlace):
     """A designated hazmat parking lot (危化品停车场), park-owned."""
 
     Meta = meta("vehicles-lots")
-    id = UnicodeAttribute(hash_key=True)
-    doc = UnicodeAttribute()
-    created_ms = NumberAttribute()
-    updated_ms = NumberAttribute()
-    version = VersionAttribute()
-    data = _doc_data
 
 
 class ZoneLimitModel(Model):
