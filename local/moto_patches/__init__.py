@@ -16,8 +16,8 @@
   thousand records); we keep an undo log of the touched items instead.
 * Step Functions (waits.py): Wait states and Retry intervals really sleep; tests make them instant
   (`fast_waits`) or hold a Wait open until the test has acted (`held_waits`). Task timeouts stay real.
-* Read-outs (readouts.py) for tests and the simulator: SMS that SNS sent, mobile pushes, iot-data publishes, moto's
-  ASL parser.
+* Read-outs (readouts.py) for tests and the simulator: SMS that SNS sent, mobile pushes, iot-data publishes, every
+  DynamoDB item (the tenancy walk's check that another enterprise's data is unchanged), moto's ASL parser.
 
 `apply()` first checks every target (targets.py: it exists, with the parameters we rely on), then patches; a
 moto upgrade that renames or reshapes one fails with "moto X.Y.Z changed <name>: check the moto pin" instead of
@@ -33,7 +33,14 @@ from collections.abc import Iterator
 from local.moto_patches import targets, waits
 from local.moto_patches.dynamodb import dynamodb_held, patch_dynamodb
 from local.moto_patches.guard import MotoChanged, Target, counters, version
-from local.moto_patches.readouts import iot_published, parse_asl, pushed, relay_iot_publishes, sms_messages
+from local.moto_patches.readouts import (
+    dynamodb_items,
+    iot_published,
+    parse_asl,
+    pushed,
+    relay_iot_publishes,
+    sms_messages,
+)
 from local.moto_patches.runtime import failed_async, invocations, patch_lambda, patch_sqs, retry_async
 from local.moto_patches.targets import check
 
@@ -44,6 +51,7 @@ __all__ = [
     "check",
     "counters",
     "dynamodb_held",
+    "dynamodb_items",
     "failed_async",
     "fast_waits",
     "held_waits",

@@ -1,5 +1,5 @@
 """What moto recorded, for tests and the simulator: SMS that SNS sent, mobile pushes, iot-data publishes (and a
-relay of them), and moto's own ASL parser."""
+relay of them), every DynamoDB item, and moto's own ASL parser."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from local.moto_patches import targets as t
+from local.moto_patches.dynamodb import dynamodb_held
 
 ACCOUNT, REGION = "123456789012", "us-east-1"  # moto's default account; local/env.py sets the region
 
@@ -40,6 +41,20 @@ def relay_iot_publishes(relay: Callable[[str, bytes], None]) -> Callable[[], Non
 
     t.IOT_DATA_PUBLISH.replace(publish)
     return lambda: t.IOT_DATA_PUBLISH.replace(original)
+
+
+def dynamodb_items() -> dict[tuple[str, Any, Any], dict[str, Any]]:
+    """Every item moto's DynamoDB holds, keyed (table, hash key, range key or None), in DynamoDB JSON
+    (`{"name": {"S": "..."}}`): one consistent view, read under the lock every item operation takes, with no
+    request per table (the tenancy walk reads it after each of its ~240 requests)."""
+    items: dict[tuple[str, Any, Any], dict[str, Any]] = {}
+    with dynamodb_held():
+        for name, table in t.DYNAMODB_BACKENDS.resolve()[ACCOUNT][REGION].tables.items():
+            for hash_key, held in table.items.items():  # Table.items[hash][range] (targets.check proves it)
+                for range_key, item in held.items() if table.range_key_attr else ((None, held),):
+                    key = (name, hash_key.value, None if range_key is None else range_key.value)
+                    items[key] = item.to_json()["Attributes"]
+    return items
 
 
 def parse_asl(definition: str) -> Any:

@@ -50,6 +50,7 @@ WAIT_INTERVAL = Target(
 ENV_IS_RUNNING = Target(f"{_SFN}.eval.environment", "Environment.is_running", ("self",))
 RETRIER = Target(f"{_SFN}.component.common.retry.retrier_decl", "RetrierDecl._eval_body", ("self", "env"))
 RETRIER_CLOCK = Target(f"{_SFN}.component.common.retry.retrier_decl", "time")  # the `time` module it sleeps with
+DYNAMODB_BACKENDS = Target("moto.dynamodb.models", "dynamodb_backends")
 SNS_BACKENDS = Target("moto.sns.models", "sns_backends")
 IOT_DATA_BACKENDS = Target("moto.iotdata.models", "iotdata_backends")
 IOT_DATA_PUBLISH = Target("moto.iotdata.models", "IoTDataPlaneBackend.publish", ("self", "topic", "payload"))
@@ -72,7 +73,7 @@ PATCHED = (
     RETRIER,
     RETRIER_CLOCK,
 )
-READ = (SNS_BACKENDS, IOT_DATA_BACKENDS, IOT_DATA_PUBLISH, ASL_PARSER)
+READ = (DYNAMODB_BACKENDS, SNS_BACKENDS, IOT_DATA_BACKENDS, IOT_DATA_PUBLISH, ASL_PARSER)
 
 
 def _is(module: Any, real: Any) -> bool:
