@@ -1,8 +1,10 @@
-"""DynamoDB as in AWS: item operations serialized (moto's backend is not thread-safe), and a cancelled
-transaction undone item by item instead of by restoring a deep copy of every table it touched."""
+"""DynamoDB as in AWS: item operations serialized (moto's backend is not thread-safe), a cancelled transaction
+undone item by item instead of by restoring a deep copy of every table it touched, and items written into a
+response without a model lookup per attribute value."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import functools
@@ -76,8 +78,62 @@ def _patch_transactions() -> None:
     t.DYNAMODB_TRANSACT.replace(transact_with_undo_log)
 
 
+_STRINGS, _BINARY, _AS_IS = frozenset({"S", "N"}), frozenset({"B"}), frozenset({"NULL", "BOOL"})
+_DYNAMODB = frozenset({"dynamodb", "dynamodbstreams"})
+
+
+def _text(value: Any) -> Any:
+    return str(value) if value not in [None, {}, []] else value  # moto's string serializer, as it is
+
+
+def _blob(value: str | bytes) -> str:
+    return base64.b64encode(value.encode() if isinstance(value, str) else value).strip().decode()
+
+
+def _attribute_value(value: dict[str, Any]) -> dict[str, Any]:
+    """An AttributeValue (`{"S": "x"}`, `{"M": {...}}`, ...) as moto's serializer writes it: strings and numbers
+    as text, binaries in base64, maps and lists member by member; a key that is no member is left out."""
+    out: dict[str, Any] = {}
+    for kind, v in value.items():
+        if v is None:
+            continue
+        if kind in _STRINGS:
+            out[kind] = _text(v)
+        elif kind in ("SS", "NS"):
+            out[kind] = [_text(x) for x in v]
+        elif kind in _BINARY:
+            out[kind] = _blob(v)
+        elif kind == "BS":
+            out[kind] = [_blob(x) for x in v]
+        elif kind == "M":
+            out[kind] = {k: _attribute_value(x) for k, x in v.items() if x is not None}
+        elif kind == "L":
+            out[kind] = [_attribute_value(x) if x is not None else x for x in v]
+        elif kind in _AS_IS:
+            out[kind] = v
+    return out
+
+
+def _patch_responses() -> None:
+    """moto's generic serializer looks up each of AttributeValue's ten members under up to a dozen aliases, for
+    every attribute of every item it returns (most of a query's cost); an item is already in DynamoDB's wire
+    form, so it is written as is, with the same text, base64 and nesting rules."""
+    original = t.JSON_STRUCTURE.resolve()
+
+    @functools.wraps(original)
+    def structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        if shape.name == "AttributeValue" and type(value) is dict and self.service_model.service_name in _DYNAMODB:
+            counters.attribute_values_written += 1
+            self._default_serialize(serialized, _attribute_value(value), shape, key)
+        else:
+            original(self, serialized, value, shape, key)
+
+    t.JSON_STRUCTURE.replace(structure)
+
+
 def patch_dynamodb() -> None:
     _patch_transactions()
+    _patch_responses()
 
     def serialized(method: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(method)

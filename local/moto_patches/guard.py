@@ -11,8 +11,9 @@ from types import SimpleNamespace
 from typing import Any
 
 # full_attribute_reads: moto computed every attribute of a queue (O(depth)); tables_not_copied: a transaction
-# asked for a deep copy of a table and got the table itself (the undo log covers it). Tests read them.
-counters = SimpleNamespace(full_attribute_reads=0, tables_not_copied=0)
+# asked for a deep copy of a table and got the table itself (the undo log covers it); attribute_values_written:
+# DynamoDB attribute values written into a response without moto's generic serializer. Tests read them.
+counters = SimpleNamespace(full_attribute_reads=0, tables_not_copied=0, attribute_values_written=0)
 
 
 class MotoChanged(RuntimeError):

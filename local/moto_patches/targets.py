@@ -42,6 +42,11 @@ DYNAMODB_OPERATIONS = tuple(
     Target("moto.dynamodb.models", f"DynamoDBBackend.{name}", ("self",), exact=False)
     for name in _DYNAMODB_ITEM_OPERATIONS
 )
+JSON_STRUCTURE = Target(  # every structure of a JSON-protocol response, DynamoDB's AttributeValue among them
+    "moto.core.serialize",
+    "BaseJSONSerializer._serialize_type_structure",
+    ("self", "serialized", "value", "shape", "key"),
+)
 WAIT_INTERVAL = Target(
     f"{_SFN}.component.state.wait.wait_function.wait_function",
     "WaitFunction._wait_interval",
@@ -68,6 +73,7 @@ PATCHED = (
     DYNAMODB_TABLE,
     DYNAMODB_TABLE_GET,
     *DYNAMODB_OPERATIONS,
+    JSON_STRUCTURE,
     WAIT_INTERVAL,
     ENV_IS_RUNNING,
     RETRIER,

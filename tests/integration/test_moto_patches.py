@@ -1,7 +1,8 @@
 """Each patch of local/moto_patches/ takes effect on the moto this suite runs: Lambdas run in this process, an SQS
 send or receive computes no full queue attributes, DynamoDB item operations wait for one another, a cancelled
-transaction is undone item by item, and fast waits make Wait states and Retry intervals instant while held
-waits keep a Wait open until the test lets go."""
+transaction is undone item by item, items of every attribute type come back as stored without moto's generic
+serializer, and fast waits make Wait states and Retry intervals instant while held waits keep a Wait open until
+the test lets go."""
 
 from __future__ import annotations
 
@@ -143,6 +144,41 @@ def _machine(definition: dict[str, Any]) -> str:
 
 def _status(arn: str) -> str:
     return aws.client("stepfunctions").describe_execution(executionArn=arn)["status"]
+
+
+def test_items_of_every_attribute_type_come_back_as_stored_without_the_generic_serializer(stack: Any) -> None:
+    from chalicelib.registry.store import ZoneModel
+
+    ddb, table, key = aws.client("dynamodb"), ZoneModel.Meta.table_name, f"zon_probe_{uuid.uuid4().hex}"
+    item = {
+        "id": {"S": key},
+        "empty": {"S": ""},
+        "text": {"S": '罐区 "1"'},
+        "n": {"N": "-1.5"},
+        "blob": {"B": b"\x00\xffraw"},
+        "strings": {"SS": ["a", "b"]},
+        "numbers": {"NS": ["1", "2"]},
+        "blobs": {"BS": [b"\x01", b"\x02"]},
+        "flag": {"BOOL": False},
+        "nothing": {"NULL": True},
+        "nested": {"M": {"list": {"L": [{"N": "1"}, {"M": {"b": {"B": b"\x03"}}}, {"L": []}]}, "map": {"M": {}}}},
+    }
+    ddb.put_item(TableName=table, Item=item)
+    written = moto_patches.counters.attribute_values_written
+    assert ddb.get_item(TableName=table, Key={"id": {"S": key}}, ConsistentRead=True)["Item"] == item
+    assert moto_patches.counters.attribute_values_written >= written + len(item)  # the fast path wrote them
+    kept = ddb.update_item(
+        TableName=table,
+        Key={"id": {"S": key}},
+        UpdateExpression="SET n = :n",
+        ExpressionAttributeValues={":n": {"N": "2"}},
+        ReturnValues="ALL_NEW",
+    )["Attributes"]
+    assert kept == item | {"n": {"N": "2"}}
+    found = ddb.scan(TableName=table, FilterExpression="id = :k", ExpressionAttributeValues={":k": {"S": key}})
+    assert found["Items"] == [kept]
+    got = ddb.batch_get_item(RequestItems={table: {"Keys": [{"id": {"S": key}}]}})["Responses"][table]
+    assert got == [kept]
 
 
 def test_fast_waits_make_an_hour_long_wait_and_retry_instant(probe_function: str) -> None:
