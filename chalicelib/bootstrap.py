@@ -29,7 +29,7 @@ use (core.aws), never here. No other module fills a port.
 | risk.ports active_work                | workpermits.service.active_work               |
 | risk.ports vacancies                  | onduty.service.vacancies (vacant key posts)   |
 | alarms.ports subscribers (cont.)      | live.service.on_alarm_events (consoles)       |
-| live.ports risk_view                  | risk.service.installation_view (as SYSTEM)    |
+| live.ports risk_view                  | risk.service.changed_installation_view        |
 | warnings.ports listeners              | live.service.on_warning_change (consoles)     |
 | incidents.ports listeners             | live.service.on_incident_change (consoles)    |
 | onemap.ports layers                   | each owner's map_features (registry, access,  |
@@ -115,7 +115,7 @@ def wire() -> None:
     risk_ports.wire(
         active_work=lazy.deferred(lambda: workpermits.active_work), vacancies=lazy.deferred(lambda: onduty.vacancies)
     )
-    live_ports.wire(risk_view=lazy.deferred(lambda: functools.partial(risk.installation_view, who=SYSTEM)))
+    live_ports.wire(risk_view=lazy.deferred(lambda: functools.partial(risk.changed_installation_view, who=SYSTEM)))
     # The map (一张图): each layer drawn by the context that owns its data.
     map_ports.wire(
         layers={

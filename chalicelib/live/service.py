@@ -56,11 +56,11 @@ def on_alarm_events(events: Sequence[Any]) -> None:
         return
     for installation_id in dict.fromkeys(e.alarm["installation_id"] for e in events if e.alarm.get("installation_id")):
         try:
-            risk = view(installation_id)
+            risk = view(installation_id, since=oldest)
         except Exception:  # derived data: never block the alarm messages already sent
             logger.exception("live risk read failed", extra={"installation_id": installation_id})
             continue
-        if risk.get("since") is not None and int(risk["since"]) >= oldest:
+        if risk is not None:
             publish("risk", "changed", risk["scope"], risk.get("enterprise_id"), risk)
 
 

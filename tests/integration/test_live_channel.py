@@ -225,3 +225,25 @@ def test_warning_and_incident_changes_reach_the_park_and_their_enterprise_live(a
     finally:
         for client in (officer, manager, stranger):
             client.close()
+
+
+def test_an_installation_colour_reaches_the_consoles_when_an_alarm_event_changes_it_only(api):
+    """Each alarm event asks for the installation's risk; an event that leaves its colour as it was sends none."""
+    from local import moto_patches
+
+    caches.reset_caches()
+    park = make_park(api)
+    topic = f"live/enterprise/{park.enterprise_id}/risk"
+
+    def heard() -> list[dict[str, Any]]:
+        return [json.loads(p) for t, p in moto_patches.iot_published() if t == topic]
+
+    telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, now() - 1000, 2.6)])))  # H and HH: orange
+    assert [(m["id"], m["op"], m["data"]["level"]) for m in heard()] == [
+        (f"installation:{park.installation_id}", "changed", "orange")
+    ]
+    alarms = api.get(f"/alarms?tag_id={park.tag}", role="park_admin").json["items"]
+    for alarm in alarms:  # two alarm events, the colour stays orange
+        r = api.post(f"/alarms/{alarm['id']}/ack", role="duty_officer", json={"comment": "已确认"})
+        assert r.status_code == 200, r.json
+    assert len(heard()) == 1

@@ -16,10 +16,18 @@ from chalicelib.risk.service.profile import compute as compute_profile
 from chalicelib.risk.service.reports import generate as generate_reports
 from chalicelib.risk.service.reports import listing as reports
 from chalicelib.risk.service.snapshots import take as take_snapshots
-from chalicelib.risk.service.views import enterprise_view, installation_view, map_features, park_view, profile_view
+from chalicelib.risk.service.views import (
+    changed_installation_view,
+    enterprise_view,
+    installation_view,
+    map_features,
+    park_view,
+    profile_view,
+)
 
 __all__ = [
     "acknowledge",
+    "changed_installation_view",
     "close",
     "compute_profile",
     "enterprise_view",

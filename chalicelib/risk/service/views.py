@@ -55,6 +55,15 @@ def installation_view(installation_id: str, who: Identity) -> dict[str, Any]:
     )
 
 
+def changed_installation_view(installation_id: str, who: Identity, since: int) -> dict[str, Any] | None:
+    """`installation_view` if the installation's colour changed at or after `since` (epoch ms), else None, known
+    from its stored row alone (asked after every alarm event, when the colour seldom changes)."""
+    row = stored(f"installation:{installation_id}")
+    if row is None or int(row.since_ms) < since:
+        return None
+    return installation_view(installation_id, who)
+
+
 def enterprise_view(enterprise_id: str, who: Identity) -> dict[str, Any]:
     enterprise = registry.enterprise(enterprise_id, who)
     parts = [
