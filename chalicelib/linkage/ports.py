@@ -13,9 +13,17 @@ from typing import Any, Protocol
 Center = Sequence[float] | dict[str, float]  # (lat, lon) or {"lat", "lon"}
 
 
+class NearbyResource(Protocol):
+    """A resource as the resources context shows it (resources.service.ResourceView): the screen shows it whole."""
+
+    def public(self) -> dict[str, Any]:
+        """The resource's JSON, with `location` ({"lat", "lon"}) and `distance_m`."""
+        ...
+
+
 class NearestResources(Protocol):
-    def __call__(self, lat: float, lon: float, n: int, /) -> list[dict[str, Any]]:
-        """The n resources nearest a point, nearest first, each with `location` and `distance_m`."""
+    def __call__(self, lat: float, lon: float, n: int, /) -> Sequence[NearbyResource]:
+        """The n resources nearest a point, nearest first, each with its `distance_m`."""
 
 
 class Locator(Protocol):

@@ -153,12 +153,9 @@ def _link(event_id: str, event: dict[str, Any]) -> dict[str, Any]:
         logger.exception("public event linkage failed", extra={"event_id": event_id})
         return {"rules": [], "commands": [], "errors": [{"action": "linkage", "error": type(exc).__name__}]}
     return {
-        "rules": result["rules"],
-        "commands": [
-            {k: c.get(k) for k in ("command_id", "device_id", "command", "status", "distance_m")}
-            for c in result["commands"]
-        ],
-        "errors": result["errors"],
+        "rules": [r.public() for r in result.rules],
+        "commands": [c.public() for c in result.commands],
+        "errors": [e.public() for e in result.errors],
     }
 
 

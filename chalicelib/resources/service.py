@@ -17,6 +17,9 @@ from chalicelib.core.store import conditional, get_or_404, transaction
 from chalicelib.registry import service as registry
 from chalicelib.resources import domain, reminders, store
 from chalicelib.resources.schemas import ResourceIn
+from chalicelib.resources.views import Contact, Location, ResourceView, view_of
+
+__all__ = ["Contact", "Location", "ResourceView"]  # the views other contexts read, besides the functions
 
 PARK_LOCATION_UNSET = errors.define(
     "PARK_LOCATION_UNSET", 404, "未提供坐标且园区位置未配置", "GET /resources/nearest without lat/lon needs PUT /park."
@@ -174,10 +177,10 @@ def nearest_among(
     kinds: list[str] | None = None,
     within_m: float | None = None,
     owners: list[str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ResourceView]:
     """`nearest` limited to some owners (None = all): what the scoped routes and the alarm context use."""
     ranked = geo.nearest(_all(owners, kinds), lat, lon, _where, limit=n, within_m=within_m)
-    return [{**r, "distance_m": round(d, 1)} for d, r in ranked]
+    return [view_of(r, round(d, 1)) for d, r in ranked]
 
 
 def nearest_visible(
@@ -189,17 +192,17 @@ def nearest_visible(
         if park is None:
             raise PARK_LOCATION_UNSET()
         lat, lon = park["location"]["lat"], park["location"]["lon"]
-    return nearest_among(lat, lon, n, kinds, within_m, who.shared_owners(None))
+    return [r.public() for r in nearest_among(lat, lon, n, kinds, within_m, who.shared_owners(None))]
 
 
 def nearest(
     lat: float, lon: float, n: int = 5, kinds: list[str] | None = None, within_m: float | None = None
-) -> list[dict[str, Any]]:
+) -> list[ResourceView]:
     """The n resources nearest a point, nearest first, each with `distance_m` (every owner: the caller scopes)."""
     return nearest_among(lat, lon, n, kinds, within_m)
 
 
-def set_status(resource_id: str, status: str, incident_id: str | None) -> dict[str, Any]:
+def set_status(resource_id: str, status: str, incident_id: str | None) -> ResourceView:
     """Dispatch (调派) or release a resource for an incident; the change is kept in the resource's history."""
     if status not in domain.STATUSES:
         raise errors.invalid_field("status", f"未知状态 {status}", "enum")
@@ -207,7 +210,7 @@ def set_status(resource_id: str, status: str, incident_id: str | None) -> dict[s
         item = _load(resource_id)
         domain.check_status_change(item.status, item.incident_id, status, incident_id)
         if item.status == status and (status != "deployed" or item.incident_id == incident_id):
-            return public(item)  # a repeated dispatch changes nothing and records nothing
+            return view_of(public(item))  # a repeated dispatch changes nothing and records nothing
         now, before = clock.now_ms(), item.status
         item.status, item.updated_ms = status, now
         item.incident_id = (incident_id or item.incident_id) if status == "deployed" else None
@@ -217,7 +220,7 @@ def set_status(resource_id: str, status: str, incident_id: str | None) -> dict[s
         )
         try:
             _commit(item, entry)
-            return public(item)
+            return view_of(public(item))
         except errors.AppError as exc:
             if exc.error is not errors.CONFLICT:
                 raise

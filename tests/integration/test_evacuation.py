@@ -76,7 +76,7 @@ def test_evacuation_texts_and_pushes_the_people_inside_and_counts_acks(api: Any,
     assert api.put("/me/notification-preferences", token=own, json=night).status_code == 200
     inc = f"inc_evac_{next(_n)}"
     result = service.trigger(site.event(inc))
-    assert result["evacuation"]["targeted"] == 2 and result["evacuation"]["notified"] == 2
+    assert result.evacuation is not None and (result.evacuation.targeted, result.evacuation.notified) == (2, 2)
     for inside in ("circle", "plume"):
         (text,) = sms_to(p[inside]["phone"])
         assert text.startswith("【疏散指令】") and inc in text and "北" in text  # upwind of a north wind is north
@@ -136,7 +136,7 @@ def test_a_drill_records_texts_marked_as_drill_and_sends_nothing(api: Any, crowd
     phones = {k: device(api, api.token("inspector", eid, subject=p[k]["person_id"]))["id"] for k in p}
     inc = f"inc_drill_{next(_n)}"
     result = service.trigger(site.event(inc, drill=True))
-    assert result["evacuation"]["drill"] is True and result["evacuation"]["notified"] == 2
+    assert result.evacuation is not None and result.evacuation.drill is True and result.evacuation.notified == 2
     for person in p.values():
         assert sms_to(person["phone"]) == []
     assert all(pushed(phone) == [] for phone in phones.values())

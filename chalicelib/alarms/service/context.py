@@ -120,7 +120,7 @@ def _plans(
 ) -> dict[str, Any]:
     if PORTS.plans is None:
         return {"plans": [], "resources": [], "note": "应急预案与资源模块未提供数据"}
-    return PORTS.plans(view, sensor, installation)
+    return PORTS.plans(view, sensor, installation).public()
 
 
 def _installation(installation: registry.InstallationView | None) -> dict[str, Any] | None:

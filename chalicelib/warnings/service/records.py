@@ -118,7 +118,21 @@ def limits(priority: Priority) -> dict[str, int]:
     }
 
 
-def create(doc: dict[str, Any], slot: str | None, actor: str, mode: str = "verify") -> dict[str, Any]:
+@dataclass(frozen=True)
+class CreatedWarning:
+    """What another context reads of a warning it opened (an incident's information release): its id and status."""
+
+    id: str
+    status: str
+
+
+def create(doc: dict[str, Any], slot: str | None, actor: str, mode: str = "verify") -> CreatedWarning:
+    """`open_new` for another context: the new warning's id and status."""
+    data = open_new(doc, slot, actor, mode)
+    return CreatedWarning(id=data["id"], status=data["status"])
+
+
+def open_new(doc: dict[str, Any], slot: str | None, actor: str, mode: str = "verify") -> dict[str, Any]:
     """Store a new warning and start its workflow: verification, or (mode "release") straight to drafting."""
     warning_id, now = doc.pop("id", None) or ids.new_id("wrn"), clock.now_ms()
     priority = Priority(doc["priority"])
