@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -51,7 +49,7 @@ def create_unit(body: UnitIn, who: Identity) -> dict[str, Any]:
         ids.new_id("ru"),
         enterprise_id=body.enterprise_id,
         risk_class=body.risk_class,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         created_ms=clock.now_ms(),
     )
     item.save(condition=store.RiskUnitModel.id.does_not_exist())
@@ -60,7 +58,7 @@ def create_unit(body: UnitIn, who: Identity) -> dict[str, Any]:
 
 def _part(unit_id: str, kind: str, prefix: str, doc: dict[str, Any]) -> dict[str, Any]:
     part_id = ids.new_id(prefix)
-    item = store.UnitPartModel(unit_id, f"{kind}#{part_id}", doc=orjson.dumps(doc).decode(), created_ms=clock.now_ms())
+    item = store.UnitPartModel(unit_id, f"{kind}#{part_id}", doc=doc, created_ms=clock.now_ms())
     item.save()
     return {**item.data(), "unit_id": unit_id}
 
@@ -132,7 +130,7 @@ def create_task(body: TaskIn, who: Identity) -> dict[str, Any]:
         unit_id=unit.id,
         starts_ms=starts,
         next_index=first,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         created_ms=now,
     )
     item.save()
@@ -147,13 +145,13 @@ def set_task_state(task_id: str, active: bool, reason: str, who: Identity) -> di
         raise errors.NOT_FOUND(details={"task_id": task_id})
     who.ensure_can_write(item.enterprise_id)
     if bool(item.active) != active:
-        doc, now = orjson.loads(item.doc), clock.now_ms()
+        doc, now = item.doc, clock.now_ms()
         if active:
             offset = get_settings().park_utc_offset_h
             current = domain.current_index(int(item.starts_ms), doc["cycle"], doc["cycle_unit"], now, offset)
             item.next_index = max(int(item.next_index), current)
         changes = [*doc.get("state_changes", []), {"active": active, "reason": reason, "by": who.subject, "at_ms": now}]
-        item.active, item.doc = active, orjson.dumps({**doc, "state_changes": changes}).decode()
+        item.active, item.doc = active, {**doc, "state_changes": changes}
         with conditional(errors.CONFLICT(details={"task_id": task_id})):
             item.save()
     return item.data()

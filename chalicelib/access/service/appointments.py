@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from chalicelib.access import ports, store
 from chalicelib.access.domain import REASON_LABEL, Reason, person_key, vehicle_key, waybill
 from chalicelib.access.domain import appointments as rules
@@ -136,7 +134,7 @@ def create(body: AppointmentIn, who: Identity) -> dict[str, Any]:
         valid_to_ms=data["valid_to_ms"],
         created_ms=now,
         updated_ms=now,
-        doc=orjson.dumps({**keep, "approvals": [], "created_by": who.subject}).decode(),
+        doc={**keep, "approvals": [], "created_by": who.subject},
     )
     item.save(condition=store.AppointmentModel.id.does_not_exist())
     return public(item, who)
@@ -164,10 +162,10 @@ def _may_approve(item: store.AppointmentModel, who: Identity) -> None:
 
 
 def _step(item: store.AppointmentModel, state: str, entry: dict[str, Any]) -> None:
-    doc = orjson.loads(item.doc)
+    doc = item.doc
     doc["approvals"] = [*doc.get("approvals", []), entry]
     previous = item.state
-    item.state, item.updated_ms, item.doc = state, entry["at_ms"], orjson.dumps(doc).decode()
+    item.state, item.updated_ms, item.doc = state, entry["at_ms"], doc
     with conditional(APPOINTMENT_STATE(details={"state": previous})):
         item.save(condition=store.AppointmentModel.state == previous)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.access import store
 from chalicelib.access.domain import DEFAULT_ZONE_LEVEL, ZoneLevel
 from chalicelib.access.schemas import GateIn
@@ -64,7 +62,10 @@ def create(body: GateIn, who: Identity) -> dict[str, Any]:
     _check(body, owner, who)
     now = clock.now_ms()
     item = store.GateModel(
-        ids.new_id("gate"), enterprise_id=owner, doc=body.model_dump_json(exclude={"enterprise_id"}), created_ms=now
+        ids.new_id("gate"),
+        enterprise_id=owner,
+        doc=body.model_dump(mode="json", exclude={"enterprise_id"}),
+        created_ms=now,
     )
     item.updated_ms = now
     item.save(condition=store.GateModel.id.does_not_exist())
@@ -76,7 +77,7 @@ def replace(gate_id: str, body: GateIn, who: Identity) -> dict[str, Any]:
     if (body.enterprise_id or PARK) != item.enterprise_id:
         raise errors.invalid_field("enterprise_id", "所属企业不可修改", "immutable")
     _check(body, item.enterprise_id, who)
-    item.doc, item.updated_ms = body.model_dump_json(exclude={"enterprise_id"}), clock.now_ms()
+    item.doc, item.updated_ms = body.model_dump(mode="json", exclude={"enterprise_id"}), clock.now_ms()
     with conditional(errors.CONFLICT(details={"gate_id": gate_id})):
         item.save()
     return public(item)
@@ -98,9 +99,7 @@ def list_page(
         items: list[Any] = list(store.GateModel.scan())
     else:
         items = [i for owner in owners for i in store.GateModel.by_enterprise.query(owner)]
-    found = sorted(
-        (public(i) for i in items if kind is None or orjson.loads(i.doc)["kind"] == kind), key=lambda g: g["id"]
-    )
+    found = sorted((public(i) for i in items if kind is None or i.doc["kind"] == kind), key=lambda g: g["id"])
     after = (decode_cursor(cursor) or {}).get("after")
     if after:
         found = [g for g in found if g["id"] > after]

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from chalicelib.access import store
 from chalicelib.access.domain import person_key, pseudonym, vehicle_key
 from chalicelib.access.domain import presence as rules
@@ -46,7 +44,7 @@ def apply(
         inside_key=store.INSIDE if place.inside else None,
         zone_id=place.zone_id,
         last_ms=at,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     with conditional() as write:
         item.save(condition=model.subject_key.does_not_exist() | (model.last_ms <= at))
@@ -64,7 +62,7 @@ def locate_vehicle(plate: str, enterprise_id: str | None, zone_id: str | None, a
         inside_key=store.INSIDE,
         zone_id=zone_id,
         last_ms=at,
-        doc=orjson.dumps({"source": "locator"}).decode(),
+        doc={"source": "locator"},
     )
     with conditional() as write:
         item.save(condition=model.subject_key.does_not_exist() | (model.last_ms <= at))

@@ -10,8 +10,6 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import orjson
-
 from chalicelib.alarms import domain, store
 from chalicelib.alarms.domain import Alarm
 from chalicelib.core.schemas import Priority
@@ -84,7 +82,7 @@ class StoredTagState:
 
 
 def to_alarm(item: store.AlarmModel) -> Alarm:
-    data = orjson.loads(item.doc)
+    data = item.doc
     data["base_priority"], data["priority"] = Priority(data["base_priority"]), Priority(data["priority"])
     return Alarm(**data, version=int(item.version or 0))
 
@@ -102,7 +100,7 @@ def alarm_item(a: Alarm, item: store.AlarmModel | None) -> store.AlarmModel:
     item.source = a.source
     item.open_key = None if a.closed else store.OPEN
     item.open_installation = None if a.closed else a.installation_id
-    item.doc = orjson.dumps(data).decode()
+    item.doc = data
     return item
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
-
 from chalicelib.access import service as access
 from chalicelib.core import clock, errors
 from chalicelib.core.geo import distance_m
@@ -81,7 +79,7 @@ def _store(p: PositionIn, plate: str, at: int, owner: str, trip: dict[str, Any] 
         plate=plate,
         enterprise_id=owner,
         at_ms=at,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         received_ms=clock.now_ms(),
         expires=datetime.fromtimestamp(-(-at // 1000), UTC) + keep,
     )
