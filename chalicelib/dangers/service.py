@@ -35,14 +35,35 @@ def respond(order_id: str, body: RespondIn, who: Identity) -> dict[str, Any]:
     return supervision.respond(order_id, body.progress, expected, who)
 
 
+@dataclass(frozen=True)
+class RegisteredDanger:
+    """A danger another context found and registered (a patrol's failed check item links to it)."""
+
+    id: str
+    level: str
+    state: str
+
+
 def register(body: DangerIn, who: Identity) -> dict[str, Any]:
+    """Register a danger (`POST /hidden-dangers`): its document."""
+    return _register(body, who).data()
+
+
+def register_found(body: DangerIn, who: Identity) -> RegisteredDanger:
+    """Register a danger another context found, with the same checks, grading and follow-up as the API's."""
+    item = _register(body, who)
+    return RegisteredDanger(id=item.id, level=str(item.level), state=str(item.state))
+
+
+def _register(body: DangerIn, who: Identity) -> store.DangerModel:
     who.ensure_can_write(body.enterprise_id)
     registry.enterprise(body.enterprise_id, who)  # the enterprise must exist
     now = clock.now_ms()
     level, reasons = domain.grade(body.level, body.major_criteria)
     deadline = clock.to_ms(body.deadline) if body.deadline else None
     problems = domain.check_registration(level, body.handling, deadline, now)
-    problems += prevention.check_links(body.enterprise_id, body.risk_unit_id, body.check_record_id)
+    links = prevention.check_links(body.enterprise_id, body.risk_unit_id, body.check_record_id)
+    problems += [link.public() for link in links]
     if problems:
         raise errors.invalid(problems)
     photos.check(body.photos, body.enterprise_id, photos.FINDINGS)
@@ -60,7 +81,7 @@ def register(body: DangerIn, who: Identity) -> dict[str, Any]:
     )
     steps.commit(item, store.event(item.id, now, who.subject, "registered", level=level), new=True)
     steps.follow_up(item, who.subject)
-    return item.data()
+    return item
 
 
 def _step(danger_id: str, step: str, who: Identity, **changes: Any) -> store.DangerModel:

@@ -3,6 +3,7 @@ records and the sweep (`checks`), and the typed reads other contexts make (hidde
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.core import clock, errors, ids
@@ -15,7 +16,7 @@ from chalicelib.prevention.checks import CheckSummary, check_summary, record, re
 from chalicelib.prevention.schemas import EventIn, MeasureIn, StopIn, TaskIn, UnitIn
 from chalicelib.registry import service as registry
 
-__all__ = ["CheckSummary", "check_links", "check_summary", "record", "records_page", "sweep"]
+__all__ = ["CheckSummary", "UnknownLink", "check_links", "check_summary", "record", "records_page", "sweep"]
 
 
 def public(item: store.RiskUnitModel) -> dict[str, Any]:
@@ -167,8 +168,20 @@ def tasks_page(
     return [i.data() for i in items], encode_cursor(last)
 
 
-def check_links(enterprise_id: str, unit_id: str | None, record_id: str | None) -> list[dict[str, str]]:
-    """Field errors when a hidden danger names a unit or a check record that is not this enterprise's."""
+@dataclass(frozen=True)
+class UnknownLink:
+    """A risk unit or check record a hidden danger names that is not its enterprise's (the dangers context
+    refuses the registration with it). `field`: risk_unit_id | check_record_id."""
+
+    field: str
+
+    def public(self) -> dict[str, str]:
+        """The field error the registration's 422 lists."""
+        return errors.field_error(self.field, "不存在或不属于该企业", "unknown_reference")
+
+
+def check_links(enterprise_id: str, unit_id: str | None, record_id: str | None) -> tuple[UnknownLink, ...]:
+    """The links of a hidden danger to a unit or a check record that is not this enterprise's."""
     problems = []
     for field, model, key in (
         ("risk_unit_id", store.RiskUnitModel, unit_id),
@@ -181,5 +194,5 @@ def check_links(enterprise_id: str, unit_id: str | None, record_id: str | None) 
         except model.DoesNotExist:
             found = False
         if not found:
-            problems.append(errors.field_error(field, "不存在或不属于该企业", "unknown_reference"))
-    return problems
+            problems.append(UnknownLink(field))
+    return tuple(problems)

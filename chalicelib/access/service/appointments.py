@@ -13,6 +13,7 @@ from chalicelib.access.domain.gate import valid_appointment
 from chalicelib.access.schemas import AppointmentIn
 from chalicelib.access.service import gates, lists
 from chalicelib.access.service.common import masked_appointment
+from chalicelib.access.service.views import Trip
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import ENTERPRISE_ROLES, PARK, SYSTEM, Identity, Role
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -229,7 +230,7 @@ def for_subject(key: str, at_ms: int) -> list[dict[str, Any]]:
     return [i.data() for i in store.AppointmentModel.by_subject.query(key, store.AppointmentModel.valid_to_ms >= since)]
 
 
-def trip_of(plate: str, at_ms: int) -> dict[str, Any] | None:
+def trip_of(plate: str, at_ms: int) -> Trip | None:
     """The approved appointment of a vehicle valid at `at_ms` (its trip, for vehicle tracking), else None."""
     found, _ = valid_appointment(for_subject(vehicle_key(plate), at_ms), at_ms)
-    return dict(found) if found is not None else None
+    return Trip.of(found) if found is not None else None

@@ -8,6 +8,7 @@ from chalicelib.access import store
 from chalicelib.access.domain import DEFAULT_ZONE_LEVEL, ZoneLevel
 from chalicelib.access.schemas import GateIn
 from chalicelib.access.service.common import owner_out
+from chalicelib.access.service.views import GateBarrier
 from chalicelib.core import clock, errors, geojson, ids
 from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -157,9 +158,9 @@ def map_features(who: Identity) -> dict[str, Any]:
     return geojson.collection(zones)
 
 
-def barriers() -> list[dict[str, Any]]:
-    """Each gate's first barrier as a linkage device of kind "gate" at the gate's location (a linkage rule's
-    `gate_open` opens the nearest gates, e.g. for fire engines). Gates without a barrier are left out."""
+def barriers() -> tuple[GateBarrier, ...]:
+    """Each gate's first barrier at the gate's location (a linkage rule's `gate_open` opens the nearest gates,
+    e.g. for fire engines). Gates without a barrier are left out."""
     found = []
     for item in store.GateModel.scan():
         data = item.data()
@@ -167,14 +168,13 @@ def barriers() -> list[dict[str, Any]]:
         if barrier is None:
             continue
         found.append(
-            {
-                "id": barrier["id"],
-                "kind": "gate",
-                "name": data["name"],
-                "location": data["location"],
-                "enterprise_id": owner_out(item.enterprise_id),
-                "installation_id": None,
-                "gate_id": item.id,
-            }
+            GateBarrier(
+                id=barrier["id"],
+                gate_id=item.id,
+                name=data["name"],
+                lat=data["location"]["lat"],
+                lon=data["location"]["lon"],
+                enterprise_id=owner_out(item.enterprise_id),
+            )
         )
-    return found
+    return tuple(found)

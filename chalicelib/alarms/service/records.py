@@ -104,6 +104,31 @@ def alarm_item(a: Alarm, item: store.AlarmModel | None) -> store.AlarmModel:
     return item
 
 
+@dataclass(frozen=True)
+class AlarmSummary:
+    """An open alarm as the risk context lists it under an installation's colour (`active_alarms`)."""
+
+    id: str
+    tag_id: str
+    condition: str
+    priority: Priority
+    state: str
+
+    def public(self) -> dict[str, Any]:
+        """The summary as `GET /risk/installations/{id}` and the live channel's risk message show it."""
+        return {
+            "id": self.id,
+            "tag_id": self.tag_id,
+            "condition": self.condition,
+            "priority": self.priority.value,
+            "state": self.state,
+        }
+
+
+def summary(a: Alarm) -> AlarmSummary:
+    return AlarmSummary(id=a.id, tag_id=a.tag_id, condition=a.condition, priority=a.priority, state=a.state.value)
+
+
 def public(a: Alarm) -> dict[str, Any]:
     """The alarm as the API and messages show it."""
     data = {k: v for k, v in dataclasses.asdict(a).items() if k not in ("extra",)}

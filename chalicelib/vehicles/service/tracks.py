@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from chalicelib.access import service as access
 from chalicelib.core import clock
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional
@@ -103,10 +104,10 @@ def leave(item: store.TrackModel, out_ms: int) -> None:
         recount([lot_id])
 
 
-def sweep_one(item: store.TrackModel, now: int, presence: dict[str, Any] | None) -> str:
+def sweep_one(item: store.TrackModel, now: int, presence: access.Presence | None) -> str:
     """What the sweep did to one vehicle in the park: "left", "changed" (a timed condition started) or ""."""
-    if presence is not None and not presence["inside"] and int(presence["last_ms"]) >= int(item.last_ms):
-        leave(item, int(presence["last_ms"]))
+    if presence is not None and not presence.inside and presence.last_ms >= int(item.last_ms):
+        leave(item, presence.last_ms)
         return "left"
     track = as_track(item)
     after = domain.still(track, now, limits())
