@@ -118,7 +118,11 @@ def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
     device_id = chosen or ids.new_id("dev")
     now = clock.now_ms()
     item = store.ActuatorModel(
-        device_id, enterprise_id=owner, kind=doc["kind"], doc=body.model_dump_json(exclude={"id"}), created_ms=now
+        device_id,
+        enterprise_id=owner,
+        kind=doc["kind"],
+        doc=body.model_dump(mode="json", exclude={"id"}),
+        created_ms=now,
     )
     item.updated_ms = now
     with conditional(errors.CONFLICT(f"{device_id} 已存在", details={"id": device_id})):
@@ -136,7 +140,7 @@ def replace(device_id: str, body: ActuatorIn, who: Identity) -> dict[str, Any]:
     if (doc.get("enterprise_id") or PARK) != item.enterprise_id:
         raise errors.invalid_field("enterprise_id", "所属企业不可修改", "immutable")
     _check(doc, item.enterprise_id, who)
-    item.doc, item.kind, item.updated_ms = body.model_dump_json(exclude={"id"}), doc["kind"], clock.now_ms()
+    item.doc, item.kind, item.updated_ms = body.model_dump(mode="json", exclude={"id"}), doc["kind"], clock.now_ms()
     with conditional(errors.CONFLICT(details={"id": device_id})):
         item.save()
     return _public(item)

@@ -118,7 +118,7 @@ def _gates() -> list[dict[str, Any]]:
     """The closed park's gates (卡口) beside the linkage devices of kind gate: `gate_open` opens the nearest
     one's barrier. A failure leaves the linkage devices alone to choose from (logged)."""
     try:
-        return access.gate_barriers()
+        return [gate.public() for gate in access.gate_barriers()]
     except Exception:
         logger.exception("access gates unavailable for gate_open")
         return []

@@ -10,9 +10,21 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 
+class InstallationRisk(Protocol):
+    """What the channel reads of an installation's risk (risk.service.InstallationRisk) before pushing it."""
+
+    @property
+    def scope(self) -> str: ...
+    @property
+    def enterprise_id(self) -> str: ...
+    @property
+    def since(self) -> int | None: ...  # epoch ms of the last colour change; None until risk stored one
+    def public(self) -> dict[str, Any]: ...  # the message's data: the document the risk API shows
+
+
 class RiskView(Protocol):
-    def __call__(self, installation_id: str, /) -> dict[str, Any]:
-        """level, since (epoch ms of the last colour change), enterprise_id, name... of one installation."""
+    def __call__(self, installation_id: str, /) -> InstallationRisk:
+        """One installation's colour, reasons and open alarms."""
 
 
 @dataclass

@@ -60,8 +60,8 @@ def on_alarm_events(events: Sequence[Any]) -> None:
         except Exception:  # derived data: never block the alarm messages already sent
             logger.exception("live risk read failed", extra={"installation_id": installation_id})
             continue
-        if risk.get("since") is not None and int(risk["since"]) >= oldest:
-            publish("risk", "changed", risk["scope"], risk.get("enterprise_id"), risk)
+        if risk.since is not None and risk.since >= oldest:
+            publish("risk", "changed", risk.scope, risk.enterprise_id, risk.public())
 
 
 def on_warning_change(warning: Mapping[str, Any]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
@@ -38,7 +37,7 @@ def _shape(head: store.PlanModel, doc: dict[str, Any], version: int, at: int, by
 
 
 def current_of(head: store.PlanModel) -> dict[str, Any]:
-    doc = orjson.loads(head.doc)
+    doc = head.doc
     return _shape(head, doc, int(head.current), int(head.revised_ms), head.revised_by, head.note)
 
 
@@ -81,7 +80,7 @@ def _check_scope(body: PlanIn, who: Identity) -> None:
 
 
 def _apply(head: store.PlanModel, doc: dict[str, Any], version: int, now: int, by: str, note: str) -> Any:
-    head.current, head.doc, head.note = version, orjson.dumps(doc).decode(), note
+    head.current, head.doc, head.note = version, doc, note
     head.revised_ms, head.revised_by = now, by
     head.accident_types, head.levels = set(doc["accident_types"]), set(doc["levels"])
     return store.PlanVersionModel(head.id, version, doc=head.doc, created_ms=now, by=by, note=note)

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from chalicelib.alarms import service as alarms
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import PARK, Identity
@@ -81,7 +79,7 @@ def report(body: PublicEventIn, who: Identity) -> tuple[dict[str, Any], bool]:
         enterprise_id=origin.enterprise_id or PARK,
         kind=body.kind,
         at_ms=clock.to_ms(body.at),
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         created_ms=clock.now_ms(),
     )
     with conditional() as claim:
@@ -123,10 +121,10 @@ def _finish(item: store.PublicEventModel) -> dict[str, Any]:
             },
         )
     )
-    doc = {**orjson.loads(item.doc), "linkage": _link(item.event_id, event)}
+    doc = {**item.doc, "linkage": _link(item.event_id, event)}
     item.update(
         actions=[
-            store.PublicEventModel.doc.set(orjson.dumps(doc).decode()),
+            store.PublicEventModel.doc.set(doc),
             store.PublicEventModel.alarm_id.set(alarm_id),
         ]
     )

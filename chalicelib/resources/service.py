@@ -7,8 +7,6 @@ import operator
 from datetime import date
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, geo, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -84,7 +82,7 @@ def create(body: ResourceIn, who: Identity) -> dict[str, Any]:
         owner=domain.owner_of(enterprise_id),
         kind=str(body.kind),
         status=status,
-        doc=orjson.dumps(_doc(body)).decode(),
+        doc=_doc(body),
         created_ms=now,
         updated_ms=now,
     )
@@ -100,7 +98,7 @@ def replace(resource_id: str, body: ResourceIn, who: Identity) -> dict[str, Any]
     if str(body.kind) != item.kind:
         raise errors.invalid_field("kind", "资源类型创建后不可修改", "immutable")
     now, before = clock.now_ms(), item.status
-    item.doc, item.status, item.updated_ms = orjson.dumps(_doc(body)).decode(), str(body.status), now
+    item.doc, item.status, item.updated_ms = _doc(body), str(body.status), now
     if item.status != "deployed":
         item.incident_id = None  # a manual release ends the dispatch
     _commit(

@@ -127,7 +127,7 @@ def test_the_warning_app_channel_pushes_the_audience_by_their_preferences(api: A
     wid = f"wrn_push_{eid}"
     doc = {"enterprise_id": eid, "verification": {"level": "orange"}}
     result = notify.publish("app", "enterprise", "【橙色预警】罐区泄漏", wid, doc)
-    assert result["ok"] and result["pushes"]["devices"] == 3 and result["ref"] == "2/3 pushed", result
+    assert result.ok and result.pushes is not None and result.pushes.devices == 3 and result.ref == "2/3 pushed", result
     (loud_note,) = pushed(devs["loud"])
     assert loud_note["notification"]["body"] == "【橙色预警】罐区泄漏"
     assert loud_note["android"]["priority"] == "HIGH" and loud_note["android"]["notification"]["sound"] == "default"
@@ -142,10 +142,10 @@ def test_the_warning_app_channel_pushes_the_audience_by_their_preferences(api: A
     assert (log[devs["quiet"]].mode, log[devs["quiet"]].status) == ("silent", "sent")
 
     again = notify.publish("app", "enterprise", "【橙色预警】罐区泄漏", wid, doc)  # a retried publication
-    assert again["pushes"]["already"] == 2 and len(pushed(devs["loud"])) == 1
+    assert again.pushes is not None and again.pushes.already == 2 and len(pushed(devs["loud"])) == 1
 
     red = notify.publish("app", "enterprise", "【红色预警】", f"{wid}-red", {**doc, "verification": {"level": "red"}})
-    assert red["pushes"]["sent"] == 2
+    assert red.pushes is not None and red.pushes.sent == 2
     assert pushed(devs["quiet"])[-1]["android"]["priority"] == "HIGH"  # a red warning is heard in quiet hours
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from chalicelib.access import ports, store
 from chalicelib.access.domain import REASON_LABEL, Reason, person_key, vehicle_key, waybill
 from chalicelib.access.domain import appointments as rules
@@ -15,6 +13,7 @@ from chalicelib.access.domain.gate import valid_appointment
 from chalicelib.access.schemas import AppointmentIn
 from chalicelib.access.service import gates, lists
 from chalicelib.access.service.common import masked_appointment
+from chalicelib.access.service.views import Trip
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import ENTERPRISE_ROLES, PARK, SYSTEM, Identity, Role
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -134,7 +133,7 @@ def create(body: AppointmentIn, who: Identity) -> dict[str, Any]:
         valid_to_ms=data["valid_to_ms"],
         created_ms=now,
         updated_ms=now,
-        doc=orjson.dumps({**keep, "approvals": [], "created_by": who.subject}).decode(),
+        doc={**keep, "approvals": [], "created_by": who.subject},
     )
     item.save(condition=store.AppointmentModel.id.does_not_exist())
     return public(item, who)
@@ -162,10 +161,10 @@ def _may_approve(item: store.AppointmentModel, who: Identity) -> None:
 
 
 def _step(item: store.AppointmentModel, state: str, entry: dict[str, Any]) -> None:
-    doc = orjson.loads(item.doc)
+    doc = item.doc
     doc["approvals"] = [*doc.get("approvals", []), entry]
     previous = item.state
-    item.state, item.updated_ms, item.doc = state, entry["at_ms"], orjson.dumps(doc).decode()
+    item.state, item.updated_ms, item.doc = state, entry["at_ms"], doc
     with conditional(APPOINTMENT_STATE(details={"state": previous})):
         item.save(condition=store.AppointmentModel.state == previous)
 
@@ -229,7 +228,7 @@ def for_subject(key: str, at_ms: int) -> list[dict[str, Any]]:
     return [i.data() for i in store.AppointmentModel.by_subject.query(key, store.AppointmentModel.valid_to_ms >= since)]
 
 
-def trip_of(plate: str, at_ms: int) -> dict[str, Any] | None:
+def trip_of(plate: str, at_ms: int) -> Trip | None:
     """The approved appointment of a vehicle valid at `at_ms` (its trip, for vehicle tracking), else None."""
     found, _ = valid_appointment(for_subject(vehicle_key(plate), at_ms), at_ms)
-    return dict(found) if found is not None else None
+    return Trip.of(found) if found is not None else None

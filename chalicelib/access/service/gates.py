@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.access import store
 from chalicelib.access.domain import DEFAULT_ZONE_LEVEL, ZoneLevel
 from chalicelib.access.schemas import GateIn
 from chalicelib.access.service.common import owner_out
+from chalicelib.access.service.views import GateBarrier
 from chalicelib.core import clock, errors, geojson, ids
 from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -64,7 +63,10 @@ def create(body: GateIn, who: Identity) -> dict[str, Any]:
     _check(body, owner, who)
     now = clock.now_ms()
     item = store.GateModel(
-        ids.new_id("gate"), enterprise_id=owner, doc=body.model_dump_json(exclude={"enterprise_id"}), created_ms=now
+        ids.new_id("gate"),
+        enterprise_id=owner,
+        doc=body.model_dump(mode="json", exclude={"enterprise_id"}),
+        created_ms=now,
     )
     item.updated_ms = now
     item.save(condition=store.GateModel.id.does_not_exist())
@@ -76,7 +78,7 @@ def replace(gate_id: str, body: GateIn, who: Identity) -> dict[str, Any]:
     if (body.enterprise_id or PARK) != item.enterprise_id:
         raise errors.invalid_field("enterprise_id", "所属企业不可修改", "immutable")
     _check(body, item.enterprise_id, who)
-    item.doc, item.updated_ms = body.model_dump_json(exclude={"enterprise_id"}), clock.now_ms()
+    item.doc, item.updated_ms = body.model_dump(mode="json", exclude={"enterprise_id"}), clock.now_ms()
     with conditional(errors.CONFLICT(details={"gate_id": gate_id})):
         item.save()
     return public(item)
@@ -98,9 +100,7 @@ def list_page(
         items: list[Any] = list(store.GateModel.scan())
     else:
         items = [i for owner in owners for i in store.GateModel.by_enterprise.query(owner)]
-    found = sorted(
-        (public(i) for i in items if kind is None or orjson.loads(i.doc)["kind"] == kind), key=lambda g: g["id"]
-    )
+    found = sorted((public(i) for i in items if kind is None or i.doc["kind"] == kind), key=lambda g: g["id"])
     after = (decode_cursor(cursor) or {}).get("after")
     if after:
         found = [g for g in found if g["id"] > after]
@@ -165,9 +165,9 @@ def map_features(who: Identity) -> dict[str, Any]:
     )
 
 
-def barriers() -> list[dict[str, Any]]:
-    """Each gate's first barrier as a linkage device of kind "gate" at the gate's location (a linkage rule's
-    `gate_open` opens the nearest gates, e.g. for fire engines). Gates without a barrier are left out."""
+def barriers() -> tuple[GateBarrier, ...]:
+    """Each gate's first barrier at the gate's location (a linkage rule's `gate_open` opens the nearest gates,
+    e.g. for fire engines). Gates without a barrier are left out."""
     found = []
     for item in store.GateModel.scan():
         data = item.data()
@@ -175,14 +175,13 @@ def barriers() -> list[dict[str, Any]]:
         if barrier is None:
             continue
         found.append(
-            {
-                "id": barrier["id"],
-                "kind": "gate",
-                "name": data["name"],
-                "location": data["location"],
-                "enterprise_id": owner_out(item.enterprise_id),
-                "installation_id": None,
-                "gate_id": item.id,
-            }
+            GateBarrier(
+                id=barrier["id"],
+                gate_id=item.id,
+                name=data["name"],
+                lat=data["location"]["lat"],
+                lon=data["location"]["lon"],
+                enterprise_id=owner_out(item.enterprise_id),
+            )
         )
-    return found
+    return tuple(found)

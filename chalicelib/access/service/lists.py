@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import orjson
-
 from chalicelib.access import store
 from chalicelib.access.domain import mask_id_number, normal_plate, person_key, vehicle_key
 from chalicelib.access.schemas import ListEntryIn
@@ -67,7 +65,7 @@ def put(body: ListEntryIn, who: Identity) -> dict[str, Any]:
         subject_key=key,
         expires_ms=expires,
         created_ms=now,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     item.save()
     return public(item, who)

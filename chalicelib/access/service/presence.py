@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from chalicelib.access import store
 from chalicelib.access.domain import person_key, pseudonym, vehicle_key
 from chalicelib.access.domain import presence as rules
 from chalicelib.access.domain.gate import Credential
 from chalicelib.access.service.common import masked_record, owner_out
+from chalicelib.access.service.views import Presence
 from chalicelib.core import clock, errors
 from chalicelib.core.geo import distance_m, point_in_ring
 from chalicelib.core.identity import PARK, SYSTEM, Identity
@@ -46,7 +45,7 @@ def apply(
         inside_key=store.INSIDE if place.inside else None,
         zone_id=place.zone_id,
         last_ms=at,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     with conditional() as write:
         item.save(condition=model.subject_key.does_not_exist() | (model.last_ms <= at))
@@ -64,17 +63,17 @@ def locate_vehicle(plate: str, enterprise_id: str | None, zone_id: str | None, a
         inside_key=store.INSIDE,
         zone_id=zone_id,
         last_ms=at,
-        doc=orjson.dumps({"source": "locator"}).decode(),
+        doc={"source": "locator"},
     )
     with conditional() as write:
         item.save(condition=model.subject_key.does_not_exist() | (model.last_ms <= at))
     return not write.failed
 
 
-def vehicle_presence(plate: str) -> dict[str, Any] | None:
-    """Where the gates and locators last put a vehicle ({inside, zone_id, last_ms, gate_id?}), None if never."""
+def vehicle_presence(plate: str) -> Presence | None:
+    """Where the gates and locators last put a vehicle, None if never."""
     try:
-        return store.PresenceModel.get(vehicle_key(plate), consistent_read=True).data()
+        return Presence.of(store.PresenceModel.get(vehicle_key(plate), consistent_read=True).data())
     except store.PresenceModel.DoesNotExist:
         return None
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.alarms import domain, store
@@ -48,7 +47,7 @@ def _apply(tag_id: str, alarm_ids: list[str], out_of_service: bool, suppressed: 
             tag = store.TagStateModel.get(tag_id, consistent_read=True)
         except DoesNotExist:
             tag = None
-        slots = tag.alarms_map() if tag is not None else {}
+        slots = tag.alarms if tag is not None else {}
         for alarm_id in alarm_ids:
             item = store.AlarmModel.get(alarm_id, consistent_read=True)
             outcome = _outcome(to_alarm(item), out_of_service, suppressed, now)
@@ -60,7 +59,7 @@ def _apply(tag_id: str, alarm_ids: list[str], out_of_service: bool, suppressed: 
         if not staged.alarms:
             return []
         if tag is not None:
-            tag.alarms = orjson.dumps(slots).decode()
+            tag.alarms = slots
             held = any(not a.closed and a.out_of_service for _, a in staged.alarms.values())
             tag.held = True if held else tag.held
         try:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from chalicelib.alarms import store
 from chalicelib.alarms.domain import READINGS, Alarm, State
 from chalicelib.alarms.schemas import AlarmFilter
@@ -38,7 +36,7 @@ def detail(alarm_id: str, who: Identity) -> dict[str, Any]:
 
 def history(alarm_id: str) -> list[dict[str, Any]]:
     return [
-        {"seq": int(e.seq), "ts": int(e.ts), "type": e.type, "by": e.by, **orjson.loads(e.doc)}
+        {"seq": int(e.seq), "ts": int(e.ts), "type": e.type, "by": e.by, **e.doc}
         for e in store.AlarmEventModel.query(alarm_id, scan_index_forward=True)
     ]
 

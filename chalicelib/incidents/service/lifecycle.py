@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids, steps, workflows
 from chalicelib.core.identity import SYSTEM, Identity
 from chalicelib.core.settings import get_settings
@@ -53,7 +51,7 @@ def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str,
         enterprise_id=doc.pop("enterprise_id"),
         status=Status.REPORTED.value,
         created_ms=now,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     item.save()
     log(

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import SYSTEM, Identity
 from chalicelib.core.observability import logger
@@ -85,7 +83,7 @@ def check_in(body: CheckInIn, who: Identity) -> dict[str, Any]:
         slot=occ.slot,
         person_id=body.person_id,
         in_ms=now,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     record.save(condition=store.CheckInModel.id.does_not_exist())
     return record.data()

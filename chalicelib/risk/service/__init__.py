@@ -16,9 +16,17 @@ from chalicelib.risk.service.profile import compute as compute_profile
 from chalicelib.risk.service.reports import generate as generate_reports
 from chalicelib.risk.service.reports import listing as reports
 from chalicelib.risk.service.snapshots import take as take_snapshots
-from chalicelib.risk.service.views import enterprise_view, installation_view, map_features, park_view, profile_view
+from chalicelib.risk.service.views import (
+    InstallationRisk,
+    enterprise_view,
+    installation_view,
+    map_features,
+    park_view,
+    profile_view,
+)
 
 __all__ = [
+    "InstallationRisk",
     "acknowledge",
     "close",
     "compute_profile",

@@ -44,11 +44,11 @@ def _page(items: list[dict[str, Any]], limit: int, cursor: str | None) -> tuple[
 def _save(model: Any, item_id: str | None, body: Any, prefix: str) -> dict[str, Any]:
     now = clock.now_ms()
     if item_id is None:
-        item = model(ids.new_id(prefix), doc=body.model_dump_json(), created_ms=now, updated_ms=now)
+        item = model(ids.new_id(prefix), doc=body.model_dump(mode="json"), created_ms=now, updated_ms=now)
         item.save(condition=model.id.does_not_exist())
     else:
         item = get_or_404(model, item_id, field="hazmat_route_id" if prefix == "hrt" else "lot_id")
-        item.doc, item.updated_ms = body.model_dump_json(), now
+        item.doc, item.updated_ms = body.model_dump(mode="json"), now
         with conditional(errors.CONFLICT(details={"id": item_id})):
             item.save()
     return dict(item.data())

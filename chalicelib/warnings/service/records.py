@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids, workflows
 from chalicelib.core.identity import Identity
 from chalicelib.core.schemas import Priority
@@ -28,7 +26,7 @@ def event(warning_id: str, action: str, actor: str = "system", **details: Any) -
         ts=now,
         action=action,
         actor=actor,
-        doc=orjson.dumps(details, default=str).decode(),
+        doc=details,
     ).save()
 
 
@@ -70,11 +68,9 @@ def verified(warning_id: str, who: Identity) -> VerifiedWarning:
     )
 
 
-def encode(doc: dict[str, Any]) -> str:
+def encode(doc: dict[str, Any]) -> dict[str, Any]:
     """The stored `doc` of a warning: its data without what has an attribute of its own."""
-    return orjson.dumps(
-        {k: v for k, v in doc.items() if k not in ("id", "status", "awaiting", "enterprise_id", "created_ms")}
-    ).decode()
+    return {k: v for k, v in doc.items() if k not in ("id", "status", "awaiting", "enterprise_id", "created_ms")}
 
 
 def save(item: Any, doc: dict[str, Any], **fields: Any) -> None:
