@@ -27,27 +27,22 @@ REGISTRY_DEVICE = errors.define(
 )
 
 
-def _camera(camera: dict[str, Any]) -> dict[str, Any]:
+def _camera(camera: registry.CameraView) -> dict[str, Any]:
     """A registry PTZ camera as an actuator (read-only here)."""
     return {
-        "id": camera["id"],
-        "enterprise_id": camera.get("enterprise_id"),
+        "id": camera.id,
+        "enterprise_id": camera.enterprise_id,
         "kind": "ptz_camera",
-        "name": camera["name"],
-        "location": camera["location"],
-        "installation_id": camera.get("installation_id"),
+        "name": camera.name,
+        "location": {"lat": camera.location.lat, "lon": camera.location.lon},
+        "installation_id": camera.installation_id,
         "zone_id": None,
         "source": "registry",
     }
 
 
 def _ptz_cameras(who: Identity, enterprise_id: str | None) -> list[dict[str, Any]]:
-    out, cursor = [], None
-    while True:
-        items, cursor = registry.list_page(registry.CAMERA, who, enterprise_id, 200, cursor)
-        out += [_camera(c) for c in items if c.get("ptz")]
-        if cursor is None:
-            return out
+    return [_camera(c) for c in registry.cameras(who, enterprise_id) if c.ptz]
 
 
 def _public(item: Any) -> dict[str, Any]:
@@ -67,8 +62,8 @@ def get(device_id: str, who: Identity) -> dict[str, Any]:
     try:
         return _public(load(device_id, who))
     except errors.AppError:
-        camera = registry.get(registry.CAMERA, device_id, who)  # NOT_FOUND when not visible either
-        if not camera.get("ptz"):
+        camera = registry.camera(device_id, who)  # NOT_FOUND when not visible either
+        if not camera.ptz:
             raise errors.NOT_FOUND(details={"device_id": device_id}) from None
         return _camera(camera)
 
@@ -98,10 +93,10 @@ def _check(doc: dict[str, Any], owner: str, who: Identity) -> None:
         if not ref:
             continue
         try:
-            target = registry.get(kind, ref, who)
+            target = registry.owner(kind, ref, who)
         except errors.AppError:
             raise errors.invalid_field(field, f"{kind.name} {ref} 不存在", "reference") from None
-        if (target.get("enterprise_id") or PARK) != owner:
+        if (target or PARK) != owner:
             raise errors.invalid_field(field, f"{kind.name} {ref} 不属于该设备的企业", "reference")
 
 
@@ -111,7 +106,7 @@ def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
     if owner != PARK:
         who.ensure_can_write(owner)
         try:
-            registry.get(registry.ENTERPRISE, owner, who)
+            registry.require(registry.ENTERPRISE, owner, who)
         except errors.AppError:
             raise errors.invalid_field("enterprise_id", f"企业 {owner} 不存在", "reference") from None
     elif who.is_enterprise_scoped:

@@ -84,15 +84,15 @@ def _owner(doc: dict[str, Any], who: Identity) -> str:
         return PARK
     if scope["kind"] == "installation":
         try:
-            installation = registry.get(registry.INSTALLATION, scope["installation_id"], who)
+            installation = registry.installation(scope["installation_id"], who)
         except errors.AppError:
             raise _reference("installation_id", f"重大危险源单元 {scope['installation_id']} 不存在") from None
-        if scope.get("enterprise_id") and scope["enterprise_id"] != installation["enterprise_id"]:
+        if scope.get("enterprise_id") and scope["enterprise_id"] != installation.enterprise_id:
             raise _reference("enterprise_id", "单元不属于该企业")
-        scope["enterprise_id"] = installation["enterprise_id"]
-        return str(installation["enterprise_id"])
+        scope["enterprise_id"] = installation.enterprise_id
+        return installation.enterprise_id
     try:
-        registry.get(registry.ENTERPRISE, scope["enterprise_id"], who)
+        registry.require(registry.ENTERPRISE, scope["enterprise_id"], who)
     except errors.AppError:
         raise _reference("enterprise_id", f"企业 {scope['enterprise_id']} 不存在") from None
     return str(scope["enterprise_id"])

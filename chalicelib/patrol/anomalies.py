@@ -81,7 +81,7 @@ def _notify(item: store.AnomalyModel, route: store.RouteModel | None) -> None:
     if route is not None:
         place = route.doc["name"]
     elif item.enterprise_id != PARK:
-        place = registry.get(registry.ENTERPRISE, item.enterprise_id, SYSTEM)["name"]
+        place = registry.enterprise(item.enterprise_id, SYSTEM).name
     else:
         place = "园区公共区域"
     data = {**doc, "priority": item.priority, "detected_ms": int(item.detected_ms)}

@@ -21,7 +21,7 @@ PLANNERS = frozenset({Role.PARK_ADMIN, Role.ENTERPRISE_MANAGER})
 
 def _exists(kind: registry.Kind, entity_id: str, who: Identity, field: str, message: str) -> None:
     try:
-        registry.get(kind, entity_id, who)
+        registry.require(kind, entity_id, who)
     except errors.AppError as exc:
         raise errors.invalid_field(field, message, "unknown_reference") from exc
 

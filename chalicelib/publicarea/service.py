@@ -47,13 +47,13 @@ def _origin(body: PublicEventIn, who: Identity) -> Origin:
         if device_id is None:
             continue
         try:
-            device = registry.get(kind, device_id, who)
+            device = registry.camera(device_id, who) if kind is registry.CAMERA else registry.sensor(device_id, who)
         except errors.AppError as exc:
             if exc.error is not errors.NOT_FOUND:
                 raise
             raise errors.invalid_field(f"body.{field}", f"设备 {device_id} 不存在", "reference") from None
-        owner = device.get("enterprise_id")
-        return Origin(None if owner in (None, PARK) else owner, str(device["name"]), device.get("installation_id"))
+        owner = device.enterprise_id
+        return Origin(None if owner in (None, PARK) else owner, device.name, device.installation_id)
     return Origin(who.enterprise_id, f"({body.location.lat:.5f}, {body.location.lon:.5f})")
 
 
@@ -167,7 +167,7 @@ def get(event_id: str, who: Identity) -> dict[str, Any]:
     if not _visible(item, who):
         raise errors.NOT_FOUND(details={"public_event_id": event_id})
     event = item.data()
-    context = alarms.linkage_context(item.alarm_id, who) if item.alarm_id else {}
+    context = alarms.linkage_context(item.alarm_id, who).public() if item.alarm_id else {}
     return {"event": event, "context": {k: v for k, v in context.items() if k != "alarm"}}
 
 

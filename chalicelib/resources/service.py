@@ -186,10 +186,10 @@ def nearest_visible(
 ) -> list[dict[str, Any]]:
     """GET /resources/nearest: the caller's resources nearest a point, or the park's location when none is given."""
     if lat is None or lon is None:
-        park = registry.get_park()
+        park = registry.park_view()
         if park is None:
             raise PARK_LOCATION_UNSET()
-        lat, lon = park["location"]["lat"], park["location"]["lon"]
+        lat, lon = park.location.lat, park.location.lon
     return [r.public() for r in nearest_among(lat, lon, n, kinds, within_m, who.shared_owners(None))]
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from chalicelib.plans import domain
 from chalicelib.plans import service as plans
+from chalicelib.registry import store as registry_store
 from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
 from tests.support import batch, make_park, message, now
@@ -245,3 +246,16 @@ def test_alarm_context_shows_applicable_plans_and_nearest_resources(api):
     assert far not in ids and foreign not in ids
     assert len(ids) <= 5 and all(r["distance_m"] <= 3000 for r in ctx["resources"])
     assert [r["distance_m"] for r in ctx["resources"]] == sorted(r["distance_m"] for r in ctx["resources"])
+
+
+def test_alarm_context_shows_the_sensor_whole_as_the_registry_stores_it(api):
+    """The typed view keeps the registry's document for this response: same keys, order and values."""
+    park = make_park(api)
+    caches.reset_caches()
+    telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, now(), 1.5)])))
+    alarm = api.get(f"/alarms?tag_id={park.tag}", role="park_admin").json["items"][0]
+    shown = api.get(f"/alarms/{alarm['id']}/context", role="park_admin").json["sensor"]
+    stored = registry_store.SensorModel.get(park.tag).data()
+    assert list(shown) == [*stored, "current"]
+    assert {k: v for k, v in shown.items() if k != "current"} == stored
+    assert shown["current"]["value"] == 1.5

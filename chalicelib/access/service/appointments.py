@@ -72,12 +72,10 @@ def certificates(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _stored(enterprise_id: str) -> list[waybill.Stored]:
-    docs, cursor = [], None
-    while True:
-        items, cursor = registry.list_page(registry.INSTALLATION, SYSTEM, enterprise_id, 200, cursor)
-        docs += items
-        if not cursor:
-            return waybill.stored_lines(docs)
+    return waybill.stored_lines(
+        (i.status, [(c.chemical, c.cas, c.quantity_t) for c in i.chemicals])
+        for i in registry.installations(SYSTEM, enterprise_id)
+    )
 
 
 def checks(data: dict[str, Any], now: int) -> list[tuple[Reason, dict[str, str]]]:
@@ -100,10 +98,10 @@ def checks(data: dict[str, Any], now: int) -> list[tuple[Reason, dict[str, str]]
 def _check_zones(zones: list[str], host: str, who: Identity) -> None:
     for i, zone_id in enumerate(zones):
         try:
-            zone = registry.get(registry.ZONE, zone_id, SYSTEM)
+            zone = registry.zone(zone_id, SYSTEM)
         except errors.AppError:
             raise errors.invalid_field(f"zones.{i}", f"区域 {zone_id} 不存在", "reference") from None
-        if (zone.get("enterprise_id") or PARK) not in (PARK, host):
+        if (zone.enterprise_id or PARK) not in (PARK, host):
             raise errors.invalid_field(f"zones.{i}", "只能预约接待企业或园区公共的区域", "reference")
 
 

@@ -38,22 +38,22 @@ def _check(body: GateIn, owner: str, who: Identity) -> None:
     if owner != PARK:
         who.ensure_can_write(owner)
         try:
-            registry.get(registry.ENTERPRISE, owner, who)
+            registry.require(registry.ENTERPRISE, owner, who)
         except errors.AppError:
             raise errors.invalid_field("enterprise_id", f"企业 {owner} 不存在", "reference") from None
     elif who.is_enterprise_scoped:
         raise errors.ENTERPRISE_SCOPE(details={"field": "enterprise_id"})
     if body.zone_id:
         try:
-            zone = registry.get(registry.ZONE, body.zone_id, who)
+            zone = registry.zone(body.zone_id, who)
         except errors.AppError:
             raise errors.invalid_field("zone_id", f"区域 {body.zone_id} 不存在", "reference") from None
-        if owner != PARK and (zone.get("enterprise_id") or PARK) != owner:
+        if owner not in (PARK, zone.enterprise_id or PARK):  # an enterprise gate guards its own zones only
             raise errors.invalid_field("zone_id", "企业卡口只能围护本企业的区域", "reference")
     for i, device in enumerate(body.devices):
         if device.kind == "camera":
             try:
-                registry.get(registry.CAMERA, device.id, who)
+                registry.require(registry.CAMERA, device.id, who)
             except errors.AppError:
                 raise errors.invalid_field(f"devices.{i}.id", "摄像机须先在 /cameras 台账登记", "reference") from None
 
@@ -110,8 +110,7 @@ def list_page(
 
 def set_zone_level(zone_id: str, level: ZoneLevel, who: Identity) -> dict[str, Any]:
     """Classify a registry zone (the zone's owner or a park caller)."""
-    zone = registry.get(registry.ZONE, zone_id, who)  # NOT_FOUND for another enterprise's zone
-    owner = zone.get("enterprise_id") or PARK
+    owner = registry.zone(zone_id, who).enterprise_id or PARK  # NOT_FOUND for another enterprise's zone
     if not who.can_write_shared(owner):
         raise errors.ENTERPRISE_SCOPE(details={"zone_id": zone_id})
     now = clock.now_ms()
@@ -128,16 +127,10 @@ def zone_levels(zone_ids: list[str]) -> dict[str, ZoneLevel]:
 
 def zone_list(who: Identity, enterprise_id: str | None) -> list[dict[str, Any]]:
     """The zones the caller sees, each with its access level."""
-    zones, cursor = [], None
-    while True:
-        items, cursor = registry.list_page(registry.ZONE, who, who.scope(enterprise_id), 200, cursor)
-        zones += items
-        if not cursor:
-            break
-    levels = zone_levels([z["id"] for z in zones])
+    zones = registry.zones(who, who.scope(enterprise_id))
+    levels = zone_levels([z.id for z in zones])
     return [
-        {"zone_id": z["id"], "enterprise_id": z.get("enterprise_id"), "level": levels[z["id"]], "updated_at": None}
-        for z in zones
+        {"zone_id": z.id, "enterprise_id": z.enterprise_id, "level": levels[z.id], "updated_at": None} for z in zones
     ]
 
 
@@ -150,12 +143,26 @@ def gate_of(gate_id: str) -> store.GateModel | None:
 
 
 def map_features(who: Identity) -> dict[str, Any]:
-    """The zones layer of the map (一张图): the registry's zones with the access level each one has here."""
-    zones = registry.zone_features(who)
-    levels = zone_levels([z["id"] for z in zones])
-    for z in zones:
-        z["properties"]["access_level"] = levels[z["id"]].value
-    return geojson.collection(zones)
+    """The zones layer of the map (一张图): the registry's zones, circles (the registry keeps a centre and a
+    radius), with the access level each one has here."""
+    zones = registry.map_zones(who)
+    levels = zone_levels([z.id for z in zones])
+    return geojson.collection(
+        [
+            geojson.feature(
+                z.id,
+                geojson.circle(z.center.lat, z.center.lon, z.radius_m),
+                "zone",
+                z.name,
+                zone_id=z.id,
+                enterprise_id=z.enterprise_id,
+                kind_of_zone="enterprise" if z.enterprise_id else "park",
+                radius_m=z.radius_m,
+                access_level=levels[z.id].value,
+            )
+            for z in zones
+        ]
+    )
 
 
 def barriers() -> tuple[GateBarrier, ...]:

@@ -92,11 +92,11 @@ def now_inside(who: Identity, zone_id: str | None, enterprise_id: str | None) ->
     return {**counted, "zone_id": zone_id, "as_of": clock.iso(now)}
 
 
-def _zones(zone_ids: set[str]) -> dict[str, dict[str, Any]]:
+def _zones(zone_ids: set[str]) -> dict[str, registry.ZoneView]:
     found = {}
     for zone_id in sorted(zone_ids):
         try:
-            found[zone_id] = registry.get(registry.ZONE, zone_id, SYSTEM)
+            found[zone_id] = registry.zone(zone_id, SYSTEM)
         except errors.AppError:
             logger.warning("presence in a zone the registry no longer has", extra={"zone_id": zone_id})
     return found
@@ -126,10 +126,10 @@ class PresenceLocator:
         found = []
         for row in rows:
             zone = zones[row["zone_id"]]
-            lat, lon = float(zone["center"]["lat"]), float(zone["center"]["lon"])
+            lat, lon = zone.center.lat, zone.center.lon
             dist = distance_m(centre[0], centre[1], lat, lon) if centre else None
             reasons = []
-            if dist is not None and isolation_radius_m > 0 and dist <= isolation_radius_m + float(zone["radius_m"]):
+            if dist is not None and isolation_radius_m > 0 and dist <= isolation_radius_m + zone.radius_m:
                 reasons.append("isolation")
             if zone_ring and point_in_ring(lat, lon, zone_ring):
                 reasons.append("zone")

@@ -9,8 +9,7 @@ before escalation and re-notification run, so a held alarm is never escalated or
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -24,9 +23,9 @@ from chalicelib.core.observability import logger
 from chalicelib.registry import service as registry
 
 
-def held_by(sensor: Mapping[str, Any]) -> tuple[bool, bool]:
+def held_by(sensor: registry.SensorProfile) -> tuple[bool, bool]:
     """(out of service, suppressed by design) for a sensor profile of the registry (`registry.sensor_profiles`)."""
-    return domain.held_by(sensor.get("status"), sensor.get("installation_status"))
+    return domain.held_by(sensor.status, sensor.installation_status)
 
 
 def _outcome(alarm: Alarm, out_of_service: bool, suppressed: bool, now: int) -> Outcome:

@@ -103,7 +103,7 @@ def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | N
         ]
         results = store.AlarmModel.by_tag.query(q.tag_id, in_range, _and(*filters), scan_index_forward=False, **page)
     elif q.installation_id:
-        registry.load(registry.INSTALLATION, q.installation_id, who)  # 404 outside the caller's scope
+        registry.require(registry.INSTALLATION, q.installation_id, who)  # 404 outside the caller's scope
         filters.append(store.AlarmModel.enterprise_id == scope if scope else None)  # never a park-owned alarm
         results = store.AlarmModel.by_installation.query(
             q.installation_id, in_range, _and(*filters), scan_index_forward=False, **page

@@ -44,8 +44,8 @@ def _circles(post: dict[str, Any]) -> list[Circle]:
     eid = post["enterprise_id"]
     home = registry.enterprise(eid, SYSTEM).location
     circles = [(home.lat, home.lon, domain.ENTERPRISE_RADIUS_M)]
-    zones, _ = registry.list_page(registry.ZONE, SYSTEM, eid, 200, None)
-    return circles + [(z["center"]["lat"], z["center"]["lon"], float(z["radius_m"])) for z in zones]
+    zones = registry.zones(SYSTEM, eid)
+    return circles + [(z.center.lat, z.center.lon, z.radius_m) for z in zones]
 
 
 def _check_ins_of(post_id: str, slot: str, since_ms: int) -> list[store.CheckInModel]:

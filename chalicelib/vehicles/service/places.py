@@ -119,7 +119,7 @@ def as_corridor(data: Mapping[str, Any]) -> domain.Corridor:
 
 
 def set_zone_limit(zone_id: str, speed_limit_kmh: float, who: Identity) -> dict[str, Any]:
-    registry.get(registry.ZONE, zone_id, who)  # NOT_FOUND for a zone that is not there
+    registry.require(registry.ZONE, zone_id, who)  # NOT_FOUND for a zone that is not there
     item = store.ZoneLimitModel(zone_id, speed_limit_kmh=speed_limit_kmh, updated_ms=clock.now_ms())
     item.save()
     return {"zone_id": zone_id, "speed_limit_kmh": speed_limit_kmh, "updated_at": clock.iso(int(item.updated_ms))}
@@ -132,12 +132,12 @@ def zone_limits() -> list[dict[str, Any]]:
     ]
 
 
-def limited_zones() -> list[tuple[dict[str, Any], float]]:
+def limited_zones() -> list[tuple[registry.ZoneView, float]]:
     """Each registry zone with a vehicle speed limit, and the limit (a zone deleted since is left out)."""
     found = []
     for limit in zone_limits():
         try:
-            found.append((registry.get(registry.ZONE, limit["zone_id"], SYSTEM), limit["speed_limit_kmh"]))
+            found.append((registry.zone(limit["zone_id"], SYSTEM), limit["speed_limit_kmh"]))
         except errors.AppError:
             continue
     return found

@@ -31,7 +31,7 @@ class Batch:
         self.lot_docs = {d["id"]: d for d in places.lots()}
         self.lots = [places.as_lot(d) for d in self.lot_docs.values()]
         self.limited = places.limited_zones()
-        self._zones: list[dict[str, Any]] | None = None
+        self._zones: list[registry.ZoneView] | None = None
         self.trips: dict[tuple[str, int], access.Trip | None] = {}
 
     def trip(self, plate: str, at: int) -> access.Trip | None:
@@ -39,28 +39,22 @@ class Batch:
             self.trips[(plate, at)] = access.trip_of(plate, at)
         return self.trips[(plate, at)]
 
-    def zones(self) -> list[dict[str, Any]]:
+    def zones(self) -> list[registry.ZoneView]:
         if self._zones is None:
-            found, cursor = [], None
-            while True:
-                items, cursor = registry.list_page(registry.ZONE, SYSTEM, None, 200, cursor)
-                found += items
-                if not cursor:
-                    break
-            self._zones = found
+            self._zones = registry.zones(SYSTEM)
         return self._zones
 
 
-def _within(zone: dict[str, Any], lat: float, lon: float) -> float | None:
+def _within(zone: registry.ZoneView, lat: float, lon: float) -> float | None:
     """The distance from the zone's centre when the point is inside its circle."""
-    d = distance_m(lat, lon, float(zone["center"]["lat"]), float(zone["center"]["lon"]))
-    return d if d <= float(zone["radius_m"]) else None
+    d = distance_m(lat, lon, zone.center.lat, zone.center.lon)
+    return d if d <= zone.radius_m else None
 
 
-def zone_at(zones: list[dict[str, Any]], lat: float, lon: float) -> str | None:
+def zone_at(zones: list[registry.ZoneView], lat: float, lon: float) -> str | None:
     """The smallest zone whose circle holds the point (the innermost, where zones nest)."""
     inside = [z for z in zones if _within(z, lat, lon) is not None]
-    return min(inside, key=lambda z: float(z["radius_m"]))["id"] if inside else None
+    return min(inside, key=lambda z: z.radius_m).id if inside else None
 
 
 def _store(p: PositionIn, plate: str, at: int, owner: str, trip: access.Trip | None) -> bool:
