@@ -19,6 +19,7 @@ from chalicelib.core.observability import logger
 from chalicelib.core.schemas import Priority
 from chalicelib.core.store import conditional
 from chalicelib.linkage import domain, people, store
+from chalicelib.linkage.ports import LocatedPerson
 from chalicelib.notify import service as notify
 
 EVACUATION_NOT_FOUND = errors.define(
@@ -28,29 +29,29 @@ ACKERS = frozenset({Role.INSPECTOR, Role.ENTERPRISE_MANAGER, Role.INTEGRATION})
 
 
 class MobileChannel(Protocol):
-    def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]: ...
+    def sms(self, ref: str, person: LocatedPerson, text: str) -> dict[str, Any]: ...
 
-    def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]: ...
+    def push(self, incident_id: str, person: LocatedPerson, text: str) -> dict[str, Any]: ...
 
 
 class LiveChannel:
     """Real people: SMS via notify (logged, once per incident and phone) and an app push (logged, once per device)."""
 
-    def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]:
-        recipient = notify.Recipient(person["name"], person["phone"], Priority.URGENT)
-        sent = notify.send_sms(ref, recipient, text, "evacuation", person.get("enterprise_id") or PARK)
+    def sms(self, ref: str, person: LocatedPerson, text: str) -> dict[str, Any]:
+        recipient = notify.Recipient(person.name, person.phone, Priority.URGENT)
+        sent = notify.send_sms(ref, recipient, text, "evacuation", person.enterprise_id or PARK)
         return {"ok": True, "sent": sent}  # False: this phone already had this incident's text
 
-    def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]:
+    def push(self, incident_id: str, person: LocatedPerson, text: str) -> dict[str, Any]:
         """The app channel to the person's own devices (notify.to_people): always with sound, never silenced."""
         counts = notify.to_people(
             f"evac:{incident_id}",
-            [person["person_id"]],
+            [person.person_id],
             notify.Category.EVACUATION,
             "【疏散指令】",
             text,
-            person.get("enterprise_id"),
-            {"incident_id": incident_id, "person_id": person["person_id"]},
+            person.enterprise_id,
+            {"incident_id": incident_id, "person_id": person.person_id},
         )
         # ok only when a phone of theirs has it: a person with no device yet is tried again by the next run.
         reached = counts["sent"] + counts["already"]
@@ -60,11 +61,11 @@ class LiveChannel:
 class DrillChannel:
     """Exercise mode: the message is recorded on the notice (and logged), never sent anywhere."""
 
-    def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]:
-        logger.info("drill evacuation sms recorded", extra={"ref": ref, "person_id": person["person_id"]})
+    def sms(self, ref: str, person: LocatedPerson, text: str) -> dict[str, Any]:
+        logger.info("drill evacuation sms recorded", extra={"ref": ref, "person_id": person.person_id})
         return {"ok": True, "drill": True, "recorded": True}
 
-    def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]:
+    def push(self, incident_id: str, person: LocatedPerson, text: str) -> dict[str, Any]:
         return {"ok": True, "drill": True, "recorded": True}
 
 
@@ -72,7 +73,7 @@ def channel_for(drill: bool) -> MobileChannel:
     return DrillChannel() if drill else LiveChannel()
 
 
-def _deliver(channel: MobileChannel, incident_id: str, person: dict[str, Any], text: str, done: dict) -> dict:
+def _deliver(channel: MobileChannel, incident_id: str, person: LocatedPerson, text: str, done: dict) -> dict:
     """Each channel once; a failed channel is retried by the next evacuate() of the incident."""
     results = dict(done)
     for name, send in (
@@ -119,14 +120,14 @@ def evacuate(
     )
     way_out, channel = domain.upwind(source, ring), channel_for(drill)
     for person in people.people_in(ring, source, isolation_radius_m):
-        reasons = [level if r == "zone" else r for r in person["reasons"]]
-        text = domain.evacuation_text(person["name"], incident_id, way_out, drill)
-        key = people.person_key(person.get("enterprise_id"), person["person_id"])
+        reasons = [level if r == "zone" else r for r in person.reasons]
+        text = domain.evacuation_text(person.name, incident_id, way_out, drill)
+        key = people.person_key(person.enterprise_id, person.person_id)
         try:
             item = store.EvacueeModel.get(incident_id, key, consistent_read=True)
             doc = item.doc
         except DoesNotExist:
-            doc = {k: person.get(k) for k in ("person_id", "name", "phone", "enterprise_id", "lat", "lon")}
+            doc = {k: getattr(person, k) for k in ("person_id", "name", "phone", "enterprise_id", "lat", "lon")}
             item = store.EvacueeModel(incident_id, key, notified_ms=clock.now_ms())
             doc.update(reasons=reasons, text=text, drill=drill, channels={})
             item.doc = doc

@@ -61,9 +61,9 @@ def test_people_in_the_zone_or_circle_are_found_and_the_rest_are_not(crowd: Any)
     site, p = crowd["site"], crowd["people"]
     zone_list, isolation = zones(site.lat, site.lon)
     ring = next(z["polygon"] for z in zone_list if z["level"] == "AEGL-2")
-    found = {x["person_id"]: x["reasons"] for x in people.people_in(ring, (site.lat, site.lon), isolation)}
-    assert found[p["circle"]["person_id"]] == ["isolation"]
-    assert found[p["plume"]["person_id"]] == ["zone"]
+    found = {x.person_id: x.reasons for x in people.people_in(ring, (site.lat, site.lon), isolation)}
+    assert found[p["circle"]["person_id"]] == ("isolation",)
+    assert found[p["plume"]["person_id"]] == ("zone",)
     assert p["upwind"]["person_id"] not in found and p["beside"]["person_id"] not in found
 
 
@@ -155,7 +155,7 @@ def test_positions_keep_the_latest_and_ignore_stale_ones(api: Any) -> None:
     assert report(api, f"{pid}-b", site.lat, site.lon, None, ts_ms=now - 2 * 3600_000)["reason"] == "stale"
     r = api.post("/people/positions", role="enterprise_manager", enterprise_id=site.park.enterprise_id, json={})
     assert r.status_code == 403
-    found = {x["person_id"] for x in people.people_in([], {"lat": site.lat, "lon": site.lon}, 100)}
+    found = {x.person_id for x in people.people_in([], {"lat": site.lat, "lon": site.lon}, 100)}
     assert pid in found and f"{pid}-b" not in found
     with clock.use(clock.FrozenClock(now + 3601_000)):  # an hour later nobody knows where they are
-        assert pid not in {x["person_id"] for x in people.people_in([], (site.lat, site.lon), 100)}
+        assert pid not in {x.person_id for x in people.people_in([], (site.lat, site.lon), 100)}

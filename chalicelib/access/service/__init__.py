@@ -23,11 +23,12 @@ from chalicelib.access.service.lists import list_page as list_entries
 from chalicelib.access.service.lists import put as put_list_entry
 from chalicelib.access.service.lists import remove as remove_list_entry
 from chalicelib.access.service.presence import PresenceLocator, locate_vehicle, now_inside, records, vehicle_presence
-from chalicelib.access.service.views import GateBarrier, Person, Presence, Trip
+from chalicelib.access.service.views import GateBarrier, Person, PersonInZone, Presence, Trip
 
 __all__ = [
     "GateBarrier",
     "Person",
+    "PersonInZone",
     "Presence",
     "PresenceLocator",
     "Trip",

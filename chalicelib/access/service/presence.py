@@ -12,7 +12,7 @@ from chalicelib.access.domain import person_key, pseudonym, vehicle_key
 from chalicelib.access.domain import presence as rules
 from chalicelib.access.domain.gate import Credential
 from chalicelib.access.service.common import masked_record, owner_out
-from chalicelib.access.service.views import Presence
+from chalicelib.access.service.views import PersonInZone, Presence
 from chalicelib.core import clock, errors
 from chalicelib.core.geo import distance_m, point_in_ring
 from chalicelib.core.identity import PARK, SYSTEM, Identity
@@ -112,7 +112,7 @@ class PresenceLocator:
         zone_ring: list[list[float]],
         isolation_center: Sequence[float] | dict[str, float] | None,
         isolation_radius_m: float,
-    ) -> list[dict[str, Any]]:
+    ) -> list[PersonInZone]:
         now, max_age = clock.now_ms(), get_settings().presence_max_age_s * 1000
         rows = [
             r for r in _inside(None) if r["subject_kind"] == "person" and r["zone_id"] and r["last_ms"] >= now - max_age
@@ -135,21 +135,20 @@ class PresenceLocator:
                 reasons.append("zone")
             if reasons and row.get("phone"):
                 found.append(
-                    {
-                        "person_id": pseudonym(row["subject_key"]),
-                        "name": row.get("name") or "访客",
-                        "phone": row["phone"],
-                        "enterprise_id": owner_out(row["enterprise_id"]),
-                        "lat": lat,
-                        "lon": lon,
-                        "source": "access",
-                        "ts": row["last_ms"],
-                        "zone_id": row["zone_id"],
-                        "distance_m": None if dist is None else round(dist, 1),
-                        "reasons": reasons,
-                    }
+                    PersonInZone(
+                        person_id=pseudonym(row["subject_key"]),
+                        name=row.get("name") or "访客",
+                        phone=row["phone"],
+                        enterprise_id=owner_out(row["enterprise_id"]),
+                        lat=lat,
+                        lon=lon,
+                        ts=int(row["last_ms"]),
+                        zone_id=row["zone_id"],
+                        distance_m=None if dist is None else round(dist, 1),
+                        reasons=tuple(reasons),
+                    )
                 )
-        return sorted(found, key=lambda p: p["person_id"])
+        return sorted(found, key=lambda p: p.person_id)
 
 
 def records(

@@ -64,6 +64,23 @@ class Presence:
 
 
 @dataclass(frozen=True)
+class PersonInZone:
+    """Someone the gates put inside a zone, placed at the zone's centre (a `linkage.ports.LocatedPerson`)."""
+
+    person_id: str  # a pseudonym: the gates' credential never leaves the access context
+    name: str
+    phone: str
+    enterprise_id: str | None
+    lat: float
+    lon: float
+    ts: int
+    zone_id: str
+    distance_m: float | None
+    reasons: tuple[str, ...]
+    source: str = "access"
+
+
+@dataclass(frozen=True)
 class GateBarrier:
     """A gate's first barrier, which linkage's `gate_open` may open (the gate's name and location)."""
 
