@@ -15,9 +15,9 @@ from chalicelib.core.store import conditional, get_or_404, transaction
 from chalicelib.registry import service as registry
 from chalicelib.resources import domain, reminders, store
 from chalicelib.resources.schemas import ResourceIn
-from chalicelib.resources.views import Contact, Location, ResourceView, view_of
+from chalicelib.resources.views import Contact, ResourceView, view_of
 
-__all__ = ["Contact", "Location", "ResourceView"]  # the views other contexts read, besides the functions
+__all__ = ["Contact", "ResourceView"]  # the views other contexts read, besides the functions
 
 PARK_LOCATION_UNSET = errors.define(
     "PARK_LOCATION_UNSET", 404, "未提供坐标且园区位置未配置", "GET /resources/nearest without lat/lon needs PUT /park."

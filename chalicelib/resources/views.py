@@ -11,13 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.core.geo import Point
+
 Detail = str | int | float | bool | None | tuple[str, ...]  # a per-kind detail: a scalar or a list of words
-
-
-@dataclass(frozen=True)
-class Location:
-    lat: float
-    lon: float
 
 
 @dataclass(frozen=True)
@@ -36,7 +32,7 @@ class ResourceView:
     status: str
     enterprise_id: str | None
     owner: str  # "park" or the enterprise id
-    location: Location
+    location: Point
     contact: Contact | None
     details: tuple[tuple[str, Detail], ...]  # the kind's details (schemas.DETAILS), in their order
     note: str
@@ -75,7 +71,7 @@ def view_of(resource: Mapping[str, Any], distance_m: float | None = None) -> Res
         status=resource["status"],
         enterprise_id=resource.get("enterprise_id"),
         owner=resource["owner"],
-        location=Location(location["lat"], location["lon"]),
+        location=Point.of(location),
         contact=None if contact is None else Contact(contact["name"], contact["phone"]),
         details=tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in (resource.get("details") or {}).items()),
         note=resource.get("note", ""),

@@ -14,18 +14,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from chalicelib.core.geo import Point
 from chalicelib.core.identity import Identity
 from chalicelib.registry.service.entities import CAMERA, ENTERPRISE, INSTALLATION, SENSOR, Kind, get, list_page
-
-
-@dataclass(frozen=True)
-class Point:
-    lat: float
-    lon: float
-
-    @classmethod
-    def of(cls, location: Mapping[str, Any]) -> Point:
-        return cls(float(location["lat"]), float(location["lon"]))
 
 
 @dataclass(frozen=True)
