@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 INSIDE = "1"  # PresenceModel.inside_key while the subject is inside (sparse index)
 
@@ -20,7 +19,7 @@ class GateModel(Model):
     Meta = meta("access-gates")
     id = UnicodeAttribute(hash_key=True)
     enterprise_id = UnicodeAttribute()
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
     version = VersionAttribute()
@@ -28,7 +27,7 @@ class GateModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "created_ms": int(self.created_ms),
             "updated_ms": int(self.updated_ms),
@@ -56,7 +55,7 @@ class AppointmentModel(Model):
     subject_key = UnicodeAttribute()
     valid_from_ms = NumberAttribute()
     valid_to_ms = NumberAttribute()
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
     version = VersionAttribute()
@@ -67,7 +66,7 @@ class AppointmentModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "kind": self.kind,
@@ -87,13 +86,13 @@ class ListEntryModel(Model):
     list_name = UnicodeAttribute()
     subject_key = UnicodeAttribute()  # p:<id number> | v:<plate> | c:<carrier code>
     expires_ms = NumberAttribute()
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
     by_subject = gsi("by_subject", "subject_key", "expires_ms")
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "expires_ms": int(self.expires_ms),
             "created_ms": int(self.created_ms),
@@ -110,7 +109,7 @@ class AccessEventModel(Model):
     enterprise_id = UnicodeAttribute()  # whose record it is: the credential's enterprise, else the gate's
     at_ms = NumberAttribute()
     decision = UnicodeAttribute()
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     received_ms = NumberAttribute()
     expires = TTLAttribute()
 
@@ -119,7 +118,7 @@ class AccessEventModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "enterprise_id": self.enterprise_id,
             "decision": self.decision,
             "at_ms": int(self.at_ms),
@@ -137,13 +136,13 @@ class PresenceModel(Model):
     inside_key = UnicodeAttribute(null=True)
     zone_id = UnicodeAttribute(null=True)
     last_ms = NumberAttribute()
-    doc = UnicodeAttribute(default="{}")  # name, phone, gate, credential
+    doc = DocumentAttribute(default=dict)  # name, phone, gate, credential
 
     by_inside = gsi("by_inside", "inside_key", "last_ms")
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "subject_key": self.subject_key,
             "subject_kind": self.subject_kind,
             "enterprise_id": self.enterprise_id,

@@ -15,6 +15,14 @@ from chalicelib.alarms.schemas import EventRecord
 from chalicelib.registry import service as registry
 
 
+class AlarmPlans(Protocol):
+    """The plans context's answer for one alarm (plans.views.AlarmPlans), shown whole in its linkage context."""
+
+    def public(self) -> dict[str, Any]:
+        """`plan_basis`, `plans` and `resources`, as the alarm's linkage context shows them."""
+        ...
+
+
 class PlansForAlarm(Protocol):
     def __call__(
         self,
@@ -22,7 +30,7 @@ class PlansForAlarm(Protocol):
         sensor: registry.SensorView | None,
         installation: registry.InstallationView | None,
         /,
-    ) -> dict[str, Any]:
+    ) -> AlarmPlans:
         """Applicable plans (`plans`, `plan_basis`) and the nearest emergency `resources` for one alarm: around
         its sensor, or for an event alarm (no sensor) around the alarm's `lat`/`lon` when it has them."""
 

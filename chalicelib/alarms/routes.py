@@ -113,4 +113,4 @@ def comment_alarm(call: Call, alarm_id: str) -> AlarmOut:
 @route(bp, "/alarms/{alarm_id}/context", roles=ALL_ROLES, response=AlarmContextOut)
 def alarm_context(call: Call, alarm_id: str) -> AlarmContextOut:
     """报警联动信息：附近摄像机、周边环境读数、危险源化学品与分级、适用预案与最近应急资源。"""
-    return AlarmContextOut.model_validate(service.linkage_context(alarm_id, call.identity))
+    return AlarmContextOut.model_validate(service.linkage_context(alarm_id, call.identity).public())

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import orjson
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 OPEN = "open"
 
@@ -21,17 +18,11 @@ class TagStateModel(Model):
     tag_id = UnicodeAttribute(hash_key=True)
     enterprise_id = UnicodeAttribute()
     last_ts = NumberAttribute(default=0)
-    conds = UnicodeAttribute(default="{}")  # condition -> Cond.to_dict()
-    alarms = UnicodeAttribute(default="{}")  # condition -> open alarm id
+    conds = DocumentAttribute(default=dict)  # condition -> Cond.to_dict()
+    alarms = DocumentAttribute(default=dict)  # condition -> open alarm id
     # Alarms held out of service: the first evaluated reading after the sensor's return decides (domain.holds).
     held = BooleanAttribute(null=True)
     version = VersionAttribute()
-
-    def conds_map(self) -> dict[str, Any]:
-        return orjson.loads(self.conds)
-
-    def alarms_map(self) -> dict[str, str]:
-        return orjson.loads(self.alarms)
 
 
 class AlarmModel(Model):
@@ -51,7 +42,7 @@ class AlarmModel(Model):
     # its installation until closed: a sparse index of an installation's open alarms (risk recomputes it on every
     # alarm event; by_installation holds every alarm it ever had)
     open_installation = UnicodeAttribute(null=True)
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     version = VersionAttribute()
 
     by_enterprise = gsi("by_enterprise", "enterprise_id", "raised_ms")
@@ -74,7 +65,7 @@ class AlarmEventModel(Model):
     area = UnicodeAttribute()
     pending = UnicodeAttribute(null=True)
     published = UnicodeAttribute(null=True)  # set before the topic message goes out: a retry does not repeat it
-    doc = UnicodeAttribute(default="{}")  # priority, state, value, comment, reason...
+    doc = DocumentAttribute(default=dict)  # priority, state, value, comment, reason...
 
     by_pending = gsi("by_pending", "pending", "ts")
     by_area = gsi("by_area", "area", "ts")

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from chalicelib.changes import domain, store
 from chalicelib.changes.schemas import CIIn, ObservationIn
 from chalicelib.core import clock, errors, ids
@@ -24,14 +22,8 @@ FUTURE_TOLERANCE_MS = 5 * 60 * 1000  # discovery clocks drift; an observation fu
 RECENT_OBSERVATIONS = 20
 
 
-def _dumps(value: Any) -> str:
-    return orjson.dumps(value).decode()
-
-
 def _history(ci_id: str, kind: str, ts: int, actor: str, change_id: str | None = None, **doc: Any) -> Any:
-    return store.CIHistoryModel(
-        ci_id, ids.event_key(ts), type=kind, ts=ts, actor=actor, change_id=change_id, doc=_dumps(doc)
-    )
+    return store.CIHistoryModel(ci_id, ids.event_key(ts), type=kind, ts=ts, actor=actor, change_id=change_id, doc=doc)
 
 
 def public(ci: store.CIModel) -> dict[str, Any]:
@@ -43,8 +35,8 @@ def public(ci: store.CIModel) -> dict[str, Any]:
         "owner": ci.owner,
         "location": ci.location,
         "description": ci.description,
-        "declared": ci.declared_map(),
-        "observed": ci.observed_map(),
+        "declared": ci.declared,
+        "observed": ci.observed,
         "last_observed_ms": int(ci.last_observed_ms) if ci.last_observed_ms is not None else None,
         "last_observed_by": ci.last_observed_by,
         "revision": int(ci.revision or 0),
@@ -70,9 +62,7 @@ def create(body: CIIn, who: Identity) -> dict[str, Any]:
         raise errors.invalid(problems)
     now, ci_id = clock.now_ms(), ids.new_id("ci")
     fields = body.model_dump(exclude={"declared"})
-    ci = store.CIModel(
-        ci_id, **fields, declared=_dumps(body.declared), created_ms=now, created_by=who.subject, updated_ms=now
-    )
+    ci = store.CIModel(ci_id, **fields, declared=body.declared, created_ms=now, created_by=who.subject, updated_ms=now)
     with transaction() as tx:
         tx.save(ci, condition=store.CIModel.id.does_not_exist())
         tx.save(_history(ci_id, "created", now, who.subject, after=body.declared))
@@ -105,13 +95,13 @@ def observe(ci_id: str, body: ObservationIn, who: Identity) -> dict[str, Any]:
         raise errors.invalid(problems)
     for _ in range(8):
         ci = load(ci_id)
-        current = ci.observed_map()
+        current = ci.observed
         if body.full_snapshot:
             current = {k: v for k, v in current.items() if v["at"] > at}
         for key, value in body.attributes.items():
             if key not in current or current[key]["at"] <= at:
                 current[key] = {"value": value, "at": at, "by": who.subject, "source": body.source}
-        ci.observed = _dumps(current)
+        ci.observed = current
         if ci.last_observed_ms is None or at >= ci.last_observed_ms:
             ci.last_observed_ms, ci.last_observed_by = at, who.subject
         ci.updated_ms = now
@@ -167,13 +157,13 @@ def release(change_id: str, ci_ids: list[str]) -> None:
 def stage_apply(tx: TransactWrite, item: dict[str, Any], change_id: str, actor: str, people: dict[str, str]) -> None:
     """Within the completing transaction: the new declared configuration and its history entry."""
     ci, now = load(item["ci_id"]), clock.now_ms()
-    before, after = domain.planned(ci.declared_map(), item["attributes"])
-    declared = domain.apply(ci.declared_map(), after)
+    before, after = domain.planned(ci.declared, item["attributes"])
+    declared = domain.apply(ci.declared, after)
     revision = int(ci.revision or 0) + 1
     model = store.CIModel
     tx.update(
         ci,
-        actions=[model.declared.set(_dumps(declared)), model.revision.set(revision), model.updated_ms.set(now)],
+        actions=[model.declared.set(declared), model.revision.set(revision), model.updated_ms.set(now)],
         condition=model.open_change == change_id,
     )
     tx.save(_history(ci.id, "declared", now, actor, change_id, before=before, after=after, revision=revision, **people))

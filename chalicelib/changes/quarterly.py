@@ -43,8 +43,8 @@ def _changes(outcome: str, quarter: domain.Quarter) -> list[dict[str, Any]]:
 
 
 def _item(ci: store.CIModel, observed_ids: set[str]) -> dict[str, Any]:
-    values = {k: v["value"] for k, v in ci.observed_map().items()}
-    differences = domain.diff(ci.declared_map(), values)
+    values = {k: v["value"] for k, v in ci.observed.items()}
+    differences = domain.diff(ci.declared, values)
     return {
         "ci_id": ci.id,
         "name": ci.name,

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from chalicelib.changes import cmdb, domain, store
 from chalicelib.changes.schemas import ChangeIn
 from chalicelib.core import clock, errors, ids, steps, workflows
@@ -37,7 +35,7 @@ def event(change_id: str, action: str, actor: str = "system", key: str | None = 
     """Append one timeline entry. A fixed `key` makes the entry idempotent (a retried task writes it once)."""
     now = clock.now_ms()
     entry = store.ChangeEventModel(
-        change_id, key or ids.event_key(now), ts=now, action=action, actor=actor, doc=orjson.dumps(details).decode()
+        change_id, key or ids.event_key(now), ts=now, action=action, actor=actor, doc=details
     )
     if key is None:
         entry.save(condition=store.ChangeEventModel.key.does_not_exist())
@@ -92,7 +90,7 @@ def _items(body: ChangeIn, cis: dict[str, Any]) -> list[dict[str, Any]]:
         if ci is None:
             field = f"items.{n}.ci_id"
             raise errors.invalid_field(field, f"配置项 {item.ci_id} 不存在", "reference")
-        before, after = domain.planned(ci.declared_map(), item.attributes)
+        before, after = domain.planned(ci.declared, item.attributes)
         if not after:
             raise domain.NO_EFFECT(details={"ci_id": item.ci_id})
         out.append(
@@ -130,7 +128,7 @@ def create(body: ChangeIn, who: Identity) -> dict[str, Any]:
             title=body.title,
             status=domain.Status.SUBMITTED.value,
             requester=who.subject,
-            doc=orjson.dumps(doc).decode(),
+            doc=doc,
             created_ms=now,
             updated_ms=now,
         )

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class CIModel(Model):
@@ -22,8 +21,8 @@ class CIModel(Model):
     owner = UnicodeAttribute()
     location = UnicodeAttribute(default="")
     description = UnicodeAttribute(default="")
-    declared = UnicodeAttribute(default="{}")  # attribute -> value
-    observed = UnicodeAttribute(default="{}")  # attribute -> {value, at, by, source}
+    declared = DocumentAttribute(default=dict)  # attribute -> value
+    observed = DocumentAttribute(default=dict)  # attribute -> {value, at, by, source}
     last_observed_ms = NumberAttribute(null=True)
     last_observed_by = UnicodeAttribute(null=True)
     revision = NumberAttribute(default=0)  # +1 per change applied to the declared configuration
@@ -32,12 +31,6 @@ class CIModel(Model):
     created_by = UnicodeAttribute()
     updated_ms = NumberAttribute()
     version = VersionAttribute()
-
-    def declared_map(self) -> dict[str, Any]:
-        return orjson.loads(self.declared)
-
-    def observed_map(self) -> dict[str, dict[str, Any]]:
-        return orjson.loads(self.observed)
 
 
 class CIHistoryModel(Model):
@@ -51,7 +44,7 @@ class CIHistoryModel(Model):
     ts = NumberAttribute()
     actor = UnicodeAttribute()
     change_id = UnicodeAttribute(null=True)
-    doc = UnicodeAttribute(default="{}")
+    doc = DocumentAttribute(default=dict)
 
     by_type = gsi("by_type", "type", "ts")
 
@@ -61,7 +54,7 @@ class CIHistoryModel(Model):
             "type": self.type,
             "actor": self.actor,
             "change_id": self.change_id,
-            **orjson.loads(self.doc),
+            **self.doc,
         }
 
 
@@ -76,7 +69,7 @@ class ChangeModel(Model):
     token = UnicodeAttribute(null=True)
     requester = UnicodeAttribute()
     implementer = UnicodeAttribute(null=True)
-    doc = UnicodeAttribute()  # description, items, risk, plans, window, limits
+    doc = DocumentAttribute()  # description, items, risk, plans, window, limits
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
     outcome = UnicodeAttribute(null=True)
@@ -89,7 +82,7 @@ class ChangeModel(Model):
     by_outcome = gsi("by_outcome", "outcome", "closed_ms")
 
     def doc_map(self) -> dict[str, Any]:
-        return orjson.loads(self.doc)
+        return self.doc
 
 
 class ChangeEventModel(Model):
@@ -101,7 +94,7 @@ class ChangeEventModel(Model):
     ts = NumberAttribute()
     action = UnicodeAttribute()
     actor = UnicodeAttribute()
-    doc = UnicodeAttribute(default="{}")
+    doc = DocumentAttribute(default=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ts": int(self.ts), "action": self.action, "actor": self.actor, **orjson.loads(self.doc)}
+        return {"ts": int(self.ts), "action": self.action, "actor": self.actor, **self.doc}

@@ -5,11 +5,25 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Point:
+    """A position (WGS-84 degrees) in the frozen views contexts read of each other."""
+
+    lat: float
+    lon: float
+
+    @classmethod
+    def of(cls, location: Mapping[str, Any]) -> Point:
+        """From a stored {"lat", "lon"} document."""
+        return cls(float(location["lat"]), float(location["lon"]))
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

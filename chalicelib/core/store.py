@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+import orjson
 from pynamodb.attributes import Attribute, NumberAttribute, UnicodeAttribute
+from pynamodb.constants import STRING
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 
@@ -18,6 +20,7 @@ from chalicelib.core.settings import get_settings
 
 if TYPE_CHECKING:
     from pynamodb.connection import Connection
+    from pynamodb.expressions.condition import Condition
     from pynamodb.models import MetaProtocol, Model
     from pynamodb.transactions import TransactWrite
 
@@ -38,6 +41,30 @@ def meta(logical: str, append_only: bool = False) -> MetaProtocol:
 
     Meta.append_only = append_only  # type: ignore[attr-defined]
     return cast("MetaProtocol", Meta)
+
+
+class DocumentAttribute(Attribute[dict[str, Any]]):
+    """A context's document: a JSON object kept in one string attribute, read and written as a dict.
+
+    The stored text is orjson's, as each context wrote it by hand before; a value that is not JSON (a date, a
+    Decimal) is stored as its text. Anything but a dict is refused, so an already-encoded string cannot be
+    stored as a JSON string by mistake."""
+
+    attr_type = STRING
+
+    def serialize(self, value: dict[str, Any]) -> str:
+        if not isinstance(value, dict):
+            raise TypeError(f"{self.attr_name}: a document is a dict, not {type(value).__name__}")
+        return orjson.dumps(value, default=str).decode()
+
+    def deserialize(self, value: str) -> dict[str, Any]:
+        return cast("dict[str, Any]", orjson.loads(value))
+
+    def mentions(self, text: str) -> Condition:
+        """A filter on the stored text (DynamoDB `contains`), e.g. '"status":"failed"'."""
+        from pynamodb.expressions.operand import Path
+
+        return Path(self.attr_name).contains(text)
 
 
 def gsi(

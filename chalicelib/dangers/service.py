@@ -8,8 +8,6 @@ import operator
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids, photos
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -37,14 +35,35 @@ def respond(order_id: str, body: RespondIn, who: Identity) -> dict[str, Any]:
     return supervision.respond(order_id, body.progress, expected, who)
 
 
+@dataclass(frozen=True)
+class RegisteredDanger:
+    """A danger another context found and registered (a patrol's failed check item links to it)."""
+
+    id: str
+    level: str
+    state: str
+
+
 def register(body: DangerIn, who: Identity) -> dict[str, Any]:
+    """Register a danger (`POST /hidden-dangers`): its document."""
+    return _register(body, who).data()
+
+
+def register_found(body: DangerIn, who: Identity) -> RegisteredDanger:
+    """Register a danger another context found, with the same checks, grading and follow-up as the API's."""
+    item = _register(body, who)
+    return RegisteredDanger(id=item.id, level=str(item.level), state=str(item.state))
+
+
+def _register(body: DangerIn, who: Identity) -> store.DangerModel:
     who.ensure_can_write(body.enterprise_id)
     registry.enterprise(body.enterprise_id, who)  # the enterprise must exist
     now = clock.now_ms()
     level, reasons = domain.grade(body.level, body.major_criteria)
     deadline = clock.to_ms(body.deadline) if body.deadline else None
     problems = domain.check_registration(level, body.handling, deadline, now)
-    problems += prevention.check_links(body.enterprise_id, body.risk_unit_id, body.check_record_id)
+    links = prevention.check_links(body.enterprise_id, body.risk_unit_id, body.check_record_id)
+    problems += [link.public() for link in links]
     if problems:
         raise errors.invalid(problems)
     photos.check(body.photos, body.enterprise_id, photos.FINDINGS)
@@ -56,22 +75,22 @@ def register(body: DangerIn, who: Identity) -> dict[str, Any]:
         state=domain.State.REGISTERED,
         level=level,
         deadline_ms=deadline,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         created_ms=now,
         updated_ms=now,
     )
     steps.commit(item, store.event(item.id, now, who.subject, "registered", level=level), new=True)
     steps.follow_up(item, who.subject)
-    return item.data()
+    return item
 
 
 def _step(danger_id: str, step: str, who: Identity, **changes: Any) -> store.DangerModel:
     """Load, check the step is allowed from where the danger stands, and move it (not yet saved)."""
     item = load(danger_id, who)
     who.ensure_can_write(item.enterprise_id)
-    doc = orjson.loads(item.doc)
+    doc = item.doc
     item.state = domain.after(item.state, step, doc["handling"])
-    item.doc, item.updated_ms = orjson.dumps({**doc, **changes}).decode(), clock.now_ms()
+    item.doc, item.updated_ms = {**doc, **changes}, clock.now_ms()
     return item
 
 
@@ -95,7 +114,7 @@ def mark_major(danger_id: str, body: CriteriaIn, who: Identity) -> dict[str, Any
     """121号 situations found after registration: the danger becomes major (限期整改), is supervised and reported."""
     item = load(danger_id, who)
     who.ensure_can_write(item.enterprise_id)
-    doc, now = orjson.loads(item.doc), clock.now_ms()
+    doc, now = item.doc, clock.now_ms()
     given = clock.to_ms(body.deadline) if body.deadline else None
     problems = domain.check_marking(item.state, None if item.deadline_ms is None else int(item.deadline_ms), given, now)
     if problems:
@@ -104,7 +123,7 @@ def mark_major(danger_id: str, body: CriteriaIn, who: Identity) -> dict[str, Any
     level, reasons = domain.grade(item.level, criteria)
     doc.update(major_criteria=criteria, level_reasons=reasons, handling=domain.Handling.DEADLINE.value)
     item.level, item.deadline_ms, item.updated_ms = level, given or item.deadline_ms, now
-    item.doc = orjson.dumps(doc).decode()
+    item.doc = doc
     steps.commit(item, store.event(item.id, now, who.subject, "marked_major", major_criteria=body.major_criteria))
     steps.follow_up(item, who.subject)
     return item.data()
@@ -122,7 +141,7 @@ def submit(danger_id: str, summary: str, photo_keys: list[str], who: Identity) -
 
 def _decide(danger_id: str, step: str, comment: str, who: Identity) -> store.DangerModel:
     item = load(danger_id, who)
-    doc = orjson.loads(item.doc)
+    doc = item.doc
     domain.check_acceptor(who.subject, (doc.get("plan") or {}).get("planner"), (doc.get("submission") or {}).get("by"))
     if step == "accept" and item.level == domain.Level.MAJOR and who.is_enterprise_scoped:
         raise domain.MAJOR_ACCEPTANCE_BY_PARK(details={"danger_id": danger_id})

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
 from chalicelib.core import ids
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class DangerModel(Model):
@@ -23,7 +22,7 @@ class DangerModel(Model):
     deadline_ms = NumberAttribute(null=True)
     overdue = BooleanAttribute(default=False)
     reported = NumberAttribute(null=True)  # the dangerState last queued for the regulator (major dangers)
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
     version = VersionAttribute()
@@ -32,7 +31,7 @@ class DangerModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "state": self.state,
@@ -53,16 +52,14 @@ class DangerEventModel(Model):
     ts = NumberAttribute()
     actor = UnicodeAttribute()
     action = UnicodeAttribute()
-    doc = UnicodeAttribute(default="{}")
+    doc = DocumentAttribute(default=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ts": int(self.ts), "actor": self.actor, "action": self.action, **orjson.loads(self.doc)}
+        return {"ts": int(self.ts), "actor": self.actor, "action": self.action, **self.doc}
 
 
 def event(danger_id: str, ts: int, actor: str, action: str, **details: Any) -> DangerEventModel:
-    return DangerEventModel(
-        danger_id, ids.event_key(ts), ts=ts, actor=actor, action=action, doc=orjson.dumps(details).decode()
-    )
+    return DangerEventModel(danger_id, ids.event_key(ts), ts=ts, actor=actor, action=action, doc=details)
 
 
 class OrderModel(Model):
@@ -78,7 +75,7 @@ class OrderModel(Model):
     respond_by_ms = NumberAttribute()
     escalated_ms = NumberAttribute(null=True)
     closed_ms = NumberAttribute(null=True)
-    doc = UnicodeAttribute(default="{}")  # title, liable person, responses, notices
+    doc = DocumentAttribute(default=dict)  # title, liable person, responses, notices
     created_ms = NumberAttribute()
     version = VersionAttribute()
 
@@ -87,7 +84,7 @@ class OrderModel(Model):
     def data(self) -> dict[str, Any]:
         return {
             "responses": [],
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "danger_id": self.danger_id,
             "enterprise_id": self.enterprise_id,

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
-
 from chalicelib.core import auditing, clock, errors
 from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.identity import Identity
@@ -60,12 +58,12 @@ def _sms(ref: str, name: str, phone: str, text: str, enterprise_id: str) -> str:
 
 def notify_pending(item: store.OrderModel) -> int:
     """Text each recipient of the order whose notice is pending or failed; returns how many were sent."""
-    doc, sent = orjson.loads(item.doc), 0
+    doc, sent = item.doc, 0
     for notice in doc.get("notices", []):
         if notice["status"] in ("pending", "failed"):
             notice["status"] = _sms(item.id, notice["name"], notice["phone"], doc["text"], item.enterprise_id)
             sent += notice["status"] == "sent"
-    item.update(actions=[store.OrderModel.doc.set(orjson.dumps(doc).decode())], add_version_condition=False)
+    item.update(actions=[store.OrderModel.doc.set(doc)], add_version_condition=False)
     return sent
 
 
@@ -89,7 +87,7 @@ def issue(danger: Mapping[str, Any], reason: str, actor: str = "system") -> dict
         state="open",
         respond_by_ms=respond_by,
         created_ms=now,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     with conditional() as claim:
         item.save(condition=store.OrderModel.id.does_not_exist())
@@ -123,10 +121,10 @@ def respond(order_id: str, progress: str, expected_ms: int | None, who: Identity
     if item.state == "closed":
         raise domain.ORDER_CLOSED(details={"order_id": order_id})
     now = clock.now_ms()
-    doc = orjson.loads(item.doc)
+    doc = item.doc
     answer = {"by": who.subject, "name": who.name, "at_ms": now, "progress": progress, "expected_ms": expected_ms}
     doc["responses"] = [*doc.get("responses", []), answer]
-    item.state, item.doc = "responded", orjson.dumps(doc).decode()
+    item.state, item.doc = "responded", doc
     with conditional(errors.CONFLICT(details={"order_id": order_id})):
         item.save()
     store.event(item.danger_id, now, who.subject, "supervision_responded", order_id=order_id).save()

@@ -33,7 +33,7 @@ def sweep() -> dict[str, int]:
             follow_up(item)
             counts["repaired"] += 1
     orders = store.OrderModel
-    for order in orders.scan(orders.doc.contains('"status":"failed"') | orders.doc.contains('"status":"pending"')):
+    for order in orders.scan(orders.doc.mentions('"status":"failed"') | orders.doc.mentions('"status":"pending"')):
         counts["notices"] += supervision.notify_pending(order)  # texts that failed (or were cut short) before
     unanswered = (orders.state == "open") & (orders.escalated == False) & (orders.respond_by_ms <= now)  # noqa: E712
     for order in orders.scan(unanswered):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
@@ -60,13 +59,16 @@ def put_roster(body: RosterIn) -> dict[str, Any]:
                 SHIFTS,
                 SHIFTS,
                 updated_ms=now,
-                doc=orjson.dumps({"shifts": [s.model_dump(mode="json") for s in body.shifts]}).decode(),
+                doc={"shifts": [s.model_dump(mode="json") for s in body.shifts]},
             )
         )
         for a in body.assignments:
             batch.save(
                 store.AssignmentModel(
-                    a.date.isoformat(), a.shift_id, updated_ms=now, doc=a.model_dump_json(exclude={"date", "shift_id"})
+                    a.date.isoformat(),
+                    a.shift_id,
+                    updated_ms=now,
+                    doc=a.model_dump(mode="json", exclude={"date", "shift_id"}),
                 )
             )
     return {"shifts": len(body.shifts), "assignments": len(body.assignments)}
@@ -141,7 +143,7 @@ def create_handover(who: Identity, notes: str) -> dict[str, Any]:
         "open_alarms": open_alarms,
         "created_ms": clock.now_ms(),
     }
-    item = store.HandoverModel(ids.new_id("hnd"), status="pending", doc=orjson.dumps(doc).decode())
+    item = store.HandoverModel(ids.new_id("hnd"), status="pending", doc=doc)
     item.save()
     return item.data()
 
@@ -160,7 +162,7 @@ def ack_handover(handover_id: str, who: Identity, notes: str) -> dict[str, Any]:
     doc.update({"acked_by": who.subject, "acked_ms": clock.now_ms(), "ack_notes": notes})
     item.status, item.doc = (
         "acknowledged",
-        orjson.dumps({k: v for k, v in doc.items() if k not in ("id", "status")}).decode(),
+        {k: v for k, v in doc.items() if k not in ("id", "status")},
     )
     item.save()
     return item.data()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
-from chalicelib.core.store import meta
+from chalicelib.core.store import DocumentAttribute, meta
 
 
 class AssignmentModel(Model):
@@ -17,19 +16,19 @@ class AssignmentModel(Model):
     Meta = meta("duty-roster")
     day = UnicodeAttribute(hash_key=True)
     shift = UnicodeAttribute(range_key=True)
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     updated_ms = NumberAttribute()
 
     def data(self) -> dict[str, Any]:
-        return orjson.loads(self.doc)
+        return self.doc
 
 
 class HandoverModel(Model):
     Meta = meta("duty-handovers")
     id = UnicodeAttribute(hash_key=True)
     status = UnicodeAttribute()  # pending | acknowledged
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     version = VersionAttribute()
 
     def data(self) -> dict[str, Any]:
-        return {**orjson.loads(self.doc), "id": self.id, "status": self.status}
+        return {**self.doc, "id": self.id, "status": self.status}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
-from chalicelib.core.store import meta
+from chalicelib.core.store import DocumentAttribute, meta
 
 
 class IncidentModel(Model):
@@ -19,12 +18,12 @@ class IncidentModel(Model):
     created_ms = NumberAttribute()
     awaiting = UnicodeAttribute(null=True)  # the human step the workflow waits for ("stand_down")
     token = UnicodeAttribute(null=True)  # its task token: never returned by the API
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     version = VersionAttribute()
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "status": self.status,
@@ -42,7 +41,7 @@ class LogModel(Model):
     ts = NumberAttribute()
     kind = UnicodeAttribute()  # event | situation | instruction | notice | linkage | evacuation | impact
     actor = UnicodeAttribute(default="system")
-    doc = UnicodeAttribute(default="{}")
+    doc = DocumentAttribute(default=dict)
 
 
 class InstructionModel(Model):
@@ -50,8 +49,8 @@ class InstructionModel(Model):
     incident_id = UnicodeAttribute(hash_key=True)
     id = UnicodeAttribute(range_key=True)
     status = UnicodeAttribute()  # issued | received | executing | done
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     version = VersionAttribute()
 
     def data(self) -> dict[str, Any]:
-        return {**orjson.loads(self.doc), "id": self.id, "incident_id": self.incident_id, "status": self.status}
+        return {**self.doc, "id": self.id, "incident_id": self.incident_id, "status": self.status}

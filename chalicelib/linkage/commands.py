@@ -55,7 +55,7 @@ def send(event: dict[str, Any], device: dict[str, Any], action: dict[str, Any], 
         status="simulated" if drill else "sent",
         sent_ms=now,
         pending=store.PENDING if (not drill or fault) else None,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     return _store_and_publish(item, doc["topic"], payload, drill)
 
@@ -115,7 +115,7 @@ def device_command(
         status="sent",
         sent_ms=now,
         pending=store.PENDING,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     return _store_and_publish(item, doc["topic"], payload, False)
 

@@ -27,27 +27,22 @@ REGISTRY_DEVICE = errors.define(
 )
 
 
-def _camera(camera: dict[str, Any]) -> dict[str, Any]:
+def _camera(camera: registry.CameraView) -> dict[str, Any]:
     """A registry PTZ camera as an actuator (read-only here)."""
     return {
-        "id": camera["id"],
-        "enterprise_id": camera.get("enterprise_id"),
+        "id": camera.id,
+        "enterprise_id": camera.enterprise_id,
         "kind": "ptz_camera",
-        "name": camera["name"],
-        "location": camera["location"],
-        "installation_id": camera.get("installation_id"),
+        "name": camera.name,
+        "location": {"lat": camera.location.lat, "lon": camera.location.lon},
+        "installation_id": camera.installation_id,
         "zone_id": None,
         "source": "registry",
     }
 
 
 def _ptz_cameras(who: Identity, enterprise_id: str | None) -> list[dict[str, Any]]:
-    out, cursor = [], None
-    while True:
-        items, cursor = registry.list_page(registry.CAMERA, who, enterprise_id, 200, cursor)
-        out += [_camera(c) for c in items if c.get("ptz")]
-        if cursor is None:
-            return out
+    return [_camera(c) for c in registry.cameras(who, enterprise_id) if c.ptz]
 
 
 def _public(item: Any) -> dict[str, Any]:
@@ -67,8 +62,8 @@ def get(device_id: str, who: Identity) -> dict[str, Any]:
     try:
         return _public(load(device_id, who))
     except errors.AppError:
-        camera = registry.get(registry.CAMERA, device_id, who)  # NOT_FOUND when not visible either
-        if not camera.get("ptz"):
+        camera = registry.camera(device_id, who)  # NOT_FOUND when not visible either
+        if not camera.ptz:
             raise errors.NOT_FOUND(details={"device_id": device_id}) from None
         return _camera(camera)
 
@@ -98,10 +93,10 @@ def _check(doc: dict[str, Any], owner: str, who: Identity) -> None:
         if not ref:
             continue
         try:
-            target = registry.get(kind, ref, who)
+            target = registry.owner(kind, ref, who)
         except errors.AppError:
             raise errors.invalid_field(field, f"{kind.name} {ref} 不存在", "reference") from None
-        if (target.get("enterprise_id") or PARK) != owner:
+        if (target or PARK) != owner:
             raise errors.invalid_field(field, f"{kind.name} {ref} 不属于该设备的企业", "reference")
 
 
@@ -111,7 +106,7 @@ def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
     if owner != PARK:
         who.ensure_can_write(owner)
         try:
-            registry.get(registry.ENTERPRISE, owner, who)
+            registry.require(registry.ENTERPRISE, owner, who)
         except errors.AppError:
             raise errors.invalid_field("enterprise_id", f"企业 {owner} 不存在", "reference") from None
     elif who.is_enterprise_scoped:
@@ -123,7 +118,11 @@ def create(body: ActuatorIn, who: Identity) -> dict[str, Any]:
     device_id = chosen or ids.new_id("dev")
     now = clock.now_ms()
     item = store.ActuatorModel(
-        device_id, enterprise_id=owner, kind=doc["kind"], doc=body.model_dump_json(exclude={"id"}), created_ms=now
+        device_id,
+        enterprise_id=owner,
+        kind=doc["kind"],
+        doc=body.model_dump(mode="json", exclude={"id"}),
+        created_ms=now,
     )
     item.updated_ms = now
     with conditional(errors.CONFLICT(f"{device_id} 已存在", details={"id": device_id})):
@@ -141,7 +140,7 @@ def replace(device_id: str, body: ActuatorIn, who: Identity) -> dict[str, Any]:
     if (doc.get("enterprise_id") or PARK) != item.enterprise_id:
         raise errors.invalid_field("enterprise_id", "所属企业不可修改", "immutable")
     _check(doc, item.enterprise_id, who)
-    item.doc, item.kind, item.updated_ms = body.model_dump_json(exclude={"id"}), doc["kind"], clock.now_ms()
+    item.doc, item.kind, item.updated_ms = body.model_dump(mode="json", exclude={"id"}), doc["kind"], clock.now_ms()
     with conditional(errors.CONFLICT(details={"id": device_id})):
         item.save()
     return _public(item)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors
@@ -20,6 +19,7 @@ from chalicelib.core.observability import logger
 from chalicelib.core.schemas import Priority
 from chalicelib.core.store import conditional
 from chalicelib.linkage import domain, people, store
+from chalicelib.linkage.ports import LocatedPerson
 from chalicelib.notify import service as notify
 
 EVACUATION_NOT_FOUND = errors.define(
@@ -29,29 +29,29 @@ ACKERS = frozenset({Role.INSPECTOR, Role.ENTERPRISE_MANAGER, Role.INTEGRATION})
 
 
 class MobileChannel(Protocol):
-    def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]: ...
+    def sms(self, ref: str, person: LocatedPerson, text: str) -> dict[str, Any]: ...
 
-    def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]: ...
+    def push(self, incident_id: str, person: LocatedPerson, text: str) -> dict[str, Any]: ...
 
 
 class LiveChannel:
     """Real people: SMS via notify (logged, once per incident and phone) and an app push (logged, once per device)."""
 
-    def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]:
-        recipient = notify.Recipient(person["name"], person["phone"], Priority.URGENT)
-        sent = notify.send_sms(ref, recipient, text, "evacuation", person.get("enterprise_id") or PARK)
+    def sms(self, ref: str, person: LocatedPerson, text: str) -> dict[str, Any]:
+        recipient = notify.Recipient(person.name, person.phone, Priority.URGENT)
+        sent = notify.send_sms(ref, recipient, text, "evacuation", person.enterprise_id or PARK)
         return {"ok": True, "sent": sent}  # False: this phone already had this incident's text
 
-    def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]:
+    def push(self, incident_id: str, person: LocatedPerson, text: str) -> dict[str, Any]:
         """The app channel to the person's own devices (notify.to_people): always with sound, never silenced."""
         counts = notify.to_people(
             f"evac:{incident_id}",
-            [person["person_id"]],
+            [person.person_id],
             notify.Category.EVACUATION,
             "【疏散指令】",
             text,
-            person.get("enterprise_id"),
-            {"incident_id": incident_id, "person_id": person["person_id"]},
+            person.enterprise_id,
+            {"incident_id": incident_id, "person_id": person.person_id},
         )
         # ok only when a phone of theirs has it: a person with no device yet is tried again by the next run.
         reached = counts["sent"] + counts["already"]
@@ -61,11 +61,11 @@ class LiveChannel:
 class DrillChannel:
     """Exercise mode: the message is recorded on the notice (and logged), never sent anywhere."""
 
-    def sms(self, ref: str, person: dict[str, Any], text: str) -> dict[str, Any]:
-        logger.info("drill evacuation sms recorded", extra={"ref": ref, "person_id": person["person_id"]})
+    def sms(self, ref: str, person: LocatedPerson, text: str) -> dict[str, Any]:
+        logger.info("drill evacuation sms recorded", extra={"ref": ref, "person_id": person.person_id})
         return {"ok": True, "drill": True, "recorded": True}
 
-    def push(self, incident_id: str, person: dict[str, Any], text: str) -> dict[str, Any]:
+    def push(self, incident_id: str, person: LocatedPerson, text: str) -> dict[str, Any]:
         return {"ok": True, "drill": True, "recorded": True}
 
 
@@ -73,7 +73,7 @@ def channel_for(drill: bool) -> MobileChannel:
     return DrillChannel() if drill else LiveChannel()
 
 
-def _deliver(channel: MobileChannel, incident_id: str, person: dict[str, Any], text: str, done: dict) -> dict:
+def _deliver(channel: MobileChannel, incident_id: str, person: LocatedPerson, text: str, done: dict) -> dict:
     """Each channel once; a failed channel is retried by the next evacuate() of the incident."""
     results = dict(done)
     for name, send in (
@@ -91,7 +91,7 @@ def _deliver(channel: MobileChannel, incident_id: str, person: dict[str, Any], t
 
 
 def _header(incident_id: str, doc: dict[str, Any]) -> None:
-    item = store.EvacueeModel(incident_id, store.HEADER, notified_ms=clock.now_ms(), doc=orjson.dumps(doc).decode())
+    item = store.EvacueeModel(incident_id, store.HEADER, notified_ms=clock.now_ms(), doc=doc)
     with conditional():  # already started: the first run's header stays
         item.save(condition=store.EvacueeModel.person_id.does_not_exist())
 
@@ -120,17 +120,17 @@ def evacuate(
     )
     way_out, channel = domain.upwind(source, ring), channel_for(drill)
     for person in people.people_in(ring, source, isolation_radius_m):
-        reasons = [level if r == "zone" else r for r in person["reasons"]]
-        text = domain.evacuation_text(person["name"], incident_id, way_out, drill)
-        key = people.person_key(person.get("enterprise_id"), person["person_id"])
+        reasons = [level if r == "zone" else r for r in person.reasons]
+        text = domain.evacuation_text(person.name, incident_id, way_out, drill)
+        key = people.person_key(person.enterprise_id, person.person_id)
         try:
             item = store.EvacueeModel.get(incident_id, key, consistent_read=True)
-            doc = orjson.loads(item.doc)
+            doc = item.doc
         except DoesNotExist:
-            doc = {k: person.get(k) for k in ("person_id", "name", "phone", "enterprise_id", "lat", "lon")}
+            doc = {k: getattr(person, k) for k in ("person_id", "name", "phone", "enterprise_id", "lat", "lon")}
             item = store.EvacueeModel(incident_id, key, notified_ms=clock.now_ms())
             doc.update(reasons=reasons, text=text, drill=drill, channels={})
-            item.doc = orjson.dumps(doc).decode()
+            item.doc = doc
             with conditional() as claim:
                 item.save(condition=store.EvacueeModel.person_id.does_not_exist())
             if claim.failed:
@@ -138,7 +138,7 @@ def evacuate(
         if all((doc["channels"].get(c) or {}).get("ok") for c in ("sms", "app")):
             continue
         doc["channels"] = _deliver(channel, incident_id, person, doc["text"], doc["channels"])
-        item.doc = orjson.dumps(doc).decode()
+        item.doc = doc
         item.save()
     return summary(incident_id, counts_only=True)
 
@@ -148,13 +148,13 @@ def _rows(incident_id: str) -> tuple[dict[str, Any], list[Any]]:
     header = next((i for i in items if i.person_id == store.HEADER), None)
     if header is None:
         raise EVACUATION_NOT_FOUND(details={"incident_id": incident_id})
-    return {**orjson.loads(header.doc), "started_ms": int(header.notified_ms)}, [i for i in items if i is not header]
+    return {**header.doc, "started_ms": int(header.notified_ms)}, [i for i in items if i is not header]
 
 
 def summary(incident_id: str, counts_only: bool = False) -> dict[str, Any]:
     """Notified vs acknowledged; `people` lists each notice with the phone masked."""
     head, rows = _rows(incident_id)
-    listed = [{**r.data(), "phone": notify.mask(orjson.loads(r.doc)["phone"])} for r in rows]
+    listed = [{**r.data(), "phone": notify.mask(r.doc["phone"])} for r in rows]
     out = {
         "incident_id": incident_id,
         "drill": bool(head.get("drill")),
@@ -171,9 +171,7 @@ def _notice_of(rows: list[Any], person_id: str, who: Identity, enterprise_id: st
     enterprise's person, and a park caller names the enterprise when the id is not unique in the incident."""
     scope = who.enterprise_id or enterprise_id
     found = [
-        r
-        for r in rows
-        if r.person == person_id and (scope is None or (orjson.loads(r.doc).get("enterprise_id") or PARK) == scope)
+        r for r in rows if r.person == person_id and (scope is None or (r.doc.get("enterprise_id") or PARK) == scope)
     ]
     if who.is_enterprise_scoped and enterprise_id not in (None, who.enterprise_id):
         found = []
@@ -191,7 +189,7 @@ def acknowledge(incident_id: str, person_id: str, who: Identity, enterprise_id: 
     if who.subject != person_id and not who.has_any(ACKERS):
         raise errors.FORBIDDEN("只能确认本人的疏散", details={"person_id": person_id})
     if item.acked_ms is None:
-        doc = {**orjson.loads(item.doc), "acked_by": who.subject}
-        item.acked_ms, item.doc = clock.now_ms(), orjson.dumps(doc).decode()
+        doc = {**item.doc, "acked_by": who.subject}
+        item.acked_ms, item.doc = clock.now_ms(), doc
         item.save()
     return {"incident_id": incident_id, "person_id": person_id, "acked_ms": int(item.acked_ms)}

@@ -14,6 +14,8 @@ Park-level feeds (park integration, operations) report for any enterprise.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.core import clock, errors
@@ -35,12 +37,28 @@ def _latlon(center: Center) -> tuple[float, float]:
     return float(center[0]), float(center[1])
 
 
+@dataclass(frozen=True)
+class ReportedPerson:
+    """A person placed by their own latest reported position (a `linkage.ports.LocatedPerson`)."""
+
+    person_id: str
+    name: str
+    phone: str
+    enterprise_id: str | None
+    lat: float
+    lon: float
+    source: str
+    ts: int
+    distance_m: float | None
+    reasons: tuple[str, ...]
+
+
 class ReportedPositions:
     """The latest self-reported position per person (the positions table): the default `linkage.ports.Locator`."""
 
     def people_in(
         self, zone_ring: list[list[float]], isolation_center: Center | None, isolation_radius_m: float
-    ) -> list[dict[str, Any]]:
+    ) -> list[ReportedPerson]:
         cutoff = clock.now_ms() - MAX_AGE_MS
         centre = _latlon(isolation_center) if isolation_center is not None else None
         found = []
@@ -53,20 +71,20 @@ class ReportedPositions:
                 reasons.append("zone")
             if reasons:
                 found.append(
-                    {
-                        "person_id": p.person_id,
-                        "name": p.name,
-                        "phone": p.phone,
-                        "enterprise_id": p.enterprise_id,
-                        "lat": lat,
-                        "lon": lon,
-                        "source": p.source,
-                        "ts": int(p.ts),
-                        "distance_m": None if dist is None else round(dist, 1),
-                        "reasons": reasons,
-                    }
+                    ReportedPerson(
+                        person_id=p.person_id,
+                        name=p.name,
+                        phone=p.phone,
+                        enterprise_id=p.enterprise_id,
+                        lat=lat,
+                        lon=lon,
+                        source=p.source,
+                        ts=int(p.ts),
+                        distance_m=None if dist is None else round(dist, 1),
+                        reasons=tuple(reasons),
+                    )
                 )
-        return sorted(found, key=lambda p: p["person_id"])
+        return sorted(found, key=lambda p: p.person_id)
 
 
 class Combined:
@@ -78,17 +96,17 @@ class Combined:
 
     def people_in(
         self, zone_ring: list[list[float]], isolation_center: Center | None, isolation_radius_m: float
-    ) -> list[dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
+    ) -> list[ports.LocatedPerson]:
+        found: dict[str, ports.LocatedPerson] = {}
         for source in self.sources:
             for person in source.people_in(zone_ring, isolation_center, isolation_radius_m):
-                found.setdefault(person_key(person.get("enterprise_id"), person["person_id"]), person)
-        return sorted(found.values(), key=lambda p: p["person_id"])
+                found.setdefault(person_key(person.enterprise_id, person.person_id), person)
+        return sorted(found.values(), key=lambda p: p.person_id)
 
 
 def people_in(
     zone_ring: list[list[float]], isolation_center: Center | None, isolation_radius_m: float
-) -> list[dict[str, Any]]:
+) -> Sequence[ports.LocatedPerson]:
     """People inside the zone ring ([[lon, lat], ...]) or the isolation circle (centre as (lat, lon) or
     {"lat", "lon"}), each with `reasons` ("zone", "isolation") and distance to the centre."""
     return ports.locator().people_in(zone_ring, isolation_center, isolation_radius_m)

@@ -13,16 +13,44 @@ from typing import Any, Protocol
 Center = Sequence[float] | dict[str, float]  # (lat, lon) or {"lat", "lon"}
 
 
+class NearbyResource(Protocol):
+    """A resource as the resources context shows it (resources.service.ResourceView): the screen shows it whole."""
+
+    def public(self) -> dict[str, Any]:
+        """The resource's JSON, with `location` ({"lat", "lon"}) and `distance_m`."""
+        ...
+
+
 class NearestResources(Protocol):
-    def __call__(self, lat: float, lon: float, n: int, /) -> list[dict[str, Any]]:
-        """The n resources nearest a point, nearest first, each with `location` and `distance_m`."""
+    def __call__(self, lat: float, lon: float, n: int, /) -> Sequence[NearbyResource]:
+        """The n resources nearest a point, nearest first, each with its `distance_m`."""
+
+
+class LocatedPerson(Protocol):
+    """Someone a locator places inside the evacuation area: who, how to reach them, where, and why ("zone",
+    "isolation"). Each locator returns its own frozen view; evacuation reads only these."""
+
+    @property
+    def person_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def enterprise_id(self) -> str | None: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def reasons(self) -> tuple[str, ...]: ...
 
 
 class Locator(Protocol):
     def people_in(
         self, zone_ring: list[list[float]], isolation_center: Center | None, isolation_radius_m: float
-    ) -> list[dict[str, Any]]:
-        """People whose position is inside the ring or within the radius of the centre."""
+    ) -> Sequence[LocatedPerson]:
+        """People whose position is inside the ring or within the radius of the centre, by person id."""
 
 
 @dataclass

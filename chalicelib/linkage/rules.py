@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
@@ -32,7 +31,7 @@ def ensure_builtin() -> None:
     now = clock.now_ms()
     doc = LinkageRuleIn.model_validate(domain.builtin_leak_rule()).model_dump(mode="json")
     item = store.LinkageRuleModel(
-        BUILTIN_LEAK, enterprise_id=PARK, doc=_encode({**doc, "builtin": True}), created_ms=now, updated_ms=now
+        BUILTIN_LEAK, enterprise_id=PARK, doc={**doc, "builtin": True}, created_ms=now, updated_ms=now
     )
     with conditional():  # another container created it first
         item.save(condition=store.LinkageRuleModel.id.does_not_exist())
@@ -45,10 +44,6 @@ def _all() -> list[Any]:
         ensure_builtin()
         items.append(store.LinkageRuleModel.get(BUILTIN_LEAK, consistent_read=True))
     return items
-
-
-def _encode(doc: dict[str, Any]) -> str:
-    return orjson.dumps(doc).decode()
 
 
 def _public(item: Any) -> dict[str, Any]:
@@ -89,15 +84,15 @@ def _owner(doc: dict[str, Any], who: Identity) -> str:
         return PARK
     if scope["kind"] == "installation":
         try:
-            installation = registry.get(registry.INSTALLATION, scope["installation_id"], who)
+            installation = registry.installation(scope["installation_id"], who)
         except errors.AppError:
             raise _reference("installation_id", f"重大危险源单元 {scope['installation_id']} 不存在") from None
-        if scope.get("enterprise_id") and scope["enterprise_id"] != installation["enterprise_id"]:
+        if scope.get("enterprise_id") and scope["enterprise_id"] != installation.enterprise_id:
             raise _reference("enterprise_id", "单元不属于该企业")
-        scope["enterprise_id"] = installation["enterprise_id"]
-        return str(installation["enterprise_id"])
+        scope["enterprise_id"] = installation.enterprise_id
+        return installation.enterprise_id
     try:
-        registry.get(registry.ENTERPRISE, scope["enterprise_id"], who)
+        registry.require(registry.ENTERPRISE, scope["enterprise_id"], who)
     except errors.AppError:
         raise _reference("enterprise_id", f"企业 {scope['enterprise_id']} 不存在") from None
     return str(scope["enterprise_id"])
@@ -108,7 +103,7 @@ def create(body: LinkageRuleIn, who: Identity) -> dict[str, Any]:
     owner = _owner(doc, who)
     now = clock.now_ms()
     item = store.LinkageRuleModel(
-        ids.new_id("lrl"), enterprise_id=owner, doc=_encode({**doc, "builtin": False}), created_ms=now, updated_ms=now
+        ids.new_id("lrl"), enterprise_id=owner, doc={**doc, "builtin": False}, created_ms=now, updated_ms=now
     )
     item.save(condition=store.LinkageRuleModel.id.does_not_exist())
     return _public(item)
@@ -119,7 +114,7 @@ def replace(rule_id: str, body: LinkageRuleIn, who: Identity) -> dict[str, Any]:
     doc = body.model_dump(mode="json")
     builtin = bool(item.data().get("builtin"))
     item.enterprise_id = _owner(doc, who)
-    item.doc, item.updated_ms = _encode({**doc, "builtin": builtin}), clock.now_ms()
+    item.doc, item.updated_ms = {**doc, "builtin": builtin}, clock.now_ms()
     with conditional(errors.CONFLICT(details={"rule_id": rule_id})):
         item.save()
     return _public(item)

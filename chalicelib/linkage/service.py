@@ -19,6 +19,18 @@ from chalicelib.core import aws, catalog, clock, errors
 from chalicelib.core.identity import PARK, SYSTEM
 from chalicelib.core.observability import logger
 from chalicelib.linkage import commands, devices, domain, evacuation, ports, rules
+from chalicelib.linkage.results import (
+    Evacuation,
+    Failure,
+    Highlight,
+    MatchedRule,
+    SentCommand,
+    TriggerResult,
+    evacuation_of,
+    sent_command,
+)
+
+__all__ = ["Evacuation", "Failure", "Highlight", "MatchedRule", "SentCommand", "TriggerResult"]  # and the functions
 
 LINKAGE_EVENT_INVALID = errors.define(
     "LINKAGE_EVENT_INVALID", 422, "联动事件参数无效", "trigger() got an event without a known type, level or source."
@@ -56,7 +68,7 @@ def _normalise(event: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def trigger(event: dict[str, Any]) -> dict[str, Any]:
+def trigger(event: dict[str, Any]) -> TriggerResult:
     """Evaluate the linkage rules for an incident and execute their actions; safe to call again (commands are
     keyed per incident and device, evacuation notices per incident and person). One failing action is
     reported in `errors` and does not stop the others."""
@@ -103,30 +115,32 @@ def trigger(event: dict[str, Any]) -> dict[str, Any]:
         except Exception as exc:
             logger.exception("screen highlight failed", extra={"incident_id": ev["incident_id"]})
             failures.append({"rule_id": None, "action": "screen_highlight", "error": type(exc).__name__})
-    return {
-        "incident_id": ev["incident_id"],
-        "drill": ev["drill"],
-        "rules": [{"id": r["id"], "name": r["name"]} for r in matched],
-        "commands": sent,
-        "evacuation": evacuated,
-        "highlight": highlight,
-        "errors": failures,
-    }
+    return TriggerResult(
+        incident_id=ev["incident_id"],
+        drill=ev["drill"],
+        rules=tuple(MatchedRule(r["id"], r["name"]) for r in matched),
+        commands=tuple(sent_command(c) for c in sent),
+        evacuation=evacuation_of(evacuated),
+        highlight=None if highlight is None else Highlight(**highlight),
+        errors=tuple(Failure(**f) for f in failures),
+    )
 
 
 def _gates() -> list[dict[str, Any]]:
     """The closed park's gates (卡口) beside the linkage devices of kind gate: `gate_open` opens the nearest
     one's barrier. A failure leaves the linkage devices alone to choose from (logged)."""
     try:
-        return access.gate_barriers()
+        return [gate.public() for gate in access.gate_barriers()]
     except Exception:
         logger.exception("access gates unavailable for gate_open")
         return []
 
 
 def _nearest_resources(ev: dict[str, Any]) -> list[dict[str, Any]]:
+    """The nearest resources as the screen shows them: whole (`public()`), as the resources API gives them."""
     try:
-        return ports.nearest_resources()(ev["source"]["lat"], ev["source"]["lon"], NEAREST_RESOURCES)
+        near = ports.nearest_resources()(ev["source"]["lat"], ev["source"]["lon"], NEAREST_RESOURCES)
+        return [r.public() for r in near]
     except Exception:  # the screen still shows the incident without them
         logger.exception("nearest resources unavailable")
         return []

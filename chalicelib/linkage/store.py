@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 PENDING = "1"  # CommandModel.pending while a device owes an acknowledgement (sparse index)
 HEADER = "#"  # EvacueeModel range key of the incident's evacuation header
@@ -17,7 +16,7 @@ HEADER = "#"  # EvacueeModel range key of the incident's evacuation header
 def _document(item: Any) -> dict[str, Any]:
     """A device's or rule's stored document with its id and times, as the API shows it."""
     return {
-        **orjson.loads(item.doc),
+        **item.doc,
         "id": item.id,
         "created_at": int(item.created_ms),
         "updated_at": int(item.updated_ms),
@@ -31,7 +30,7 @@ class ActuatorModel(Model):
     id = UnicodeAttribute(hash_key=True)
     enterprise_id = UnicodeAttribute()
     kind = UnicodeAttribute()
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     version = VersionAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
@@ -47,7 +46,7 @@ class LinkageRuleModel(Model):
     Meta = meta("linkage-rules")
     id = UnicodeAttribute(hash_key=True)
     enterprise_id = UnicodeAttribute()
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     version = VersionAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
@@ -68,7 +67,7 @@ class CommandModel(Model):
     sent_ms = NumberAttribute()
     acked_ms = NumberAttribute(null=True)
     pending = UnicodeAttribute(null=True)
-    doc = UnicodeAttribute()  # the payload published, the rule and action that asked for it
+    doc = DocumentAttribute()  # the payload published, the rule and action that asked for it
     detail = UnicodeAttribute(default="")
     version = VersionAttribute()
 
@@ -77,7 +76,7 @@ class CommandModel(Model):
     by_pending = gsi("by_pending", "pending", "sent_ms")
 
     def data(self) -> dict[str, Any]:
-        doc = orjson.loads(self.doc)
+        doc = self.doc
         return {
             **doc,
             "command_id": self.command_id,
@@ -118,17 +117,17 @@ class EvacueeModel(Model):
     person_id = UnicodeAttribute(range_key=True)
     notified_ms = NumberAttribute()
     acked_ms = NumberAttribute(null=True)
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     version = VersionAttribute()
 
     @property
     def person(self) -> str:
         """The person id as reported (rows written before person keys held it as the range key itself)."""
-        return str(orjson.loads(self.doc).get("person_id") or self.person_id)
+        return str(self.doc.get("person_id") or self.person_id)
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "person_id": self.person,
             "notified_ms": int(self.notified_ms),
             "acked_ms": None if self.acked_ms is None else int(self.acked_ms),

@@ -11,10 +11,22 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 
+class InstallationRisk(Protocol):
+    """What the channel reads of an installation's risk (risk.service.InstallationRisk) before pushing it."""
+
+    @property
+    def scope(self) -> str: ...
+    @property
+    def enterprise_id(self) -> str: ...
+    @property
+    def since(self) -> int | None: ...  # epoch ms of the last colour change; None until risk stored one
+    def public(self) -> dict[str, Any]: ...  # the message's data: the document the risk API shows
+
+
 class RiskView(Protocol):
-    def __call__(self, installation_id: str, /, *, since: int) -> dict[str, Any] | None:
-        """level, since (epoch ms of the last colour change), enterprise_id, name... of one installation; None
-        unless its colour changed at or after `since` (epoch ms)."""
+    def __call__(self, installation_id: str, /, *, since: int) -> InstallationRisk | None:
+        """One installation's colour, reasons and open alarms; None unless its colour changed at or after `since`
+        (epoch ms)."""
 
 
 @dataclass

@@ -61,7 +61,7 @@ def on_alarm_events(events: Sequence[Any]) -> None:
             logger.exception("live risk read failed", extra={"installation_id": installation_id})
             continue
         if risk is not None:
-            publish("risk", "changed", risk["scope"], risk.get("enterprise_id"), risk)
+            publish("risk", "changed", risk.scope, risk.enterprise_id, risk.public())
 
 
 def on_warning_change(warning: Mapping[str, Any]) -> None:

@@ -7,7 +7,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttrib
 from pynamodb.models import Model
 
 from chalicelib.core.identity import PARK
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class SmsLogModel(Model):
@@ -59,7 +59,7 @@ class PushPreferenceModel(Model):
 
     Meta = meta("push-preferences")
     user = UnicodeAttribute(hash_key=True)
-    doc = UnicodeAttribute()  # {"categories": {category: {"app": mode}}, "quiet_hours": {"start", "end"} | null}
+    doc = DocumentAttribute()  # {"categories": {category: {"app": mode}}, "quiet_hours": {"start", "end"} | null}
     updated_ms = NumberAttribute()
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class PostModel(Model):
@@ -18,7 +17,7 @@ class PostModel(Model):
     Meta = meta("onduty-posts")
     id = UnicodeAttribute(hash_key=True)
     enterprise_id = UnicodeAttribute()
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
 
@@ -26,7 +25,7 @@ class PostModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "created_ms": int(self.created_ms),
@@ -41,13 +40,13 @@ class RosterModel(Model):
     post_id = UnicodeAttribute(hash_key=True)
     slot = UnicodeAttribute(range_key=True)
     enterprise_id = UnicodeAttribute()
-    doc = UnicodeAttribute()  # {"people": [...]}
+    doc = DocumentAttribute()  # {"people": [...]}
     updated_ms = NumberAttribute()
 
     def data(self) -> dict[str, Any]:
         day, _, shift_id = self.slot.partition("#")
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "post_id": self.post_id,
             "date": day,
             "shift_id": shift_id,
@@ -66,7 +65,7 @@ class CheckInModel(Model):
     person_id = UnicodeAttribute()
     in_ms = NumberAttribute()
     out_ms = NumberAttribute(null=True)
-    doc = UnicodeAttribute()  # name, location, by, self_reported
+    doc = DocumentAttribute()  # name, location, by, self_reported
 
     by_enterprise = gsi("by_enterprise", "enterprise_id", "in_ms")
     by_post = gsi("by_post", "post_id", "in_ms")
@@ -74,7 +73,7 @@ class CheckInModel(Model):
     def data(self) -> dict[str, Any]:
         day, _, shift_id = self.slot.partition("#")
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "post_id": self.post_id,

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors
 from chalicelib.core.identity import PARK, SYSTEM, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -47,13 +45,13 @@ def report(body: AnomalyIn, who: Identity) -> tuple[dict[str, Any], bool]:
         route_id=body.route_id,
         detected_ms=clock.to_ms(body.detected_at),
         received_ms=clock.now_ms(),
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     with conditional() as claim:
         item.save(condition=store.AnomalyModel.id.does_not_exist())
     if claim.failed:
         item = store.AnomalyModel.get(item.id, consistent_read=True)
-        if orjson.loads(item.doc).get("notice") == "done":
+        if item.doc.get("notice") == "done":
             return item.data(), False
     _notify(item, route)
     return item.data(), not claim.failed
@@ -79,11 +77,11 @@ def _people(item: store.AnomalyModel, route: store.RouteModel | None) -> list[Pe
 
 
 def _notify(item: store.AnomalyModel, route: store.RouteModel | None) -> None:
-    doc = orjson.loads(item.doc)
+    doc = item.doc
     if route is not None:
-        place = orjson.loads(route.doc)["name"]
+        place = route.doc["name"]
     elif item.enterprise_id != PARK:
-        place = registry.get(registry.ENTERPRISE, item.enterprise_id, SYSTEM)["name"]
+        place = registry.enterprise(item.enterprise_id, SYSTEM).name
     else:
         place = "园区公共区域"
     data = {**doc, "priority": item.priority, "detected_ms": int(item.detected_ms)}
@@ -91,7 +89,7 @@ def _notify(item: store.AnomalyModel, route: store.RouteModel | None) -> None:
     doc.update(
         notified=notices.tell(f"anomaly:{item.id}", _people(item, route), text, item.enterprise_id), notice="done"
     )
-    item.update(actions=[store.AnomalyModel.doc.set(orjson.dumps(doc).decode())])
+    item.update(actions=[store.AnomalyModel.doc.set(doc)])
 
 
 def anomalies_page(who: Identity, q: AnomalyFilter) -> tuple[list[dict[str, Any]], str | None]:

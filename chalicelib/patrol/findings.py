@@ -90,8 +90,8 @@ def danger(
             "photos": photo_keys,
         }
     )
-    registered = dangers.register(body, who)
-    return {"item_id": item["id"], "kind": "danger", "danger_id": registered["id"]}
+    registered = dangers.register_found(body, who)
+    return {"item_id": item["id"], "kind": "danger", "danger_id": registered.id}
 
 
 def alarm(

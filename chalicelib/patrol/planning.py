@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import PARK, Identity, Role
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -23,7 +21,7 @@ PLANNERS = frozenset({Role.PARK_ADMIN, Role.ENTERPRISE_MANAGER})
 
 def _exists(kind: registry.Kind, entity_id: str, who: Identity, field: str, message: str) -> None:
     try:
-        registry.get(kind, entity_id, who)
+        registry.require(kind, entity_id, who)
     except errors.AppError as exc:
         raise errors.invalid_field(field, message, "unknown_reference") from exc
 
@@ -45,9 +43,7 @@ def create_route(body: RouteIn, who: Identity) -> dict[str, Any]:
             _exists(registry.ENTERPRISE, cp.enterprise_id, who, field, "企业不存在")
     doc = body.model_dump(mode="json", exclude={"enterprise_id"})
     doc["by"] = who.subject
-    item = store.RouteModel(
-        ids.new_id("pr"), enterprise_id=owner, doc=orjson.dumps(doc).decode(), created_ms=clock.now_ms()
-    )
+    item = store.RouteModel(ids.new_id("pr"), enterprise_id=owner, doc=doc, created_ms=clock.now_ms())
     item.save(condition=store.RouteModel.id.does_not_exist())
     return item.data()
 
@@ -97,7 +93,7 @@ def create_plan(body: PlanIn, who: Identity) -> dict[str, Any]:
         period_ms=period,
         window_ms=window,
         next_index=domain.first_index(starts, period, window, now),
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         created_ms=now,
     )
     item.save(condition=store.PlanModel.id.does_not_exist())
@@ -138,5 +134,5 @@ def route_inspectors(route: store.RouteModel) -> list[Person]:
         Person(m["name"], m["phone"], "inspectors")
         for plan in plans
         if plan.active
-        for m in orjson.loads(plan.doc)["team"]["members"]
+        for m in plan.doc["team"]["members"]
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
@@ -16,7 +15,7 @@ from pynamodb.attributes import (
 from pynamodb.models import Model
 
 from chalicelib.core import clock
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class RouteModel(Model):
@@ -25,7 +24,7 @@ class RouteModel(Model):
     Meta = meta("patrol-routes")
     id = UnicodeAttribute(hash_key=True)
     enterprise_id = UnicodeAttribute()
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
     version = VersionAttribute()
 
@@ -33,7 +32,7 @@ class RouteModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "created_at": clock.iso(int(self.created_ms)),
@@ -53,7 +52,7 @@ class PlanModel(Model):
     period_ms = NumberAttribute()
     window_ms = NumberAttribute()
     next_index = NumberAttribute(default=0)
-    doc = UnicodeAttribute()  # name, team, cycle, cycle_unit, window_min, by
+    doc = DocumentAttribute()  # name, team, cycle, cycle_unit, window_min, by
     created_ms = NumberAttribute()
     version = VersionAttribute()
 
@@ -61,7 +60,7 @@ class PlanModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "route_id": self.route_id,
@@ -122,11 +121,11 @@ class CheckinModel(Model):
     enterprise_id = UnicodeAttribute()
     status = UnicodeAttribute()  # done | missed
     at_ms = NumberAttribute()
-    doc = UnicodeAttribute(default="{}")
+    doc = DocumentAttribute(default=dict)
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "task_id": self.task_id,
             "checkpoint_id": self.checkpoint_id,
             "status": self.status,
@@ -144,14 +143,14 @@ class AnomalyModel(Model):
     route_id = UnicodeAttribute(null=True)
     detected_ms = NumberAttribute()
     received_ms = NumberAttribute()
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
 
     by_enterprise = gsi("by_enterprise", "enterprise_id", "received_ms")
 
     def data(self) -> dict[str, Any]:
         return {
             "notified": [],
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "priority": self.priority,

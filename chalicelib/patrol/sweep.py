@@ -5,8 +5,6 @@ expects), so a rerun does nothing twice."""
 
 from __future__ import annotations
 
-import orjson
-
 from chalicelib.core import auditing, clock
 from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.observability import logger
@@ -19,8 +17,8 @@ def _dispatch(plan: store.PlanModel, horizon: int) -> int:
     due = domain.due(int(plan.starts_ms), int(plan.period_ms), int(plan.window_ms), int(plan.next_index), horizon)
     if not due:
         return 0
-    route = orjson.loads(store.RouteModel.get(plan.route_id).doc)
-    team = orjson.loads(plan.doc)["team"]
+    route = store.RouteModel.get(plan.route_id).doc
+    team = plan.doc["team"]
     created = 0
     for index, begin, end in due:
         task = store.TaskModel(
@@ -49,7 +47,7 @@ def _dispatch(plan: store.PlanModel, horizon: int) -> int:
 
 def _close(task: store.TaskModel, now: int) -> tuple[str, list[str]]:
     """Flag the checkpoints nobody checked in, then close the task with its outcome."""
-    route = orjson.loads(store.RouteModel.get(task.route_id).doc)
+    route = store.RouteModel.get(task.route_id).doc
     done = {c.checkpoint_id: c.status for c in store.CheckinModel.query(task.id, consistent_read=True)}
     missed = []
     for cp in route["checkpoints"]:

@@ -7,8 +7,6 @@ import functools
 import operator
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, geo, photos
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -99,9 +97,7 @@ def checkin(task_id: str, checkpoint_id: str, body: CheckinIn, who: Identity) ->
         "by": who.subject,
         "name": who.name,
     }
-    item = store.CheckinModel(
-        task.id, cp["id"], enterprise_id=task.enterprise_id, status="done", at_ms=now, doc=orjson.dumps(doc).decode()
-    )
+    item = store.CheckinModel(task.id, cp["id"], enterprise_id=task.enterprise_id, status="done", at_ms=now, doc=doc)
     model = store.TaskModel
     with conditional() as write, transaction() as tx:
         tx.save(item, condition=store.CheckinModel.checkpoint_id.does_not_exist())
@@ -116,7 +112,7 @@ def checkin(task_id: str, checkpoint_id: str, body: CheckinIn, who: Identity) ->
     outcomes = findings.follow(task, route, cp, body.items, body.photos, who)
     if outcomes:
         doc["findings"] = outcomes
-        item.update(actions=[store.CheckinModel.doc.set(orjson.dumps(doc).decode())])
+        item.update(actions=[store.CheckinModel.doc.set(doc)])
     return item.data()
 
 

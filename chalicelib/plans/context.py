@@ -9,6 +9,7 @@ from typing import Any
 
 from chalicelib.core.identity import PARK
 from chalicelib.plans import domain, service
+from chalicelib.plans.views import AlarmPlan, AlarmPlans, notification_of, plan_view
 from chalicelib.registry import service as registry
 from chalicelib.resources import service as resources
 
@@ -18,7 +19,7 @@ RESOURCE_COUNT = 5  # ... the nearest five
 
 def alarm_plans(
     alarm: Mapping[str, Any], sensor: registry.SensorView | None, installation: registry.InstallationView | None
-) -> dict[str, Any]:
+) -> AlarmPlans:
     """Applicable plans (best first, the selected one marked) and the nearest resources for one alarm.
 
     Accident types come from the sensor kind and the suggested level from the alarm priority and the
@@ -39,35 +40,16 @@ def alarm_plans(
     selected = next((p for p in plans if level in p["levels"]), None)
     owners = [PARK, *([enterprise_id] if enterprise_id else [])]
     near = resources.nearest_among(*here, RESOURCE_COUNT, None, RESOURCE_RADIUS_M, owners=owners) if here else []
-    return {
-        "plan_basis": {"accident_types": types, "suggested_level": level},
-        "plans": [
-            {
-                "plan_id": p["plan_id"],
-                "version": p["version"],
-                "name": p["name"],
-                "accident_types": p["accident_types"],
-                "levels": p["levels"],
-                "specificity": p["specificity"],
-                "owner": p["owner"],
-                "selected": selected is not None and p["plan_id"] == selected["plan_id"],
-                "tasks": p["tasks"],
-                "linkage_rules": p["linkage_rules"],
-                "notify": domain.recipients(p, level),
-            }
+    return AlarmPlans(
+        accident_types=tuple(types),
+        suggested_level=level,
+        plans=tuple(
+            AlarmPlan(
+                plan=plan_view(p),
+                selected=selected is not None and p["plan_id"] == selected["plan_id"],
+                notify=tuple(notification_of(n) for n in domain.recipients(p, level)),
+            )
             for p in plans
-        ],
-        "resources": [
-            {
-                "id": r["id"],
-                "name": r["name"],
-                "kind": r["kind"],
-                "status": r["status"],
-                "owner": r["owner"],
-                "distance_m": r["distance_m"],
-                "location": r["location"],
-                "contact": r.get("contact"),
-            }
-            for r in near
-        ],
-    }
+        ),
+        resources=tuple(near),
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
@@ -13,7 +12,10 @@ from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import conditional, get_or_404, transaction
 from chalicelib.plans import domain, store
 from chalicelib.plans.schemas import PlanIn, PlanRevisionIn
+from chalicelib.plans.views import Notification, PlanView, Section, Task, plan_view
 from chalicelib.registry import service as registry
+
+__all__ = ["Notification", "PlanView", "Section", "Task"]  # the views other contexts read, besides the functions
 
 
 def _shape(head: store.PlanModel, doc: dict[str, Any], version: int, at: int, by: str, note: str) -> dict[str, Any]:
@@ -38,7 +40,7 @@ def _shape(head: store.PlanModel, doc: dict[str, Any], version: int, at: int, by
 
 
 def current_of(head: store.PlanModel) -> dict[str, Any]:
-    doc = orjson.loads(head.doc)
+    doc = head.doc
     return _shape(head, doc, int(head.current), int(head.revised_ms), head.revised_by, head.note)
 
 
@@ -81,7 +83,7 @@ def _check_scope(body: PlanIn, who: Identity) -> None:
 
 
 def _apply(head: store.PlanModel, doc: dict[str, Any], version: int, now: int, by: str, note: str) -> Any:
-    head.current, head.doc, head.note = version, orjson.dumps(doc).decode(), note
+    head.current, head.doc, head.note = version, doc, note
     head.revised_ms, head.revised_by = now, by
     head.accident_types, head.levels = set(doc["accident_types"]), set(doc["levels"])
     return store.PlanVersionModel(head.id, version, doc=head.doc, created_ms=now, by=by, note=note)
@@ -176,11 +178,12 @@ def _check_value(field: str, value: str | None, allowed: tuple[str, ...]) -> Non
 
 def select_plan(
     accident_type: str, level: str, enterprise_id: str | None, installation_id: str | None
-) -> dict[str, Any] | None:
+) -> PlanView | None:
     """The plan to activate: active, covering the type and level, most specific scope, then newest."""
     _check_value("accident_type", accident_type, domain.ACCIDENT_TYPES)
     _check_value("level", level, domain.LEVELS)
-    return domain.select(_candidates(enterprise_id), accident_type, level, enterprise_id, installation_id)
+    chosen = domain.select(_candidates(enterprise_id), accident_type, level, enterprise_id, installation_id)
+    return None if chosen is None else plan_view(chosen)
 
 
 def applicable_plans(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, VersionAttribute
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class PlanModel(Model):
@@ -25,7 +24,7 @@ class PlanModel(Model):
     current = NumberAttribute()  # current version number
     accident_types = UnicodeSetAttribute()
     levels = UnicodeSetAttribute()
-    doc = UnicodeAttribute()  # the current version's document
+    doc = DocumentAttribute()  # the current version's document
     revised_ms = NumberAttribute()
     revised_by = UnicodeAttribute()
     note = UnicodeAttribute(default="")
@@ -43,13 +42,13 @@ class PlanVersionModel(Model):
     Meta = meta("plan-versions", append_only=True)
     plan_id = UnicodeAttribute(hash_key=True)
     version = NumberAttribute(range_key=True)
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
     by = UnicodeAttribute()
     note = UnicodeAttribute(default="")
 
     def document(self) -> dict[str, Any]:
-        return orjson.loads(self.doc)
+        return self.doc
 
 
 def page(

@@ -8,8 +8,6 @@ import operator
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from chalicelib.core import auditing, clock, errors
 from chalicelib.core.auditing import AuditEntry
 from chalicelib.core.identity import Identity
@@ -33,7 +31,7 @@ def _missed_delta(unit_id: str, delta: int) -> None:
 
 def _open_due(task: store.CheckTaskModel, now: int, offset_h: int, stops: list[tuple[int, int]]) -> tuple[int, int]:
     """Open the task's occurrences whose window has started; those starting inside a stop are skipped."""
-    doc = orjson.loads(task.doc)
+    doc = task.doc
     due = domain.due_windows(int(task.starts_ms), doc["cycle"], doc["cycle_unit"], int(task.next_index), now, offset_h)
     if not due:
         return 0, 0
@@ -141,7 +139,7 @@ def record(task_id: str, result: str, note: str, who: Identity) -> dict[str, Any
             actions=[
                 store.CheckRecordModel.status.set(status),
                 store.CheckRecordModel.done_ms.set(now),
-                store.CheckRecordModel.doc.set(orjson.dumps(doc).decode()),
+                store.CheckRecordModel.doc.set(doc),
             ],
             condition=store.CheckRecordModel.status == before,
         )

@@ -3,9 +3,8 @@ records and the sweep (`checks`), and the typed reads other contexts make (hidde
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
-
-import orjson
 
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
@@ -17,7 +16,7 @@ from chalicelib.prevention.checks import CheckSummary, check_summary, record, re
 from chalicelib.prevention.schemas import EventIn, MeasureIn, StopIn, TaskIn, UnitIn
 from chalicelib.registry import service as registry
 
-__all__ = ["CheckSummary", "check_links", "check_summary", "record", "records_page", "sweep"]
+__all__ = ["CheckSummary", "UnknownLink", "check_links", "check_summary", "record", "records_page", "sweep"]
 
 
 def public(item: store.RiskUnitModel) -> dict[str, Any]:
@@ -51,7 +50,7 @@ def create_unit(body: UnitIn, who: Identity) -> dict[str, Any]:
         ids.new_id("ru"),
         enterprise_id=body.enterprise_id,
         risk_class=body.risk_class,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         created_ms=clock.now_ms(),
     )
     item.save(condition=store.RiskUnitModel.id.does_not_exist())
@@ -60,7 +59,7 @@ def create_unit(body: UnitIn, who: Identity) -> dict[str, Any]:
 
 def _part(unit_id: str, kind: str, prefix: str, doc: dict[str, Any]) -> dict[str, Any]:
     part_id = ids.new_id(prefix)
-    item = store.UnitPartModel(unit_id, f"{kind}#{part_id}", doc=orjson.dumps(doc).decode(), created_ms=clock.now_ms())
+    item = store.UnitPartModel(unit_id, f"{kind}#{part_id}", doc=doc, created_ms=clock.now_ms())
     item.save()
     return {**item.data(), "unit_id": unit_id}
 
@@ -132,7 +131,7 @@ def create_task(body: TaskIn, who: Identity) -> dict[str, Any]:
         unit_id=unit.id,
         starts_ms=starts,
         next_index=first,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         created_ms=now,
     )
     item.save()
@@ -147,13 +146,13 @@ def set_task_state(task_id: str, active: bool, reason: str, who: Identity) -> di
         raise errors.NOT_FOUND(details={"task_id": task_id})
     who.ensure_can_write(item.enterprise_id)
     if bool(item.active) != active:
-        doc, now = orjson.loads(item.doc), clock.now_ms()
+        doc, now = item.doc, clock.now_ms()
         if active:
             offset = get_settings().park_utc_offset_h
             current = domain.current_index(int(item.starts_ms), doc["cycle"], doc["cycle_unit"], now, offset)
             item.next_index = max(int(item.next_index), current)
         changes = [*doc.get("state_changes", []), {"active": active, "reason": reason, "by": who.subject, "at_ms": now}]
-        item.active, item.doc = active, orjson.dumps({**doc, "state_changes": changes}).decode()
+        item.active, item.doc = active, {**doc, "state_changes": changes}
         with conditional(errors.CONFLICT(details={"task_id": task_id})):
             item.save()
     return item.data()
@@ -169,8 +168,20 @@ def tasks_page(
     return [i.data() for i in items], encode_cursor(last)
 
 
-def check_links(enterprise_id: str, unit_id: str | None, record_id: str | None) -> list[dict[str, str]]:
-    """Field errors when a hidden danger names a unit or a check record that is not this enterprise's."""
+@dataclass(frozen=True)
+class UnknownLink:
+    """A risk unit or check record a hidden danger names that is not its enterprise's (the dangers context
+    refuses the registration with it). `field`: risk_unit_id | check_record_id."""
+
+    field: str
+
+    def public(self) -> dict[str, str]:
+        """The field error the registration's 422 lists."""
+        return errors.field_error(self.field, "不存在或不属于该企业", "unknown_reference")
+
+
+def check_links(enterprise_id: str, unit_id: str | None, record_id: str | None) -> tuple[UnknownLink, ...]:
+    """The links of a hidden danger to a unit or a check record that is not this enterprise's."""
     problems = []
     for field, model, key in (
         ("risk_unit_id", store.RiskUnitModel, unit_id),
@@ -183,5 +194,5 @@ def check_links(enterprise_id: str, unit_id: str | None, record_id: str | None) 
         except model.DoesNotExist:
             found = False
         if not found:
-            problems.append(errors.field_error(field, "不存在或不属于该企业", "unknown_reference"))
-    return problems
+            problems.append(UnknownLink(field))
+    return tuple(problems)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class RiskUnitModel(Model):
@@ -20,14 +19,14 @@ class RiskUnitModel(Model):
     enterprise_id = UnicodeAttribute()
     risk_class = UnicodeAttribute()
     missed_open = NumberAttribute(default=0)
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
 
     by_enterprise = gsi("by_enterprise", "enterprise_id", "created_ms")
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "risk_class": self.risk_class,
@@ -42,11 +41,11 @@ class UnitPartModel(Model):
     Meta = meta("risk-unit-parts")
     unit_id = UnicodeAttribute(hash_key=True)
     key = UnicodeAttribute(range_key=True)
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
 
     def data(self) -> dict[str, Any]:
-        return {**orjson.loads(self.doc), "id": self.key.partition("#")[2], "created_ms": int(self.created_ms)}
+        return {**self.doc, "id": self.key.partition("#")[2], "created_ms": int(self.created_ms)}
 
 
 class CheckTaskModel(Model):
@@ -59,7 +58,7 @@ class CheckTaskModel(Model):
     active = BooleanAttribute(default=True)
     starts_ms = NumberAttribute()
     next_index = NumberAttribute(default=0)  # the next occurrence the sweep opens
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
     version = VersionAttribute()
 
@@ -67,7 +66,7 @@ class CheckTaskModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "unit_id": self.unit_id,
@@ -90,7 +89,7 @@ class CheckRecordModel(Model):
     window_start_ms = NumberAttribute()
     deadline_ms = NumberAttribute()
     done_ms = NumberAttribute(null=True)
-    doc = UnicodeAttribute(default="{}")  # result, note, by, name
+    doc = DocumentAttribute(default=dict)  # result, note, by, name
 
     by_enterprise = gsi("by_enterprise", "enterprise_id", "window_start_ms")
     by_task = gsi("by_task", "task_id", "window_start_ms")
@@ -99,7 +98,7 @@ class CheckRecordModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "task_id": self.task_id,

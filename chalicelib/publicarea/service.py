@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from chalicelib.alarms import service as alarms
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import PARK, Identity
@@ -49,13 +47,13 @@ def _origin(body: PublicEventIn, who: Identity) -> Origin:
         if device_id is None:
             continue
         try:
-            device = registry.get(kind, device_id, who)
+            device = registry.camera(device_id, who) if kind is registry.CAMERA else registry.sensor(device_id, who)
         except errors.AppError as exc:
             if exc.error is not errors.NOT_FOUND:
                 raise
             raise errors.invalid_field(f"body.{field}", f"设备 {device_id} 不存在", "reference") from None
-        owner = device.get("enterprise_id")
-        return Origin(None if owner in (None, PARK) else owner, str(device["name"]), device.get("installation_id"))
+        owner = device.enterprise_id
+        return Origin(None if owner in (None, PARK) else owner, device.name, device.installation_id)
     return Origin(who.enterprise_id, f"({body.location.lat:.5f}, {body.location.lon:.5f})")
 
 
@@ -81,7 +79,7 @@ def report(body: PublicEventIn, who: Identity) -> tuple[dict[str, Any], bool]:
         enterprise_id=origin.enterprise_id or PARK,
         kind=body.kind,
         at_ms=clock.to_ms(body.at),
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         created_ms=clock.now_ms(),
     )
     with conditional() as claim:
@@ -123,10 +121,10 @@ def _finish(item: store.PublicEventModel) -> dict[str, Any]:
             },
         )
     )
-    doc = {**orjson.loads(item.doc), "linkage": _link(item.event_id, event)}
+    doc = {**item.doc, "linkage": _link(item.event_id, event)}
     item.update(
         actions=[
-            store.PublicEventModel.doc.set(orjson.dumps(doc).decode()),
+            store.PublicEventModel.doc.set(doc),
             store.PublicEventModel.alarm_id.set(alarm_id),
         ]
     )
@@ -153,12 +151,9 @@ def _link(event_id: str, event: dict[str, Any]) -> dict[str, Any]:
         logger.exception("public event linkage failed", extra={"event_id": event_id})
         return {"rules": [], "commands": [], "errors": [{"action": "linkage", "error": type(exc).__name__}]}
     return {
-        "rules": result["rules"],
-        "commands": [
-            {k: c.get(k) for k in ("command_id", "device_id", "command", "status", "distance_m")}
-            for c in result["commands"]
-        ],
-        "errors": result["errors"],
+        "rules": [r.public() for r in result.rules],
+        "commands": [c.public() for c in result.commands],
+        "errors": [e.public() for e in result.errors],
     }
 
 
@@ -172,7 +167,7 @@ def get(event_id: str, who: Identity) -> dict[str, Any]:
     if not _visible(item, who):
         raise errors.NOT_FOUND(details={"public_event_id": event_id})
     event = item.data()
-    context = alarms.linkage_context(item.alarm_id, who) if item.alarm_id else {}
+    context = alarms.linkage_context(item.alarm_id, who).public() if item.alarm_id else {}
     return {"event": event, "context": {k: v for k, v in context.items() if k != "alarm"}}
 
 

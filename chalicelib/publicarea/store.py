@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.core import clock
 from chalicelib.core.identity import PARK
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class PublicEventModel(Model):
@@ -23,14 +22,14 @@ class PublicEventModel(Model):
     kind = UnicodeAttribute()
     at_ms = NumberAttribute()
     alarm_id = UnicodeAttribute(null=True)
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
 
     by_enterprise = gsi("by_enterprise", "enterprise_id", "at_ms")
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.event_id,
             "enterprise_id": None if self.enterprise_id == PARK else self.enterprise_id,
             "kind": self.kind,

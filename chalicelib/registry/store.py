@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class DocModel(Model):
     """Shared shape: `doc` holds the entity as validated by its schema; `version` guards concurrent edits."""
 
     id = UnicodeAttribute(hash_key=True)
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     version = VersionAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
 
     def data(self) -> dict[str, Any]:
-        return {**orjson.loads(self.doc), "id": self.id, "created_at": self.created_ms, "updated_at": self.updated_ms}
+        return {**self.doc, "id": self.id, "created_at": self.created_ms, "updated_at": self.updated_ms}
 
 
 class ParkModel(DocModel):
@@ -91,14 +90,14 @@ class GatewayModel(DocModel):
 
 def save_new(model: type[DocModel], entity_id: str, doc: dict[str, Any], now_ms: int, **keys: Any) -> DocModel:
     """Create; raises PutError (conditional) when the id is taken."""
-    item = model(entity_id, doc=orjson.dumps(doc).decode(), created_ms=now_ms, updated_ms=now_ms, **keys)
+    item = model(entity_id, doc=doc, created_ms=now_ms, updated_ms=now_ms, **keys)
     item.save(condition=model.id.does_not_exist())
     return item
 
 
 def save_existing(item: DocModel, doc: dict[str, Any], now_ms: int, **keys: Any) -> DocModel:
     """Replace the document; the version attribute makes a concurrent edit fail instead of being lost."""
-    item.doc = orjson.dumps(doc).decode()
+    item.doc = doc
     item.updated_ms = now_ms
     for name, value in keys.items():
         setattr(item, name, value)

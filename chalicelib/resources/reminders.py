@@ -40,7 +40,7 @@ def run(warn_days: int, today: date | None = None) -> dict[str, int]:
             if item is not None:
                 item.update(
                     actions=[
-                        store.ReminderModel.doc.set(orjson.dumps(doc).decode()),
+                        store.ReminderModel.doc.set(doc),
                         store.ReminderModel.seen_ms.set(now),
                     ]
                 )
@@ -69,7 +69,7 @@ def _raise(reminder_id: str, supply: dict[str, Any], reason: str, doc: dict[str,
         status="open",
         raised_ms=now,
         seen_ms=now,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     with conditional() as claim:
         item.save(condition=store.ReminderModel.id.does_not_exist())

@@ -7,8 +7,6 @@ import operator
 from datetime import date
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, geo, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -17,6 +15,9 @@ from chalicelib.core.store import conditional, get_or_404, transaction
 from chalicelib.registry import service as registry
 from chalicelib.resources import domain, reminders, store
 from chalicelib.resources.schemas import ResourceIn
+from chalicelib.resources.views import Contact, ResourceView, view_of
+
+__all__ = ["Contact", "ResourceView"]  # the views other contexts read, besides the functions
 
 PARK_LOCATION_UNSET = errors.define(
     "PARK_LOCATION_UNSET", 404, "未提供坐标且园区位置未配置", "GET /resources/nearest without lat/lon needs PUT /park."
@@ -84,7 +85,7 @@ def create(body: ResourceIn, who: Identity) -> dict[str, Any]:
         owner=domain.owner_of(enterprise_id),
         kind=str(body.kind),
         status=status,
-        doc=orjson.dumps(_doc(body)).decode(),
+        doc=_doc(body),
         created_ms=now,
         updated_ms=now,
     )
@@ -100,7 +101,7 @@ def replace(resource_id: str, body: ResourceIn, who: Identity) -> dict[str, Any]
     if str(body.kind) != item.kind:
         raise errors.invalid_field("kind", "资源类型创建后不可修改", "immutable")
     now, before = clock.now_ms(), item.status
-    item.doc, item.status, item.updated_ms = orjson.dumps(_doc(body)).decode(), str(body.status), now
+    item.doc, item.status, item.updated_ms = _doc(body), str(body.status), now
     if item.status != "deployed":
         item.incident_id = None  # a manual release ends the dispatch
     _commit(
@@ -174,10 +175,10 @@ def nearest_among(
     kinds: list[str] | None = None,
     within_m: float | None = None,
     owners: list[str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ResourceView]:
     """`nearest` limited to some owners (None = all): what the scoped routes and the alarm context use."""
     ranked = geo.nearest(_all(owners, kinds), lat, lon, _where, limit=n, within_m=within_m)
-    return [{**r, "distance_m": round(d, 1)} for d, r in ranked]
+    return [view_of(r, round(d, 1)) for d, r in ranked]
 
 
 def nearest_visible(
@@ -185,21 +186,21 @@ def nearest_visible(
 ) -> list[dict[str, Any]]:
     """GET /resources/nearest: the caller's resources nearest a point, or the park's location when none is given."""
     if lat is None or lon is None:
-        park = registry.get_park()
+        park = registry.park_view()
         if park is None:
             raise PARK_LOCATION_UNSET()
-        lat, lon = park["location"]["lat"], park["location"]["lon"]
-    return nearest_among(lat, lon, n, kinds, within_m, who.shared_owners(None))
+        lat, lon = park.location.lat, park.location.lon
+    return [r.public() for r in nearest_among(lat, lon, n, kinds, within_m, who.shared_owners(None))]
 
 
 def nearest(
     lat: float, lon: float, n: int = 5, kinds: list[str] | None = None, within_m: float | None = None
-) -> list[dict[str, Any]]:
+) -> list[ResourceView]:
     """The n resources nearest a point, nearest first, each with `distance_m` (every owner: the caller scopes)."""
     return nearest_among(lat, lon, n, kinds, within_m)
 
 
-def set_status(resource_id: str, status: str, incident_id: str | None) -> dict[str, Any]:
+def set_status(resource_id: str, status: str, incident_id: str | None) -> ResourceView:
     """Dispatch (调派) or release a resource for an incident; the change is kept in the resource's history."""
     if status not in domain.STATUSES:
         raise errors.invalid_field("status", f"未知状态 {status}", "enum")
@@ -207,7 +208,7 @@ def set_status(resource_id: str, status: str, incident_id: str | None) -> dict[s
         item = _load(resource_id)
         domain.check_status_change(item.status, item.incident_id, status, incident_id)
         if item.status == status and (status != "deployed" or item.incident_id == incident_id):
-            return public(item)  # a repeated dispatch changes nothing and records nothing
+            return view_of(public(item))  # a repeated dispatch changes nothing and records nothing
         now, before = clock.now_ms(), item.status
         item.status, item.updated_ms = status, now
         item.incident_id = (incident_id or item.incident_id) if status == "deployed" else None
@@ -217,7 +218,7 @@ def set_status(resource_id: str, status: str, incident_id: str | None) -> dict[s
         )
         try:
             _commit(item, entry)
-            return public(item)
+            return view_of(public(item))
         except errors.AppError as exc:
             if exc.error is not errors.CONFLICT:
                 raise

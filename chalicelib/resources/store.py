@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
 from chalicelib.core import ids
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class ResourceModel(Model):
@@ -22,7 +21,7 @@ class ResourceModel(Model):
     kind = UnicodeAttribute()
     status = UnicodeAttribute()
     incident_id = UnicodeAttribute(null=True)
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
     version = VersionAttribute()
@@ -31,7 +30,7 @@ class ResourceModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "kind": self.kind,
             "status": self.status,
@@ -50,16 +49,14 @@ class ResourceHistoryModel(Model):
     ts = NumberAttribute()
     actor = UnicodeAttribute()
     action = UnicodeAttribute()
-    doc = UnicodeAttribute(default="{}")
+    doc = DocumentAttribute(default=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ts": int(self.ts), "actor": self.actor, "action": self.action, **orjson.loads(self.doc)}
+        return {"ts": int(self.ts), "actor": self.actor, "action": self.action, **self.doc}
 
 
 def history_entry(resource_id: str, ts: int, actor: str, action: str, **details: Any) -> ResourceHistoryModel:
-    return ResourceHistoryModel(
-        resource_id, ids.event_key(ts), ts=ts, actor=actor, action=action, doc=orjson.dumps(details).decode()
-    )
+    return ResourceHistoryModel(resource_id, ids.event_key(ts), ts=ts, actor=actor, action=action, doc=details)
 
 
 class ReminderModel(Model):
@@ -76,13 +73,13 @@ class ReminderModel(Model):
     seen_ms = NumberAttribute()
     notified_ms = NumberAttribute(null=True)  # unset until SNS accepted it: the next sweep retries
     resolved_ms = NumberAttribute(null=True)
-    doc = UnicodeAttribute(default="{}")  # resource name, message, facts
+    doc = DocumentAttribute(default=dict)  # resource name, message, facts
 
     by_owner = gsi("by_owner", "owner", "raised_ms")
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "resource_id": self.resource_id,
             "reason": self.reason,

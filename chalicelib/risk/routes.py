@@ -49,7 +49,7 @@ def enterprise_reports(call: Call, enterprise_id: str) -> s.ReportList:
 @route(bp, "/risk/installations/{installation_id}", roles=ALL_ROLES, response=Record)
 def installation_risk(call: Call, installation_id: str) -> dict[str, Any]:
     """重大危险源单元动态风险等级、依据与当前报警。"""
-    return service.installation_view(installation_id, call.identity)
+    return service.installation_view(installation_id, call.identity).public()
 
 
 def _notice(call: Call, data: dict[str, Any]) -> s.NoticeOut:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class RiskModel(Model):
@@ -55,7 +54,7 @@ class NoticeModel(Model):
     created_ms = NumberAttribute()
     acked_ms = NumberAttribute(null=True)
     closed_ms = NumberAttribute(null=True)
-    doc = UnicodeAttribute(default="{}")
+    doc = DocumentAttribute(default=dict)
     version = VersionAttribute()
 
     by_enterprise = gsi("by_enterprise", "enterprise_id", "created_ms")
@@ -67,7 +66,7 @@ class NoticeModel(Model):
         return {
             "history": [],
             "sms": [],
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "state": self.state,

@@ -53,45 +53,40 @@ def reset_caches() -> None:
     CONTAINER.owners.clear()
 
 
-def profile_of(sensor: dict[str, Any], now: int) -> Profile:
-    lim = sensor.get("limits") or {}
+def profile_of(sensor: registry.SensorProfile, now: int) -> Profile:
+    lim = sensor.limits
     cfg = TagConfig(
-        tag_id=sensor["id"],
-        enterprise_id=sensor["enterprise_id"],
-        hh=lim.get("hh"),
-        h=lim.get("h"),
-        l=lim.get("l"),
-        ll=lim.get("ll"),
-        deadband=float(sensor.get("deadband") or 0),
-        on_delay_ms=int(sensor.get("on_delay_s") or 0) * 1000,
-        off_delay_ms=int(sensor.get("off_delay_s") or 0) * 1000,
-        roc_per_min=sensor.get("roc_limit_per_min"),
-        trend=bool(sensor.get("trend", True)),
-        trend_horizon_s=int(sensor.get("trend_horizon_s") or 900),
+        tag_id=sensor.id,
+        enterprise_id=sensor.enterprise_id,
+        hh=lim.hh,
+        h=lim.h,
+        l=lim.l,
+        ll=lim.ll,
+        deadband=sensor.deadband,
+        on_delay_ms=sensor.on_delay_s * 1000,
+        off_delay_ms=sensor.off_delay_s * 1000,
+        roc_per_min=sensor.roc_limit_per_min,
+        trend=sensor.trend,
+        trend_horizon_s=sensor.trend_horizon_s,
     )
     held = alarms.held_by(sensor)  # (out of service, suppressed by design): the alarm context's rule
     ctx = alarms.TagContext(
-        tag_id=sensor["id"],
-        enterprise_id=sensor["enterprise_id"],
-        installation_id=sensor.get("installation_id"),
-        area=sensor.get("installation_id") or sensor.get("zone_id") or sensor["enterprise_id"],
-        priority=Priority(sensor.get("priority", "medium")),
-        latching=bool(sensor.get("latching")),
+        tag_id=sensor.id,
+        enterprise_id=sensor.enterprise_id,
+        installation_id=sensor.installation_id,
+        area=sensor.installation_id or sensor.zone_id or sensor.enterprise_id,
+        priority=Priority(sensor.priority),
+        latching=sensor.latching,
         suppressed=held[1],
         out_of_service=held[0],
         labels={
-            "tag_name": sensor.get("name", ""),
-            "unit": sensor.get("unit", ""),
-            "installation_name": sensor.get("installation_name", ""),
-            "enterprise_name": sensor.get("enterprise_name", ""),
+            "tag_name": sensor.name,
+            "unit": sensor.unit,
+            "installation_name": sensor.installation_name,
+            "enterprise_name": sensor.enterprise_name,
         },
     )
-    return Profile(
-        cfg,
-        ctx,
-        not held[0] and sensor.get("installation_status") != "decommissioned",
-        now,
-    )
+    return Profile(cfg, ctx, not held[0] and sensor.installation_status != "decommissioned", now)
 
 
 def _current(c: Caches) -> None:

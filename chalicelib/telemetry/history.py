@@ -46,9 +46,9 @@ def hours(start_ms: int, end_ms: int) -> list[str]:
 
 def sensor_readings(sensor_id: str, who: Identity, start_ms: int, end_ms: int, limit: int) -> dict[str, Any]:
     """GET /sensors/{id}/readings: the sensor (tenancy-checked in the registry) with its points in the window."""
-    sensor = registry.get(registry.SENSOR, sensor_id, who)
-    points, truncated = readings(sensor["enterprise_id"], sensor_id, start_ms, end_ms, limit)
-    return {"tag_id": sensor_id, "unit": sensor["unit"], "points": points, "truncated": truncated}
+    sensor = registry.sensor(sensor_id, who)
+    points, truncated = readings(sensor.enterprise_id, sensor_id, start_ms, end_ms, limit)
+    return {"tag_id": sensor_id, "unit": sensor.unit, "points": points, "truncated": truncated}
 
 
 def readings(

@@ -32,40 +32,30 @@ def state_of(status: str, conditions: Iterable[str]) -> str:
     return "warning" if "TREND" in open_now else "normal"
 
 
-def _sensors(who: Identity) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        items, cursor = registry.list_page(registry.SENSOR, who, None, 200, cursor)
-        out += items
-        if not cursor:
-            return out
-
-
 def map_features(who: Identity) -> dict[str, Any]:
-    sensors = _sensors(who)
+    sensors = registry.sensors(who)
     conditions: dict[str, set[str]] = {}
     for alarm in alarms.open_alarms():
         if alarm.source == alarms.READINGS:
             conditions.setdefault(alarm.tag_id, set()).add(alarm.condition)
-    values = snapshots.last_values([s["id"] for s in sensors], {s["enterprise_id"] for s in sensors})
+    values = snapshots.last_values([s.id for s in sensors], {s.enterprise_id for s in sensors})
     features = []
     for s in sensors:
-        last = values.get(s["id"]) or {}
+        last = values.get(s.id) or {}
         features.append(
             geojson.feature(
-                s["id"],
-                geojson.point_of(s.get("location")),
+                s.id,
+                geojson.point(s.location.lat, s.location.lon),
                 "sensor",
-                s["name"],
-                device_id=s["id"],
-                tag=s["id"],
-                enterprise_id=s["enterprise_id"],
-                installation_id=s.get("installation_id"),
-                sensor_kind=s["kind"],
-                state=state_of(s.get("status", "in_service"), conditions.get(s["id"], ())),
+                s.name,
+                device_id=s.id,
+                tag=s.id,
+                enterprise_id=s.enterprise_id,
+                installation_id=s.installation_id,
+                sensor_kind=s.kind,
+                state=state_of(s.status, conditions.get(s.id, ())),
                 value=last.get("value"),
-                unit=s["unit"],
+                unit=s.unit,
                 at=clock.iso(int(last["ts"])) if last.get("ts") else None,
             )
         )

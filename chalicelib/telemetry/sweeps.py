@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.alarms import service as alarms
@@ -21,20 +22,28 @@ def last_seen() -> dict[str, int]:
     return seen
 
 
-def census(now: int, enterprise_id: str | None = None) -> tuple[dict[str, list[int]], list[dict[str, Any]]]:
-    """In-service sensors per enterprise: [count, online], and the silent ones (with `_since`)."""
+@dataclass(frozen=True)
+class Silent:
+    """An in-service sensor silent for longer than its `stale_after_s`, and since when."""
+
+    sensor: registry.SensorView
+    since: int
+
+
+def census(now: int, enterprise_id: str | None = None) -> tuple[dict[str, list[int]], list[Silent]]:
+    """In-service sensors per enterprise: [count, online], and the silent ones."""
     seen = last_seen()
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    silent: list[dict[str, Any]] = []
+    silent: list[Silent] = []
     for sensor in registry.all_sensors():
-        if sensor.get("status") == "out_of_service" or (enterprise_id and sensor["enterprise_id"] != enterprise_id):
+        if sensor.status == "out_of_service" or (enterprise_id and sensor.enterprise_id != enterprise_id):
             continue
-        since = seen.get(sensor["id"]) or int(sensor.get("created_at") or now)
-        totals[sensor["enterprise_id"]][0] += 1
-        if now - since < int(sensor.get("stale_after_s") or 600) * 1000:
-            totals[sensor["enterprise_id"]][1] += 1
+        since = seen.get(sensor.id) or sensor.created_ms or now
+        totals[sensor.enterprise_id][0] += 1
+        if now - since < sensor.stale_after_s * 1000:
+            totals[sensor.enterprise_id][1] += 1
         else:
-            silent.append({**sensor, "_since": since})
+            silent.append(Silent(sensor, since))
     return totals, silent
 
 
@@ -44,13 +53,13 @@ def sweep() -> dict[str, Any]:
     totals, stale = census(now)
     raised = 0
     if stale:
-        profiles = caches.profiles([s["id"] for s in stale])
-        states = caches.load_states([s["id"] for s in stale])
-        for sensor in stale:
-            profile, state = profiles.get(sensor["id"]), states[sensor["id"]]
+        profiles = caches.profiles([s.sensor.id for s in stale])
+        states = caches.load_states([s.sensor.id for s in stale])
+        for silent in stale:
+            profile, state = profiles.get(silent.sensor.id), states[silent.sensor.id]
             if profile is None:
                 continue
-            change = domain.mark_stale(state, now, int(sensor.get("stale_after_s") or 600) * 1000, sensor["_since"])
+            change = domain.mark_stale(state, now, silent.sensor.stale_after_s * 1000, silent.since)
             if change is None:
                 continue
             try:

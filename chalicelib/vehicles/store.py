@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
@@ -15,7 +14,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.models import Model
 
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 INSIDE = "1"  # TrackModel.inside_key while the vehicle is in the park (sparse index)
 
@@ -24,14 +23,14 @@ class _ParkPlace(Model):
     """A park-owned place kept as a JSON document (a route or a lot: the same attributes, their own table)."""
 
     id = UnicodeAttribute(hash_key=True)
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
     version = VersionAttribute()
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "created_ms": int(self.created_ms),
             "updated_ms": int(self.updated_ms),
@@ -67,7 +66,7 @@ class PositionModel(Model):
     plate = UnicodeAttribute()
     enterprise_id = UnicodeAttribute()  # the appointment's host, else the park's
     at_ms = NumberAttribute()
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     received_ms = NumberAttribute()
     expires = TTLAttribute()
 
@@ -76,7 +75,7 @@ class PositionModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "plate": self.plate,
             "enterprise_id": self.enterprise_id,
             "at_ms": int(self.at_ms),
@@ -97,7 +96,7 @@ class TrackModel(Model):
     last_ms = NumberAttribute()
     stopped_since_ms = NumberAttribute(null=True)
     open = UnicodeSetAttribute(default=set)
-    doc = UnicodeAttribute(default="{}")  # last fix, state, speed, limit, offset, route, carrier, driver
+    doc = DocumentAttribute(default=dict)  # last fix, state, speed, limit, offset, route, carrier, driver
     version = VersionAttribute()
 
     by_inside = gsi("by_inside", "inside_key", "last_ms")
@@ -106,7 +105,7 @@ class TrackModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "plate": self.plate,
             "enterprise_id": self.enterprise_id,
             "appointment_id": self.appointment_id,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 class WarningModel(Model):
@@ -19,14 +18,14 @@ class WarningModel(Model):
     status = UnicodeAttribute()
     awaiting = UnicodeAttribute(null=True)  # the human step the workflow waits for
     token = UnicodeAttribute(null=True)  # its task token: never returned by the API
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     version = VersionAttribute()
 
     by_enterprise = gsi("by_enterprise", "enterprise_id", "created_ms")
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "status": self.status,
             "awaiting": self.awaiting,
@@ -44,7 +43,7 @@ class WarningEventModel(Model):
     ts = NumberAttribute()
     action = UnicodeAttribute()
     actor = UnicodeAttribute(default="system")
-    doc = UnicodeAttribute(default="{}")
+    doc = DocumentAttribute(default=dict)
 
 
 class SlotModel(Model):

@@ -87,15 +87,15 @@ def publish(warning_id: str) -> None:
     ]
 
     def change(d: dict[str, Any]) -> None:
-        d["published_ms"], d["publication"] = clock.now_ms(), results
+        d["published_ms"], d["publication"] = clock.now_ms(), [r.public() for r in results]
 
     update(warning_id, change, status=Status.TRACKING.value)
     event(
         warning_id,
         "published",
         "system",
-        channels=[f"{r['audience']}/{r['channel']}" for r in results],
-        failed=[f"{r['audience']}/{r['channel']}" for r in results if not r["ok"]],
+        channels=[f"{r.audience}/{r.channel}" for r in results],
+        failed=[f"{r.audience}/{r.channel}" for r in results if not r.ok],
     )
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
 from chalicelib.core import ids
-from chalicelib.core.store import gsi, meta
+from chalicelib.core.store import DocumentAttribute, gsi, meta
 
 
 def event_key(ts: int, order: int = 0) -> str:
@@ -33,7 +32,7 @@ class PermitModel(Model):
     state = UnicodeAttribute()
     starts_ms = NumberAttribute()
     ends_ms = NumberAttribute()
-    doc = UnicodeAttribute()
+    doc = DocumentAttribute()
     created_ms = NumberAttribute()
     updated_ms = NumberAttribute()
     version = VersionAttribute()
@@ -43,7 +42,7 @@ class PermitModel(Model):
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.id,
             "enterprise_id": self.enterprise_id,
             "type": self.type,
@@ -65,15 +64,14 @@ class PermitEventModel(Model):
     ts = NumberAttribute()
     actor = UnicodeAttribute()
     action = UnicodeAttribute()
-    doc = UnicodeAttribute(default="{}")
+    doc = DocumentAttribute(default=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ts": int(self.ts), "actor": self.actor, "action": self.action, **orjson.loads(self.doc)}
+        return {"ts": int(self.ts), "actor": self.actor, "action": self.action, **self.doc}
 
 
 def event(permit_id: str, ts: int, actor: str, action: str, order: int = 0, **details: Any) -> PermitEventModel:
-    doc = orjson.dumps(details).decode()
-    return PermitEventModel(permit_id, event_key(ts, order), ts=ts, actor=actor, action=action, doc=doc)
+    return PermitEventModel(permit_id, event_key(ts, order), ts=ts, actor=actor, action=action, doc=details)
 
 
 class GasAnalysisModel(Model):
@@ -86,11 +84,11 @@ class GasAnalysisModel(Model):
     recorded_ms = NumberAttribute()
     by = UnicodeAttribute()
     passed = BooleanAttribute()
-    doc = UnicodeAttribute()  # analyst, results, failures
+    doc = DocumentAttribute()  # analyst, results, failures
 
     def data(self) -> dict[str, Any]:
         return {
-            **orjson.loads(self.doc),
+            **self.doc,
             "id": self.key,
             "permit_id": self.permit_id,
             "sampled_ms": int(self.sampled_ms),

@@ -4,8 +4,10 @@ contents, no context imports another inside a function body, and the composition
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 import tomllib
+import typing
 from pathlib import Path
 
 import pytest
@@ -159,3 +161,39 @@ def test_the_layers_in_the_docs_are_the_contract():
     documented = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     for layer in layers[1:-1]:  # bootstrap and core are drawn by their full names
         assert layer.replace("chalicelib.", "") in documented, layer
+
+
+def _loose(hint: object) -> bool:
+    """Whether a type is or holds `Any` (a document rather than a typed view)."""
+    return hint is typing.Any or any(_loose(arg) for arg in typing.get_args(hint))
+
+
+def test_other_contexts_read_the_registry_through_typed_views():
+    """Issue 11 item 4: every registry function another context calls returns frozen views (or plain ids and
+    flags), never the registry's documents (dict[str, Any]); the registry's routes and the composition root
+    (map layers, GeoJSON by contract) are its own business."""
+    from chalicelib.registry import service
+
+    used: dict[str, str] = {}
+    for path in sorted((ROOT / "chalicelib").rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if relative.parts[1] == "registry" or relative.name == "bootstrap.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = {
+            a.asname or a.name
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and n.module == "chalicelib.registry"
+            for a in n.names
+            if a.name == "service"
+        }
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id in aliases:
+                used.setdefault(n.attr, f"{relative}:{n.lineno}")
+    assert {"sensor_profiles", "zone", "require"} <= set(used)  # the walk sees the callers
+    loose = []
+    for name, where in sorted(used.items()):
+        fn = getattr(service, name)
+        if inspect.isfunction(fn) and _loose(returns := typing.get_type_hints(fn).get("return")):
+            loose.append(f"{where} calls registry.{name}, which returns {returns}")
+    assert not loose, loose

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.emergency import plume
+from chalicelib.linkage import service
 from tests.support import Park, make_park
 
 _sites = itertools.count()
@@ -118,3 +119,8 @@ def published(enterprise_id: str) -> list[tuple[str, dict[str, Any]]]:
 
 def by_device(commands: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {c["device_id"]: c for c in commands}
+
+
+def sent_by_device(result: service.TriggerResult) -> dict[str, service.SentCommand]:
+    """The commands one linkage run sent (or found sent), by device."""
+    return {c.device_id: c for c in result.commands}

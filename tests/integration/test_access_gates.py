@@ -81,9 +81,9 @@ def test_certificate_expired_at_the_gate(api: Any, site: Any) -> None:
     body = hazmat_body(site, car)
     apt = approved(api, body)
     item = store.AppointmentModel.get(apt["id"])
-    doc = orjson.loads(item.doc)
+    doc = item.doc
     doc["vehicle"]["certificates"][0]["expires_at"] = iso(-1)  # lapsed since approval (a revoked licence)
-    item.update(actions=[store.AppointmentModel.doc.set(orjson.dumps(doc).decode())])
+    item.update(actions=[store.AppointmentModel.doc.set(doc)])
     assert decide(api, event(site.hazmat_gate, plate=car)) == ("deny", ["CERTIFICATE_EXPIRED"])
 
 

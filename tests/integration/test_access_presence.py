@@ -90,15 +90,15 @@ def test_evacuation_targets_people_the_gates_put_in_a_zone(api: Any, site: Any) 
     post_events(api, event(site.perimeter, person_id=who, hours=-0.2), event(site.zone_gate, person_id=who))
     centre = {"lat": 31.9515, "lon": 120.9055}  # ~70 m from the zone's centre, its radius is 150 m
     found = people.people_in([], centre, 100)
-    mine = [p for p in found if p["person_id"] == pseudonym(person_key(who))]
-    assert mine and mine[0]["source"] == "access" and mine[0]["reasons"] == ["isolation"]
+    mine = [p for p in found if p.person_id == pseudonym(person_key(who))]
+    assert mine and mine[0].source == "access" and mine[0].reasons == ("isolation",)
     assert who not in str(found), "the ID number never leaves the access context"
     incident = f"inc_access_{next(_n)}_{site.park.enterprise_id}"
     evacuation.evacuate(incident, [], centre, 100, drill=True)
     listed = evacuation.summary(incident)["people"]
     assert pseudonym(person_key(who)) in [p["person_id"] for p in listed]
     post_events(api, event(site.zone_gate, "out", person_id=who))
-    assert pseudonym(person_key(who)) not in [p["person_id"] for p in people.people_in([], centre, 100)]
+    assert pseudonym(person_key(who)) not in [p.person_id for p in people.people_in([], centre, 100)]
 
 
 def test_a_deleted_zone_does_not_break_evacuation(api: Any, site: Any) -> None:
@@ -106,4 +106,4 @@ def test_a_deleted_zone_does_not_break_evacuation(api: Any, site: Any) -> None:
     post_events(api, event(site.perimeter, person_id=who, hours=-0.2), event(site.zone_gate, person_id=who))
     assert api.delete(f"/zones/{site.zone}", role="park_admin").status_code == 204
     found = people.people_in([], {"lat": 31.951, "lon": 120.905}, 100)
-    assert pseudonym(person_key(who)) not in [p["person_id"] for p in found]
+    assert pseudonym(person_key(who)) not in [p.person_id for p in found]

@@ -148,7 +148,7 @@ def test_shelved_alarms_are_listed_with_who_why_and_until_when(api):
 def test_a_shelved_high_alarm_still_starts_its_verification(stack, monkeypatch):
     """Shelving hides an alarm from annunciation, never from the park's warning verification."""
     started: list[dict[str, Any]] = []
-    monkeypatch.setattr(intake, "create", lambda doc, slot, by: started.append(doc))
+    monkeypatch.setattr(intake, "open_new", lambda doc, slot, by: started.append(doc))
     alarm = {
         "id": f"alm_{next(_n)}_{now()}",
         "tag_id": f"TAG-{now()}",

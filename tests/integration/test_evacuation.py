@@ -61,9 +61,9 @@ def test_people_in_the_zone_or_circle_are_found_and_the_rest_are_not(crowd: Any)
     site, p = crowd["site"], crowd["people"]
     zone_list, isolation = zones(site.lat, site.lon)
     ring = next(z["polygon"] for z in zone_list if z["level"] == "AEGL-2")
-    found = {x["person_id"]: x["reasons"] for x in people.people_in(ring, (site.lat, site.lon), isolation)}
-    assert found[p["circle"]["person_id"]] == ["isolation"]
-    assert found[p["plume"]["person_id"]] == ["zone"]
+    found = {x.person_id: x.reasons for x in people.people_in(ring, (site.lat, site.lon), isolation)}
+    assert found[p["circle"]["person_id"]] == ("isolation",)
+    assert found[p["plume"]["person_id"]] == ("zone",)
     assert p["upwind"]["person_id"] not in found and p["beside"]["person_id"] not in found
 
 
@@ -76,7 +76,7 @@ def test_evacuation_texts_and_pushes_the_people_inside_and_counts_acks(api: Any,
     assert api.put("/me/notification-preferences", token=own, json=night).status_code == 200
     inc = f"inc_evac_{next(_n)}"
     result = service.trigger(site.event(inc))
-    assert result["evacuation"]["targeted"] == 2 and result["evacuation"]["notified"] == 2
+    assert result.evacuation is not None and (result.evacuation.targeted, result.evacuation.notified) == (2, 2)
     for inside in ("circle", "plume"):
         (text,) = sms_to(p[inside]["phone"])
         assert text.startswith("【疏散指令】") and inc in text and "北" in text  # upwind of a north wind is north
@@ -136,7 +136,7 @@ def test_a_drill_records_texts_marked_as_drill_and_sends_nothing(api: Any, crowd
     phones = {k: device(api, api.token("inspector", eid, subject=p[k]["person_id"]))["id"] for k in p}
     inc = f"inc_drill_{next(_n)}"
     result = service.trigger(site.event(inc, drill=True))
-    assert result["evacuation"]["drill"] is True and result["evacuation"]["notified"] == 2
+    assert result.evacuation is not None and result.evacuation.drill is True and result.evacuation.notified == 2
     for person in p.values():
         assert sms_to(person["phone"]) == []
     assert all(pushed(phone) == [] for phone in phones.values())
@@ -155,7 +155,7 @@ def test_positions_keep_the_latest_and_ignore_stale_ones(api: Any) -> None:
     assert report(api, f"{pid}-b", site.lat, site.lon, None, ts_ms=now - 2 * 3600_000)["reason"] == "stale"
     r = api.post("/people/positions", role="enterprise_manager", enterprise_id=site.park.enterprise_id, json={})
     assert r.status_code == 403
-    found = {x["person_id"] for x in people.people_in([], {"lat": site.lat, "lon": site.lon}, 100)}
+    found = {x.person_id for x in people.people_in([], {"lat": site.lat, "lon": site.lon}, 100)}
     assert pid in found and f"{pid}-b" not in found
     with clock.use(clock.FrozenClock(now + 3601_000)):  # an hour later nobody knows where they are
-        assert pid not in {x["person_id"] for x in people.people_in([], (site.lat, site.lon), 100)}
+        assert pid not in {x.person_id for x in people.people_in([], (site.lat, site.lon), 100)}

@@ -270,7 +270,7 @@ def test_a_high_event_alarm_starts_a_warning_verification_titled_by_the_event(ap
     from chalicelib.warnings.service import intake
 
     started: list[dict[str, Any]] = []
-    monkeypatch.setattr(intake, "create", lambda doc, slot, by: started.append({**doc, "slot": slot}))
+    monkeypatch.setattr(intake, "open_new", lambda doc, slot, by: started.append({**doc, "slot": slot}))
     k = key()
     alarm_id = alarms.raise_event_alarm(event(k, None, source="public_area", kind="early_fire", title="西区烟火"))
     wait_for("the warning intake", lambda: started)  # the topic's subscription (warning_intake) heard it

@@ -119,7 +119,7 @@ def assert_delivered_once(parks: list[Park], tap: TopicTap) -> None:
         # and SNS sent each exactly once (the log's message id may be missing when only logging it failed)
         assert len(sms_to(park.manager_phone)) == len(refs)
         warnings = list(warning_store.WarningModel.scan(warning_store.WarningModel.enterprise_id == park.enterprise_id))
-        assert sorted(orjson.loads(w.doc)["tag_id"] for w in warnings) == sorted([park.tag, park.temp_tag])
+        assert sorted(w.doc["tag_id"] for w in warnings) == sorted([park.tag, park.temp_tag])
         assert [w.id for w in warnings if w.id not in executions] == [], "verification not started"
 
 

@@ -14,7 +14,7 @@ from chalicelib.core.catalog import rule_files
 from chalicelib.linkage import service
 from local.bridge import compile_rule
 from local.poller import sqs_event
-from tests.integration.linkage_support import by_device, make_site, offset, published
+from tests.integration.linkage_support import by_device, make_site, offset, published, sent_by_device
 from tests.settings_env import setenv_fixture  # noqa: F401 (the `setenv` fixture)
 from tests.support import TopicTap, make_park
 
@@ -63,23 +63,23 @@ def test_leak_with_the_builtin_rule_commands_the_devices_around_the_source(api: 
     assert team.status_code == 201, team.json
     inc = incident()
     result = service.trigger(site.event(inc))
-    assert [r["id"] for r in result["rules"]] == ["leak_default"]
-    sent = by_device(result["commands"])
+    assert [r.id for r in result.rules] == ["leak_default"]
+    sent, stored = sent_by_device(result), by_device(service.commands_of(inc))
     d = site.devices
-    assert sent[d["ptz"]]["command"] == "ptz_track" and sent[d["ptz"]]["params"]["target"]["lat"] == site.lat
-    assert sent[d["door_near"]]["command"] == "door_lock" and sent[d["door_near"]]["params"] == {"state": "locked"}
-    assert sent[d["exit"]]["command"] == "exit_open"
-    assert sent[d["vent"]]["params"] == {"mode": "shutdown"}
+    assert sent[d["ptz"]].command == "ptz_track" and stored[d["ptz"]]["params"]["target"]["lat"] == site.lat
+    assert sent[d["door_near"]].command == "door_lock" and stored[d["door_near"]]["params"] == {"state": "locked"}
+    assert sent[d["exit"]].command == "exit_open"
+    assert stored[d["vent"]]["params"] == {"mode": "shutdown"}
     for absent in ("door_far", "fixed_cam", "speaker"):  # out of radius, not PTZ, no action for broadcast
         assert d[absent] not in sent, absent
-    assert {c["status"] for c in result["commands"]} == {"sent"}
+    assert {c.status for c in result.commands} == {"sent"} and set(stored) == set(sent)
 
     topics = {t: p for t, p in published(site.park.enterprise_id) if p["incident_id"] == inc}
     assert set(topics) == {
         f"park/{site.park.enterprise_id}/commands/{d[k]}" for k in ("ptz", "door_near", "exit", "vent")
     }
     payload = topics[f"park/{site.park.enterprise_id}/commands/{d['door_near']}"]
-    assert payload["command_id"] == sent[d["door_near"]]["command_id"] and payload["command"] == "door_lock"
+    assert payload["command_id"] == sent[d["door_near"]].command_id and payload["command"] == "door_lock"
     assert payload["ack_topic"] == f"park/{site.park.enterprise_id}/acks"
 
     listed = api.get(f"/linkage/commands?incident_id={inc}", role="duty_officer").json["items"]
@@ -91,25 +91,26 @@ def test_leak_with_the_builtin_rule_commands_the_devices_around_the_source(api: 
     assert roles.count("device") == 4 and message["attributes"]["drill"] == "false"
     nearest = message["body"]["resources"][0]  # what the screen shows next to the incident (5.4.3-7)
     assert nearest["id"] == team.json["id"] and nearest["distance_m"] < 300
-    assert result["highlight"]["message_id"] and result["evacuation"]["drill"] is False
+    assert result.highlight is not None and result.highlight.message_id and result.highlight.resources >= 1
+    assert result.evacuation is not None and result.evacuation.drill is False and result.errors == ()
 
     again = service.trigger(site.event(inc))  # a retried workflow step must not actuate twice
-    assert all(c.get("duplicate") for c in again["commands"])
+    assert again.commands and all(c.duplicate for c in again.commands)
     assert len([1 for t, p in published(site.park.enterprise_id) if p["incident_id"] == inc]) == 4
 
 
 def test_acks_through_the_rule_and_sqs_handler_mark_commands_acked_or_failed(api: Any, site: Any, stack: Any) -> None:
     inc = incident()
-    sent = by_device(service.trigger(site.event(inc))["commands"])
+    sent = sent_by_device(service.trigger(site.event(inc)))
     eid, d = site.park.enterprise_id, site.devices
-    ok, bad = sent[d["door_near"]]["command_id"], sent[d["exit"]]["command_id"]
+    ok, bad = sent[d["door_near"]].command_id, sent[d["exit"]].command_id
     reply = deliver_ack(stack, f"park/{eid}/acks", {"command_id": ok, "status": "ok", "detail": "已闭锁"})
     assert reply == {"batchItemFailures": []}
     deliver_ack(stack, f"park/{eid}/acks", {"command_id": bad, "status": "error", "detail": "电机故障"})
     # Another enterprise's device cannot acknowledge this enterprise's command; junk is dropped, not retried.
-    deliver_ack(stack, "park/ent_other/acks", {"command_id": sent[d["vent"]]["command_id"], "status": "ok"})
+    deliver_ack(stack, "park/ent_other/acks", {"command_id": sent[d["vent"]].command_id, "status": "ok"})
     # ... nor by naming this enterprise in its payload: the rule marks the reserved key and the ack is dropped.
-    forged = {"command_id": sent[d["vent"]]["command_id"], "status": "ok", "_topic_enterprise": eid}
+    forged = {"command_id": sent[d["vent"]].command_id, "status": "ok", "_topic_enterprise": eid}
     assert deliver_ack(stack, "park/ent_other/acks", forged) == {"batchItemFailures": []}
     assert deliver_ack(stack, f"park/{eid}/acks", {"status": "ok"}) == {"batchItemFailures": []}
 
@@ -125,7 +126,8 @@ def test_commands_without_ack_time_out_after_the_sweep(api: Any, site: Any, sete
     frozen = clock.FrozenClock(clock.now_ms())
     inc = incident()
     with clock.use(frozen):
-        sent = by_device(service.trigger(site.event(inc))["commands"])
+        service.trigger(site.event(inc))
+        sent = by_device(service.commands_of(inc))
         service.handle_acks([("m1", ack_body(sent[site.devices["door_near"]], "ok"))])
         frozen.advance(29)
         service.sweep_timeouts()
@@ -147,7 +149,7 @@ def test_drill_records_simulated_commands_and_publishes_nothing(api: Any, site: 
     with clock.use(frozen):
         event = site.event(inc, drill=True, faults=[{"kind": "device_failure", "device": site.devices["exit"]}])
         result = service.trigger(event)
-        assert result["commands"] and {c["status"] for c in result["commands"]} == {"simulated"}
+        assert result.commands and {c.status for c in result.commands} == {"simulated"}
         assert [p for _, p in published(site.park.enterprise_id) if p["incident_id"] == inc] == []
         frozen.advance(120)
         service.sweep_timeouts()
@@ -155,7 +157,7 @@ def test_drill_records_simulated_commands_and_publishes_nothing(api: Any, site: 
     assert states[site.devices["exit"]]["status"] == "timeout"  # the injected fault shows up as it would live
     assert "演练注入故障" in states[site.devices["exit"]]["detail"]
     assert states[site.devices["door_near"]]["status"] == "simulated"
-    assert result["evacuation"]["drill"] is True
+    assert result.evacuation is not None and result.evacuation.drill is True
 
 
 def test_a_disabled_rule_does_nothing(api: Any, site: Any) -> None:
@@ -165,7 +167,7 @@ def test_a_disabled_rule_does_nothing(api: Any, site: Any) -> None:
     try:
         inc = incident()
         result = service.trigger(site.event(inc))
-        assert result["rules"] == [] and result["commands"] == [] and result["evacuation"] is None
+        assert result.rules == () and result.commands == () and result.evacuation is None
         assert [p for _, p in published(site.park.enterprise_id) if p["incident_id"] == inc] == []
     finally:
         api.put("/linkage/rules/leak_default", role="park_admin", json={**body, "enabled": True})
@@ -182,7 +184,7 @@ def test_a_neighbours_devices_are_commanded_without_naming_the_incident_to_them(
     }
     their = api.post("/linkage/devices", role="park_admin", json=door).json["id"]
     inc = incident()
-    assert their in by_device(service.trigger(site.event(inc))["commands"])  # a plume does not stop at the fence
+    assert their in sent_by_device(service.trigger(site.event(inc)))  # a plume does not stop at the fence
     seen = api.get("/linkage/commands", role="enterprise_manager", enterprise_id=neighbour.enterprise_id).json["items"]
     (mine,) = [c for c in seen if c["device_id"] == their]
     assert mine["status"] == "sent" and mine["incident_id"] is None and mine["rule_id"] is None

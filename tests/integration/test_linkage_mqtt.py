@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.core import clock
 from chalicelib.linkage import service
-from tests.integration.linkage_support import by_device, make_site
+from tests.integration.linkage_support import make_site, sent_by_device
 from tests.support import mqtt_bridge, wait_for
 
 pytestmark = pytest.mark.slow
@@ -46,7 +46,7 @@ def test_commands_reach_simulated_devices_and_their_acks_come_back(api: Any, mqt
     try:
         devices.failed_devices.add(site.devices["vent"])  # what {"scenario": "device_failure"} does
         inc = f"inc_mqtt_{clock.now_ms()}"
-        sent = by_device(service.trigger(site.event(inc))["commands"])
+        sent = sent_by_device(service.trigger(site.event(inc)))
         assert len(sent) == 4
 
         def three_acked() -> dict[str, str] | None:

@@ -35,9 +35,9 @@ def test_level_type_and_scope_decide_which_rules_match(api: Any, site: Any) -> N
     assert r.status_code == 201, r.json
     assert r.json["min_level"] == "orange" and r.json["enterprise_id"] == site.park.enterprise_id
     fire = {"type": "fire", "installation_id": site.park.installation_id}
-    assert [x["id"] for x in service.trigger(site.event(incident(), **fire))["rules"]] == [r.json["id"]]
-    assert service.trigger(site.event(incident(), **fire, level="yellow"))["rules"] == []
-    assert service.trigger(site.event(incident(), type="fire", installation_id="ins_other"))["rules"] == []
+    assert [x.id for x in service.trigger(site.event(incident(), **fire)).rules] == [r.json["id"]]
+    assert service.trigger(site.event(incident(), **fire, level="yellow")).rules == ()
+    assert service.trigger(site.event(incident(), type="fire", installation_id="ins_other")).rules == ()
     assert api.delete(f"/linkage/rules/{r.json['id']}", role="commander").status_code == 204
 
 

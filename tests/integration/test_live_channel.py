@@ -142,6 +142,8 @@ def test_duty_officer_receives_the_alarm_within_a_second_of_it_being_stored(api,
         risk = [m[2] for m in officer.received if m[2]["type"] == "risk"]
         assert risk and risk[-1]["op"] == "changed" and risk[-1]["data"]["level"] == "orange"
         assert risk[-1]["id"] == f"installation:{park.installation_id}"
+        shown = api.get(f"/risk/installations/{park.installation_id}", role="duty_officer").json
+        assert list(risk[-1]["data"]) == list(shown) and risk[-1]["data"] == shown  # the same document
         # an acknowledgement is an update of the same alarm
         hh = next(m[2] for m in alarms if m[2]["data"]["condition"] == "HH")
         r = api.post(f"/alarms/{hh['id']}/ack", role="duty_officer", json={"comment": "已确认"})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
+from chalicelib.plans import domain
 from chalicelib.plans import service as plans
+from chalicelib.registry import store as registry_store
 from chalicelib.telemetry import caches
 from chalicelib.telemetry import service as telemetry
 from tests.support import batch, make_park, message, now
@@ -96,7 +99,7 @@ def test_retired_plan_is_read_only_and_never_selected(api):
     park = make_park(api)
     p = create(api, accident_types=["explosion"], levels=["I"], enterprise_id=park.enterprise_id)
     selected = plans.select_plan("explosion", "I", park.enterprise_id, None)
-    assert selected is not None and selected["plan_id"] == p["plan_id"] and selected["version"] == 1
+    assert selected is not None and selected.plan_id == p["plan_id"] and selected.version == 1
     r = api.post(f"/plans/{p['plan_id']}/retire", role="park_admin", json={"reason": "装置拆除"})
     assert r.status_code == 200 and r.json["status"] == "retired" and r.json["retired_reason"] == "装置拆除"
     assert (
@@ -105,7 +108,8 @@ def test_retired_plan_is_read_only_and_never_selected(api):
     )
     r = api.put(f"/plans/{p['plan_id']}", role="park_admin", json=plan_body(enterprise_id=park.enterprise_id, note="x"))
     assert r.status_code == 409 and r.json["code"] == "PLAN_RETIRED"
-    assert (plans.select_plan("explosion", "I", park.enterprise_id, None) or {}).get("plan_id") != p["plan_id"]
+    after = plans.select_plan("explosion", "I", park.enterprise_id, None)
+    assert after is None or after.plan_id != p["plan_id"]
     assert api.get(f"/plans/{p['plan_id']}", role="park_admin").json["status"] == "retired"  # still readable
     listed = api.get(f"/plans?enterprise_id={park.enterprise_id}&status=retired", role="park_admin").json["items"]
     assert [i["plan_id"] for i in listed] == [p["plan_id"]]
@@ -141,11 +145,23 @@ def test_selection_prefers_installation_then_enterprise_then_park_then_newest(ap
     assert (got["plan_id"], got["specificity"]) == (park_plan["plan_id"], "park")
     # Revising the older enterprise plan makes it the newest of its scope.
     api.put(f"/plans/{ent_old['plan_id']}", role="park_admin", json=plan_body(enterprise_id=eid, note="复审"))
-    assert plans.select_plan("leak", "IV", eid, None)["plan_id"] == ent_old["plan_id"]
-    assert plans.select_plan("leak", "IV", eid, iid)["plan_id"] == inst["plan_id"]
+    assert plans.select_plan("leak", "IV", eid, None).plan_id == ent_old["plan_id"]
+    assert plans.select_plan("leak", "IV", eid, iid).plan_id == inst["plan_id"]
     # An enterprise user selects within its own scope without naming it.
     got = api.get(q, role="enterprise_manager", enterprise_id=eid).json
     assert got["plan_id"] == ent_old["plan_id"]
+
+
+def test_the_selected_plan_view_gives_the_plan_json_unchanged(api):
+    """An incident stores `select_plan(...).public()` whole: it must be the dict it stored before, key for key."""
+    park = make_park(api)
+    eid, iid = park.enterprise_id, park.installation_id
+    made = create(api, name="单元预案", enterprise_id=eid, installation_ids=[iid])
+    view = plans.select_plan("leak", "IV", eid, iid)
+    assert view is not None and view.plan_id == made["plan_id"] and view.specificity == "installation"
+    assert [t.seq for t in view.tasks] == [1, 2] and view.notifications[0].phone == "13800000031"
+    old = domain.select([plans.get_plan(made["plan_id"])], "leak", "IV", eid, iid)
+    assert old is not None and orjson.dumps(view.public()) == orjson.dumps(old)  # same keys, order and values
 
 
 def test_select_answers_404_when_nothing_applies(api, fresh_stack):
@@ -222,8 +238,24 @@ def test_alarm_context_shows_applicable_plans_and_nearest_resources(api):
     assert leak["plan_id"] in shown and fire["plan_id"] not in shown  # a toxic gas alarm is a leak, not a fire
     assert ctx["plans"][0]["plan_id"] == leak["plan_id"] and ctx["plans"][0]["specificity"] == "installation"
     assert shown[leak["plan_id"]]["selected"] is True
+    assert [t["seq"] for t in shown[leak["plan_id"]]["tasks"]] == [1, 2]
+    assert [n["name"] for n in shown[leak["plan_id"]]["notify"]] == ["值班长"]  # the suggested level's recipients
+    assert set(ctx["resources"][0]) == {"id", "name", "kind", "status", "owner", "distance_m", "location", "contact"}
     ids = [r["id"] for r in ctx["resources"]]
     assert ids[:2] == [team, medic]
     assert far not in ids and foreign not in ids
     assert len(ids) <= 5 and all(r["distance_m"] <= 3000 for r in ctx["resources"])
     assert [r["distance_m"] for r in ctx["resources"]] == sorted(r["distance_m"] for r in ctx["resources"])
+
+
+def test_alarm_context_shows_the_sensor_whole_as_the_registry_stores_it(api):
+    """The typed view keeps the registry's document for this response: same keys, order and values."""
+    park = make_park(api)
+    caches.reset_caches()
+    telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, now(), 1.5)])))
+    alarm = api.get(f"/alarms?tag_id={park.tag}", role="park_admin").json["items"][0]
+    shown = api.get(f"/alarms/{alarm['id']}/context", role="park_admin").json["sensor"]
+    stored = registry_store.SensorModel.get(park.tag).data()
+    assert list(shown) == [*stored, "current"]
+    assert {k: v for k, v in shown.items() if k != "current"} == stored
+    assert shown["current"]["value"] == 1.5

@@ -46,8 +46,8 @@ def test_an_enterprise_feed_cannot_redirect_another_enterprises_evacuation_sms(a
     own = api.post("/people/positions", role="integration", enterprise_id=a, json=later)
     assert own.status_code == 200 and own.json["accepted"] is True
 
-    found = [p for p in people.people_in([], (site.lat, site.lon), 500) if p["person_id"] == person]
-    assert {(p["enterprise_id"], p["phone"]) for p in found} == {(b, "13911110000"), (a, "13933330000")}
+    found = [p for p in people.people_in([], (site.lat, site.lon), 500) if p.person_id == person]
+    assert {(p.enterprise_id, p.phone) for p in found} == {(b, "13911110000"), (a, "13933330000")}
 
     incident = f"inc_pos_{next(_n)}"
     ring, radius = zones(site.lat, site.lon)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 
+import orjson
 import pytest
 
+from chalicelib.core.identity import SYSTEM
 from chalicelib.resources import service as resources
 
 _spot = itertools.count()
@@ -164,7 +166,7 @@ def test_nearest_is_distance_sorted_and_honours_radius_and_kind(api):
     assert [i["id"] for i in within] == [near["id"], mid["id"]]
     teams = api.get(f"/resources/nearest?lat={lat}&lon={lon}&n=2&kind=team,vehicle", role="commander").json["items"]
     assert [i["id"] for i in teams] == [near["id"], far["id"]]
-    assert [r["id"] for r in resources.nearest(lat, lon, n=1)] == [near["id"]]  # the service other contexts call
+    assert [r.id for r in resources.nearest(lat, lon, n=1)] == [near["id"]]  # the service other contexts call
 
 
 @pytest.mark.parametrize(
@@ -178,8 +180,8 @@ def test_nearest_validation(api, query, field):
 def test_dispatch_for_an_incident_is_recorded_and_guarded(api):
     made = create(api, kind="vehicle", at=spot())
     out = resources.set_status(made["id"], "deployed", "inc_1")
-    assert out["status"] == "deployed" and out["incident_id"] == "inc_1"
-    assert resources.set_status(made["id"], "deployed", "inc_1")["status"] == "deployed"  # idempotent
+    assert out.status == "deployed" and out.incident_id == "inc_1"
+    assert resources.set_status(made["id"], "deployed", "inc_1").status == "deployed"  # idempotent
     with pytest.raises(Exception) as exc:
         resources.set_status(made["id"], "deployed", "inc_2")
     assert exc.value.code == "RESOURCE_DEPLOYED_ELSEWHERE"
@@ -195,3 +197,16 @@ def test_dispatch_for_an_incident_is_recorded_and_guarded(api):
     with pytest.raises(Exception) as exc:
         resources.set_status(fixing["id"], "deployed", "inc_3")
     assert exc.value.code == "RESOURCE_NOT_AVAILABLE"
+
+
+@pytest.mark.parametrize("kind", ["team", "supply", "vehicle"])
+def test_the_view_other_contexts_read_gives_the_resource_json_unchanged(api, kind):
+    """The situation picture and the screen highlight store `public()`: it must be the old dict, key for key."""
+    lat, lon = spot()
+    made = create(api, kind=kind, at=(lat, lon), note="仓库东侧")
+    (view,) = resources.nearest(lat, lon, n=1)
+    assert view.id == made["id"] and view.location.lat == lat and view.contact is not None
+    old = {**resources.get(made["id"], SYSTEM), "distance_m": 0.0}
+    assert orjson.dumps(view.public()) == orjson.dumps(old)  # same keys, order and values
+    moved = resources.set_status(made["id"], "deployed", "inc_view")
+    assert moved.public() == resources.get(made["id"], SYSTEM) and moved.distance_m is None

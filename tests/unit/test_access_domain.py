@@ -88,9 +88,9 @@ def test_validity_per_kind() -> None:
 
 STORED = waybill.stored_lines(
     [
-        {"inventory": [{"chemical": "氯", "cas": "7782-50-5", "quantity_t": 20}]},
-        {"inventory": [{"chemical": "氯", "cas": "7782-50-5", "quantity_t": 5}]},
-        {"status": "decommissioned", "inventory": [{"chemical": "氨", "cas": "7664-41-7", "quantity_t": 50}]},
+        ("operating", [("氯", "7782-50-5", 20)]),
+        ("maintenance", [("氯", "7782-50-5", 5)]),
+        ("decommissioned", [("氨", "7664-41-7", 50)]),
     ]
 )
 

@@ -7,6 +7,10 @@ import datetime as dt
 from typing import Any
 
 from chalicelib.core import aws, catalog
+from chalicelib.core.identity import SYSTEM
+from chalicelib.incidents.service import records
+from chalicelib.plans import service as plans
+from chalicelib.resources import service as resources
 from local import moto_patches
 from tests.support import make_park, sms_to, wait_for
 
@@ -81,6 +85,17 @@ def report(api: Any, park: Any, level: str = "II") -> str:
 def test_activation_to_stand_down_with_a_unit_that_never_acknowledges(api: Any) -> None:
     park = make_park(api)
     plan_for(api, park)
+    team = api.post(
+        "/resources",
+        role="park_admin",
+        json={
+            "kind": "team",
+            "name": "储罐区救援队",
+            "location": {"lat": 31.9512, "lon": 120.905},
+            "details": {"members": 8},
+        },
+    )
+    assert team.status_code == 201, team.json
     inside, outside = "worker-in", "worker-out"
     position(api, inside, 31.951, 120.905, "13933330001")  # at the source: inside the isolation circle
     position(api, outside, 31.90, 120.70, "13933330002")  # 20 km away
@@ -94,6 +109,11 @@ def test_activation_to_stand_down_with_a_unit_that_never_acknowledges(api: Any) 
         )
         inc = ready["incident"]
         assert inc["plan"]["name"] == "液氯泄漏现场处置方案"
+        stored = records.load(iid).data()  # the plan and the resources are stored whole, in their JSON as before
+        assert stored["plan"] == plans.select_plan("leak", "II", park.enterprise_id, park.installation_id).public()
+        (near,) = [r for r in stored["situation"]["resources"] if r["id"] == team.json["id"]]
+        assert list(near) == [*resources.get(team.json["id"], SYSTEM), "distance_m"] and near["distance_m"] < 50
+        assert team.json["id"] in {r["id"] for r in stored["dispatched_resources"]}
         assert {u["name"] for u in inc["units"]} >= {FIRE_STATION["name"], MEDICAL["name"]}
         assert {u["status"] for u in inc["units"]} == {"notified"}  # the ack check has not run: the window is open
         assert inc["situation"]["sensors"] and inc["situation"]["hazards"]

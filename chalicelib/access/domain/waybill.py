@@ -64,13 +64,17 @@ class Stored:
     quantity_t: float
 
 
-def stored_lines(installations: Iterable[Mapping[str, Any]]) -> list[Stored]:
-    """Inventory lines of the installations that may receive goods (a decommissioned one receives nothing)."""
+Line = tuple[str, str | None, float]  # chemical, CAS number, quantity (t): one inventory line
+
+
+def stored_lines(installations: Iterable[tuple[str, Iterable[Line]]]) -> list[Stored]:
+    """Inventory lines of the installations, each (status, lines), that may receive goods (a decommissioned one
+    receives nothing)."""
     return [
-        Stored(str(line.get("chemical") or ""), line.get("cas"), float(line["quantity_t"]))
-        for inst in installations
-        if inst.get("status", "operating") != "decommissioned"
-        for line in inst.get("inventory", [])
+        Stored(chemical or "", cas, float(quantity_t))
+        for status, lines in installations
+        if status != "decommissioned"
+        for chemical, cas, quantity_t in lines
     ]
 
 

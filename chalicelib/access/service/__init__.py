@@ -1,5 +1,6 @@
 """Closed-park use cases (封闭化管理, 5.3.1), the only module other contexts and bootstrap import: gates and zone
-levels, appointments, black/white lists, gate events, presence with its evacuation locator, access records."""
+levels, appointments, black/white lists, gate events, presence with its evacuation locator, access records, and
+the typed views other contexts read (views)."""
 
 from chalicelib.access.domain import normal_plate
 from chalicelib.access.service.appointments import approve, cancel, reject, trip_of
@@ -22,9 +23,15 @@ from chalicelib.access.service.lists import list_page as list_entries
 from chalicelib.access.service.lists import put as put_list_entry
 from chalicelib.access.service.lists import remove as remove_list_entry
 from chalicelib.access.service.presence import PresenceLocator, locate_vehicle, now_inside, records, vehicle_presence
+from chalicelib.access.service.views import GateBarrier, Person, PersonInZone, Presence, Trip
 
 __all__ = [
+    "GateBarrier",
+    "Person",
+    "PersonInZone",
+    "Presence",
     "PresenceLocator",
+    "Trip",
     "appointment_page",
     "appointment_view",
     "approve",

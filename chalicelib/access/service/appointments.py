@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from chalicelib.access import ports, store
 from chalicelib.access.domain import REASON_LABEL, Reason, person_key, vehicle_key, waybill
 from chalicelib.access.domain import appointments as rules
@@ -15,6 +13,7 @@ from chalicelib.access.domain.gate import valid_appointment
 from chalicelib.access.schemas import AppointmentIn
 from chalicelib.access.service import gates, lists
 from chalicelib.access.service.common import masked_appointment
+from chalicelib.access.service.views import Trip
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import ENTERPRISE_ROLES, PARK, SYSTEM, Identity, Role
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -73,12 +72,10 @@ def certificates(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _stored(enterprise_id: str) -> list[waybill.Stored]:
-    docs, cursor = [], None
-    while True:
-        items, cursor = registry.list_page(registry.INSTALLATION, SYSTEM, enterprise_id, 200, cursor)
-        docs += items
-        if not cursor:
-            return waybill.stored_lines(docs)
+    return waybill.stored_lines(
+        (i.status, [(c.chemical, c.cas, c.quantity_t) for c in i.chemicals])
+        for i in registry.installations(SYSTEM, enterprise_id)
+    )
 
 
 def checks(data: dict[str, Any], now: int) -> list[tuple[Reason, dict[str, str]]]:
@@ -101,10 +98,10 @@ def checks(data: dict[str, Any], now: int) -> list[tuple[Reason, dict[str, str]]
 def _check_zones(zones: list[str], host: str, who: Identity) -> None:
     for i, zone_id in enumerate(zones):
         try:
-            zone = registry.get(registry.ZONE, zone_id, SYSTEM)
+            zone = registry.zone(zone_id, SYSTEM)
         except errors.AppError:
             raise errors.invalid_field(f"zones.{i}", f"区域 {zone_id} 不存在", "reference") from None
-        if (zone.get("enterprise_id") or PARK) not in (PARK, host):
+        if (zone.enterprise_id or PARK) not in (PARK, host):
             raise errors.invalid_field(f"zones.{i}", "只能预约接待企业或园区公共的区域", "reference")
 
 
@@ -136,7 +133,7 @@ def create(body: AppointmentIn, who: Identity) -> dict[str, Any]:
         valid_to_ms=data["valid_to_ms"],
         created_ms=now,
         updated_ms=now,
-        doc=orjson.dumps({**keep, "approvals": [], "created_by": who.subject}).decode(),
+        doc={**keep, "approvals": [], "created_by": who.subject},
     )
     item.save(condition=store.AppointmentModel.id.does_not_exist())
     return public(item, who)
@@ -164,10 +161,10 @@ def _may_approve(item: store.AppointmentModel, who: Identity) -> None:
 
 
 def _step(item: store.AppointmentModel, state: str, entry: dict[str, Any]) -> None:
-    doc = orjson.loads(item.doc)
+    doc = item.doc
     doc["approvals"] = [*doc.get("approvals", []), entry]
     previous = item.state
-    item.state, item.updated_ms, item.doc = state, entry["at_ms"], orjson.dumps(doc).decode()
+    item.state, item.updated_ms, item.doc = state, entry["at_ms"], doc
     with conditional(APPOINTMENT_STATE(details={"state": previous})):
         item.save(condition=store.AppointmentModel.state == previous)
 
@@ -231,7 +228,7 @@ def for_subject(key: str, at_ms: int) -> list[dict[str, Any]]:
     return [i.data() for i in store.AppointmentModel.by_subject.query(key, store.AppointmentModel.valid_to_ms >= since)]
 
 
-def trip_of(plate: str, at_ms: int) -> dict[str, Any] | None:
+def trip_of(plate: str, at_ms: int) -> Trip | None:
     """The approved appointment of a vehicle valid at `at_ms` (its trip, for vehicle tracking), else None."""
     found, _ = valid_appointment(for_subject(vehicle_key(plate), at_ms), at_ms)
-    return dict(found) if found is not None else None
+    return Trip.of(found) if found is not None else None

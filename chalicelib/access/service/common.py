@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.access.domain import mask_id_number, mask_phone
+from chalicelib.access.service.views import Person
 from chalicelib.core import clock
 from chalicelib.core.identity import PARK, Identity, Role
 
@@ -33,9 +34,12 @@ def _person(p: Mapping[str, Any] | None, whole: bool) -> dict[str, Any] | None:
     return {**p, "id_number": mask_id_number(p["id_number"]), "phone": mask_phone(p["phone"])}
 
 
-def masked_person(p: Mapping[str, Any] | None, who: Identity) -> dict[str, Any] | None:
-    """A person (name, id_number, phone...) as the caller may see them."""
-    return _person(p, sees_whole(who))
+def masked_person(p: Mapping[str, Any], who: Identity) -> Person:
+    """A person (name, id_number, phone) as the caller may see them."""
+    person = Person.of(p)
+    if sees_whole(who):
+        return person
+    return Person(person.name, mask_id_number(person.id_number), mask_phone(person.phone))
 
 
 def masked_appointment(data: Mapping[str, Any], who: Identity) -> dict[str, Any]:

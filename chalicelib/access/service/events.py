@@ -104,7 +104,7 @@ def _record(ev: GateEvent, gate: store.GateModel, subject: str, d: gate_rules.De
         enterprise_id=owner,
         at_ms=at,
         decision=d.decision,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         received_ms=now,
         expires=datetime.fromtimestamp(-(-at // 1000), UTC) + keep,  # whole seconds, rounded up
     )
@@ -156,7 +156,7 @@ def _one(ev: GateEvent, who: Identity, archive: list[dict[str, Any]]) -> dict[st
         return _result(ev, "deny", [Reason.GATE_UNKNOWN.value])  # nothing stored: no gate to record it at
     try:
         done = store.AccessEventModel.get(f"{gate.id}#{ev.event_id}", consistent_read=True)
-        return _result(ev, done.decision, orjson.loads(done.doc)["reasons"], duplicate=True)
+        return _result(ev, done.decision, done.doc["reasons"], duplicate=True)
     except DoesNotExist:
         pass
     at, is_vehicle = clock.to_ms(ev.at), ev.plate is not None
@@ -170,7 +170,7 @@ def _one(ev: GateEvent, who: Identity, archive: list[dict[str, Any]]) -> dict[st
     owner = (credential.enterprise_id if credential and credential.enterprise_id else None) or gate.enterprise_id
     if not _record(ev, gate, subject, d, owner):  # a concurrent copy of this event decided it first
         done = store.AccessEventModel.get(f"{gate.id}#{ev.event_id}", consistent_read=True)
-        return _result(ev, done.decision, orjson.loads(done.doc)["reasons"], duplicate=True)
+        return _result(ev, done.decision, done.doc["reasons"], duplicate=True)
     archive.append(
         {
             **ev.model_dump(mode="json"),

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.access import store
 from chalicelib.access.domain import DEFAULT_ZONE_LEVEL, ZoneLevel
 from chalicelib.access.schemas import GateIn
 from chalicelib.access.service.common import owner_out
+from chalicelib.access.service.views import GateBarrier
 from chalicelib.core import clock, errors, geojson, ids
 from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -39,22 +38,22 @@ def _check(body: GateIn, owner: str, who: Identity) -> None:
     if owner != PARK:
         who.ensure_can_write(owner)
         try:
-            registry.get(registry.ENTERPRISE, owner, who)
+            registry.require(registry.ENTERPRISE, owner, who)
         except errors.AppError:
             raise errors.invalid_field("enterprise_id", f"企业 {owner} 不存在", "reference") from None
     elif who.is_enterprise_scoped:
         raise errors.ENTERPRISE_SCOPE(details={"field": "enterprise_id"})
     if body.zone_id:
         try:
-            zone = registry.get(registry.ZONE, body.zone_id, who)
+            zone = registry.zone(body.zone_id, who)
         except errors.AppError:
             raise errors.invalid_field("zone_id", f"区域 {body.zone_id} 不存在", "reference") from None
-        if owner != PARK and (zone.get("enterprise_id") or PARK) != owner:
+        if owner not in (PARK, zone.enterprise_id or PARK):  # an enterprise gate guards its own zones only
             raise errors.invalid_field("zone_id", "企业卡口只能围护本企业的区域", "reference")
     for i, device in enumerate(body.devices):
         if device.kind == "camera":
             try:
-                registry.get(registry.CAMERA, device.id, who)
+                registry.require(registry.CAMERA, device.id, who)
             except errors.AppError:
                 raise errors.invalid_field(f"devices.{i}.id", "摄像机须先在 /cameras 台账登记", "reference") from None
 
@@ -64,7 +63,10 @@ def create(body: GateIn, who: Identity) -> dict[str, Any]:
     _check(body, owner, who)
     now = clock.now_ms()
     item = store.GateModel(
-        ids.new_id("gate"), enterprise_id=owner, doc=body.model_dump_json(exclude={"enterprise_id"}), created_ms=now
+        ids.new_id("gate"),
+        enterprise_id=owner,
+        doc=body.model_dump(mode="json", exclude={"enterprise_id"}),
+        created_ms=now,
     )
     item.updated_ms = now
     item.save(condition=store.GateModel.id.does_not_exist())
@@ -76,7 +78,7 @@ def replace(gate_id: str, body: GateIn, who: Identity) -> dict[str, Any]:
     if (body.enterprise_id or PARK) != item.enterprise_id:
         raise errors.invalid_field("enterprise_id", "所属企业不可修改", "immutable")
     _check(body, item.enterprise_id, who)
-    item.doc, item.updated_ms = body.model_dump_json(exclude={"enterprise_id"}), clock.now_ms()
+    item.doc, item.updated_ms = body.model_dump(mode="json", exclude={"enterprise_id"}), clock.now_ms()
     with conditional(errors.CONFLICT(details={"gate_id": gate_id})):
         item.save()
     return public(item)
@@ -98,9 +100,7 @@ def list_page(
         items: list[Any] = list(store.GateModel.scan())
     else:
         items = [i for owner in owners for i in store.GateModel.by_enterprise.query(owner)]
-    found = sorted(
-        (public(i) for i in items if kind is None or orjson.loads(i.doc)["kind"] == kind), key=lambda g: g["id"]
-    )
+    found = sorted((public(i) for i in items if kind is None or i.doc["kind"] == kind), key=lambda g: g["id"])
     after = (decode_cursor(cursor) or {}).get("after")
     if after:
         found = [g for g in found if g["id"] > after]
@@ -110,8 +110,7 @@ def list_page(
 
 def set_zone_level(zone_id: str, level: ZoneLevel, who: Identity) -> dict[str, Any]:
     """Classify a registry zone (the zone's owner or a park caller)."""
-    zone = registry.get(registry.ZONE, zone_id, who)  # NOT_FOUND for another enterprise's zone
-    owner = zone.get("enterprise_id") or PARK
+    owner = registry.zone(zone_id, who).enterprise_id or PARK  # NOT_FOUND for another enterprise's zone
     if not who.can_write_shared(owner):
         raise errors.ENTERPRISE_SCOPE(details={"zone_id": zone_id})
     now = clock.now_ms()
@@ -128,16 +127,10 @@ def zone_levels(zone_ids: list[str]) -> dict[str, ZoneLevel]:
 
 def zone_list(who: Identity, enterprise_id: str | None) -> list[dict[str, Any]]:
     """The zones the caller sees, each with its access level."""
-    zones, cursor = [], None
-    while True:
-        items, cursor = registry.list_page(registry.ZONE, who, who.scope(enterprise_id), 200, cursor)
-        zones += items
-        if not cursor:
-            break
-    levels = zone_levels([z["id"] for z in zones])
+    zones = registry.zones(who, who.scope(enterprise_id))
+    levels = zone_levels([z.id for z in zones])
     return [
-        {"zone_id": z["id"], "enterprise_id": z.get("enterprise_id"), "level": levels[z["id"]], "updated_at": None}
-        for z in zones
+        {"zone_id": z.id, "enterprise_id": z.enterprise_id, "level": levels[z.id], "updated_at": None} for z in zones
     ]
 
 
@@ -150,17 +143,31 @@ def gate_of(gate_id: str) -> store.GateModel | None:
 
 
 def map_features(who: Identity) -> dict[str, Any]:
-    """The zones layer of the map (一张图): the registry's zones with the access level each one has here."""
-    zones = registry.zone_features(who)
-    levels = zone_levels([z["id"] for z in zones])
-    for z in zones:
-        z["properties"]["access_level"] = levels[z["id"]].value
-    return geojson.collection(zones)
+    """The zones layer of the map (一张图): the registry's zones, circles (the registry keeps a centre and a
+    radius), with the access level each one has here."""
+    zones = registry.map_zones(who)
+    levels = zone_levels([z.id for z in zones])
+    return geojson.collection(
+        [
+            geojson.feature(
+                z.id,
+                geojson.circle(z.center.lat, z.center.lon, z.radius_m),
+                "zone",
+                z.name,
+                zone_id=z.id,
+                enterprise_id=z.enterprise_id,
+                kind_of_zone="enterprise" if z.enterprise_id else "park",
+                radius_m=z.radius_m,
+                access_level=levels[z.id].value,
+            )
+            for z in zones
+        ]
+    )
 
 
-def barriers() -> list[dict[str, Any]]:
-    """Each gate's first barrier as a linkage device of kind "gate" at the gate's location (a linkage rule's
-    `gate_open` opens the nearest gates, e.g. for fire engines). Gates without a barrier are left out."""
+def barriers() -> tuple[GateBarrier, ...]:
+    """Each gate's first barrier at the gate's location (a linkage rule's `gate_open` opens the nearest gates,
+    e.g. for fire engines). Gates without a barrier are left out."""
     found = []
     for item in store.GateModel.scan():
         data = item.data()
@@ -168,14 +175,13 @@ def barriers() -> list[dict[str, Any]]:
         if barrier is None:
             continue
         found.append(
-            {
-                "id": barrier["id"],
-                "kind": "gate",
-                "name": data["name"],
-                "location": data["location"],
-                "enterprise_id": owner_out(item.enterprise_id),
-                "installation_id": None,
-                "gate_id": item.id,
-            }
+            GateBarrier(
+                id=barrier["id"],
+                gate_id=item.id,
+                name=data["name"],
+                lat=data["location"]["lat"],
+                lon=data["location"]["lon"],
+                enterprise_id=owner_out(item.enterprise_id),
+            )
         )
-    return found
+    return tuple(found)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import orjson
-
 from chalicelib.access import store
 from chalicelib.access.domain import mask_id_number, normal_plate, person_key, vehicle_key
 from chalicelib.access.schemas import ListEntryIn
@@ -55,7 +53,7 @@ def put(body: ListEntryIn, who: Identity) -> dict[str, Any]:
         raise errors.invalid_field("expires_at", "到期时间须晚于当前时间", "past")
     if body.enterprise_id:
         try:
-            registry.get(registry.ENTERPRISE, body.enterprise_id, who)
+            registry.require(registry.ENTERPRISE, body.enterprise_id, who)
         except errors.AppError:
             raise errors.invalid_field("enterprise_id", f"企业 {body.enterprise_id} 不存在", "reference") from None
     value = normal_plate(body.value) if body.kind == "vehicle" else body.value.strip().upper()
@@ -67,7 +65,7 @@ def put(body: ListEntryIn, who: Identity) -> dict[str, Any]:
         subject_key=key,
         expires_ms=expires,
         created_ms=now,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     item.save()
     return public(item, who)

@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from chalicelib.access import store
 from chalicelib.access.domain import person_key, pseudonym, vehicle_key
 from chalicelib.access.domain import presence as rules
 from chalicelib.access.domain.gate import Credential
 from chalicelib.access.service.common import masked_record, owner_out
+from chalicelib.access.service.views import PersonInZone, Presence
 from chalicelib.core import clock, errors
 from chalicelib.core.geo import distance_m, point_in_ring
 from chalicelib.core.identity import PARK, SYSTEM, Identity
@@ -46,7 +45,7 @@ def apply(
         inside_key=store.INSIDE if place.inside else None,
         zone_id=place.zone_id,
         last_ms=at,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     with conditional() as write:
         item.save(condition=model.subject_key.does_not_exist() | (model.last_ms <= at))
@@ -64,17 +63,17 @@ def locate_vehicle(plate: str, enterprise_id: str | None, zone_id: str | None, a
         inside_key=store.INSIDE,
         zone_id=zone_id,
         last_ms=at,
-        doc=orjson.dumps({"source": "locator"}).decode(),
+        doc={"source": "locator"},
     )
     with conditional() as write:
         item.save(condition=model.subject_key.does_not_exist() | (model.last_ms <= at))
     return not write.failed
 
 
-def vehicle_presence(plate: str) -> dict[str, Any] | None:
-    """Where the gates and locators last put a vehicle ({inside, zone_id, last_ms, gate_id?}), None if never."""
+def vehicle_presence(plate: str) -> Presence | None:
+    """Where the gates and locators last put a vehicle, None if never."""
     try:
-        return store.PresenceModel.get(vehicle_key(plate), consistent_read=True).data()
+        return Presence.of(store.PresenceModel.get(vehicle_key(plate), consistent_read=True).data())
     except store.PresenceModel.DoesNotExist:
         return None
 
@@ -93,11 +92,11 @@ def now_inside(who: Identity, zone_id: str | None, enterprise_id: str | None) ->
     return {**counted, "zone_id": zone_id, "as_of": clock.iso(now)}
 
 
-def _zones(zone_ids: set[str]) -> dict[str, dict[str, Any]]:
+def _zones(zone_ids: set[str]) -> dict[str, registry.ZoneView]:
     found = {}
     for zone_id in sorted(zone_ids):
         try:
-            found[zone_id] = registry.get(registry.ZONE, zone_id, SYSTEM)
+            found[zone_id] = registry.zone(zone_id, SYSTEM)
         except errors.AppError:
             logger.warning("presence in a zone the registry no longer has", extra={"zone_id": zone_id})
     return found
@@ -113,7 +112,7 @@ class PresenceLocator:
         zone_ring: list[list[float]],
         isolation_center: Sequence[float] | dict[str, float] | None,
         isolation_radius_m: float,
-    ) -> list[dict[str, Any]]:
+    ) -> list[PersonInZone]:
         now, max_age = clock.now_ms(), get_settings().presence_max_age_s * 1000
         rows = [
             r for r in _inside(None) if r["subject_kind"] == "person" and r["zone_id"] and r["last_ms"] >= now - max_age
@@ -127,30 +126,29 @@ class PresenceLocator:
         found = []
         for row in rows:
             zone = zones[row["zone_id"]]
-            lat, lon = float(zone["center"]["lat"]), float(zone["center"]["lon"])
+            lat, lon = zone.center.lat, zone.center.lon
             dist = distance_m(centre[0], centre[1], lat, lon) if centre else None
             reasons = []
-            if dist is not None and isolation_radius_m > 0 and dist <= isolation_radius_m + float(zone["radius_m"]):
+            if dist is not None and isolation_radius_m > 0 and dist <= isolation_radius_m + zone.radius_m:
                 reasons.append("isolation")
             if zone_ring and point_in_ring(lat, lon, zone_ring):
                 reasons.append("zone")
             if reasons and row.get("phone"):
                 found.append(
-                    {
-                        "person_id": pseudonym(row["subject_key"]),
-                        "name": row.get("name") or "访客",
-                        "phone": row["phone"],
-                        "enterprise_id": owner_out(row["enterprise_id"]),
-                        "lat": lat,
-                        "lon": lon,
-                        "source": "access",
-                        "ts": row["last_ms"],
-                        "zone_id": row["zone_id"],
-                        "distance_m": None if dist is None else round(dist, 1),
-                        "reasons": reasons,
-                    }
+                    PersonInZone(
+                        person_id=pseudonym(row["subject_key"]),
+                        name=row.get("name") or "访客",
+                        phone=row["phone"],
+                        enterprise_id=owner_out(row["enterprise_id"]),
+                        lat=lat,
+                        lon=lon,
+                        ts=int(row["last_ms"]),
+                        zone_id=row["zone_id"],
+                        distance_m=None if dist is None else round(dist, 1),
+                        reasons=tuple(reasons),
+                    )
                 )
-        return sorted(found, key=lambda p: p["person_id"])
+        return sorted(found, key=lambda p: p.person_id)
 
 
 def records(

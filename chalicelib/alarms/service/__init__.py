@@ -28,12 +28,14 @@ from chalicelib.alarms.service.reads import (
     unacked_ids,
 )
 from chalicelib.alarms.service.records import (
+    AlarmSummary,
     ConditionChange,
     Contended,
     EvaluatedTag,
     StoredTagState,
     TagContext,
     public,
+    summary,
     to_alarm,
 )
 from chalicelib.alarms.service.sweeps import run as sweep
@@ -41,6 +43,7 @@ from chalicelib.alarms.service.tag_state import commit, load_states
 
 __all__ = [
     "READINGS",
+    "AlarmSummary",
     "ConditionChange",
     "Contended",
     "EvaluatedTag",
@@ -66,6 +69,7 @@ __all__ = [
     "raise_event_alarm",
     "redispatch_pending",
     "search",
+    "summary",
     "sweep",
     "to_alarm",
     "transition",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.alarms import domain, store
@@ -68,10 +67,10 @@ def _closing_tag_state(before: Alarm, outcome: Outcome) -> store.TagStateModel |
         item = store.TagStateModel.get(before.tag_id, consistent_read=True)
     except DoesNotExist:
         return None
-    slots = item.alarms_map()
+    slots = item.alarms
     if slots.get(before.condition) == before.id:
         slots.pop(before.condition)
-        item.alarms = orjson.dumps(slots).decode()
+        item.alarms = slots
         return item
     return None
 

@@ -25,29 +25,93 @@ CAMERA_RADIUS_M = 1000
 ENVIRONMENT_RADIUS_M = 2000
 
 
-def linkage_context(alarm_id: str, who: Identity) -> dict[str, Any]:
+@dataclass(frozen=True)
+class NearCamera:
+    camera: registry.CameraView
+    distance_m: float
+
+
+@dataclass(frozen=True)
+class NearSensor:
+    """An environment sensor near the alarm, with its latest reading (None: none yet)."""
+
+    sensor: registry.SensorView
+    distance_m: float
+    current: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AlarmContext:
+    """An alarm's linkage context, read by public areas (an event's context) and the alarm context route;
+    both show it whole (`public()`)."""
+
+    alarm: Mapping[str, Any]  # the alarm as GET /alarms/{id} shows it
+    sensor: registry.SensorView | None  # None: an event alarm
+    current: Mapping[str, Any] | None  # the sensor's latest reading
+    location: registry.Point | None  # an event alarm's place (its own, else its installation's)
+    cameras: tuple[NearCamera, ...]
+    environment: tuple[NearSensor, ...]
+    installation: registry.InstallationView | None
+    plans: Mapping[str, Any]  # what the plans port offers (plans, plan_basis, resources or a note), as it says
+
+    def public(self) -> dict[str, Any]:
+        """The response document; the sensor shown whole, as the registry stores it."""
+        shown: dict[str, Any] = {"alarm": dict(self.alarm)}
+        if self.sensor is None:
+            shown["location"] = asdict(self.location) if self.location is not None else None
+            shown["sensor"] = None
+        else:
+            shown["sensor"] = {**self.sensor.public(), "current": _plain(self.current)}
+        return {
+            **shown,
+            "cameras": [
+                {
+                    "id": n.camera.id,
+                    "name": n.camera.name,
+                    "ptz": n.camera.ptz,
+                    "type_label": n.camera.type_label,
+                    "distance_m": n.distance_m,
+                    "location": asdict(n.camera.location),
+                }
+                for n in self.cameras
+            ],
+            "environment": [
+                {
+                    "id": n.sensor.id,
+                    "name": n.sensor.name,
+                    "kind": n.sensor.kind,
+                    "unit": n.sensor.unit,
+                    "distance_m": n.distance_m,
+                    "current": _plain(n.current),
+                }
+                for n in self.environment
+            ],
+            "installation": _installation(self.installation),
+            **self.plans,
+        }
+
+
+def _plain(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return dict(value) if value is not None else None
+
+
+def linkage_context(alarm_id: str, who: Identity) -> AlarmContext:
     """Cameras and environment sensors near the alarm (its sensor, or an event alarm's location) with their
     readings, the installation's hazards, and (through the plans port) applicable plans and the nearest
     resources."""
     _, alarm = load(alarm_id, who)
     if alarm.is_event:
         return _event_context(alarm, who)
-    record = registry.get(registry.SENSOR, alarm.tag_id, who)  # shown whole, as the registry shows it
-    sensor = registry.sensor_view(record)
+    sensor = registry.sensor(alarm.tag_id, who)
     installation = registry.installation(alarm.installation_id, who) if alarm.installation_id else None
     near = _near(who, (sensor.location.lat, sensor.location.lon), sensor)
     view = public(alarm)
     plans = _plans(view, sensor, installation)
-    return {
-        "alarm": view,
-        "sensor": {**record, "current": near.current.get(sensor.id)},
-        **near.shown(),
-        "installation": _installation(installation),
-        **plans,
-    }
+    cameras, environment = near.shown()
+    return AlarmContext(view, sensor, near.current.get(sensor.id), None, cameras, environment, installation, plans)
 
 
-def _event_context(alarm: Alarm, who: Identity) -> dict[str, Any]:
+def _event_context(alarm: Alarm, who: Identity) -> AlarmContext:
     """An event alarm has no sensor: what is near where it happened (its location, else its installation's)."""
     installation = None
     if alarm.installation_id:
@@ -59,14 +123,10 @@ def _event_context(alarm: Alarm, who: Identity) -> dict[str, Any]:
     view = public(alarm)
     near = _near(who, here, None)
     located = {**view, "lat": here[0], "lon": here[1]} if here else view
-    return {
-        "alarm": view,
-        "location": {"lat": here[0], "lon": here[1]} if here else None,
-        "sensor": None,
-        **near.shown(),
-        "installation": _installation(installation),
-        **_plans(located, None, installation),
-    }
+    cameras, environment = near.shown()
+    where = registry.Point(here[0], here[1]) if here else None
+    plans = _plans(located, None, installation)
+    return AlarmContext(view, None, None, where, cameras, environment, installation, plans)
 
 
 @dataclass(frozen=True)
@@ -75,31 +135,11 @@ class _Near:
     environment: list[tuple[float, registry.SensorView]]
     current: Mapping[str, Mapping[str, Any]]
 
-    def shown(self) -> dict[str, Any]:
-        return {
-            "cameras": [
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "ptz": c.ptz,
-                    "type_label": c.type_label,
-                    "distance_m": round(d, 1),
-                    "location": asdict(c.location),
-                }
-                for d, c in self.cameras
-            ],
-            "environment": [
-                {
-                    "id": s.id,
-                    "name": s.name,
-                    "kind": s.kind,
-                    "unit": s.unit,
-                    "distance_m": round(d, 1),
-                    "current": self.current.get(s.id),
-                }
-                for d, s in self.environment
-            ],
-        }
+    def shown(self) -> tuple[tuple[NearCamera, ...], tuple[NearSensor, ...]]:
+        return (
+            tuple(NearCamera(c, round(d, 1)) for d, c in self.cameras),
+            tuple(NearSensor(s, round(d, 1), self.current.get(s.id)) for d, s in self.environment),
+        )
 
 
 def _near(who: Identity, here: tuple[float, float] | None, sensor: registry.SensorView | None) -> _Near:
@@ -120,7 +160,7 @@ def _plans(
 ) -> dict[str, Any]:
     if PORTS.plans is None:
         return {"plans": [], "resources": [], "note": "应急预案与资源模块未提供数据"}
-    return PORTS.plans(view, sensor, installation)
+    return PORTS.plans(view, sensor, installation).public()
 
 
 def _installation(installation: registry.InstallationView | None) -> dict[str, Any] | None:

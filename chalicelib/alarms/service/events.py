@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.alarms import domain, store
@@ -48,7 +47,7 @@ def raise_event_alarm(alarm: EventAlarm) -> str:
             outcome = domain.raise_new(_new_alarm(alarm, now, labels))
         staged = Staged()
         staged.apply(item, outcome, alarm.source, {"kind": alarm.kind, **alarm.details})
-        state.alarms = orjson.dumps({outcome.alarm.condition: outcome.alarm.id}).decode()
+        state.alarms = {outcome.alarm.condition: outcome.alarm.id}
         state.last_ts = now
         try:
             records = staged.write(now, state)
@@ -77,7 +76,7 @@ def clear_event_alarm(source: str, key: str) -> str | None:
         staged = Staged()
         staged.apply(item, outcome, source, {})
         if outcome.closed:
-            state.alarms = "{}"
+            state.alarms = {}
         try:
             records = staged.write(now, state if outcome.closed else None)
         except Contended:
@@ -96,7 +95,7 @@ def _state(point: str, enterprise_id: str) -> store.TagStateModel:
 
 def _open_alarm(state: store.TagStateModel) -> tuple[store.AlarmModel | None, Alarm | None]:
     """The point's open alarm with the item it was read from (the write is conditioned on its version)."""
-    for alarm_id in state.alarms_map().values():
+    for alarm_id in state.alarms.values():
         with contextlib.suppress(DoesNotExist):
             item = store.AlarmModel.get(alarm_id, consistent_read=True)
             alarm = to_alarm(item)

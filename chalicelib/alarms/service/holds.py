@@ -9,10 +9,8 @@ before escalation and re-notification run, so a held alarm is never escalated or
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
-import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.alarms import domain, store
@@ -25,9 +23,9 @@ from chalicelib.core.observability import logger
 from chalicelib.registry import service as registry
 
 
-def held_by(sensor: Mapping[str, Any]) -> tuple[bool, bool]:
+def held_by(sensor: registry.SensorProfile) -> tuple[bool, bool]:
     """(out of service, suppressed by design) for a sensor profile of the registry (`registry.sensor_profiles`)."""
-    return domain.held_by(sensor.get("status"), sensor.get("installation_status"))
+    return domain.held_by(sensor.status, sensor.installation_status)
 
 
 def _outcome(alarm: Alarm, out_of_service: bool, suppressed: bool, now: int) -> Outcome:
@@ -49,7 +47,7 @@ def _apply(tag_id: str, alarm_ids: list[str], out_of_service: bool, suppressed: 
             tag = store.TagStateModel.get(tag_id, consistent_read=True)
         except DoesNotExist:
             tag = None
-        slots = tag.alarms_map() if tag is not None else {}
+        slots = tag.alarms if tag is not None else {}
         for alarm_id in alarm_ids:
             item = store.AlarmModel.get(alarm_id, consistent_read=True)
             outcome = _outcome(to_alarm(item), out_of_service, suppressed, now)
@@ -61,7 +59,7 @@ def _apply(tag_id: str, alarm_ids: list[str], out_of_service: bool, suppressed: 
         if not staged.alarms:
             return []
         if tag is not None:
-            tag.alarms = orjson.dumps(slots).decode()
+            tag.alarms = slots
             held = any(not a.closed and a.out_of_service for _, a in staged.alarms.values())
             tag.held = True if held else tag.held
         try:

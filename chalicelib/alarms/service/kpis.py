@@ -17,9 +17,9 @@ def _scope(who: Identity, enterprise_id: str | None, area: str | None) -> tuple[
     """(counter partition, what the answer names): an area the caller may see, an enterprise, or the park."""
     if area is not None:
         if area.startswith("ins_"):
-            registry.load(registry.INSTALLATION, area, who)  # 404 outside the caller's enterprise
+            registry.require(registry.INSTALLATION, area, who)  # 404 outside the caller's enterprise
         elif not who.can_see(area):
-            registry.load(registry.ENTERPRISE, area, who)
+            registry.require(registry.ENTERPRISE, area, who)
         return f"a#{area}", area
     scope = who.scope(enterprise_id)  # an enterprise user: always their own enterprise
     return (f"e#{scope}", scope) if scope is not None else ("park", "park")

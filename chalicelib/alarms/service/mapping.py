@@ -24,8 +24,8 @@ def _places(alarms: list[Alarm]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for a in pending:
         sensor = sensors.get(a.tag_id)
-        if sensor is not None and sensor.get("location"):
-            out[a.id] = sensor["location"]
+        if sensor is not None and sensor.location is not None:
+            out[a.id] = {"lat": sensor.location.lat, "lon": sensor.location.lon}
         elif a.installation_id:
             if a.installation_id not in installations:
                 try:

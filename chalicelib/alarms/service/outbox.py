@@ -144,9 +144,7 @@ def redispatch_pending(older_than_ms: int = 30_000) -> int:
     cutoff, count = clock.now_ms() - older_than_ms, 0
     for item in store.AlarmEventModel.by_pending.query("1", store.AlarmEventModel.ts < cutoff):
         alarm = public(get_alarm(item.alarm_id))
-        record = EventRecord(
-            item.alarm_id, int(item.seq), int(item.ts), item.type, item.by, alarm, orjson.loads(item.doc)
-        )
+        record = EventRecord(item.alarm_id, int(item.seq), int(item.ts), item.type, item.by, alarm, item.doc)
         dispatch([record])
         count += 1
     return count

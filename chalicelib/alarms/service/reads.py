@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from chalicelib.alarms import store
 from chalicelib.alarms.domain import READINGS, Alarm, State
 from chalicelib.alarms.schemas import AlarmFilter
@@ -38,7 +36,7 @@ def detail(alarm_id: str, who: Identity) -> dict[str, Any]:
 
 def history(alarm_id: str) -> list[dict[str, Any]]:
     return [
-        {"seq": int(e.seq), "ts": int(e.ts), "type": e.type, "by": e.by, **orjson.loads(e.doc)}
+        {"seq": int(e.seq), "ts": int(e.ts), "type": e.type, "by": e.by, **e.doc}
         for e in store.AlarmEventModel.query(alarm_id, scan_index_forward=True)
     ]
 
@@ -105,7 +103,7 @@ def search(who: Identity, q: AlarmFilter) -> tuple[list[dict[str, Any]], str | N
         ]
         results = store.AlarmModel.by_tag.query(q.tag_id, in_range, _and(*filters), scan_index_forward=False, **page)
     elif q.installation_id:
-        registry.load(registry.INSTALLATION, q.installation_id, who)  # 404 outside the caller's scope
+        registry.require(registry.INSTALLATION, q.installation_id, who)  # 404 outside the caller's scope
         filters.append(store.AlarmModel.enterprise_id == scope if scope else None)  # never a park-owned alarm
         results = store.AlarmModel.by_installation.query(
             q.installation_id, in_range, _and(*filters), scan_index_forward=False, **page

@@ -10,8 +10,6 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import orjson
-
 from chalicelib.alarms import domain, store
 from chalicelib.alarms.domain import Alarm
 from chalicelib.core.schemas import Priority
@@ -84,7 +82,7 @@ class StoredTagState:
 
 
 def to_alarm(item: store.AlarmModel) -> Alarm:
-    data = orjson.loads(item.doc)
+    data = item.doc
     data["base_priority"], data["priority"] = Priority(data["base_priority"]), Priority(data["priority"])
     return Alarm(**data, version=int(item.version or 0))
 
@@ -102,8 +100,33 @@ def alarm_item(a: Alarm, item: store.AlarmModel | None) -> store.AlarmModel:
     item.source = a.source
     item.open_key = None if a.closed else store.OPEN
     item.open_installation = None if a.closed else a.installation_id
-    item.doc = orjson.dumps(data).decode()
+    item.doc = data
     return item
+
+
+@dataclass(frozen=True)
+class AlarmSummary:
+    """An open alarm as the risk context lists it under an installation's colour (`active_alarms`)."""
+
+    id: str
+    tag_id: str
+    condition: str
+    priority: Priority
+    state: str
+
+    def public(self) -> dict[str, Any]:
+        """The summary as `GET /risk/installations/{id}` and the live channel's risk message show it."""
+        return {
+            "id": self.id,
+            "tag_id": self.tag_id,
+            "condition": self.condition,
+            "priority": self.priority.value,
+            "state": self.state,
+        }
+
+
+def summary(a: Alarm) -> AlarmSummary:
+    return AlarmSummary(id=a.id, tag_id=a.tag_id, condition=a.condition, priority=a.priority, state=a.state.value)
 
 
 def public(a: Alarm) -> dict[str, Any]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import orjson
-
 from chalicelib.alarms import store
 from chalicelib.alarms.domain import Alarm, Event, Outcome
 from chalicelib.alarms.schemas import EventRecord
@@ -67,9 +65,7 @@ class Staged:
                         enterprise_id=r.alarm["enterprise_id"],
                         area=r.alarm["area"],
                         pending="1",
-                        doc=orjson.dumps(
-                            {**r.details, "priority": r.alarm["priority"], "state": r.alarm["state"]}
-                        ).decode(),
+                        doc={**r.details, "priority": r.alarm["priority"], "state": r.alarm["state"]},
                     ),
                     condition=store.AlarmEventModel.seq.does_not_exist(),
                 )

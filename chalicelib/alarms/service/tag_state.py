@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import orjson
-
 from chalicelib.alarms import domain, store
 from chalicelib.alarms.domain import Alarm
 from chalicelib.alarms.schemas import EventRecord
@@ -25,8 +23,8 @@ def _stored(item: store.TagStateModel) -> StoredTagState:
         item.tag_id,
         version=int(item.version or 0),
         last_ts=int(item.last_ts or 0),
-        conds=item.conds_map(),
-        alarms=item.alarms_map(),
+        conds=item.conds,
+        alarms=item.alarms,
         held=bool(item.held),
     )
 
@@ -43,8 +41,8 @@ def _state_item(ctx: TagContext, state: EvaluatedTag) -> store.TagStateModel:
         state.tag_id,
         enterprise_id=ctx.enterprise_id,
         last_ts=state.last_ts,
-        conds=orjson.dumps(state.persisted()).decode(),
-        alarms=orjson.dumps(state.alarms).decode(),
+        conds=state.persisted(),
+        alarms=dict(state.alarms),
         held=state.held or None,
     )
     if state.version:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors, ids
@@ -30,7 +29,7 @@ def instruct(
         "feedback": [],
         "drill": incident["drill"],
     }
-    store.InstructionModel(incident_id, instruction_id, status="issued", doc=orjson.dumps(doc).decode()).save()
+    store.InstructionModel(incident_id, instruction_id, status="issued", doc=doc).save()
     sent = messaging.notify(f"{incident_id}:{instruction_id}", recipients, f"【应急指令】{content}", incident)
     log(
         incident_id,
@@ -60,11 +59,11 @@ def instruction_status(
         except DoesNotExist:
             raise errors.NOT_FOUND(details={"instruction_id": instruction_id}) from None
         domain.advance(item.status, status)
-        doc = orjson.loads(item.doc)
+        doc = item.doc
         doc[f"{status}_ms"] = doc.get(f"{status}_ms") or clock.now_ms()
         if feedback:
             doc["feedback"].append({"by": who.subject, "at": clock.now_ms(), "text": feedback, "status": status})
-        item.status, item.doc = status, orjson.dumps(doc).decode()
+        item.status, item.doc = status, doc
         with conditional() as write:
             item.save()
         if write.failed:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids, steps, workflows
 from chalicelib.core.identity import SYSTEM, Identity
 from chalicelib.core.settings import get_settings
@@ -53,7 +51,7 @@ def intake(body: Any, who: Identity, drill: bool = False, faults: list[dict[str,
         enterprise_id=doc.pop("enterprise_id"),
         status=Status.REPORTED.value,
         created_ms=now,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     item.save()
     log(
@@ -95,17 +93,18 @@ def activate(incident_id: str, who: Identity) -> dict[str, Any]:
     domain.require_status(item.status, "activate", Status.REPORTED)
     doc = item.data()
     plan = plans.select_plan(doc["type"], doc["level"], item.enterprise_id, doc.get("installation_id"))
+    stored = plan.public() if plan else None  # the incident keeps the plan whole, as it was when activated
 
     def change(d: dict[str, Any]) -> None:
-        d.update(activated_ms=clock.now_ms(), activated_by=who.subject, commander=who.subject, plan=plan)
+        d.update(activated_ms=clock.now_ms(), activated_by=who.subject, commander=who.subject, plan=stored)
 
     data = update(incident_id, change, status=Status.ACTIVE.value)
     log(
         incident_id,
         "event",
         who.subject,
-        f"启动应急响应，预案：{(plan or {}).get('name', '无匹配预案，按通用程序处置')}",
-        plan_id=(plan or {}).get("plan_id"),
+        f"启动应急响应，预案：{plan.name if plan else '无匹配预案，按通用程序处置'}",
+        plan_id=plan.plan_id if plan else None,
     )
     workflows.start(
         MACHINE,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.core import aws, catalog, clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.store import conditional, get_or_404
@@ -21,7 +19,7 @@ def log(incident_id: str, kind: str, actor: str = "system", text: str = "", **de
         ts=now,
         kind=kind,
         actor=actor,
-        doc=orjson.dumps({"text": text, **details}, default=str).decode(),
+        doc={"text": text, **details},
     ).save()
     if ports.PORTS.listeners:  # the topic is the incident's enterprise's: one small read, only when someone hears
         item = store.IncidentModel.get(incident_id, attributes_to_get=["id", "enterprise_id", "status"])
@@ -39,10 +37,10 @@ def load(incident_id: str, who: Identity | None = None) -> Any:
     return item
 
 
-def encode(doc: dict[str, Any]) -> str:
+def encode(doc: dict[str, Any]) -> dict[str, Any]:
     """The stored `doc` of an incident: its data without what has an attribute of its own."""
     own = ("id", "enterprise_id", "status", "created_ms", "awaiting_stand_down")
-    return orjson.dumps({k: v for k, v in doc.items() if k not in own}).decode()
+    return {k: v for k, v in doc.items() if k not in own}
 
 
 def update(incident_id: str, change: Any, **fields: Any) -> dict[str, Any]:
@@ -72,7 +70,7 @@ def archived_report(incident_id: str, who: Identity) -> dict[str, Any]:
 def replay(incident_id: str) -> list[dict[str, Any]]:
     """The command log in time order (指令回溯, 5.2.2-3)."""
     return [
-        {"ts": int(e.ts), "kind": e.kind, "actor": e.actor, **orjson.loads(e.doc)}
+        {"ts": int(e.ts), "kind": e.kind, "actor": e.actor, **e.doc}
         for e in store.LogModel.query(incident_id, scan_index_forward=True)
     ]
 

@@ -44,5 +44,5 @@ def release(incident_id: str, who: Identity, level: str, impact: str) -> dict[st
         who.subject,
         mode="release",
     )
-    log(incident_id, "event", who.subject, f"信息发布进入审批：{warning['id']}（{level}）", warning_id=warning["id"])
-    return {"warning_id": warning["id"], "status": warning["status"]}
+    log(incident_id, "event", who.subject, f"信息发布进入审批：{warning.id}（{level}）", warning_id=warning.id)
+    return {"warning_id": warning.id, "status": warning.status}

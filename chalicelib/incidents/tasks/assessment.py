@@ -45,7 +45,7 @@ def situation(incident_id: str) -> None:
             }
             for d, h in hazards
         ],
-        "resources": resources.nearest(lat, lon, n=10, within_m=5000),
+        "resources": [r.public() for r in resources.nearest(lat, lon, n=10, within_m=5000)],
     }
     update(incident_id, lambda d: d.update(situation=picture))
     log(

@@ -31,23 +31,20 @@ def linkage(incident_id: str) -> None:
             "faults": incident.get("faults", []),
         }
     )
-    evacuation = result.get("evacuation") or {}
+    evacuation = result.evacuation
+    notified = evacuation.notified if evacuation else 0
     update(
         incident_id,
         lambda d: d.update(
-            linkage={"rules": result.get("rules", []), "commands": len(result.get("commands", []))},
-            evacuation_counts={
-                "notified": evacuation.get("notified", 0),
-                "acknowledged": evacuation.get("acknowledged", 0),
-            },
+            linkage={"rules": [r.public() for r in result.rules], "commands": len(result.commands)},
+            evacuation_counts={"notified": notified, "acknowledged": evacuation.acknowledged if evacuation else 0},
         ),
     )
     log(
         incident_id,
         "linkage",
         "system",
-        f"联动规则 {len(result.get('rules', []))} 条，设备指令 "
-        f"{len(result.get('commands', []))} 条，疏散通知 {evacuation.get('notified', 0)} 人",
+        f"联动规则 {len(result.rules)} 条，设备指令 {len(result.commands)} 条，疏散通知 {notified} 人",
     )
 
 
@@ -69,9 +66,9 @@ def dispatch(incident_id: str) -> None:
     for r in resources.nearest(
         place["lat"], place["lon"], n=3, kinds=["team", "vehicle", "medical_point"], within_m=10000
     ):
-        if r.get("status") == "available":
-            resources.set_status(r["id"], "deployed", incident_id)
-            deployed.append({"id": r["id"], "name": r["name"], "kind": r["kind"], "distance_m": r.get("distance_m")})
+        if r.status == "available":
+            resources.set_status(r.id, "deployed", incident_id)
+            deployed.append({"id": r.id, "name": r.name, "kind": r.kind, "distance_m": r.distance_m})
     update(incident_id, lambda d: d.update(dispatched_ms=clock.now_ms(), dispatched_resources=deployed))
     log(
         incident_id,

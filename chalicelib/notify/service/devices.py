@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-import orjson
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import clock, errors
@@ -106,11 +105,11 @@ def preferences(user: str) -> dict[str, Any]:
         item = store.PushPreferenceModel.get(user)
     except DoesNotExist:
         return {**PreferencesIn().model_dump(mode="json"), "updated_at": None}
-    return {**orjson.loads(item.doc), "updated_at": clock.from_ms(int(item.updated_ms))}
+    return {**item.doc, "updated_at": clock.from_ms(int(item.updated_ms))}
 
 
 def set_preferences(who: Identity, body: PreferencesIn) -> dict[str, Any]:
     doc = body.model_dump(mode="json")
-    item = store.PushPreferenceModel(who.subject, doc=orjson.dumps(doc).decode(), updated_ms=clock.now_ms())
+    item = store.PushPreferenceModel(who.subject, doc=doc, updated_ms=clock.now_ms())
     item.save()
     return {**doc, "updated_at": clock.from_ms(int(item.updated_ms))}

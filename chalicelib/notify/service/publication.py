@@ -9,6 +9,9 @@ subscribers filter on.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -69,7 +72,52 @@ def _sns(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) 
     return str(reply["MessageId"])
 
 
-def _app(audience: str, text: str, ref: str, doc: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PushCounts:
+    """The app channel's pushes of one publication: the audience's devices and what each delivery became."""
+
+    devices: int
+    sent: int
+    silent: int
+    off: int
+    rejected: int
+    already: int
+    failed: int
+
+    @classmethod
+    def of(cls, counts: Mapping[str, int]) -> PushCounts:
+        return cls(**{f.name: int(counts.get(f.name, 0)) for f in dataclasses.fields(cls)})
+
+    def public(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One message published on one channel (what the warnings context keeps on the warning). `ref`: what the
+    channel answered (sent/recipients, a message id, a topic, a key); None with `error` when it failed."""
+
+    channel: str
+    audience: str
+    ok: bool
+    at: int
+    ref: str | None = None
+    pushes: PushCounts | None = None  # the app channel's
+    error: str | None = None  # the exception's type name
+
+    def public(self) -> dict[str, Any]:
+        """As the warning's `publication` stores it."""
+        out: dict[str, Any] = {"channel": self.channel, "audience": self.audience, "ok": self.ok, "at": self.at}
+        if self.ref is not None:
+            out["ref"] = self.ref
+        if self.pushes is not None:
+            out["pushes"] = self.pushes.public()
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+def _app(audience: str, text: str, ref: str, doc: dict[str, Any]) -> PushCounts:
     """The app channel: a push to the audience's devices (a red warning is heard even in quiet hours)."""
     level = (doc.get("verification") or {}).get("level", "")
     title = "【演练】园区预警" if doc.get("drill") else "园区预警"
@@ -77,44 +125,46 @@ def _app(audience: str, text: str, ref: str, doc: dict[str, Any]) -> dict[str, A
         f"{ref}:{audience}", audience, Category.WARNING, title, text, doc.get("enterprise_id"),
         {"warning_id": ref, "level": level}, critical=level == "red",
     )  # fmt: skip
-    return {"ref": f"{counts['sent']}/{counts['devices']} pushed", "ok": not counts["failed"], "pushes": counts}
+    return PushCounts.of(counts)
 
 
-def publish(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) -> dict[str, Any]:
+def _send(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any], at: int) -> str:
+    """Send on one channel other than the app's; what the channel answered."""
+    if channel == "sms":
+        people = recipients(audience, doc)
+        enterprise_id = doc.get("enterprise_id") or PARK
+        sent = sum(send_sms(f"{ref}:{audience}", r, text, "warning", enterprise_id) for r in people)
+        return f"{sent}/{len(people)} sent"
+    if channel == "sns":
+        return _sns(channel, audience, text, ref, doc)
+    if channel in PARK_DEVICES:
+        topic = f"park/{doc.get('enterprise_id') or PARK}/commands/{PARK_DEVICES[channel]}"
+        command = "display" if channel == "board" else "announce"
+        aws.client("iot-data").publish(
+            topic=topic, qos=1, payload=orjson.dumps({"command": command, "text": text, "ref": ref})
+        )
+        return topic
+    if channel == "portal":
+        key = f"portal/warnings/{ref}.json"
+        aws.client("s3").put_object(
+            Bucket=catalog.bucket_name("reports"),
+            Key=key,
+            ContentType="application/json",
+            Body=orjson.dumps({"ref": ref, "text": text, "published_ms": at}),
+        )
+        return key
+    raise ValueError(f"unknown channel {channel}")
+
+
+def publish(channel: str, audience: str, text: str, ref: str, doc: dict[str, Any]) -> Publication:
     """Publish one message on one channel; never raises (a failed channel is reported, the others go on)."""
-    result: dict[str, Any] = {"channel": channel, "audience": audience, "ok": True, "at": clock.now_ms()}
+    at = clock.now_ms()
     try:
-        if channel == "sms":
-            people = recipients(audience, doc)
-            enterprise_id = doc.get("enterprise_id") or PARK
-            sent = sum(send_sms(f"{ref}:{audience}", r, text, "warning", enterprise_id) for r in people)
-            result["ref"] = f"{sent}/{len(people)} sent"
-        elif channel == "app":
-            result.update(_app(audience, text, ref, doc))
-        elif channel == "sns":
-            result["ref"] = _sns(channel, audience, text, ref, doc)
-        elif channel in PARK_DEVICES:
-            topic = f"park/{doc.get('enterprise_id') or PARK}/commands/{PARK_DEVICES[channel]}"
-            aws.client("iot-data").publish(
-                topic=topic,
-                qos=1,
-                payload=orjson.dumps(
-                    {"command": "display" if channel == "board" else "announce", "text": text, "ref": ref}
-                ),
-            )
-            result["ref"] = topic
-        elif channel == "portal":
-            key = f"portal/warnings/{ref}.json"
-            aws.client("s3").put_object(
-                Bucket=catalog.bucket_name("reports"),
-                Key=key,
-                ContentType="application/json",
-                Body=orjson.dumps({"ref": ref, "text": text, "published_ms": result["at"]}),
-            )
-            result["ref"] = key
-        else:
-            raise ValueError(f"unknown channel {channel}")
+        if channel == "app":
+            pushes = _app(audience, text, ref, doc)
+            answer = f"{pushes.sent}/{pushes.devices} pushed"
+            return Publication(channel, audience, not pushes.failed, at, answer, pushes)
+        return Publication(channel, audience, True, at, _send(channel, audience, text, ref, doc, at))
     except Exception as exc:  # one channel failing must not stop the others
         logger.exception("publication failed", extra={"channel": channel, "ref": ref})
-        result.update(ok=False, error=type(exc).__name__)
-    return result
+        return Publication(channel, audience, False, at, error=type(exc).__name__)

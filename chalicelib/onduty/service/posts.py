@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor, invalid_cursor
@@ -64,7 +62,7 @@ def create(body: PostIn, who: Identity) -> dict[str, Any]:
     item = store.PostModel(
         ids.new_id("pst"),
         enterprise_id=body.enterprise_id,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         created_ms=now,
         updated_ms=now,
     )
@@ -77,7 +75,7 @@ def replace(post_id: str, body: PostIn, who: Identity) -> dict[str, Any]:
     item = writable(post_id, who)
     if body.enterprise_id != item.enterprise_id:
         raise errors.invalid_field("enterprise_id", "岗位不能转到其他企业", "immutable")
-    item.doc, item.updated_ms = orjson.dumps(_doc(body, who)).decode(), clock.now_ms()
+    item.doc, item.updated_ms = _doc(body, who), clock.now_ms()
     item.save()
     return item.data()
 
@@ -127,7 +125,7 @@ def put_roster(post_id: str, body: RosterIn, who: Identity) -> list[dict[str, An
             post_id,
             f"{a.date.isoformat()}#{a.shift_id}",
             enterprise_id=item.enterprise_id,
-            doc=orjson.dumps({"people": [p.model_dump(mode="json") for p in a.people]}).decode(),
+            doc={"people": [p.model_dump(mode="json") for p in a.people]},
             updated_ms=now,
         )
         for a in body.assignments
@@ -162,6 +160,6 @@ def remove_roster(post_id: str, day: str, shift_id: str, who: Identity) -> None:
 def rostered(post_id: str, slot: str) -> list[dict[str, Any]]:
     """The people on a post for one shift occurrence (none when nobody was rostered)."""
     try:
-        return list(orjson.loads(store.RosterModel.get(post_id, slot).doc)["people"])
+        return list(store.RosterModel.get(post_id, slot).doc["people"])
     except store.RosterModel.DoesNotExist:
         return []

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import SYSTEM, Identity
 from chalicelib.core.observability import logger
@@ -46,8 +44,8 @@ def _circles(post: dict[str, Any]) -> list[Circle]:
     eid = post["enterprise_id"]
     home = registry.enterprise(eid, SYSTEM).location
     circles = [(home.lat, home.lon, domain.ENTERPRISE_RADIUS_M)]
-    zones, _ = registry.list_page(registry.ZONE, SYSTEM, eid, 200, None)
-    return circles + [(z["center"]["lat"], z["center"]["lon"], float(z["radius_m"])) for z in zones]
+    zones = registry.zones(SYSTEM, eid)
+    return circles + [(z.center.lat, z.center.lon, z.radius_m) for z in zones]
 
 
 def _check_ins_of(post_id: str, slot: str, since_ms: int) -> list[store.CheckInModel]:
@@ -85,7 +83,7 @@ def check_in(body: CheckInIn, who: Identity) -> dict[str, Any]:
         slot=occ.slot,
         person_id=body.person_id,
         in_ms=now,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     record.save(condition=store.CheckInModel.id.does_not_exist())
     return record.data()

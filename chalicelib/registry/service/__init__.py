@@ -1,5 +1,7 @@
-"""Registry use cases, the only module other contexts import: scoped CRUD (entities), the reads other contexts
-make of the registry (queries), the typed views they read (views) and its map layers (mapping)."""
+"""Registry use cases, the only module other contexts import: scoped CRUD for the registry's own routes
+(entities: documents, never read by other contexts), and what other contexts read, always typed and frozen:
+views, lookups (existence, ownership, zones, the park), profiles (sensor evaluation), queries (contacts,
+gateways, the census) and the map layers (tests/architecture/test_boundaries.py checks the typing)."""
 
 from chalicelib.registry.service.entities import (
     CAMERA,
@@ -13,16 +15,15 @@ from chalicelib.registry.service.entities import (
     Kind,
     create,
     get,
-    get_park,
-    list_page,
-    load,
     park,
     put_park,
     remove,
     replace,
     search,
 )
-from chalicelib.registry.service.mapping import boundary_features, camera_features, put_boundary, zone_features
+from chalicelib.registry.service.lookups import ParkView, ZoneView, owner, park_view, require, zone, zones
+from chalicelib.registry.service.mapping import boundary_features, camera_features, map_zones, put_boundary
+from chalicelib.registry.service.profiles import SensorProfile, Setpoints, sensor_profiles
 from chalicelib.registry.service.queries import (
     all_sensors,
     config_generation,
@@ -30,7 +31,6 @@ from chalicelib.registry.service.queries import (
     enterprise_contacts,
     gateway_enterprises,
     park_contacts,
-    sensor_profiles,
 )
 from chalicelib.registry.service.views import (
     CameraView,
@@ -40,12 +40,13 @@ from chalicelib.registry.service.views import (
     InstallationView,
     Point,
     SensorView,
+    camera,
     cameras,
     enterprise,
+    enterprises,
     installation,
     installations,
     sensor,
-    sensor_view,
     sensors,
 )
 
@@ -64,10 +65,15 @@ __all__ = [
     "EnterpriseView",
     "InstallationView",
     "Kind",
+    "ParkView",
     "Point",
+    "SensorProfile",
     "SensorView",
+    "Setpoints",
+    "ZoneView",
     "all_sensors",
     "boundary_features",
+    "camera",
     "camera_features",
     "cameras",
     "config_generation",
@@ -75,23 +81,25 @@ __all__ = [
     "create",
     "enterprise",
     "enterprise_contacts",
+    "enterprises",
     "gateway_enterprises",
     "get",
-    "get_park",
     "installation",
     "installations",
-    "list_page",
-    "load",
+    "map_zones",
+    "owner",
     "park",
     "park_contacts",
+    "park_view",
     "put_boundary",
     "put_park",
     "remove",
     "replace",
+    "require",
     "search",
     "sensor",
     "sensor_profiles",
-    "sensor_view",
     "sensors",
-    "zone_features",
+    "zone",
+    "zones",
 ]

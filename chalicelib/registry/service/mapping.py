@@ -1,4 +1,5 @@
-"""The registry's map layers (一张图): park boundary, zones and cameras as GeoJSON, and the boundary's record.
+"""The registry's map layers (一张图): park boundary and cameras as GeoJSON, the zones a map shows, and the
+boundary's record.
 
 Park-owned entities (the boundary, park zones, park cameras) are drawn for every role; an enterprise user sees
 its own enterprise's zones and cameras beside them, never another enterprise's (contract C).
@@ -17,6 +18,7 @@ from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.settings import get_settings
 from chalicelib.registry import gb28181, store
 from chalicelib.registry.service.entities import get_park
+from chalicelib.registry.service.lookups import ZoneView, zone_view
 
 BOUNDARY_ID = "boundary"  # its own item in the park table: PUT /park replaces the park document wholesale
 
@@ -63,25 +65,9 @@ def boundary_features(who: Identity) -> dict[str, Any]:
     return geojson.collection([geojson.feature(park_id, geometry, "boundary", name, park_id=park_id)])
 
 
-def zone_features(who: Identity) -> list[dict[str, Any]]:
-    """Zones as circles (the registry keeps a centre and a radius), without the access level (access adds it)."""
-    out = []
-    for item in _owned(store.ZoneModel, who):
-        z, owner = item.data(), _owner(item)
-        centre = z["center"]
-        out.append(
-            geojson.feature(
-                z["id"],
-                geojson.circle(centre["lat"], centre["lon"], float(z["radius_m"])),
-                "zone",
-                z["name"],
-                zone_id=z["id"],
-                enterprise_id=owner,
-                kind_of_zone="enterprise" if owner else "park",
-                radius_m=float(z["radius_m"]),
-            )
-        )
-    return sorted(out, key=lambda f: f["id"])
+def map_zones(who: Identity) -> list[ZoneView]:
+    """The zones the map shows the caller, by id (access draws them as circles with their access level)."""
+    return sorted((zone_view(item.data()) for item in _owned(store.ZoneModel, who)), key=lambda z: z.id)
 
 
 def camera_features(who: Identity) -> dict[str, Any]:

@@ -1,17 +1,15 @@
-"""Registry reads other contexts make: alarm SMS contacts, sensor evaluation profiles, gateway enterprises,
-the sensor census."""
+"""Registry reads other contexts make: alarm SMS contacts, gateway enterprises, the sensor census."""
 
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core.ids import is_id
 from chalicelib.registry import store
 from chalicelib.registry.service.entities import get_park
-from chalicelib.registry.service.views import Contact, contact
+from chalicelib.registry.service.views import Contact, SensorView, contact, sensor_view
 
 
 def enterprise_contacts(enterprise_id: str, installation_id: str | None) -> list[Contact]:
@@ -44,21 +42,6 @@ def config_generation() -> int:
     return store.generation()
 
 
-def sensor_profiles(tag_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Sensors with what evaluation needs from their installation and enterprise (three BatchGets)."""
-    sensors = {s.id: s.data() for s in store.SensorModel.batch_get(tag_ids)} if tag_ids else {}
-    inst_ids = {s["installation_id"] for s in sensors.values() if s.get("installation_id")}
-    installations = {i.id: i.data() for i in store.InstallationModel.batch_get(list(inst_ids))} if inst_ids else {}
-    ent_ids = {s["enterprise_id"] for s in sensors.values()}
-    enterprises = {e.id: e.data() for e in store.EnterpriseModel.batch_get(list(ent_ids))} if ent_ids else {}
-    for sensor in sensors.values():
-        inst = installations.get(sensor.get("installation_id") or "", {})
-        sensor["installation_name"] = inst.get("name", "")
-        sensor["installation_status"] = inst.get("status", "operating")
-        sensor["enterprise_name"] = enterprises.get(sensor["enterprise_id"], {}).get("name", "")
-    return sensors
-
-
 def gateway_enterprises(gateway_ids: list[str]) -> dict[str, str]:
     """The enterprise of each registered gateway among `gateway_ids` (one BatchGet; unknown ids are absent).
     Device input that is no id (`core.ids.ID_PATTERN`) is answered without a read, so it cannot fail one."""
@@ -66,6 +49,6 @@ def gateway_enterprises(gateway_ids: list[str]) -> dict[str, str]:
     return {g.id: g.enterprise_id for g in store.GatewayModel.batch_get(keys)} if keys else {}
 
 
-def all_sensors() -> list[dict[str, Any]]:
+def all_sensors() -> list[SensorView]:
     """Every sensor (the stale sweep's census)."""
-    return [s.data() for s in store.SensorModel.scan()]
+    return [sensor_view(s.data()) for s in store.SensorModel.scan()]

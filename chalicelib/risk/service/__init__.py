@@ -17,6 +17,7 @@ from chalicelib.risk.service.reports import generate as generate_reports
 from chalicelib.risk.service.reports import listing as reports
 from chalicelib.risk.service.snapshots import take as take_snapshots
 from chalicelib.risk.service.views import (
+    InstallationRisk,
     changed_installation_view,
     enterprise_view,
     installation_view,
@@ -26,6 +27,7 @@ from chalicelib.risk.service.views import (
 )
 
 __all__ = [
+    "InstallationRisk",
     "acknowledge",
     "changed_installation_view",
     "close",

@@ -7,8 +7,6 @@ import functools
 import operator
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.core.observability import logger
@@ -33,14 +31,14 @@ def public(item: store.NoticeModel, now_ms: int | None = None) -> dict[str, Any]
 
 
 def _text(s: store.NoticeModel) -> str:
-    name = orjson.loads(s.doc).get("enterprise_name", s.enterprise_id)
+    name = s.doc.get("enterprise_name", s.enterprise_id)
     due = local_text(int(s.due_ms), get_settings().park_utc_offset_h) if s.due_ms is not None else None
     return notices.sms_text(name, s.title, LABELS[s.level], s.id, due)
 
 
 def _send(item: store.NoticeModel) -> int:
     """Text each recipient not yet texted (pending or failed); kept on the notice, retried by the sweep."""
-    doc, sent = orjson.loads(item.doc), 0
+    doc, sent = item.doc, 0
     priority = notices.PRIORITY[item.level]
     for s in doc.get("sms", []):
         if s["status"] not in ("pending", "failed"):
@@ -53,7 +51,7 @@ def _send(item: store.NoticeModel) -> int:
         except Exception:  # the notice stands; the hourly sweep sends it again
             logger.exception("risk notice sms failed", extra={"notice_id": item.id})
             s["status"] = "failed"
-    item.update(actions=[store.NoticeModel.doc.set(orjson.dumps(doc).decode())], add_version_condition=False)
+    item.update(actions=[store.NoticeModel.doc.set(doc)], add_version_condition=False)
     return sent
 
 
@@ -81,7 +79,7 @@ def issue(body: Any, who: Identity) -> dict[str, Any]:
         title=body.title,
         due_ms=due,
         created_ms=now,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
     )
     item.save(condition=store.NoticeModel.id.does_not_exist())
     _send(item)  # kept as pending first: a crash in between leaves the texts for the sweep
@@ -104,10 +102,10 @@ def _step(notice_id: str, step: str, who: Identity, **recorded: Any) -> dict[str
     item = load(notice_id, who)
     who.ensure_can_write(item.enterprise_id)
     target, now = notices.after(item.state, step), clock.now_ms()
-    doc = orjson.loads(item.doc)
+    doc = item.doc
     doc.update(recorded)
     doc["history"] = [*doc.get("history", []), {"at_ms": now, "by": who.subject, "action": target.value}]
-    item.state, item.doc = target.value, orjson.dumps(doc).decode()
+    item.state, item.doc = target.value, doc
     if step == "ack":
         item.acked_ms = now
     else:
@@ -148,7 +146,7 @@ def list_page(who: Identity, q: Any) -> tuple[list[dict[str, Any]], str | None]:
 def resend() -> int:
     """Texts that failed (or were cut short) before: sent again by the hourly sweep."""
     model, sent = store.NoticeModel, 0
-    for item in model.scan(model.doc.contains('"status":"failed"') | model.doc.contains('"status":"pending"')):
+    for item in model.scan(model.doc.mentions('"status":"failed"') | model.doc.mentions('"status":"pending"')):
         sent += _send(item)
     return sent
 

@@ -23,13 +23,8 @@ DAY_MS = 86_400_000
 
 
 def enterprise_ids() -> Iterator[str]:
-    """Every enterprise of the park, page by page."""
-    cursor = None
-    while True:
-        items, cursor = registry.list_page(registry.ENTERPRISE, SYSTEM, None, 200, cursor)
-        yield from (i["id"] for i in items)
-        if not cursor:
-            return
+    """Every enterprise of the park."""
+    yield from (e.id for e in registry.enterprises(SYSTEM))
 
 
 def take(enterprises: Iterable[str] | None = None) -> dict[str, int]:

@@ -3,6 +3,7 @@ its trend from the daily snapshots)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -40,22 +41,73 @@ def _view(row: store.RiskModel | None, scope: str, fallback: dict[str, Any]) -> 
     }
 
 
-def installation_view(installation_id: str, who: Identity) -> dict[str, Any]:
+@dataclass(frozen=True)
+class InstallationRisk:
+    """An installation's colour with the alarms open on it, as `GET /risk/installations/{id}` shows it and the
+    live channel pushes it to the consoles (live.ports risk_view). `updated` is None until risk stored a level."""
+
+    installation_id: str
+    name: str
+    enterprise_id: str
+    grade: int | None
+    level: str
+    static_level: str | None
+    score: int | None
+    reasons: tuple[str, ...]
+    since: int | None
+    updated: int | None
+    active_alarms: tuple[alarms.AlarmSummary, ...]
+
+    @property
+    def scope(self) -> str:
+        return f"installation:{self.installation_id}"
+
+    def public(self) -> dict[str, Any]:
+        """The JSON document (the same keys, in the same order, as every colour view of this module)."""
+        label = domain.LABELS[self.level]
+        head: dict[str, Any]
+        if self.updated is None:  # as _view shows a scope risk has no row for
+            head = {"scope": self.scope, "level": self.level, "label": label, "reasons": [], "since": None}
+        else:
+            head = {
+                "scope": self.scope,
+                "name": self.name,
+                "level": self.level,
+                "label": label,
+                "static_level": self.static_level,
+                **({"score": self.score} if self.score is not None else {}),
+                "reasons": list(self.reasons),
+                "since": self.since,
+                "updated": self.updated,
+            }
+        return {
+            **head,
+            "name": self.name,
+            "enterprise_id": self.enterprise_id,
+            "grade": self.grade,
+            "active_alarms": [a.public() for a in self.active_alarms],
+        }
+
+
+def installation_view(installation_id: str, who: Identity) -> InstallationRisk:
     inst = registry.installation(installation_id, who)
-    open_now = [alarms.public(a) for a in alarms.open_alarms(installation_id)]
-    return _view(
-        stored(f"installation:{installation_id}"),
-        f"installation:{installation_id}",
-        {
-            "name": inst.name,
-            "enterprise_id": inst.enterprise_id,
-            "grade": inst.grade,
-            "active_alarms": [{k: a[k] for k in ("id", "tag_id", "condition", "priority", "state")} for a in open_now],
-        },
+    row = stored(f"installation:{installation_id}")
+    return InstallationRisk(
+        installation_id=installation_id,
+        name=inst.name,
+        enterprise_id=inst.enterprise_id,
+        grade=inst.grade,
+        level=row.level if row else "blue",
+        static_level=row.static_level if row else None,
+        score=int(row.score) if row and row.score is not None else None,
+        reasons=tuple(orjson.loads(row.reasons)) if row else (),
+        since=int(row.since_ms) if row else None,
+        updated=int(row.updated_ms) if row else None,
+        active_alarms=tuple(alarms.summary(a) for a in alarms.open_alarms(installation_id)),
     )
 
 
-def changed_installation_view(installation_id: str, who: Identity, since: int) -> dict[str, Any] | None:
+def changed_installation_view(installation_id: str, who: Identity, since: int) -> InstallationRisk | None:
     """`installation_view` if the installation's colour changed at or after `since` (epoch ms), else None, known
     from its stored row alone (asked after every alarm event, when the colour seldom changes)."""
     row = stored(f"installation:{installation_id}")

@@ -44,11 +44,11 @@ def _page(items: list[dict[str, Any]], limit: int, cursor: str | None) -> tuple[
 def _save(model: Any, item_id: str | None, body: Any, prefix: str) -> dict[str, Any]:
     now = clock.now_ms()
     if item_id is None:
-        item = model(ids.new_id(prefix), doc=body.model_dump_json(), created_ms=now, updated_ms=now)
+        item = model(ids.new_id(prefix), doc=body.model_dump(mode="json"), created_ms=now, updated_ms=now)
         item.save(condition=model.id.does_not_exist())
     else:
         item = get_or_404(model, item_id, field="hazmat_route_id" if prefix == "hrt" else "lot_id")
-        item.doc, item.updated_ms = body.model_dump_json(), now
+        item.doc, item.updated_ms = body.model_dump(mode="json"), now
         with conditional(errors.CONFLICT(details={"id": item_id})):
             item.save()
     return dict(item.data())
@@ -119,7 +119,7 @@ def as_corridor(data: Mapping[str, Any]) -> domain.Corridor:
 
 
 def set_zone_limit(zone_id: str, speed_limit_kmh: float, who: Identity) -> dict[str, Any]:
-    registry.get(registry.ZONE, zone_id, who)  # NOT_FOUND for a zone that is not there
+    registry.require(registry.ZONE, zone_id, who)  # NOT_FOUND for a zone that is not there
     item = store.ZoneLimitModel(zone_id, speed_limit_kmh=speed_limit_kmh, updated_ms=clock.now_ms())
     item.save()
     return {"zone_id": zone_id, "speed_limit_kmh": speed_limit_kmh, "updated_at": clock.iso(int(item.updated_ms))}
@@ -132,12 +132,12 @@ def zone_limits() -> list[dict[str, Any]]:
     ]
 
 
-def limited_zones() -> list[tuple[dict[str, Any], float]]:
+def limited_zones() -> list[tuple[registry.ZoneView, float]]:
     """Each registry zone with a vehicle speed limit, and the limit (a zone deleted since is left out)."""
     found = []
     for limit in zone_limits():
         try:
-            found.append((registry.get(registry.ZONE, limit["zone_id"], SYSTEM), limit["speed_limit_kmh"]))
+            found.append((registry.zone(limit["zone_id"], SYSTEM), limit["speed_limit_kmh"]))
         except errors.AppError:
             continue
     return found

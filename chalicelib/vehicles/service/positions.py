@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
-
 from chalicelib.access import service as access
 from chalicelib.core import clock, errors
 from chalicelib.core.geo import distance_m
@@ -33,39 +31,33 @@ class Batch:
         self.lot_docs = {d["id"]: d for d in places.lots()}
         self.lots = [places.as_lot(d) for d in self.lot_docs.values()]
         self.limited = places.limited_zones()
-        self._zones: list[dict[str, Any]] | None = None
-        self.trips: dict[tuple[str, int], dict[str, Any] | None] = {}
+        self._zones: list[registry.ZoneView] | None = None
+        self.trips: dict[tuple[str, int], access.Trip | None] = {}
 
-    def trip(self, plate: str, at: int) -> dict[str, Any] | None:
+    def trip(self, plate: str, at: int) -> access.Trip | None:
         if (plate, at) not in self.trips:
             self.trips[(plate, at)] = access.trip_of(plate, at)
         return self.trips[(plate, at)]
 
-    def zones(self) -> list[dict[str, Any]]:
+    def zones(self) -> list[registry.ZoneView]:
         if self._zones is None:
-            found, cursor = [], None
-            while True:
-                items, cursor = registry.list_page(registry.ZONE, SYSTEM, None, 200, cursor)
-                found += items
-                if not cursor:
-                    break
-            self._zones = found
+            self._zones = registry.zones(SYSTEM)
         return self._zones
 
 
-def _within(zone: dict[str, Any], lat: float, lon: float) -> float | None:
+def _within(zone: registry.ZoneView, lat: float, lon: float) -> float | None:
     """The distance from the zone's centre when the point is inside its circle."""
-    d = distance_m(lat, lon, float(zone["center"]["lat"]), float(zone["center"]["lon"]))
-    return d if d <= float(zone["radius_m"]) else None
+    d = distance_m(lat, lon, zone.center.lat, zone.center.lon)
+    return d if d <= zone.radius_m else None
 
 
-def zone_at(zones: list[dict[str, Any]], lat: float, lon: float) -> str | None:
+def zone_at(zones: list[registry.ZoneView], lat: float, lon: float) -> str | None:
     """The smallest zone whose circle holds the point (the innermost, where zones nest)."""
     inside = [z for z in zones if _within(z, lat, lon) is not None]
-    return min(inside, key=lambda z: float(z["radius_m"]))["id"] if inside else None
+    return min(inside, key=lambda z: z.radius_m).id if inside else None
 
 
-def _store(p: PositionIn, plate: str, at: int, owner: str, trip: dict[str, Any] | None) -> bool:
+def _store(p: PositionIn, plate: str, at: int, owner: str, trip: access.Trip | None) -> bool:
     """Keep the position as a record (TTL: its time plus `access_retention_days`); False when already kept."""
     key = f"{plate}#{p.event_id}" if p.event_id else f"{plate}@{at}"
     doc = {
@@ -73,7 +65,7 @@ def _store(p: PositionIn, plate: str, at: int, owner: str, trip: dict[str, Any] 
         "location": p.location.model_dump(),
         "speed_kmh": p.speed_kmh,
         "heading_deg": p.heading_deg,
-        "appointment_id": trip["id"] if trip else None,
+        "appointment_id": trip.id if trip else None,
     }
     keep = timedelta(days=get_settings().access_retention_days)
     item = store.PositionModel(
@@ -81,7 +73,7 @@ def _store(p: PositionIn, plate: str, at: int, owner: str, trip: dict[str, Any] 
         plate=plate,
         enterprise_id=owner,
         at_ms=at,
-        doc=orjson.dumps(doc).decode(),
+        doc=doc,
         received_ms=clock.now_ms(),
         expires=datetime.fromtimestamp(-(-at // 1000), UTC) + keep,
     )
@@ -90,28 +82,27 @@ def _store(p: PositionIn, plate: str, at: int, owner: str, trip: dict[str, Any] 
     return not write.failed
 
 
-def _trip_doc(trip: dict[str, Any] | None) -> dict[str, Any]:
-    driver = ((trip or {}).get("vehicle") or {}).get("driver")
+def _trip_doc(trip: access.Trip | None) -> dict[str, Any]:
     return {
-        "route_id": (trip or {}).get("route_id"),
-        "carrier": ((trip or {}).get("waybill") or {}).get("carrier_code") or None,
-        "driver": {k: str(driver.get(k, "")) for k in ("name", "id_number", "phone")} if driver else None,
+        "route_id": trip.route_id if trip else None,
+        "carrier": trip.carrier if trip else None,
+        "driver": trip.driver.public() if trip and trip.driver else None,
     }
 
 
-def _fresh(plate: str, owner: str, trip: dict[str, Any] | None, at: int) -> store.TrackModel:
+def _fresh(plate: str, owner: str, trip: access.Trip | None, at: int) -> store.TrackModel:
     """A new trip: it entered at its gate "in" when the gates saw one before this fix, else now."""
     seen = access.vehicle_presence(plate)
     entered = at
-    if seen and seen["inside"] and seen.get("gate_id") and int(seen["last_ms"]) <= at:
-        entered = int(seen["last_ms"])
+    if seen and seen.inside and seen.gate_id and seen.last_ms <= at:
+        entered = seen.last_ms
     return store.TrackModel(
-        plate, enterprise_id=owner, appointment_id=trip["id"] if trip else None, entered_ms=entered, last_ms=0
+        plate, enterprise_id=owner, appointment_id=trip.id if trip else None, entered_ms=entered, last_ms=0
     )
 
 
-def _judge(plate: str, fix: domain.Fix, owner: str, trip: dict[str, Any] | None, batch: Batch) -> dict[str, Any]:
-    trip_id = trip["id"] if trip else None
+def _judge(plate: str, fix: domain.Fix, owner: str, trip: access.Trip | None, batch: Batch) -> dict[str, Any]:
+    trip_id = trip.id if trip else None
     for _ in range(RETRIES):
         item = tracks.load(plate)
         same_trip = item is not None and item.inside_key == store.INSIDE and item.appointment_id == trip_id
@@ -139,7 +130,7 @@ def _judge(plate: str, fix: domain.Fix, owner: str, trip: dict[str, Any] | None,
     return {"status": "accepted", "state": None, "conditions": []}
 
 
-def _first(item: store.TrackModel, trip: dict[str, Any] | None) -> domain.Track:
+def _first(item: store.TrackModel, trip: access.Trip | None) -> domain.Track:
     info = _trip_doc(trip)
     owner = None if item.enterprise_id == PARK else item.enterprise_id
     return domain.Track(item.plate, int(item.entered_ms), carrier=info["carrier"], enterprise_id=owner)
@@ -149,7 +140,7 @@ def _one(p: PositionIn, who: Identity, batch: Batch) -> dict[str, Any]:
     plate, at = access.normal_plate(p.plate), clock.to_ms(p.at)
     out: dict[str, Any] = {"event_id": p.event_id, "plate": plate, "at": clock.iso(at), "conditions": []}
     trip = batch.trip(plate, at)
-    owner = trip["enterprise_id"] if trip else PARK
+    owner = trip.enterprise_id if trip else PARK
     if not who.can_see(owner):  # an enterprise's locator platform reports only its own trips' vehicles
         return {**out, "status": "refused", "reason": "VEHICLE_UNKNOWN"}
     if not _store(p, plate, at, owner, trip):

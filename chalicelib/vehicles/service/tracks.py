@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import orjson
-
+from chalicelib.access import service as access
 from chalicelib.core import clock
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional
@@ -28,7 +27,7 @@ def load(plate: str) -> store.TrackModel | None:
 
 
 def as_track(item: store.TrackModel) -> domain.Track:
-    doc = orjson.loads(item.doc)
+    doc = item.doc
     fix = doc.get("fix")
     last = domain.Fix(int(fix["at_ms"]), float(fix["lat"]), float(fix["lon"]), fix.get("speed_kmh")) if fix else None
     return domain.Track(
@@ -56,16 +55,14 @@ def apply(item: store.TrackModel, verdict: domain.Verdict, doc: dict[str, Any]) 
     item.last_ms = after.last.at_ms
     item.stopped_since_ms = after.stopped_since_ms
     item.open = {c.value for c in verdict.conditions} or None
-    item.doc = orjson.dumps(
-        {
-            **doc,
-            "fix": fix_doc(after.last),
-            "state": verdict.state,
-            "speed_kmh": verdict.speed_kmh,
-            "limit_kmh": verdict.limit_kmh,
-            "offset_m": verdict.offset_m,
-        }
-    ).decode()
+    item.doc = {
+        **doc,
+        "fix": fix_doc(after.last),
+        "state": verdict.state,
+        "speed_kmh": verdict.speed_kmh,
+        "limit_kmh": verdict.limit_kmh,
+        "offset_m": verdict.offset_m,
+    }
     with conditional() as write:
         item.save()
     return not write.failed
@@ -96,10 +93,10 @@ def leave(item: store.TrackModel, out_ms: int) -> None:
     older than the exit is recorded but starts no new trip."""
     before = frozenset(domain.Condition(c) for c in item.open or ())
     lot_id = item.lot_id
-    doc = orjson.loads(item.doc)
+    doc = item.doc
     item.inside_key, item.lot_id, item.open, item.stopped_since_ms = None, None, None, None
     item.last_ms = max(int(item.last_ms), out_ms)
-    item.doc = orjson.dumps({**doc, "state": "left"}).decode()
+    item.doc = {**doc, "state": "left"}
     with conditional() as write:
         item.save()
     if not write.failed:
@@ -107,10 +104,10 @@ def leave(item: store.TrackModel, out_ms: int) -> None:
         recount([lot_id])
 
 
-def sweep_one(item: store.TrackModel, now: int, presence: dict[str, Any] | None) -> str:
+def sweep_one(item: store.TrackModel, now: int, presence: access.Presence | None) -> str:
     """What the sweep did to one vehicle in the park: "left", "changed" (a timed condition started) or ""."""
-    if presence is not None and not presence["inside"] and int(presence["last_ms"]) >= int(item.last_ms):
-        leave(item, int(presence["last_ms"]))
+    if presence is not None and not presence.inside and presence.last_ms >= int(item.last_ms):
+        leave(item, presence.last_ms)
         return "left"
     track = as_track(item)
     after = domain.still(track, now, limits())

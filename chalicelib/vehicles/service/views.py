@@ -30,7 +30,7 @@ def vehicle_view(data: dict[str, Any], who: Identity) -> dict[str, Any]:
     return {
         **data,
         "enterprise_id": _owner(data["enterprise_id"]),
-        "driver": access.masked_person(driver, who) if driver else None,
+        "driver": access.masked_person(driver, who).public() if driver else None,
         "location": {"lat": fix.get("lat", 0.0), "lon": fix.get("lon", 0.0)},
         "speed_kmh": data.get("speed_kmh") or 0.0,
         "conditions": data["open"],

@@ -4,11 +4,22 @@ the record, its timeline and workflow (records), the human steps through the API
 
 from chalicelib.warnings.service.intake import from_alarm, report
 from chalicelib.warnings.service.queries import detail, kpis, open_ids, public, search
-from chalicelib.warnings.service.records import MACHINE, VerifiedWarning, create, event, limits, load, update, verified
+from chalicelib.warnings.service.records import (
+    MACHINE,
+    CreatedWarning,
+    VerifiedWarning,
+    create,
+    event,
+    limits,
+    load,
+    update,
+    verified,
+)
 from chalicelib.warnings.service.steps import approve, close, complete_step, feedback, verify
 
 __all__ = [
     "MACHINE",
+    "CreatedWarning",
     "VerifiedWarning",
     "approve",
     "close",

@@ -12,7 +12,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.core.store import conditional
 from chalicelib.registry import service as registry
 from chalicelib.warnings import store
-from chalicelib.warnings.service.records import create, event, load, save, start
+from chalicelib.warnings.service.records import event, load, open_new, save, start
 
 
 def from_alarm(message: dict[str, Any]) -> str | None:
@@ -48,7 +48,7 @@ def from_alarm(message: dict[str, Any]) -> str | None:
         title, description = alarm["title"], f"{alarm['title']}（{alarm.get('source')}/{alarm['condition']}）"
     else:
         description += alarm.get("unit", "")
-    create(
+    open_new(
         {
             "id": candidate,
             "source": "alarm",
@@ -103,7 +103,7 @@ def report(body: Any, who: Identity) -> dict[str, Any]:
     who.ensure_can_write(body.enterprise_id)
     enterprise = registry.enterprise(body.enterprise_id, who)
     installation = registry.installation(body.installation_id, who) if body.installation_id else None
-    return create(
+    return open_new(
         {
             "source": "manual",
             "alarm_ids": [],

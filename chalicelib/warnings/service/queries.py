@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.core.identity import Identity
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.warnings import domain, store
@@ -19,7 +17,7 @@ def public(data: dict[str, Any]) -> dict[str, Any]:
 
 def timeline(warning_id: str) -> list[dict[str, Any]]:
     return [
-        {"ts": int(e.ts), "action": e.action, "actor": e.actor, **orjson.loads(e.doc)}
+        {"ts": int(e.ts), "action": e.action, "actor": e.actor, **e.doc}
         for e in store.WarningEventModel.query(warning_id, scan_index_forward=True)
     ]
 

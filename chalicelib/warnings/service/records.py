@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids, workflows
 from chalicelib.core.identity import Identity
 from chalicelib.core.schemas import Priority
@@ -28,7 +26,7 @@ def event(warning_id: str, action: str, actor: str = "system", **details: Any) -
         ts=now,
         action=action,
         actor=actor,
-        doc=orjson.dumps(details, default=str).decode(),
+        doc=details,
     ).save()
 
 
@@ -70,11 +68,9 @@ def verified(warning_id: str, who: Identity) -> VerifiedWarning:
     )
 
 
-def encode(doc: dict[str, Any]) -> str:
+def encode(doc: dict[str, Any]) -> dict[str, Any]:
     """The stored `doc` of a warning: its data without what has an attribute of its own."""
-    return orjson.dumps(
-        {k: v for k, v in doc.items() if k not in ("id", "status", "awaiting", "enterprise_id", "created_ms")}
-    ).decode()
+    return {k: v for k, v in doc.items() if k not in ("id", "status", "awaiting", "enterprise_id", "created_ms")}
 
 
 def save(item: Any, doc: dict[str, Any], **fields: Any) -> None:
@@ -118,7 +114,21 @@ def limits(priority: Priority) -> dict[str, int]:
     }
 
 
-def create(doc: dict[str, Any], slot: str | None, actor: str, mode: str = "verify") -> dict[str, Any]:
+@dataclass(frozen=True)
+class CreatedWarning:
+    """What another context reads of a warning it opened (an incident's information release): its id and status."""
+
+    id: str
+    status: str
+
+
+def create(doc: dict[str, Any], slot: str | None, actor: str, mode: str = "verify") -> CreatedWarning:
+    """`open_new` for another context: the new warning's id and status."""
+    data = open_new(doc, slot, actor, mode)
+    return CreatedWarning(id=data["id"], status=data["status"])
+
+
+def open_new(doc: dict[str, Any], slot: str | None, actor: str, mode: str = "verify") -> dict[str, Any]:
     """Store a new warning and start its workflow: verification, or (mode "release") straight to drafting."""
     warning_id, now = doc.pop("id", None) or ids.new_id("wrn"), clock.now_ms()
     priority = Priority(doc["priority"])

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors
 from chalicelib.core.identity import Identity
 from chalicelib.core.store import transaction
@@ -30,7 +28,7 @@ def record(permit_id: str, body: GasAnalysisIn, who: Identity) -> dict[str, Any]
     if sampled > now + FUTURE_SKEW_MS:
         raise errors.invalid_field("sampled_at", "采样时间不能晚于当前时间", "range")
     results = [r.model_dump(mode="json") for r in body.results]
-    verdict = gas.evaluate(orjson.loads(item.doc).get("gas_rules") or item.type, results)
+    verdict = gas.evaluate(item.doc.get("gas_rules") or item.type, results)
     analysis = store.GasAnalysisModel(
         permit_id,
         store.event_key(sampled),
@@ -38,7 +36,7 @@ def record(permit_id: str, body: GasAnalysisIn, who: Identity) -> dict[str, Any]
         recorded_ms=now,
         by=who.subject,
         passed=verdict.passed,
-        doc=orjson.dumps({"analyst": body.analyst, "results": results, "failures": list(verdict.failures)}).decode(),
+        doc={"analyst": body.analyst, "results": results, "failures": list(verdict.failures)},
     )
     with transaction() as tx:
         tx.save(analysis)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors, ids
 from chalicelib.core.identity import Identity
 from chalicelib.registry import service as registry
@@ -63,11 +61,9 @@ def create(body: WorkPermitIn, who: Identity) -> dict[str, Any]:
         state="draft",
         starts_ms=data["starts_ms"],
         ends_ms=data["ends_ms"],
-        doc=orjson.dumps(
-            {**keep, "level": c.level, "declared_level": c.declared_level, "applicant": who.subject}
-            | {"gas_rules": gas.profile(data)}
-            | {"approval": approval}
-        ).decode(),
+        doc={**keep, "level": c.level, "declared_level": c.declared_level, "applicant": who.subject}
+        | {"gas_rules": gas.profile(data)}
+        | {"approval": approval},
         created_ms=now,
         updated_ms=now,
     )
@@ -79,7 +75,7 @@ def _step(item: store.PermitModel, who: Identity, action: str, new: dict[str, An
     """Move the permit along `action` with its new document; the trail entry records from and to."""
     target = domain.check_transition(item.state, action)
     now = clock.now_ms()
-    before, item.state, item.doc, item.updated_ms = item.state, target, orjson.dumps(new).decode(), now
+    before, item.state, item.doc, item.updated_ms = item.state, target, new, now
     order = 2 * int(item.version or 0)  # a gas analysis between two steps takes the odd number between them
     entry = store.event(item.id, now, who.subject, action, order, state_before=before, state=target, **details)
     commit(item, entry)
@@ -116,7 +112,7 @@ def countersign(permit_id: str, department: str, comment: str, who: Identity) ->
     domain.check_countersign(item.type, department, done)
     now = clock.now_ms()
     done[department] = {"by": who.subject, "name": who.name, "at": clock.iso(now), "comment": comment}
-    item.doc, item.updated_ms = orjson.dumps(d).decode(), now
+    item.doc, item.updated_ms = d, now
     order = 2 * int(item.version or 0)
     commit(item, store.event(item.id, now, who.subject, "countersign", order, department=department, comment=comment))
     return public(item)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.core import auditing, clock, errors
 from chalicelib.core.identity import Identity
 from chalicelib.core.store import conditional, get_or_404, transaction
@@ -38,7 +36,7 @@ def load(permit_id: str, who: Identity) -> store.PermitModel:
 
 
 def doc(item: store.PermitModel) -> dict[str, Any]:
-    return orjson.loads(item.doc)
+    return item.doc
 
 
 def commit(item: store.PermitModel, entry: store.PermitEventModel, new: bool = False) -> None:

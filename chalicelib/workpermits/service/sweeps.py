@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from chalicelib.core import clock, errors
 from chalicelib.core.identity import SYSTEM
 from chalicelib.core.schemas import Priority
@@ -39,12 +37,12 @@ def sweep_expired() -> dict[str, int]:
 def _remind(permit: dict[str, Any], last_ms: int) -> bool:
     """Flag one overdue period once (the permit remembers the analysis it was flagged after) and text the guardian."""
     item = load(permit["id"], SYSTEM)
-    d = orjson.loads(item.doc)
+    d = item.doc
     if d.get("monitoring_overdue_after") == last_ms or item.state != "active":
         return False
     now = clock.now_ms()
     d["monitoring_overdue_after"] = last_ms
-    item.doc, item.updated_ms = orjson.dumps(d).decode(), now
+    item.doc, item.updated_ms = d, now
     try:
         commit(
             item, store.event(item.id, now, "system", "monitoring_overdue", 2 * int(item.version or 0), last_ms=last_ms)
