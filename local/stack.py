@@ -54,6 +54,18 @@ class Stack:
         (STATE / "stack.json").unlink(missing_ok=True)
 
 
+def thread_safe(app: Any) -> Any:
+    """The app with one `current_request` per thread. Chalice keeps the request being handled on the app object:
+    a process answering from several threads (this server, the tests' client) would let one request read
+    another's, and with it the caller's identity. chalice.local's own server does this, once per process."""
+    from chalice.local import CustomLocalChalice, LocalChalice
+
+    if not isinstance(app, LocalChalice):
+        CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+        app.__class__ = CustomLocalChalice
+    return app
+
+
 class _ApiServer:
     """The Chalice local server, answering every HTTP method through the app: Chalice's handler knows seven
     methods and http.server answers any other (TRACE, CONNECT, PROPFIND...) with an HTML 501, while the app
@@ -61,7 +73,7 @@ class _ApiServer:
 
     def __init__(self, app: Any, port: int, issuer: Any = None, tokens: dict[str, str] | None = None) -> None:
         from chalice.config import Config
-        from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
+        from chalice.local import ChaliceRequestHandler, LocalDevServer
 
         from local import console
 
@@ -90,10 +102,7 @@ class _ApiServer:
 
         lazy.load_all()  # it serves from threads, and Python 3.11's lazy loader is not thread-safe (core.lazy)
         config = Config.create(chalice_stage="local", app_name="chempark", lambda_timeout=60, lambda_memory_size=512)
-        if not isinstance(app, LocalChalice):  # what chalice.local.create_local_server does, once per process
-            CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
-            app.__class__ = CustomLocalChalice
-        self.server = LocalDevServer(app, config, "127.0.0.1", port, handler_cls=AnyMethod)
+        self.server = LocalDevServer(thread_safe(app), config, "127.0.0.1", port, handler_cls=AnyMethod)
         self.thread = threading.Thread(target=self.server.server.serve_forever, name="api", daemon=True)
 
     def start(self) -> None:

@@ -102,9 +102,10 @@ def device_pki(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def app(stack: Any) -> Any:
     import app as chalice_app
     from chalicelib.core import lazy
+    from local.stack import thread_safe
 
     lazy.load_all()  # tests call from threads; Python 3.11's lazy loader is not thread-safe
-    return chalice_app.app
+    return thread_safe(chalice_app.app)  # and concurrent requests must not read each other's caller
 
 
 class Api:
