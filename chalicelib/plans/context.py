@@ -5,13 +5,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.identity import PARK
 from chalicelib.plans import domain, service
-from chalicelib.plans.views import AlarmPlan, AlarmPlans, notification_of, plan_view
 from chalicelib.registry import service as registry
 from chalicelib.resources import service as resources
+
+if TYPE_CHECKING:  # bootstrap imports this module at `import app`: the views load with the (lazy) service
+    from chalicelib.plans.views import AlarmPlans
 
 RESOURCE_RADIUS_M = 3000  # resources shown with an alarm: within 3 km of the sensor ...
 RESOURCE_COUNT = 5  # ... the nearest five
@@ -40,14 +42,14 @@ def alarm_plans(
     selected = next((p for p in plans if level in p["levels"]), None)
     owners = [PARK, *([enterprise_id] if enterprise_id else [])]
     near = resources.nearest_among(*here, RESOURCE_COUNT, None, RESOURCE_RADIUS_M, owners=owners) if here else []
-    return AlarmPlans(
+    return service.AlarmPlans(
         accident_types=tuple(types),
         suggested_level=level,
         plans=tuple(
-            AlarmPlan(
-                plan=plan_view(p),
+            service.AlarmPlan(
+                plan=service.plan_view(p),
                 selected=selected is not None and p["plan_id"] == selected["plan_id"],
-                notify=tuple(notification_of(n) for n in domain.recipients(p, level)),
+                notify=tuple(service.notification_of(n) for n in domain.recipients(p, level)),
             )
             for p in plans
         ),

@@ -12,10 +12,21 @@ from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.store import conditional, get_or_404, transaction
 from chalicelib.plans import domain, store
 from chalicelib.plans.schemas import PlanIn, PlanRevisionIn
-from chalicelib.plans.views import Notification, PlanView, Section, Task, plan_view
+from chalicelib.plans.views import (
+    AlarmPlan,
+    AlarmPlans,
+    Notification,
+    PlanView,
+    Section,
+    Task,
+    notification_of,
+    plan_view,
+)
 from chalicelib.registry import service as registry
 
-__all__ = ["Notification", "PlanView", "Section", "Task"]  # the views other contexts read, besides the functions
+# The views other contexts read, besides the functions (plans.context builds AlarmPlans through them, so that
+# `import app`, which imports plans.context, does not load the views).
+__all__ = ["AlarmPlan", "AlarmPlans", "Notification", "PlanView", "Section", "Task", "notification_of"]
 
 
 def _shape(head: store.PlanModel, doc: dict[str, Any], version: int, at: int, by: str, note: str) -> dict[str, Any]:
