@@ -42,6 +42,7 @@ class AlarmModel(Model):
     # its installation until closed: a sparse index of an installation's open alarms (risk recomputes it on every
     # alarm event; by_installation holds every alarm it ever had)
     open_installation = UnicodeAttribute(null=True)
+    open_enterprise = UnicodeAttribute(null=True)  # its enterprise until closed: the risk profile's open alarms
     doc = DocumentAttribute()
     version = VersionAttribute()
 
@@ -50,6 +51,7 @@ class AlarmModel(Model):
     by_installation = gsi("by_installation", "installation_id", "raised_ms")
     by_open = gsi("by_open", "open_key", "raised_ms")
     by_open_installation = gsi("by_open_installation", "open_installation", "raised_ms")
+    by_open_enterprise = gsi("by_open_enterprise", "open_enterprise", "raised_ms")
 
 
 class AlarmEventModel(Model):

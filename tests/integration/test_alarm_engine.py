@@ -190,4 +190,6 @@ def test_an_installations_open_alarms_come_from_its_open_index_and_closed_ones_l
     indexed = list(store.AlarmModel.by_open_installation.query(park.installation_id))
     assert sorted((i.tag_id, i.condition) for i in indexed) == [(park.temp_tag, "H"), (park.temp_tag, "HH")]
     assert {a.id for a in alarms.open_alarms(park.installation_id)} == {i.id for i in indexed}
+    # the enterprise's open alarms (the risk profile's), by their own sparse index: the same two, none closed
+    assert {a.id for a in alarms.open_alarms(enterprise_id=park.enterprise_id)} == {i.id for i in indexed}
     assert len(alarm_list(api, park)) == 4  # the closed two are still the installation's history

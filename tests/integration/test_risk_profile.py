@@ -218,3 +218,28 @@ def test_event_alarms_count_and_a_vacant_posts_own_alarm_counts_once(api, vacant
     finally:
         ports.PORTS.vacancies = saved
     assert sorted(refs) == sorted([gate, post_alarm])
+
+
+def test_the_park_rolls_up_only_when_an_enterprise_changes_colour(api, vacant, monkeypatch):
+    """The roll-up scans every enterprise's row: an alarm event that leaves the enterprise's colour as it was
+    (most of them: an acknowledgement, a second alarm at the same level) leaves the park's row alone."""
+    from chalicelib.risk import store
+    from chalicelib.risk.service import levels
+
+    park = make_park(api)
+    levels.refresh_enterprise(park.enterprise_id)  # blue, stored
+    scans: list[object] = []
+    real_scan = store.RiskModel.scan
+
+    def counted(*args, **kwargs):
+        scans.append(args)
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(store.RiskModel, "scan", counted)
+    assert levels.refresh_enterprise(park.enterprise_id).level == "blue"
+    assert scans == []  # the same colour: no roll-up
+    caches.reset_caches()
+    telemetry.ingest(batch(message(park.enterprise_id, [(park.tag, now(), 5.0)])))  # HH: the enterprise turns orange
+    assert api.get(f"/risk/enterprises/{park.enterprise_id}", role="park_admin").json["level"] == "orange"
+    assert scans, "a new colour rolls the park up"
+    assert api.get("/risk/park", role="park_admin").json["level"] in ("orange", "red")  # red: another test's

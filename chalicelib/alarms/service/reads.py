@@ -41,10 +41,13 @@ def history(alarm_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def open_alarms(installation_id: str | None = None) -> list[Alarm]:
-    """Every open alarm, or an installation's: its enterprise's, never a park-owned event alarm naming it (risk
-    shows an installation's alarms to its enterprise)."""
-    if installation_id is not None:
+def open_alarms(installation_id: str | None = None, enterprise_id: str | None = None) -> list[Alarm]:
+    """Every open alarm, an installation's (its enterprise's, never a park-owned event alarm naming it: risk
+    shows an installation's alarms to its enterprise) or an enterprise's (the risk profile, on every alarm
+    event: a sparse index, so as many reads as the enterprise has open alarms, not as the park has)."""
+    if enterprise_id is not None:
+        items = store.AlarmModel.by_open_enterprise.query(enterprise_id)
+    elif installation_id is not None:
         # the sparse index: as many reads as it has open alarms, not as many as it ever had
         items = store.AlarmModel.by_open_installation.query(
             installation_id, filter_condition=store.AlarmModel.enterprise_id != PARK

@@ -100,6 +100,7 @@ def alarm_item(a: Alarm, item: store.AlarmModel | None) -> store.AlarmModel:
     item.source = a.source
     item.open_key = None if a.closed else store.OPEN
     item.open_installation = None if a.closed else a.installation_id
+    item.open_enterprise = None if a.closed else a.enterprise_id
     item.doc = data
     return item
 

@@ -30,7 +30,8 @@ def stored(scope: str) -> store.RiskModel | None:
 def _store(
     scope: str, enterprise_id: str, name: str, level: str, static: str, reasons: list[str], score: int | None = None
 ) -> bool:
-    """Write when the level or its reasons changed; publish a risk change when the colour changed."""
+    """Write when the level or its reasons changed; publish a risk change when the colour changed. True when the
+    colour changed (or the scope had none yet)."""
     row, now = stored(scope), clock.now_ms()
     encoded = orjson.dumps(reasons).decode()
     if row is not None and row.level == level and row.reasons == encoded:
@@ -110,8 +111,17 @@ def refresh_enterprise(enterprise_id: str) -> Profile:
     park's roll-up: the park is as risky as its riskiest enterprise."""
     result = profile.compute(enterprise_id)
     name = registry.enterprise(enterprise_id, SYSTEM).name
-    _store(f"enterprise:{enterprise_id}", enterprise_id, name, result.level, "blue", result.reasons(), result.score)
-    park_rows = list(store.RiskModel.scan(store.RiskModel.scope.startswith("enterprise:")))
+    scope = f"enterprise:{enterprise_id}"
+    recoloured = _store(scope, enterprise_id, name, result.level, "blue", result.reasons(), result.score)
+    if recoloured or stored("park") is None:  # the same colour leaves the park's as it is: no table scan
+        roll_up_park()
+    return result
+
+
+def roll_up_park() -> None:
+    """The park's colour: its riskiest enterprise's (consistent reads: of two enterprises changing at once, the
+    later roll-up sees both). The snapshot sweep runs it once more, so a lost race heals within the hour."""
+    park_rows = list(store.RiskModel.scan(store.RiskModel.scope.startswith("enterprise:"), consistent_read=True))
     park_level = domain.highest(r.level for r in park_rows)
     _store(
         "park",
@@ -121,4 +131,3 @@ def refresh_enterprise(enterprise_id: str) -> Profile:
         "blue",
         [f"{r.name}: {domain.LABELS[r.level]}" for r in park_rows if r.level == park_level and park_level != "blue"],
     )
-    return result

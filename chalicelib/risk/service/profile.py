@@ -31,9 +31,8 @@ def inputs(enterprise_id: str) -> scoring.Inputs:
     vacant = ports.PORTS.vacancies(enterprise_id) if ports.PORTS.vacancies is not None else None
     present = [  # as the installation colours count them: the condition is present and the sensor in service
         a
-        for a in alarms.open_alarms()
-        if a.enterprise_id == enterprise_id
-        and a.active
+        for a in alarms.open_alarms(enterprise_id=enterprise_id)
+        if a.active
         and not a.out_of_service
         and not (vacant is not None and a.source == ONDUTY)  # a vacant post counts once, under key_posts
     ]

@@ -54,6 +54,7 @@ def take(enterprises: Iterable[str] | None = None) -> dict[str, int]:
             continue
         counts["refreshed"] += 1
         counts["taken"] += not write.failed
+    levels.roll_up_park()  # each refresh rolls up only on a new colour: once an hour, whatever happened meanwhile
     return counts
 
 
