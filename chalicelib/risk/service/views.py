@@ -17,26 +17,39 @@ from chalicelib.risk.service import levels, snapshots
 from chalicelib.risk.service.levels import stored
 
 
-def _view(row: store.RiskModel | None, scope: str, fallback: dict[str, Any]) -> dict[str, Any]:
-    if row is None:
-        return {
-            "scope": scope,
-            "level": "blue",
-            "label": domain.LABELS["blue"],
-            "reasons": [],
-            "since": None,
-            **fallback,
-        }
+def _head(
+    scope: str,
+    name: str,
+    level: str,
+    static_level: str | None,
+    score: int | None,
+    reasons: list[str],
+    since: float | None,
+    updated: float | None,
+) -> dict[str, Any]:
+    """The keys every colour view starts with, in order; `updated` None: risk has stored nothing for the scope."""
+    if updated is None:
+        return {"scope": scope, "level": "blue", "label": domain.LABELS["blue"], "reasons": [], "since": None}
     return {
         "scope": scope,
-        "name": row.name,
-        "level": row.level,
-        "label": domain.LABELS[row.level],
-        "static_level": row.static_level,
-        **({"score": int(row.score)} if row.score is not None else {}),
-        "reasons": orjson.loads(row.reasons),
-        "since": row.since_ms,
-        "updated": row.updated_ms,
+        "name": name,
+        "level": level,
+        "label": domain.LABELS[level],
+        "static_level": static_level,
+        **({"score": score} if score is not None else {}),
+        "reasons": reasons,
+        "since": since,
+        "updated": updated,
+    }
+
+
+def _view(row: store.RiskModel | None, scope: str, fallback: dict[str, Any]) -> dict[str, Any]:
+    if row is None:
+        return {**_head(scope, "", "blue", None, None, [], None, None), **fallback}
+    score = int(row.score) if row.score is not None else None
+    reasons = orjson.loads(row.reasons)
+    return {
+        **_head(scope, row.name, row.level, row.static_level, score, reasons, row.since_ms, row.updated_ms),
         **fallback,
     }
 
@@ -64,22 +77,16 @@ class InstallationRisk:
 
     def public(self) -> dict[str, Any]:
         """The JSON document (the same keys, in the same order, as every colour view of this module)."""
-        label = domain.LABELS[self.level]
-        head: dict[str, Any]
-        if self.updated is None:  # as _view shows a scope risk has no row for
-            head = {"scope": self.scope, "level": self.level, "label": label, "reasons": [], "since": None}
-        else:
-            head = {
-                "scope": self.scope,
-                "name": self.name,
-                "level": self.level,
-                "label": label,
-                "static_level": self.static_level,
-                **({"score": self.score} if self.score is not None else {}),
-                "reasons": list(self.reasons),
-                "since": self.since,
-                "updated": self.updated,
-            }
+        head = _head(
+            self.scope,
+            self.name,
+            self.level,
+            self.static_level,
+            self.score,
+            list(self.reasons),
+            self.since,
+            self.updated,
+        )
         return {
             **head,
             "name": self.name,
@@ -90,8 +97,11 @@ class InstallationRisk:
 
 
 def installation_view(installation_id: str, who: Identity) -> InstallationRisk:
+    return _installation_risk(installation_id, who, stored(f"installation:{installation_id}"))
+
+
+def _installation_risk(installation_id: str, who: Identity, row: store.RiskModel | None) -> InstallationRisk:
     inst = registry.installation(installation_id, who)
-    row = stored(f"installation:{installation_id}")
     return InstallationRisk(
         installation_id=installation_id,
         name=inst.name,
@@ -113,7 +123,7 @@ def changed_installation_view(installation_id: str, who: Identity, since: int) -
     row = stored(f"installation:{installation_id}")
     if row is None or int(row.since_ms) < since:
         return None
-    return installation_view(installation_id, who)
+    return _installation_risk(installation_id, who, row)
 
 
 def enterprise_view(enterprise_id: str, who: Identity) -> dict[str, Any]:
