@@ -59,6 +59,29 @@ def point_in_ring(lat: float, lon: float, ring: Sequence[Sequence[float]]) -> bo
     return inside
 
 
+def area_reasons(
+    lat: float,
+    lon: float,
+    ring: Sequence[Sequence[float]],
+    centre: Sequence[float] | Mapping[str, float] | None,
+    radius_m: float,
+    margin_m: float = 0.0,
+) -> tuple[tuple[str, ...], float | None]:
+    """Why a position is inside an evacuation area, and its distance to the centre: "isolation" within `radius_m`
+    (plus `margin_m`, e.g. the radius of the zone a person is only known to be in) of `centre` ((lat, lon) or
+    {"lat", "lon"}), "zone" inside `ring` ([[lon, lat], ...]); none when it is outside both."""
+    dist = None
+    if centre is not None:
+        c = (centre["lat"], centre["lon"]) if isinstance(centre, Mapping) else (centre[0], centre[1])
+        dist = distance_m(float(c[0]), float(c[1]), lat, lon)
+    reasons = []
+    if dist is not None and radius_m > 0 and dist <= radius_m + margin_m:
+        reasons.append("isolation")
+    if ring and point_in_ring(lat, lon, ring):
+        reasons.append("zone")
+    return tuple(reasons), dist
+
+
 def distance_to_line_m(lat: float, lon: float, line: Sequence[Sequence[float]]) -> float:
     """Shortest distance in m from a point to a polyline of [lon, lat] vertices, on a local equirectangular plane
     centred at the point (metre-exact at park scale: a few km)."""

@@ -20,7 +20,7 @@ from typing import Any
 
 from chalicelib.core import clock, errors
 from chalicelib.core.clock import to_ms
-from chalicelib.core.geo import distance_m, point_in_ring
+from chalicelib.core.geo import area_reasons
 from chalicelib.core.identity import PARK, Identity
 from chalicelib.core.store import conditional
 from chalicelib.linkage import ports, store
@@ -29,12 +29,6 @@ from chalicelib.linkage.schemas import PositionIn
 
 MAX_AGE_MS = 3600 * 1000  # a position older than an hour says nothing about where the person is now
 FUTURE_SLACK_MS = 5 * 60 * 1000  # device clocks drift; beyond this a timestamp is wrong, not early
-
-
-def _latlon(center: Center) -> tuple[float, float]:
-    if isinstance(center, dict):
-        return float(center["lat"]), float(center["lon"])
-    return float(center[0]), float(center[1])
 
 
 @dataclass(frozen=True)
@@ -60,15 +54,10 @@ class ReportedPositions:
         self, zone_ring: list[list[float]], isolation_center: Center | None, isolation_radius_m: float
     ) -> list[ReportedPerson]:
         cutoff = clock.now_ms() - MAX_AGE_MS
-        centre = _latlon(isolation_center) if isolation_center is not None else None
         found = []
         for p in store.PositionModel.scan(store.PositionModel.ts >= cutoff):
-            lat, lon, reasons = float(p.lat), float(p.lon), []
-            dist = distance_m(centre[0], centre[1], lat, lon) if centre else None
-            if dist is not None and isolation_radius_m > 0 and dist <= isolation_radius_m:
-                reasons.append("isolation")
-            if zone_ring and point_in_ring(lat, lon, zone_ring):
-                reasons.append("zone")
+            lat, lon = float(p.lat), float(p.lon)
+            reasons, dist = area_reasons(lat, lon, zone_ring, isolation_center, isolation_radius_m)
             if reasons:
                 found.append(
                     ReportedPerson(
@@ -81,7 +70,7 @@ class ReportedPositions:
                         source=p.source,
                         ts=int(p.ts),
                         distance_m=None if dist is None else round(dist, 1),
-                        reasons=tuple(reasons),
+                        reasons=reasons,
                     )
                 )
         return sorted(found, key=lambda p: p.person_id)

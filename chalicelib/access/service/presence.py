@@ -14,7 +14,7 @@ from chalicelib.access.domain.gate import Credential
 from chalicelib.access.service.common import masked_record, owner_out
 from chalicelib.access.service.views import PersonInZone, Presence
 from chalicelib.core import clock, errors
-from chalicelib.core.geo import distance_m, point_in_ring
+from chalicelib.core.geo import area_reasons
 from chalicelib.core.identity import PARK, SYSTEM, Identity
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import decode_cursor, encode_cursor
@@ -119,20 +119,11 @@ class PresenceLocator:
         ]
         zones = _zones({r["zone_id"] for r in rows})
         rows = [r for r in rows if r["zone_id"] in zones]  # a zone deleted since has no centre to place them at
-        centre = None
-        if isolation_center is not None:
-            c = isolation_center
-            centre = (float(c["lat"]), float(c["lon"])) if isinstance(c, dict) else (float(c[0]), float(c[1]))
         found = []
         for row in rows:
             zone = zones[row["zone_id"]]
             lat, lon = zone.center.lat, zone.center.lon
-            dist = distance_m(centre[0], centre[1], lat, lon) if centre else None
-            reasons = []
-            if dist is not None and isolation_radius_m > 0 and dist <= isolation_radius_m + zone.radius_m:
-                reasons.append("isolation")
-            if zone_ring and point_in_ring(lat, lon, zone_ring):
-                reasons.append("zone")
+            reasons, dist = area_reasons(lat, lon, zone_ring, isolation_center, isolation_radius_m, zone.radius_m)
             if reasons and row.get("phone"):
                 found.append(
                     PersonInZone(
@@ -145,7 +136,7 @@ class PresenceLocator:
                         ts=int(row["last_ms"]),
                         zone_id=row["zone_id"],
                         distance_m=None if dist is None else round(dist, 1),
-                        reasons=tuple(reasons),
+                        reasons=reasons,
                     )
                 )
         return sorted(found, key=lambda p: p.person_id)
